@@ -1,0 +1,13 @@
+package io.taskgrid.cli.internal;
+
+/** Range checks of numeric flags, with messages that name the flag. */
+final class Checks {
+  private Checks() {}
+
+  static int atLeast(String flag, int value, int min) {
+    if (value < min) {
+      throw new UsageException(flag + ": " + value + " (expected: >= " + min + ")");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,82 @@
+package io.taskgrid.cli.internal;
+
+import io.taskgrid.coordinator.internal.Coordinator;
+import io.taskgrid.coordinator.internal.CoordinatorOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code taskgrid coordinator}: one coordinator, a member of the Hazelcast cluster. */
+@Command(
+    name = "coordinator",
+    mixinStandardHelpOptions = true,
+    description = "Run a coordinator (gRPC for clients and workers, task state in Hazelcast).")
+final class CoordinatorCommand implements Callable<Integer> {
+  @Option(
+      names = "--host",
+      defaultValue = "0.0.0.0",
+      description = "Address the gRPC server binds to (default: ${DEFAULT-VALUE}).")
+  String host = "0.0.0.0";
+
+  @Option(
+      names = "--port",
+      defaultValue = "7070",
+      description = "gRPC port for clients and workers; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port = 7070;
+
+  @Option(
+      names = "--cluster-name",
+      defaultValue = "taskgrid",
+      description = "Hazelcast cluster name; coordinators with the same name form one cluster.")
+  String clusterName = "taskgrid";
+
+  @Option(
+      names = "--member",
+      split = ",",
+      description =
+          "Another coordinator's Hazelcast address host[:port] (repeatable). None: standalone.")
+  List<String> members = new ArrayList<>();
+
+  @Option(
+      names = "--hz-host",
+      defaultValue = "127.0.0.1",
+      description =
+          "Interface the Hazelcast member binds to. Member traffic is not encrypted: use a private"
+              + " interface (default: ${DEFAULT-VALUE}).")
+  String hazelcastHost = "127.0.0.1";
+
+  @Option(
+      names = "--hz-port",
+      defaultValue = "5701",
+      description = "Hazelcast member port (default: ${DEFAULT-VALUE}).")
+  int hazelcastPort = 5701;
+
+  @Option(
+      names = "--port-file",
+      description = "Write the bound gRPC port to this file once serving (for scripts and tests).")
+  @Nullable Path portFile;
+
+  @Override
+  public Integer call() throws Exception {
+    Ports.check("--port", port);
+    Ports.check("--hz-port", hazelcastPort);
+    CoordinatorOptions options =
+        CoordinatorOptions.newBuilder()
+            .host(host)
+            .port(port)
+            .clusterName(clusterName)
+            .members(members)
+            .hazelcastHost(hazelcastHost)
+            .hazelcastPort(hazelcastPort)
+            .build();
+    Coordinator coordinator = Coordinator.start(options);
+    System.out.println("taskgrid coordinator listening on " + coordinator.target());
+    Ports.writePortFile(portFile, coordinator.port());
+    LongRunning.awaitShutdown(coordinator);
+    return 0;
+  }
+}

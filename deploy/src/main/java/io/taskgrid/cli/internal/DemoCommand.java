@@ -1,0 +1,108 @@
+package io.taskgrid.cli.internal;
+
+import io.taskgrid.client.TaskgridClient;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code taskgrid demo}: the seeds' workloads (the sum-of-squares CPU job, the crawler, 10,000
+ * sleeps) on a local cluster started in this process, or on a given one, with a readable report.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "Run the CPU job, the crawler and 10,000 sleeps, and print a report.")
+final class DemoCommand implements Callable<Integer> {
+  @Option(
+      names = {"-c", "--coordinator"},
+      description = "Use this cluster (host:port) instead of starting a local one.")
+  @Nullable String coordinator;
+
+  @Option(
+      names = "--cpu-processes",
+      description = "CPU child processes of the local cluster (default: one per core).")
+  @Nullable Integer cpuProcesses;
+
+  @Option(
+      names = "--sum-base",
+      defaultValue = "10000000",
+      description = "n of the first sum_squares task (default: ${DEFAULT-VALUE}).")
+  long sumBase = 10_000_000L;
+
+  @Option(
+      names = "--sum-count",
+      defaultValue = "20",
+      description = "sum_squares tasks (default: ${DEFAULT-VALUE}).")
+  int sumCount = 20;
+
+  @Option(
+      names = "--pages",
+      defaultValue = "300",
+      description = "Pages of the crawled site (default: ${DEFAULT-VALUE}).")
+  int pages = 300;
+
+  @Option(
+      names = "--sleeps",
+      defaultValue = "10000",
+      description = "sleep(1 s) tasks in flight at once (default: ${DEFAULT-VALUE}).")
+  int sleeps = 10_000;
+
+  @Option(
+      names = "--sleep-millis",
+      defaultValue = "1000",
+      description = "How long each sleep task sleeps (default: ${DEFAULT-VALUE}).")
+  long sleepMillis = 1000;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    checkArguments();
+    PrintWriter out = spec.commandLine().getOut();
+    LocalCluster local = null;
+    String target = coordinator;
+    if (target == null) {
+      local = LocalCluster.start(0, cpuProcesses);
+      target = local.target();
+      out.println("Taskgrid demo on a local cluster: " + local.describe());
+    } else {
+      out.println("Taskgrid demo on the cluster at " + target);
+    }
+    out.flush();
+    boolean ok;
+    try (TaskgridClient client = TaskgridClient.connect(target)) {
+      DemoReport report = new DemoReport(out);
+      ok = new CpuJobDemo(client, report).run(sumBase, sumCount);
+      ok &= new CrawlerDemo(client, report).run(pages);
+      ok &= new SleepDemo(client, report).run(sleeps, sleepMillis);
+      report.summary(ok);
+    } finally {
+      if (local != null) {
+        local.close();
+      }
+    }
+    return ok ? 0 : TaskgridCli.EXIT_FAILURE;
+  }
+
+  private void checkArguments() {
+    if (coordinator != null) {
+      Addresses.checkTarget("--coordinator", coordinator);
+    }
+    if (cpuProcesses != null) {
+      Checks.atLeast("--cpu-processes", cpuProcesses, 1);
+    }
+    if (sumBase < 0) {
+      throw new UsageException("--sum-base: " + sumBase + " (expected: >= 0)");
+    }
+    Checks.atLeast("--sum-count", sumCount, 1);
+    Checks.atLeast("--pages", pages, 1);
+    Checks.atLeast("--sleeps", sleeps, 1);
+    if (sleepMillis < 0) {
+      throw new UsageException("--sleep-millis: " + sleepMillis + " (expected: >= 0)");
+    }
+  }
+}

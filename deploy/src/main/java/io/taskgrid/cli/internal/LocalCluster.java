@@ -1,0 +1,80 @@
+package io.taskgrid.cli.internal;
+
+import io.taskgrid.coordinator.internal.Coordinator;
+import io.taskgrid.coordinator.internal.CoordinatorOptions;
+import io.taskgrid.worker.Worker;
+import io.taskgrid.worker.WorkerOptions;
+import java.io.IOException;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A one-node cluster in this JVM: a coordinator on loopback (its Hazelcast member standalone) and
+ * a worker connected to it. Used by {@code taskgrid local} and by the demo.
+ */
+final class LocalCluster implements AutoCloseable {
+  /** I/O slots of the local worker: the demo keeps 10,000 sleeps in flight at once. */
+  static final int LOCAL_IO_CAPACITY = 20_000;
+
+  private final Coordinator coordinator;
+  private final Worker worker;
+  private final int cpuProcesses;
+
+  private LocalCluster(Coordinator coordinator, Worker worker, int cpuProcesses) {
+    this.coordinator = coordinator;
+    this.worker = worker;
+    this.cpuProcesses = cpuProcesses;
+  }
+
+  static LocalCluster start(int port, @Nullable Integer cpuProcesses) throws IOException {
+    Coordinator coordinator =
+        Coordinator.start(
+            CoordinatorOptions.newBuilder()
+                .host("127.0.0.1")
+                .port(port)
+                .clusterName("taskgrid-local-" + ProcessHandle.current().pid())
+                .hazelcastPort(0)
+                .build());
+    int cpu = cpuProcesses != null ? cpuProcesses : Runtime.getRuntime().availableProcessors();
+    try {
+      Worker worker =
+          Worker.start(
+              WorkerOptions.newBuilder()
+                  .coordinators(List.of(coordinator.target()))
+                  .cpuProcesses(cpu)
+                  .ioCapacity(LOCAL_IO_CAPACITY)
+                  .build());
+      return new LocalCluster(coordinator, worker, cpu);
+    } catch (RuntimeException e) {
+      coordinator.close();
+      throw e;
+    }
+  }
+
+  int port() {
+    return coordinator.port();
+  }
+
+  String target() {
+    return coordinator.target();
+  }
+
+  String describe() {
+    return "taskgrid local cluster: coordinator listening on "
+        + coordinator.target()
+        + "; worker "
+        + worker.id()
+        + " with "
+        + cpuProcesses
+        + " CPU processes and "
+        + LOCAL_IO_CAPACITY
+        + " I/O slots";
+  }
+
+  @Override
+  public void close() {
+    // Workers first, so that the coordinator does not re-queue tasks of a worker it outlives.
+    worker.close();
+    coordinator.close();
+  }
+}

@@ -1,0 +1,43 @@
+package io.taskgrid.cli.internal;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code taskgrid local}: a coordinator and a worker in one process, nothing to configure. */
+@Command(
+    name = "local",
+    mixinStandardHelpOptions = true,
+    description = "Run a coordinator and a worker in this process (a one-node cluster).")
+final class LocalCommand implements Callable<Integer> {
+  @Option(
+      names = "--port",
+      defaultValue = "7070",
+      description = "gRPC port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port = 7070;
+
+  @Option(
+      names = "--cpu-processes",
+      description = "CPU child processes (default: one per core).")
+  @Nullable Integer cpuProcesses;
+
+  @Option(
+      names = "--port-file",
+      description = "Write the bound gRPC port to this file once serving.")
+  @Nullable Path portFile;
+
+  @Override
+  public Integer call() throws Exception {
+    Ports.check("--port", port);
+    if (cpuProcesses != null) {
+      Checks.atLeast("--cpu-processes", cpuProcesses, 1);
+    }
+    LocalCluster cluster = LocalCluster.start(port, cpuProcesses);
+    System.out.println(cluster.describe());
+    Ports.writePortFile(portFile, cluster.port());
+    LongRunning.awaitShutdown(cluster);
+    return 0;
+  }
+}

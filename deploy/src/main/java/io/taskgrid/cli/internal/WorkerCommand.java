@@ -1,0 +1,83 @@
+package io.taskgrid.cli.internal;
+
+import io.taskgrid.worker.Worker;
+import io.taskgrid.worker.WorkerOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code taskgrid worker}: the agent of one node, connected to the coordinators. */
+@Command(
+    name = "worker",
+    mixinStandardHelpOptions = true,
+    description = "Run a worker agent: an I/O event-loop pool and one CPU child process per core.")
+final class WorkerCommand implements Callable<Integer> {
+  @Option(
+      names = {"-c", "--coordinator"},
+      split = ",",
+      description = "Coordinator address host:port (repeatable; default: 127.0.0.1:7070).")
+  List<String> coordinators = new ArrayList<>();
+
+  @Option(
+      names = "--cpu-processes",
+      description = "CPU child processes (default: one per core).")
+  @Nullable Integer cpuProcesses;
+
+  @Option(
+      names = "--io-capacity",
+      description = "I/O tasks in flight at once (default: 10000).")
+  @Nullable Integer ioCapacity;
+
+  @Option(names = "--io-threads", description = "Event-loop threads of the I/O pool (default: 2).")
+  @Nullable Integer ioThreads;
+
+  @Option(names = "--plugins-dir", description = "Folder of handler jars to load.")
+  @Nullable Path pluginsDir;
+
+  @Option(names = "--id", description = "Worker id (default: node-pid-random).")
+  @Nullable String workerId;
+
+  @Override
+  public Integer call() throws Exception {
+    Worker worker = Worker.start(options());
+    System.out.println(
+        "taskgrid worker " + worker.id() + " connected to " + String.join(", ", targets()));
+    LongRunning.awaitShutdown(worker);
+    return 0;
+  }
+
+  private List<String> targets() {
+    return coordinators.isEmpty() ? List.of("127.0.0.1:7070") : coordinators;
+  }
+
+  private WorkerOptions options() {
+    for (String target : coordinators) {
+      Addresses.checkTarget("--coordinator", target);
+    }
+    WorkerOptions.Builder builder = WorkerOptions.newBuilder().coordinators(targets());
+    if (cpuProcesses != null) {
+      builder.cpuProcesses(Checks.atLeast("--cpu-processes", cpuProcesses, 1));
+    }
+    if (ioCapacity != null) {
+      builder.ioCapacity(Checks.atLeast("--io-capacity", ioCapacity, 1));
+    }
+    if (ioThreads != null) {
+      builder.ioThreads(Checks.atLeast("--io-threads", ioThreads, 1));
+    }
+    if (pluginsDir != null) {
+      if (!Files.isDirectory(pluginsDir)) {
+        throw new UsageException("--plugins-dir: " + pluginsDir + " is not a folder");
+      }
+      builder.pluginsDir(pluginsDir);
+    }
+    if (workerId != null) {
+      builder.workerId(workerId);
+    }
+    return builder.build();
+  }
+}
