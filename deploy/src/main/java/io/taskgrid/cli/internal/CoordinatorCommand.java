@@ -60,6 +60,12 @@ final class CoordinatorCommand implements Callable<Integer> {
       description = "Write the bound gRPC port to this file once serving (for scripts and tests).")
   @Nullable Path portFile;
 
+  @Option(
+      names = "--exit-on-stdin-close",
+      hidden = true,
+      description = "Exit when standard input closes (for supervisors and tests).")
+  boolean exitOnStdinClose;
+
   @Override
   public Integer call() throws Exception {
     Ports.check("--port", port);
@@ -73,6 +79,9 @@ final class CoordinatorCommand implements Callable<Integer> {
             .hazelcastHost(hazelcastHost)
             .hazelcastPort(hazelcastPort)
             .build();
+    if (exitOnStdinClose) {
+      LongRunning.exitWhenStdinCloses();
+    }
     Coordinator coordinator = Coordinator.start(options);
     System.out.println("taskgrid coordinator listening on " + coordinator.target());
     Ports.writePortFile(portFile, coordinator.port());

@@ -28,11 +28,20 @@ final class LocalCommand implements Callable<Integer> {
       description = "Write the bound gRPC port to this file once serving.")
   @Nullable Path portFile;
 
+  @Option(
+      names = "--exit-on-stdin-close",
+      hidden = true,
+      description = "Exit when standard input closes (for supervisors and tests).")
+  boolean exitOnStdinClose;
+
   @Override
   public Integer call() throws Exception {
     Ports.check("--port", port);
     if (cpuProcesses != null) {
       Checks.atLeast("--cpu-processes", cpuProcesses, 1);
+    }
+    if (exitOnStdinClose) {
+      LongRunning.exitWhenStdinCloses();
     }
     LocalCluster cluster = LocalCluster.start(port, cpuProcesses);
     System.out.println(cluster.describe());

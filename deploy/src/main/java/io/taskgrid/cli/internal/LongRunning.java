@@ -16,6 +16,28 @@ final class LongRunning {
     return active.get();
   }
 
+  /**
+   * Makes the process exit when its standard input reaches end of file, so that a parent (a test,
+   * a supervisor) that dies takes this process with it.
+   */
+  static void exitWhenStdinCloses() {
+    Thread watcher =
+        new Thread(
+            () -> {
+              try {
+                while (System.in.read() >= 0) {
+                  // Discard: only the end of the stream matters.
+                }
+              } catch (java.io.IOException e) {
+                // A broken stdin means the parent is gone too.
+              }
+              System.exit(0);
+            },
+            "taskgrid-stdin-watch");
+    watcher.setDaemon(true);
+    watcher.start();
+  }
+
   /** Blocks until the JVM shuts down, closing {@code resources} (in order) on the way out. */
   static void awaitShutdown(AutoCloseable... resources) throws InterruptedException {
     active.set(true);

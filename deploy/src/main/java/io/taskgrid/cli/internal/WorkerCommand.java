@@ -42,8 +42,17 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--id", description = "Worker id (default: node-pid-random).")
   @Nullable String workerId;
 
+  @Option(
+      names = "--exit-on-stdin-close",
+      hidden = true,
+      description = "Exit when standard input closes (for supervisors and tests).")
+  boolean exitOnStdinClose;
+
   @Override
   public Integer call() throws Exception {
+    if (exitOnStdinClose) {
+      LongRunning.exitWhenStdinCloses();
+    }
     Worker worker = Worker.start(options());
     System.out.println(
         "taskgrid worker " + worker.id() + " connected to " + String.join(", ", targets()));

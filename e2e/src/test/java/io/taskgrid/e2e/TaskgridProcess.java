@@ -1,0 +1,185 @@
+package io.taskgrid.e2e;
+
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+import static java.util.concurrent.TimeUnit.SECONDS;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * A {@code taskgrid} command run as a real process from the built distribution ({@code
+ * deploy/target/dist/lib}). Its output goes to a log file whose tail is attached to failures; it
+ * exits when this JVM's pipe to its stdin closes, so nothing outlives a crashed test run.
+ */
+final class TaskgridProcess implements AutoCloseable {
+  private final String name;
+  private final Process process;
+  private final Path log;
+  private int port;
+
+  private TaskgridProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts {@code taskgrid <args>} with {@code --exit-on-stdin-close}. */
+  static TaskgridProcess start(String name, Path workDir, String... args) throws IOException {
+    Path lib = Paths.get(System.getProperty("taskgrid.dist.lib", "../deploy/target/dist/lib"));
+    if (!Files.isDirectory(lib)) {
+      throw new IllegalStateException(
+          "distribution not built: " + lib.toAbsolutePath() + " (run mvn verify from the root)");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=4");
+    command.add("-Xmx512m");
+    command.add("-cp");
+    command.add(lib.toAbsolutePath() + "/*");
+    command.add("io.taskgrid.cli.internal.TaskgridCli");
+    command.addAll(List.of(args));
+    command.add("--exit-on-stdin-close");
+    Path log = workDir.resolve(name + ".log");
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    return new TaskgridProcess(name, process, log);
+  }
+
+  /** Starts a standalone coordinator on 127.0.0.1 with free ports and waits until it serves. */
+  static TaskgridProcess startCoordinator(Path workDir) throws IOException {
+    Path portFile = workDir.resolve("coordinator.port");
+    TaskgridProcess coordinator =
+        start(
+            "coordinator",
+            workDir,
+            "coordinator",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--hz-port",
+            "0",
+            "--cluster-name",
+            "e2e-" + ProcessHandle.current().pid(),
+            "--port-file",
+            portFile.toString());
+    coordinator.awaitFile(portFile, Duration.ofSeconds(60));
+    coordinator.port = Integer.parseInt(Files.readString(portFile, StandardCharsets.US_ASCII));
+    coordinator.awaitServing(Duration.ofSeconds(30));
+    return coordinator;
+  }
+
+  int port() {
+    return port;
+  }
+
+  String target() {
+    return "127.0.0.1:" + port;
+  }
+
+  Process process() {
+    return process;
+  }
+
+  /** The process's descendants (for a worker: its CPU children). */
+  List<ProcessHandle> children() {
+    try (Stream<ProcessHandle> children = process.children()) {
+      return children.filter(ProcessHandle::isAlive).toList();
+    }
+  }
+
+  private void awaitFile(Path file, Duration atMost) {
+    await(atMost, "its port file", () -> Files.exists(file));
+  }
+
+  private void awaitServing(Duration atMost) {
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(target()).usePlaintext().build();
+    try {
+      HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+      await(
+          atMost,
+          "grpc.health.v1 SERVING",
+          () -> {
+            try {
+              return health
+                      .withDeadlineAfter(1, SECONDS)
+                      .check(HealthCheckRequest.getDefaultInstance())
+                      .getStatus()
+                  == ServingStatus.SERVING;
+            } catch (StatusRuntimeException e) {
+              return false;
+            }
+          });
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  /** Waits for a condition, failing fast (with the log) if the process exits first. */
+  void await(Duration atMost, String what, java.util.concurrent.Callable<Boolean> condition) {
+    try {
+      Awaitility.await(name + ": " + what)
+          .atMost(atMost)
+          .pollInterval(50, MILLISECONDS)
+          .until(
+              () -> {
+                if (!process.isAlive()) {
+                  throw new IllegalStateException(
+                      name + " exited with " + process.exitValue() + "\n" + logTail());
+                }
+                return condition.call();
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException(e.getMessage() + "\n" + logTail(), e);
+    }
+  }
+
+  /** The last lines of the process's output, for failure messages. */
+  String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return "--- last lines of "
+          + name
+          + " ---\n"
+          + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      // Closing stdin is only the polite way; destroy below is the sure one.
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(10, SECONDS)) {
+        process.destroyForcibly().waitFor(10, SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}
