@@ -1,0 +1,43 @@
+package io.taskgrid.cli.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/** The demo, scaled down, on a real local cluster (coordinator, worker, one CPU child). */
+class DemoCommandTest {
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void demo_smallWorkloads_exitsZeroWithExactSumsAndEveryPage() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = TaskgridCli.newCommandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+
+    int code =
+        cli.execute(
+            "demo",
+            "--cpu-processes=1",
+            "--sum-base=1000",
+            "--sum-count=3",
+            "--pages=12",
+            "--sleeps=200",
+            "--sleep-millis=20");
+
+    assertThat(code).as("exit code; stderr: %s", err).isZero();
+    assertThat(out.toString())
+        .contains("0  1000         332833500")
+        .contains("2  1002         334835501")
+        .contains("3 results, all exact")
+        .contains("[ 12/12] 200")
+        .contains("12 pages, 12 OK")
+        .contains("200 of 200 done")
+        .contains("Demo finished: every result checked.");
+  }
+}

@@ -1,0 +1,59 @@
+package io.taskgrid.cli.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class TaskgridCliTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = TaskgridCli.newCommandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void execute_noCommand_oneLineUsageErrorExitTwo() {
+    assertThat(run()).isEqualTo(TaskgridCli.EXIT_USAGE);
+    assertThat(err.toString()).startsWith("taskgrid: missing command").doesNotContain("\tat ");
+  }
+
+  @Test
+  void execute_unknownFlag_oneLineUsageErrorExitTwo() {
+    assertThat(run("worker", "--no-such-flag")).isEqualTo(TaskgridCli.EXIT_USAGE);
+    assertThat(err.toString())
+        .contains("Unknown option: '--no-such-flag'")
+        .contains("taskgrid worker --help")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void execute_badPortValue_usageErrorExitTwo() {
+    assertThat(run("coordinator", "--port", "70000")).isEqualTo(TaskgridCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("--port: 70000 (expected: 0..65535)");
+  }
+
+  @Test
+  void execute_nonNumericPort_usageErrorExitTwo() {
+    assertThat(run("local", "--port", "abc")).isEqualTo(TaskgridCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("--port").doesNotContain("\tat ");
+  }
+
+  @Test
+  void execute_demoWithBadCoordinatorAddress_usageErrorExitTwo() {
+    assertThat(run("demo", "--coordinator", "nohostport")).isEqualTo(TaskgridCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("--coordinator: 'nohostport' (expected: host:port)");
+  }
+
+  @Test
+  void execute_help_listsEveryCommand() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString()).contains("local", "coordinator", "worker", "demo");
+  }
+}
