@@ -1,0 +1,147 @@
+package io.taskgrid.coordinator.internal;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.taskgrid.coordinator.internal.store.HazelcastTaskStore;
+import io.taskgrid.proto.v1.TaskServiceGrpc;
+import io.taskgrid.proto.v1.WorkerServiceGrpc;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running coordinator: an embedded Hazelcast member (the task store) and one Netty gRPC server
+ * serving TaskService, WorkerService, grpc.health.v1 and server reflection. Start with {@link
+ * #start(CoordinatorOptions)}; {@link #close()} stops it gracefully. Thread-safe.
+ */
+public final class Coordinator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
+
+  /** Room for a full batch of large payloads, so limits are reported per task, not by HTTP/2. */
+  static final int MAX_INBOUND_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+  private final @Nullable HazelcastInstance ownedHazelcast;
+  private final CoordinatorRuntime runtime;
+  private final HealthStatusManager health;
+  private final Server server;
+  private final String target;
+  private boolean closed;
+
+  private Coordinator(
+      @Nullable HazelcastInstance ownedHazelcast,
+      CoordinatorRuntime runtime,
+      HealthStatusManager health,
+      Server server,
+      String target) {
+    this.ownedHazelcast = ownedHazelcast;
+    this.runtime = runtime;
+    this.health = health;
+    this.server = server;
+    this.target = target;
+  }
+
+  /** Starts a Hazelcast member and the gRPC server; returns once both are serving. */
+  public static Coordinator start(CoordinatorOptions options) throws IOException {
+    HazelcastInstance hz = Hazelcast.newHazelcastInstance(HazelcastConfigs.memberConfig(options));
+    try {
+      return start(options, hz, hz);
+    } catch (IOException | RuntimeException e) {
+      hz.shutdown();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts the gRPC server on an existing Hazelcast instance (tests, embedding); the instance is
+   * not shut down by {@link #close()}.
+   */
+  public static Coordinator start(CoordinatorOptions options, HazelcastInstance hazelcast)
+      throws IOException {
+    return start(options, hazelcast, null);
+  }
+
+  private static Coordinator start(
+      CoordinatorOptions options, HazelcastInstance hz, @Nullable HazelcastInstance owned)
+      throws IOException {
+    CoordinatorRuntime runtime =
+        CoordinatorRuntime.create(
+            options, exec -> new HazelcastTaskStore(hz, options.resultTtl(), exec));
+    HealthStatusManager health = new HealthStatusManager();
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
+            // Every callback only validates and hands off to our executors: never blocks.
+            .directExecutor()
+            .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+            .addService(health.getHealthService())
+            .addService(ProtoReflectionServiceV1.newInstance());
+    for (BindableService s : runtime.services()) {
+      builder.addService(s);
+    }
+    Server server;
+    try {
+      server = builder.build().start();
+    } catch (IOException | RuntimeException e) {
+      runtime.close();
+      throw e;
+    }
+    health.setStatus("", ServingStatus.SERVING);
+    health.setStatus(TaskServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    health.setStatus(WorkerServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    String advertised =
+        options.host().equals("0.0.0.0") || options.host().equals("::")
+            ? "127.0.0.1"
+            : options.host();
+    String target = advertised + ":" + server.getPort();
+    log.info("Coordinator serving on {} (cluster {})", target, options.clusterName());
+    return new Coordinator(owned, runtime, health, server, target);
+  }
+
+  /** The bound gRPC port. */
+  public int port() {
+    return server.getPort();
+  }
+
+  /** The "host:port" clients and workers dial. */
+  public String target() {
+    return target;
+  }
+
+  /** The coordinator's logic (scheduler, store), for status and tests. */
+  public CoordinatorRuntime runtime() {
+    return runtime;
+  }
+
+  /** Stops intake (NOT_SERVING, no new calls), drains calls, stops executors and Hazelcast. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(3, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+        server.awaitTermination(2, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    runtime.close();
+    if (ownedHazelcast != null) {
+      ownedHazelcast.shutdown();
+    }
+    log.info("Coordinator on {} stopped", target);
+  }
+}

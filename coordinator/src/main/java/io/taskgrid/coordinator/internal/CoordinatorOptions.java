@@ -1,0 +1,257 @@
+package io.taskgrid.coordinator.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Immutable settings of one coordinator. Build with {@link #newBuilder()}; {@link Builder#build()}
+ * validates every value and throws {@link IllegalArgumentException} with a clear message.
+ */
+public final class CoordinatorOptions {
+  private static final CoordinatorOptions DEFAULT = newBuilder().build();
+
+  private final String host;
+  private final int port;
+  private final String clusterName;
+  private final List<String> members;
+  private final String hazelcastHost;
+  private final int hazelcastPort;
+  private final Duration resultTtl;
+  private final int maxPayloadBytes;
+  private final int maxBatchSize;
+  private final long maxQueuedTasks;
+  private final Clock clock;
+
+  private CoordinatorOptions(Builder b) {
+    this.host = b.host;
+    this.port = b.port;
+    this.clusterName = b.clusterName;
+    this.members = List.copyOf(b.members);
+    this.hazelcastHost = b.hazelcastHost;
+    this.hazelcastPort = b.hazelcastPort;
+    this.resultTtl = b.resultTtl;
+    this.maxPayloadBytes = b.maxPayloadBytes;
+    this.maxBatchSize = b.maxBatchSize;
+    this.maxQueuedTasks = b.maxQueuedTasks;
+    this.clock = b.clock;
+  }
+
+  /** The defaults: port 7070, standalone Hazelcast on 127.0.0.1:5701, 1 h result TTL. */
+  public static CoordinatorOptions getDefaultInstance() {
+    return DEFAULT;
+  }
+
+  /** A builder holding the defaults. */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /** A builder holding these options. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.host = host;
+    b.port = port;
+    b.clusterName = clusterName;
+    b.members = members;
+    b.hazelcastHost = hazelcastHost;
+    b.hazelcastPort = hazelcastPort;
+    b.resultTtl = resultTtl;
+    b.maxPayloadBytes = maxPayloadBytes;
+    b.maxBatchSize = maxBatchSize;
+    b.maxQueuedTasks = maxQueuedTasks;
+    b.clock = clock;
+    return b;
+  }
+
+  /** The address the gRPC server binds. */
+  public String host() {
+    return host;
+  }
+
+  /** The gRPC port; 0 means an ephemeral port. */
+  public int port() {
+    return port;
+  }
+
+  /** The Hazelcast cluster name shared by all coordinators of one cluster. */
+  public String clusterName() {
+    return clusterName;
+  }
+
+  /** Hazelcast members to join (host[:port]); empty means standalone. */
+  public List<String> members() {
+    return members;
+  }
+
+  /** The interface Hazelcast binds (keep it private: member traffic is not encrypted). */
+  public String hazelcastHost() {
+    return hazelcastHost;
+  }
+
+  /** The Hazelcast port; 0 lets Hazelcast choose from 5701 upwards. */
+  public int hazelcastPort() {
+    return hazelcastPort;
+  }
+
+  /** How long terminal results stay in the store. */
+  public Duration resultTtl() {
+    return resultTtl;
+  }
+
+  /** The largest accepted task payload in bytes. */
+  public int maxPayloadBytes() {
+    return maxPayloadBytes;
+  }
+
+  /** The most tasks in one submit batch. */
+  public int maxBatchSize() {
+    return maxBatchSize;
+  }
+
+  /** The most tasks queued or running at once on this coordinator. */
+  public long maxQueuedTasks() {
+    return maxQueuedTasks;
+  }
+
+  /** The clock for timestamps and scheduling decisions. */
+  public Clock clock() {
+    return clock;
+  }
+
+  @Override
+  public String toString() {
+    return "CoordinatorOptions{host="
+        + host
+        + ", port="
+        + port
+        + ", clusterName="
+        + clusterName
+        + ", members="
+        + members
+        + ", hazelcast="
+        + hazelcastHost
+        + ":"
+        + hazelcastPort
+        + ", resultTtl="
+        + resultTtl
+        + ", maxPayloadBytes="
+        + maxPayloadBytes
+        + ", maxBatchSize="
+        + maxBatchSize
+        + ", maxQueuedTasks="
+        + maxQueuedTasks
+        + "}";
+  }
+
+  /** Mutable builder; not thread-safe. */
+  public static final class Builder {
+    private String host = "0.0.0.0";
+    private int port = 7070;
+    private String clusterName = "taskgrid";
+    private List<String> members = List.of();
+    private String hazelcastHost = "127.0.0.1";
+    private int hazelcastPort = 5701;
+    private Duration resultTtl = Duration.ofHours(1);
+    private int maxPayloadBytes = 4 * 1024 * 1024;
+    private int maxBatchSize = 10_000;
+    private long maxQueuedTasks = 5_000_000;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** Sets the gRPC bind address. */
+    public Builder setHost(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** Sets the gRPC port (0 = ephemeral). */
+    public Builder setPort(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** Sets the Hazelcast cluster name. */
+    public Builder setClusterName(String clusterName) {
+      this.clusterName = Objects.requireNonNull(clusterName, "clusterName");
+      return this;
+    }
+
+    /** Sets the Hazelcast members to join (host[:port]). */
+    public Builder setMembers(List<String> members) {
+      this.members = List.copyOf(members);
+      return this;
+    }
+
+    /** Sets the Hazelcast bind address. */
+    public Builder setHazelcastHost(String hazelcastHost) {
+      this.hazelcastHost = Objects.requireNonNull(hazelcastHost, "hazelcastHost");
+      return this;
+    }
+
+    /** Sets the Hazelcast port (0 = let Hazelcast choose). */
+    public Builder setHazelcastPort(int hazelcastPort) {
+      this.hazelcastPort = hazelcastPort;
+      return this;
+    }
+
+    /** Sets how long results are kept. */
+    public Builder setResultTtl(Duration resultTtl) {
+      this.resultTtl = Objects.requireNonNull(resultTtl, "resultTtl");
+      return this;
+    }
+
+    /** Sets the payload size limit in bytes. */
+    public Builder setMaxPayloadBytes(int maxPayloadBytes) {
+      this.maxPayloadBytes = maxPayloadBytes;
+      return this;
+    }
+
+    /** Sets the batch size limit. */
+    public Builder setMaxBatchSize(int maxBatchSize) {
+      this.maxBatchSize = maxBatchSize;
+      return this;
+    }
+
+    /** Sets the limit of queued plus running tasks. */
+    public Builder setMaxQueuedTasks(long maxQueuedTasks) {
+      this.maxQueuedTasks = maxQueuedTasks;
+      return this;
+    }
+
+    /** Sets the clock. */
+    public Builder setClock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Validates and builds. */
+    public CoordinatorOptions build() {
+      check(!host.isBlank(), "host must not be blank");
+      check(port >= 0 && port <= 65535, "port must be 0..65535, was " + port);
+      check(!clusterName.isBlank(), "clusterName must not be blank");
+      for (String m : members) {
+        check(m != null && !m.isBlank(), "members must not contain blank entries");
+      }
+      check(!hazelcastHost.isBlank(), "hazelcastHost must not be blank");
+      check(
+          hazelcastPort >= 0 && hazelcastPort <= 65535,
+          "hazelcastPort must be 0..65535, was " + hazelcastPort);
+      check(
+          !resultTtl.isNegative() && resultTtl.compareTo(Duration.ofSeconds(1)) >= 0,
+          "resultTtl must be at least 1s (Hazelcast TTL granularity), was " + resultTtl);
+      check(maxPayloadBytes > 0, "maxPayloadBytes must be positive, was " + maxPayloadBytes);
+      check(maxBatchSize > 0, "maxBatchSize must be positive, was " + maxBatchSize);
+      check(maxQueuedTasks > 0, "maxQueuedTasks must be positive, was " + maxQueuedTasks);
+      return new CoordinatorOptions(this);
+    }
+
+    private static void check(boolean ok, String message) {
+      if (!ok) {
+        throw new IllegalArgumentException(message);
+      }
+    }
+  }
+}

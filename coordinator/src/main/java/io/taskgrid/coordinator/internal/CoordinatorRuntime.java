@@ -1,0 +1,87 @@
+package io.taskgrid.coordinator.internal;
+
+import io.grpc.BindableService;
+import io.taskgrid.coordinator.internal.concurrent.Executors2;
+import io.taskgrid.coordinator.internal.rpc.TaskGrpcService;
+import io.taskgrid.coordinator.internal.rpc.WorkerGrpcService;
+import io.taskgrid.coordinator.internal.sched.CompletionHub;
+import io.taskgrid.coordinator.internal.sched.JobStats;
+import io.taskgrid.coordinator.internal.sched.Scheduler;
+import io.taskgrid.coordinator.internal.sched.TaskIntake;
+import io.taskgrid.coordinator.internal.store.TaskStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.function.Function;
+
+/**
+ * The coordinator's logic without a transport: store, scheduler and the two gRPC services, with the
+ * executors they run on. {@link Coordinator} binds it to Netty; tests bind {@link #services()} to
+ * an in-process server. Owns its executors and the store it created.
+ */
+public final class CoordinatorRuntime implements AutoCloseable {
+  private final ThreadPoolExecutor storeExecutor;
+  private final ThreadPoolExecutor schedulerExecutor;
+  private final ThreadPoolExecutor outboundExecutor;
+  private final TaskStore store;
+  private final Scheduler scheduler;
+  private final TaskGrpcService taskService;
+  private final WorkerGrpcService workerService;
+
+  private CoordinatorRuntime(
+      CoordinatorOptions options, Function<Executor, TaskStore> storeFactory) {
+    // Small fixed pools: the machine has 2 cores and all work here is non-blocking hand-offs.
+    this.storeExecutor = Executors2.fixed("store", 2);
+    this.schedulerExecutor = Executors2.fixed("sched", 2);
+    this.outboundExecutor = Executors2.fixed("out", 2);
+    this.store = storeFactory.apply(storeExecutor);
+    CompletionHub hub = new CompletionHub();
+    JobStats jobs = new JobStats();
+    this.scheduler = new Scheduler(options.clock(), store, hub, jobs, schedulerExecutor);
+    TaskIntake intake =
+        new TaskIntake(
+            options.clock(),
+            store,
+            scheduler,
+            options.maxPayloadBytes(),
+            options.maxBatchSize(),
+            options.maxQueuedTasks());
+    this.taskService = new TaskGrpcService(intake, scheduler, hub, jobs, store, outboundExecutor);
+    this.workerService = new WorkerGrpcService(scheduler, options.clock(), outboundExecutor);
+  }
+
+  /**
+   * Creates a runtime whose store is built by {@code storeFactory} from the store executor (for
+   * example {@code exec -> new InMemoryTaskStore(clock, ttl, exec)}).
+   */
+  public static CoordinatorRuntime create(
+      CoordinatorOptions options, Function<Executor, TaskStore> storeFactory) {
+    return new CoordinatorRuntime(options, storeFactory);
+  }
+
+  /** TaskService and WorkerService, to add to a server builder. */
+  public List<BindableService> services() {
+    return List.of(taskService, workerService);
+  }
+
+  /** The scheduler (for status and tests). */
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  /** The task store. */
+  public TaskStore store() {
+    return store;
+  }
+
+  /** Stops the executors (after the server stopped taking calls) and closes the store. */
+  @Override
+  public void close() {
+    Duration grace = Duration.ofSeconds(2);
+    Executors2.shutdown(schedulerExecutor, grace);
+    Executors2.shutdown(storeExecutor, grace);
+    Executors2.shutdown(outboundExecutor, grace);
+    store.close();
+  }
+}

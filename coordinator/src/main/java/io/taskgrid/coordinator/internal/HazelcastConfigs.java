@@ -1,0 +1,43 @@
+package io.taskgrid.coordinator.internal;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+
+/** The programmatic Hazelcast member configuration of a coordinator. */
+public final class HazelcastConfigs {
+  private HazelcastConfigs() {}
+
+  /**
+   * Multicast off; TCP-IP join only with the given members (none: standalone, no join at all); Jet
+   * off; no phone-home; SLF4J logging; no shutdown hook (the coordinator closes it).
+   */
+  public static Config memberConfig(CoordinatorOptions options) {
+    Config config = new Config();
+    config.setClusterName(options.clusterName());
+    config.setInstanceName(
+        "taskgrid-" + options.clusterName() + "-" + System.identityHashCode(config));
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.getJetConfig().setEnabled(false);
+
+    NetworkConfig network = config.getNetworkConfig();
+    network.getInterfaces().setEnabled(true).addInterface(options.hazelcastHost());
+    config.setProperty("hazelcast.local.localAddress", options.hazelcastHost());
+    if (options.hazelcastPort() == 0) {
+      network.setPort(5701).setPortAutoIncrement(true).setPortCount(100);
+    } else {
+      network.setPort(options.hazelcastPort()).setPortAutoIncrement(false);
+    }
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    if (options.members().isEmpty()) {
+      join.getTcpIpConfig().setEnabled(false);
+    } else {
+      join.getTcpIpConfig().setEnabled(true).setMembers(options.members());
+    }
+    return config;
+  }
+}

@@ -1,0 +1,208 @@
+package io.taskgrid.coordinator.internal.rpc;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.taskgrid.coordinator.internal.sched.Admission;
+import io.taskgrid.coordinator.internal.sched.CompletionHub;
+import io.taskgrid.coordinator.internal.sched.CompletionSubscriber;
+import io.taskgrid.coordinator.internal.sched.Scheduler;
+import io.taskgrid.coordinator.internal.sched.TaskIntake;
+import io.taskgrid.coordinator.internal.store.TaskStore;
+import io.taskgrid.proto.v1.ClientMessage;
+import io.taskgrid.proto.v1.Completions;
+import io.taskgrid.proto.v1.ServerMessage;
+import io.taskgrid.proto.v1.SubmitResponse;
+import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskResult;
+import io.taskgrid.proto.v1.TaskState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client Session stream. Submits are stored concurrently but acknowledged in arrival order
+ * (each batch's acks wait for the previous batch's). Completions of every task submitted or
+ * attached here are pushed, coalesced by the outbound stream. When the stream ends its watches are
+ * dropped; tasks keep running and their results stay in the store.
+ */
+final class SessionHandler implements StreamObserver<ClientMessage>, CompletionSubscriber {
+  private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
+
+  private final TaskIntake intake;
+  private final Scheduler scheduler;
+  private final CompletionHub hub;
+  private final TaskStore store;
+  private final Executor callbacks;
+  private final OutboundStream<ServerMessage> out;
+  private final Set<String> watched = ConcurrentHashMap.newKeySet();
+
+  /** The ack emission of the latest batch; the next batch's emission chains after it. */
+  private CompletableFuture<Void> ackTail = CompletableFuture.completedFuture(null);
+
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private volatile boolean halfClosed;
+
+  SessionHandler(
+      ServerCallStreamObserver<ServerMessage> observer,
+      TaskIntake intake,
+      Scheduler scheduler,
+      CompletionHub hub,
+      TaskStore store,
+      Executor outbound) {
+    this.intake = intake;
+    this.scheduler = scheduler;
+    this.hub = hub;
+    this.store = store;
+    this.callbacks = outbound;
+    this.out = new OutboundStream<>("session", observer, outbound, Messages::merge, this::end);
+  }
+
+  @Override
+  public void onNext(ClientMessage msg) {
+    if (ended.get()) {
+      return;
+    }
+    try {
+      switch (msg.getKindCase()) {
+        case SUBMIT -> submit(msg.getSubmit().getTasksList());
+        case CANCEL -> cancel(msg);
+        case ATTACH -> attach(msg.getAttach().getTaskIdsList());
+        default -> failStream(Status.INVALID_ARGUMENT.withDescription("empty ClientMessage"));
+      }
+    } catch (RuntimeException e) {
+      failStream(StatusMapper.toStatus(e));
+    }
+  }
+
+  private void submit(List<io.taskgrid.proto.v1.TaskSpec> specs) {
+    Status tooBig = intake.checkBatch(specs.size());
+    if (tooBig != null) {
+      failStream(tooBig);
+      return;
+    }
+    CompletableFuture<Admission> admitted = intake.submit(specs).toCompletableFuture();
+    // onNext calls are serial per stream, so ackTail needs no lock.
+    ackTail = ackTail.thenCombineAsync(admitted, (v, admission) -> emit(admission), callbacks);
+  }
+
+  private Void emit(Admission a) {
+    for (String id : a.watchIds()) {
+      watched.add(id);
+      hub.watchTask(id, this);
+    }
+    out.send(
+        ServerMessage.newBuilder()
+            .setAcks(SubmitResponse.newBuilder().addAllAcks(a.acks()))
+            .build());
+    a.schedule();
+    if (!a.alreadyDone().isEmpty()) {
+      push(a.alreadyDone());
+    }
+    return null;
+  }
+
+  private void cancel(ClientMessage msg) {
+    scheduler
+        .cancel(msg.getCancel().getTaskIdsList(), msg.getCancel().getForce())
+        .whenComplete(
+            (resp, e) -> {
+              if (e != null) {
+                failStream(StatusMapper.toStatus(e));
+              } else {
+                out.send(ServerMessage.newBuilder().setCancelOutcomes(resp).build());
+              }
+            });
+  }
+
+  private void attach(List<String> ids) {
+    // Subscribe first, then read the store: a result published in between is seen twice at
+    // worst, and push() de-duplicates through the watched set.
+    for (String id : ids) {
+      watched.add(id);
+      hub.watchTask(id, this);
+    }
+    store
+        .getAll(ids)
+        .whenComplete(
+            (found, e) -> {
+              if (e != null) {
+                log.warn("Attach could not read the store", e);
+                return;
+              }
+              List<TaskResult> done = new ArrayList<>();
+              for (TaskInfo info : found.values()) {
+                if (info.getState() == TaskState.DONE) {
+                  done.add(info.getResult());
+                }
+              }
+              push(done);
+            });
+  }
+
+  @Override
+  public void onCompletions(List<TaskResult> results) {
+    push(results);
+  }
+
+  private void push(List<TaskResult> results) {
+    List<TaskResult> fresh = new ArrayList<>(results.size());
+    for (TaskResult r : results) {
+      if (watched.remove(r.getTaskId())) {
+        fresh.add(r);
+      }
+    }
+    if (!fresh.isEmpty() && !ended.get()) {
+      out.send(
+          ServerMessage.newBuilder()
+              .setCompletions(Completions.newBuilder().addAllResults(fresh))
+              .build());
+    }
+    if (halfClosed) {
+      completeIfIdle();
+    }
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    end();
+  }
+
+  /**
+   * The client half-closed: acks still due are sent, completions keep coming until every watched
+   * task has ended, then the stream completes.
+   */
+  @Override
+  public void onCompleted() {
+    halfClosed = true;
+    ackTail.whenCompleteAsync((v, e) -> completeIfIdle(), callbacks);
+  }
+
+  private void completeIfIdle() {
+    if (halfClosed && watched.isEmpty() && !ended.get()) {
+      end();
+      out.complete();
+    }
+  }
+
+  private void failStream(Status status) {
+    end();
+    out.fail(status);
+  }
+
+  private void end() {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    for (String id : watched) {
+      hub.unwatchTask(id, this);
+    }
+    watched.clear();
+  }
+}

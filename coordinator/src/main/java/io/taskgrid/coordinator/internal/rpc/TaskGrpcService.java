@@ -1,0 +1,178 @@
+package io.taskgrid.coordinator.internal.rpc;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.taskgrid.coordinator.internal.sched.CompletionHub;
+import io.taskgrid.coordinator.internal.sched.JobStats;
+import io.taskgrid.coordinator.internal.sched.Scheduler;
+import io.taskgrid.coordinator.internal.sched.TaskIntake;
+import io.taskgrid.coordinator.internal.store.TaskStore;
+import io.taskgrid.proto.v1.CancelRequest;
+import io.taskgrid.proto.v1.CancelResponse;
+import io.taskgrid.proto.v1.ClientMessage;
+import io.taskgrid.proto.v1.GetJobRequest;
+import io.taskgrid.proto.v1.GetJobResponse;
+import io.taskgrid.proto.v1.GetTaskRequest;
+import io.taskgrid.proto.v1.GetTaskResponse;
+import io.taskgrid.proto.v1.ListWorkersRequest;
+import io.taskgrid.proto.v1.ListWorkersResponse;
+import io.taskgrid.proto.v1.ServerMessage;
+import io.taskgrid.proto.v1.SubmitRequest;
+import io.taskgrid.proto.v1.SubmitResponse;
+import io.taskgrid.proto.v1.TaskServiceGrpc;
+import io.taskgrid.proto.v1.WatchRequest;
+import io.taskgrid.proto.v1.WatchResponse;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * The client-facing gRPC adapter: unpacks requests, calls the intake/scheduler/store (all
+ * non-blocking), and maps every failure to a Status through {@link StatusMapper}. Safe to run on a
+ * direct executor.
+ */
+public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
+  private final TaskIntake intake;
+  private final Scheduler scheduler;
+  private final CompletionHub hub;
+  private final JobStats jobs;
+  private final TaskStore store;
+  private final Executor outbound;
+
+  /**
+   * @param outbound the shared pool on which per-stream serial senders run
+   */
+  public TaskGrpcService(
+      TaskIntake intake,
+      Scheduler scheduler,
+      CompletionHub hub,
+      JobStats jobs,
+      TaskStore store,
+      Executor outbound) {
+    this.intake = intake;
+    this.scheduler = scheduler;
+    this.hub = hub;
+    this.jobs = jobs;
+    this.store = store;
+    this.outbound = outbound;
+  }
+
+  @Override
+  public StreamObserver<ClientMessage> session(StreamObserver<ServerMessage> responses) {
+    return new SessionHandler(
+        (ServerCallStreamObserver<ServerMessage>) responses,
+        intake,
+        scheduler,
+        hub,
+        store,
+        outbound);
+  }
+
+  @Override
+  public void submit(SubmitRequest req, StreamObserver<SubmitResponse> responses) {
+    unary(
+        responses,
+        () -> {
+          Status tooBig = intake.checkBatch(req.getTasksCount());
+          if (tooBig != null) {
+            throw tooBig.asRuntimeException();
+          }
+          return intake
+              .submit(req.getTasksList())
+              .thenApply(
+                  admission -> {
+                    // Nobody watches on a unary call: schedule right away.
+                    admission.schedule();
+                    return SubmitResponse.newBuilder().addAllAcks(admission.acks()).build();
+                  });
+        });
+  }
+
+  @Override
+  public void cancel(CancelRequest req, StreamObserver<CancelResponse> responses) {
+    unary(responses, () -> scheduler.cancel(req.getTaskIdsList(), req.getForce()));
+  }
+
+  @Override
+  public void getTask(GetTaskRequest req, StreamObserver<GetTaskResponse> responses) {
+    unary(
+        responses,
+        () -> {
+          if (req.getTaskId().isEmpty()) {
+            throw Status.INVALID_ARGUMENT.withDescription("task_id is empty").asRuntimeException();
+          }
+          return store
+              .get(req.getTaskId())
+              .thenApply(
+                  info ->
+                      GetTaskResponse.newBuilder()
+                          .setTask(
+                              info.orElseThrow(
+                                  () ->
+                                      Status.NOT_FOUND
+                                          .withDescription(
+                                              "no task with id '" + req.getTaskId() + "'")
+                                          .asRuntimeException()))
+                          .build());
+        });
+  }
+
+  @Override
+  public void getJob(GetJobRequest req, StreamObserver<GetJobResponse> responses) {
+    unary(
+        responses,
+        () -> {
+          if (req.getJobId().isEmpty()) {
+            throw Status.INVALID_ARGUMENT.withDescription("job_id is empty").asRuntimeException();
+          }
+          if (!jobs.known(req.getJobId())) {
+            throw Status.NOT_FOUND
+                .withDescription("no job with id '" + req.getJobId() + "'")
+                .asRuntimeException();
+          }
+          return java.util.concurrent.CompletableFuture.completedFuture(
+              jobs.counts(req.getJobId()));
+        });
+  }
+
+  @Override
+  public void listWorkers(ListWorkersRequest req, StreamObserver<ListWorkersResponse> responses) {
+    unary(
+        responses,
+        () ->
+            java.util.concurrent.CompletableFuture.completedFuture(
+                ListWorkersResponse.newBuilder().addAllWorkers(scheduler.workers()).build()));
+  }
+
+  @Override
+  public void watch(WatchRequest req, StreamObserver<WatchResponse> responses) {
+    try {
+      new WatchHandler(
+              (ServerCallStreamObserver<WatchResponse>) responses, hub, jobs, store, outbound)
+          .start(req);
+    } catch (RuntimeException e) {
+      responses.onError(StatusMapper.toStatus(e).asRuntimeException());
+    }
+  }
+
+  /** Runs a unary call whose answer is asynchronous; every failure becomes a Status. */
+  private static <T> void unary(StreamObserver<T> responses, Supplier<CompletionStage<T>> call) {
+    CompletionStage<T> stage;
+    try {
+      stage = call.get();
+    } catch (RuntimeException e) {
+      responses.onError(StatusMapper.toStatus(e).asRuntimeException());
+      return;
+    }
+    stage.whenComplete(
+        (value, error) -> {
+          if (error != null) {
+            responses.onError(StatusMapper.toStatus(error).asRuntimeException());
+          } else {
+            responses.onNext(value);
+            responses.onCompleted();
+          }
+        });
+  }
+}

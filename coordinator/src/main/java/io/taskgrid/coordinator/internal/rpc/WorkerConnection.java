@@ -1,0 +1,141 @@
+package io.taskgrid.coordinator.internal.rpc;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.taskgrid.coordinator.internal.sched.Scheduler;
+import io.taskgrid.coordinator.internal.sched.WorkerHandle;
+import io.taskgrid.coordinator.internal.sched.WorkerLink;
+import io.taskgrid.proto.v1.Assignment;
+import io.taskgrid.proto.v1.Assignments;
+import io.taskgrid.proto.v1.CancelTasks;
+import io.taskgrid.proto.v1.CoordinatorMessage;
+import io.taskgrid.proto.v1.Pool;
+import io.taskgrid.proto.v1.PoolSpec;
+import io.taskgrid.proto.v1.WorkerHello;
+import io.taskgrid.proto.v1.WorkerMessage;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One worker's Connect stream. The first message must be hello; after it, credits and results go to
+ * the scheduler. Every task assigned on this stream is leased to it: when the stream ends (error,
+ * completion or cancellation) the scheduler releases the leases. gRPC calls onNext serially per
+ * stream, so {@link #handle} needs no lock; it is volatile for the cancel handler.
+ */
+final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLink {
+  private final Scheduler scheduler;
+  private final Clock clock;
+  private final OutboundStream<CoordinatorMessage> out;
+  private final AtomicBoolean gone = new AtomicBoolean();
+  private volatile @Nullable WorkerHandle handle;
+
+  WorkerConnection(
+      ServerCallStreamObserver<CoordinatorMessage> observer,
+      Scheduler scheduler,
+      Clock clock,
+      Executor outbound) {
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.out = new OutboundStream<>("worker", observer, outbound, Messages::merge, this::leave);
+  }
+
+  @Override
+  public void onNext(WorkerMessage msg) {
+    WorkerHandle h = handle;
+    if (h == null) {
+      hello(msg);
+      return;
+    }
+    switch (msg.getKindCase()) {
+      case CREDITS -> scheduler.credits(h, msg.getCredits());
+      case RESULTS -> scheduler.results(h, msg.getResults().getResultsList());
+      case HEARTBEAT -> {} // the stream itself is the lease; heartbeats keep it alive in proxies
+      case HELLO -> fail(Status.FAILED_PRECONDITION.withDescription("hello sent twice"));
+      default -> fail(Status.INVALID_ARGUMENT.withDescription("empty WorkerMessage"));
+    }
+  }
+
+  private void hello(WorkerMessage msg) {
+    if (!msg.hasHello()) {
+      fail(
+          Status.FAILED_PRECONDITION.withDescription(
+              "the first message on a worker stream must be hello, was " + msg.getKindCase()));
+      return;
+    }
+    WorkerHello hello = msg.getHello();
+    String problem = helloProblem(hello);
+    if (problem != null) {
+      fail(Status.INVALID_ARGUMENT.withDescription(problem));
+      return;
+    }
+    WorkerHandle h = new WorkerHandle(hello, this, clock.millis());
+    if (!scheduler.workerConnected(h)) {
+      fail(
+          Status.ALREADY_EXISTS.withDescription(
+              "a worker with id '" + hello.getWorkerId() + "' is already connected"));
+      return;
+    }
+    handle = h;
+  }
+
+  private static @Nullable String helloProblem(WorkerHello hello) {
+    if (hello.getWorkerId().isEmpty()) {
+      return "hello.worker_id is empty";
+    }
+    if (hello.getPoolsCount() == 0) {
+      return "hello announces no pools";
+    }
+    Set<Pool> seen = new HashSet<>();
+    for (PoolSpec p : hello.getPoolsList()) {
+      if (p.getPool() != Pool.IO && p.getPool() != Pool.CPU) {
+        return "hello announces an unknown pool " + p.getPoolValue();
+      }
+      if (!seen.add(p.getPool())) {
+        return "hello announces pool " + p.getPool() + " twice";
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void sendAssignments(List<Assignment> assignments) {
+    out.send(
+        CoordinatorMessage.newBuilder()
+            .setAssignments(Assignments.newBuilder().addAllTasks(assignments))
+            .build());
+  }
+
+  @Override
+  public void sendCancels(CancelTasks cancels) {
+    out.send(CoordinatorMessage.newBuilder().setCancels(cancels).build());
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    leave();
+  }
+
+  @Override
+  public void onCompleted() {
+    leave();
+    out.complete();
+  }
+
+  private void fail(Status status) {
+    leave();
+    out.fail(status);
+  }
+
+  private void leave() {
+    WorkerHandle h = handle;
+    if (h != null && gone.compareAndSet(false, true)) {
+      scheduler.workerDisconnected(h);
+    }
+  }
+}

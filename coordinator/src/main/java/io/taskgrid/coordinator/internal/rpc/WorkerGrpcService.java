@@ -1,0 +1,29 @@
+package io.taskgrid.coordinator.internal.rpc;
+
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.taskgrid.coordinator.internal.sched.Scheduler;
+import io.taskgrid.proto.v1.CoordinatorMessage;
+import io.taskgrid.proto.v1.WorkerMessage;
+import io.taskgrid.proto.v1.WorkerServiceGrpc;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+
+/** The worker-facing gRPC adapter: one {@link WorkerConnection} per Connect stream. */
+public final class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
+  private final Scheduler scheduler;
+  private final Clock clock;
+  private final Executor outbound;
+
+  public WorkerGrpcService(Scheduler scheduler, Clock clock, Executor outbound) {
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.outbound = outbound;
+  }
+
+  @Override
+  public StreamObserver<WorkerMessage> connect(StreamObserver<CoordinatorMessage> responses) {
+    return new WorkerConnection(
+        (ServerCallStreamObserver<CoordinatorMessage>) responses, scheduler, clock, outbound);
+  }
+}

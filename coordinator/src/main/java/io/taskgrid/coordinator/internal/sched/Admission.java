@@ -1,0 +1,48 @@
+package io.taskgrid.coordinator.internal.sched;
+
+import io.taskgrid.proto.v1.SubmitAck;
+import io.taskgrid.proto.v1.TaskResult;
+import java.util.List;
+
+/**
+ * The outcome of storing one submit batch. The caller subscribes to {@link #watchIds()}, sends the
+ * acks, and then calls {@link #schedule()}: subscribing first means no completion can be missed,
+ * and scheduling last means no completion can overtake its ack.
+ */
+public final class Admission {
+  private final List<SubmitAck> acks;
+  private final List<String> watchIds;
+  private final List<TaskResult> alreadyDone;
+  private final Runnable schedule;
+
+  Admission(
+      List<SubmitAck> acks,
+      List<String> watchIds,
+      List<TaskResult> alreadyDone,
+      Runnable schedule) {
+    this.acks = List.copyOf(acks);
+    this.watchIds = List.copyOf(watchIds);
+    this.alreadyDone = List.copyOf(alreadyDone);
+    this.schedule = schedule;
+  }
+
+  /** One ack per submitted spec, in order. */
+  public List<SubmitAck> acks() {
+    return acks;
+  }
+
+  /** Accepted and duplicate ids that have not ended: their completions will follow. */
+  public List<String> watchIds() {
+    return watchIds;
+  }
+
+  /** Results of duplicates that had already ended. */
+  public List<TaskResult> alreadyDone() {
+    return alreadyDone;
+  }
+
+  /** Hands the accepted tasks to the scheduler. Call exactly once. */
+  public void schedule() {
+    schedule.run();
+  }
+}

@@ -1,0 +1,65 @@
+package io.taskgrid.coordinator.internal.sched;
+
+import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskResult;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Routes terminal results to the streams watching them, by task id or job id. Results are published
+ * only after they are stored, so a watcher that subscribes and then reads the store misses nothing
+ * (it may see a result twice; subscribers de-duplicate). Thread-safe.
+ */
+public final class CompletionHub {
+  private final ConcurrentHashMap<String, Set<CompletionSubscriber>> byTask =
+      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Set<CompletionSubscriber>> byJob =
+      new ConcurrentHashMap<>();
+
+  public void watchTask(String taskId, CompletionSubscriber s) {
+    byTask.computeIfAbsent(taskId, k -> ConcurrentHashMap.newKeySet()).add(s);
+  }
+
+  public void unwatchTask(String taskId, CompletionSubscriber s) {
+    byTask.computeIfPresent(taskId, (k, set) -> set.remove(s) && set.isEmpty() ? null : set);
+  }
+
+  public void watchJob(String jobId, CompletionSubscriber s) {
+    byJob.computeIfAbsent(jobId, k -> ConcurrentHashMap.newKeySet()).add(s);
+  }
+
+  public void unwatchJob(String jobId, CompletionSubscriber s) {
+    byJob.computeIfPresent(jobId, (k, set) -> set.remove(s) && set.isEmpty() ? null : set);
+  }
+
+  /** Delivers each result once per subscriber, one batch per subscriber. */
+  void publish(Collection<TaskInfo> done) {
+    Map<CompletionSubscriber, List<TaskResult>> out = new LinkedHashMap<>();
+    for (TaskInfo info : done) {
+      TaskResult r = info.getResult();
+      Set<CompletionSubscriber> subs = byTask.remove(r.getTaskId());
+      if (subs != null) {
+        for (CompletionSubscriber s : subs) {
+          out.computeIfAbsent(s, k -> new ArrayList<>()).add(r);
+        }
+      }
+      if (!r.getJobId().isEmpty()) {
+        Set<CompletionSubscriber> jobSubs = byJob.get(r.getJobId());
+        if (jobSubs != null) {
+          for (CompletionSubscriber s : jobSubs) {
+            List<TaskResult> list = out.computeIfAbsent(s, k -> new ArrayList<>());
+            if (subs == null || !subs.contains(s)) {
+              list.add(r);
+            }
+          }
+        }
+      }
+    }
+    out.forEach(CompletionSubscriber::onCompletions);
+  }
+}

@@ -1,0 +1,82 @@
+package io.taskgrid.coordinator.internal.sched;
+
+import io.taskgrid.proto.v1.Pool;
+import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskResult;
+import io.taskgrid.proto.v1.TaskSpec;
+import io.taskgrid.proto.v1.TaskState;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The scheduler's view of one task that has not ended. Its mutable fields belong to the serial
+ * executor that currently holds the task (the unresolved area or one pool's scheduler); only {@link
+ * #pool} is read elsewhere, to route a message to that owner.
+ */
+final class LiveTask {
+  /** Attempts in all when the spec gives none (the proto's documented default). */
+  static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+  final TaskSpec spec;
+  final long submittedMillis;
+  final int maxAttempts;
+
+  /** Set once, when the task's pool is known; read by any thread to route messages. */
+  volatile @Nullable Pool pool;
+
+  TaskState state = TaskState.QUEUED;
+  int attempt;
+  @Nullable String workerId;
+  long startedMillis;
+
+  LiveTask(TaskSpec spec, long submittedMillis, @Nullable Pool pool) {
+    this.spec = spec;
+    this.submittedMillis = submittedMillis;
+    this.pool = pool;
+    int max = spec.hasRetry() ? spec.getRetry().getMaxAttempts() : 0;
+    this.maxAttempts = max > 0 ? max : DEFAULT_MAX_ATTEMPTS;
+  }
+
+  String id() {
+    return spec.getId();
+  }
+
+  String jobId() {
+    return spec.getJobId();
+  }
+
+  int priority() {
+    return spec.getPriority();
+  }
+
+  TaskInfo info() {
+    TaskInfo.Builder b =
+        TaskInfo.newBuilder()
+            .setSpec(spec)
+            .setState(state)
+            .setAttempt(attempt)
+            .setSubmittedUnixMs(submittedMillis);
+    if (workerId != null) {
+      b.setWorkerId(workerId);
+    }
+    return b.build();
+  }
+
+  TaskInfo done(TaskResult result) {
+    return info().toBuilder().setState(TaskState.DONE).setResult(result).build();
+  }
+
+  /** Fills the fields of a result that only the coordinator knows. */
+  TaskResult.Builder stamp(TaskResult.Builder r) {
+    r.setTaskId(id()).setJobId(jobId()).setSubmittedUnixMs(submittedMillis);
+    if (r.getAttempt() == 0) {
+      r.setAttempt(attempt);
+    }
+    if (r.getWorkerId().isEmpty() && workerId != null) {
+      r.setWorkerId(workerId);
+    }
+    if (r.getStartedUnixMs() == 0 && startedMillis != 0) {
+      r.setStartedUnixMs(startedMillis);
+    }
+    return r;
+  }
+}

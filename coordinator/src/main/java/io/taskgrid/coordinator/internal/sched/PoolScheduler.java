@@ -1,0 +1,348 @@
+package io.taskgrid.coordinator.internal.sched;
+
+import io.taskgrid.coordinator.internal.concurrent.SerialExecutor;
+import io.taskgrid.proto.v1.Assignment;
+import io.taskgrid.proto.v1.CancelOutcome;
+import io.taskgrid.proto.v1.CancelTasks;
+import io.taskgrid.proto.v1.Outcome;
+import io.taskgrid.proto.v1.Pool;
+import io.taskgrid.proto.v1.PoolSpec;
+import io.taskgrid.proto.v1.TaskError;
+import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskResult;
+import io.taskgrid.proto.v1.TaskState;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The queue, credits and leases of one pool. Every field is owned by {@link #executor}: public
+ * entry points only post work to it, so there is no lock anywhere in this class. Each posted step
+ * ends with {@link #pump()} (hand queued tasks to workers against their credits, one Assignments
+ * batch per worker) and a flush of the state changes to the sink.
+ */
+final class PoolScheduler {
+  private static final Logger log = LoggerFactory.getLogger(PoolScheduler.class);
+
+  /** Bound on tasks set aside in one pump because no worker with credit runs their type. */
+  private static final int MAX_SKIPPED_PER_PUMP = 4096;
+
+  private final Pool pool;
+  private final SerialExecutor executor;
+  private final Clock clock;
+  private final SchedulerSink sink;
+  private final JobStats jobs;
+
+  private final FairQueue<LiveTask> queue = new FairQueue<>(LiveTask::priority, LiveTask::jobId);
+  private final Map<String, Slot> workers = new LinkedHashMap<>();
+  private final Map<String, LiveTask> running = new HashMap<>();
+  private int rotation;
+  private long totalCredits;
+
+  // Changes collected during one step and flushed at its end (batched store writes).
+  private final List<TaskInfo> leasedNow = new ArrayList<>();
+  private final List<LiveTask> doneTasks = new ArrayList<>();
+  private final List<TaskInfo> doneNow = new ArrayList<>();
+
+  /** A worker as this pool sees it. */
+  private static final class Slot {
+    final WorkerHandle handle;
+    final Set<String> handlers;
+    final Set<String> leases = new LinkedHashSet<>();
+    long credits;
+    final List<Assignment> outbox = new ArrayList<>();
+
+    Slot(WorkerHandle handle, Set<String> handlers) {
+      this.handle = handle;
+      this.handlers = handlers;
+    }
+  }
+
+  PoolScheduler(
+      Pool pool, SerialExecutor executor, Clock clock, SchedulerSink sink, JobStats jobs) {
+    this.pool = pool;
+    this.executor = executor;
+    this.clock = clock;
+    this.sink = sink;
+    this.jobs = jobs;
+  }
+
+  Pool pool() {
+    return pool;
+  }
+
+  void enqueue(List<LiveTask> tasks) {
+    step(
+        () -> {
+          for (LiveTask t : tasks) {
+            if (t.state == TaskState.QUEUED) {
+              queue.add(t);
+            }
+          }
+        });
+  }
+
+  void addWorker(WorkerHandle handle, PoolSpec spec) {
+    step(() -> workers.put(handle.id(), new Slot(handle, new HashSet<>(spec.getHandlersList()))));
+  }
+
+  /** The worker's stream ended: its leases go back to the queue, or end as WORKER_LOST. */
+  void removeWorker(String workerId) {
+    step(
+        () -> {
+          Slot slot = workers.remove(workerId);
+          if (slot == null) {
+            return;
+          }
+          totalCredits -= slot.credits;
+          List<LiveTask> requeue = new ArrayList<>();
+          for (String id : slot.leases) {
+            LiveTask t = running.remove(id);
+            if (t == null) {
+              continue;
+            }
+            jobs.running(t.jobId(), -1);
+            if (t.attempt >= t.maxAttempts) {
+              finish(t, workerLost(t), true);
+            } else {
+              t.state = TaskState.QUEUED;
+              t.workerId = null;
+              requeue.add(t);
+            }
+          }
+          // Re-queued at the front, oldest lease first, so they keep their place in line.
+          for (int i = requeue.size() - 1; i >= 0; i--) {
+            queue.addFirst(requeue.get(i));
+          }
+          if (!requeue.isEmpty()) {
+            log.info(
+                "Worker {} left: {} task(s) of pool {} re-queued", workerId, requeue.size(), pool);
+          }
+        });
+  }
+
+  void credits(String workerId, int credits) {
+    step(
+        () -> {
+          Slot slot = workers.get(workerId);
+          if (slot != null && credits > 0) {
+            slot.credits += credits;
+            totalCredits += credits;
+          }
+        });
+  }
+
+  void results(String workerId, List<TaskResult> results) {
+    step(
+        () -> {
+          for (TaskResult r : results) {
+            accept(workerId, r);
+          }
+        });
+  }
+
+  /** Cancels a task this pool holds; completes with what the cancel did. */
+  void cancel(LiveTask task, boolean force, CompletableFuture<CancelOutcome.Result> outcome) {
+    step(() -> outcome.complete(cancelNow(task, force)));
+  }
+
+  /** Queued tasks (including ones cancelled lazily but not yet polled). For tests and metrics. */
+  CompletableFuture<Integer> queuedCount() {
+    CompletableFuture<Integer> f = new CompletableFuture<>();
+    executor.execute(() -> f.complete(queue.size()));
+    return f;
+  }
+
+  private void step(Runnable change) {
+    executor.execute(
+        () -> {
+          change.run();
+          pump();
+          flush();
+        });
+  }
+
+  private void accept(String workerId, TaskResult r) {
+    LiveTask t = running.get(r.getTaskId());
+    // Attempt fencing: only the current lease holder's current attempt may end a task.
+    if (t == null || t.attempt != r.getAttempt() || !workerId.equals(t.workerId)) {
+      log.debug(
+          "Dropped stale result {} attempt {} from {}", r.getTaskId(), r.getAttempt(), workerId);
+      return;
+    }
+    release(t);
+    jobs.running(t.jobId(), -1);
+    if (retryable(t, r)) {
+      // TODO(backoff): retry at once; RetryPolicy backoff is not applied yet.
+      t.state = TaskState.QUEUED;
+      t.workerId = null;
+      queue.add(t);
+      return;
+    }
+    TaskResult.Builder b = r.toBuilder();
+    if (b.getOutcome() == Outcome.OUTCOME_UNSPECIFIED) {
+      b.setOutcome(Outcome.FAILED);
+    }
+    if (b.getFinishedUnixMs() == 0) {
+      b.setFinishedUnixMs(clock.millis());
+    }
+    finish(t, t.stamp(b).build(), false);
+  }
+
+  private static boolean retryable(LiveTask t, TaskResult r) {
+    return r.getOutcome() == Outcome.FAILED
+        && r.getError().getRetryable()
+        && t.attempt < t.maxAttempts
+        && !t.spec.getRetry().getNonRetryableErrorTypesList().contains(r.getError().getType());
+  }
+
+  private CancelOutcome.Result cancelNow(LiveTask t, boolean force) {
+    if (t.state == TaskState.QUEUED) {
+      // Lazy removal: the queue skips tasks that are no longer QUEUED when it polls them.
+      finish(t, result(t, Outcome.CANCELLED, "Cancelled", "cancelled while queued"), false);
+      return CancelOutcome.Result.REMOVED_FROM_QUEUE;
+    }
+    if (t.state == TaskState.RUNNING && running.containsKey(t.id())) {
+      Slot slot = workers.get(t.workerId);
+      release(t);
+      jobs.running(t.jobId(), -1);
+      if (slot != null) {
+        slot.handle
+            .link()
+            .sendCancels(
+                CancelTasks.newBuilder()
+                    .addTaskIds(t.id())
+                    .setForce(force)
+                    .setOutcome(Outcome.CANCELLED)
+                    .build());
+      }
+      // Recorded at once: the client learns promptly, and the worker's later report is fenced.
+      finish(t, result(t, Outcome.CANCELLED, "Cancelled", "cancelled while running"), false);
+      return CancelOutcome.Result.STOPPED_WHILE_RUNNING;
+    }
+    return CancelOutcome.Result.ALREADY_FINISHED;
+  }
+
+  private void pump() {
+    if (totalCredits <= 0 || queue.isEmpty() || workers.isEmpty()) {
+      return;
+    }
+    List<LiveTask> skipped = new ArrayList<>();
+    while (totalCredits > 0) {
+      LiveTask t = queue.poll();
+      if (t == null) {
+        break;
+      }
+      if (t.state != TaskState.QUEUED) {
+        continue; // cancelled while queued
+      }
+      Slot slot = pickWorker(t.spec.getType());
+      if (slot == null) {
+        skipped.add(t);
+        if (skipped.size() >= MAX_SKIPPED_PER_PUMP) {
+          break;
+        }
+        continue;
+      }
+      lease(t, slot);
+    }
+    for (int i = skipped.size() - 1; i >= 0; i--) {
+      queue.addFirst(skipped.get(i));
+    }
+    for (Slot slot : workers.values()) {
+      if (!slot.outbox.isEmpty()) {
+        slot.handle.link().sendAssignments(List.copyOf(slot.outbox));
+        slot.outbox.clear();
+      }
+    }
+  }
+
+  /** Round-robin over workers with credit that run the type. */
+  private @Nullable Slot pickWorker(String type) {
+    int n = workers.size();
+    if (n == 0) {
+      return null;
+    }
+    Slot[] slots = workers.values().toArray(new Slot[0]);
+    for (int i = 0; i < n; i++) {
+      Slot s = slots[(rotation + i) % n];
+      if (s.credits > 0 && s.handlers.contains(type)) {
+        rotation = (rotation + i + 1) % n;
+        return s;
+      }
+    }
+    return null;
+  }
+
+  private void lease(LiveTask t, Slot slot) {
+    slot.credits--;
+    totalCredits--;
+    t.attempt++;
+    t.state = TaskState.RUNNING;
+    t.workerId = slot.handle.id();
+    t.startedMillis = clock.millis();
+    slot.leases.add(t.id());
+    slot.handle.used(pool).incrementAndGet();
+    running.put(t.id(), t);
+    jobs.running(t.jobId(), 1);
+    slot.outbox.add(
+        Assignment.newBuilder().setSpec(t.spec).setAttempt(t.attempt).setPool(pool).build());
+    leasedNow.add(t.info());
+  }
+
+  private void release(LiveTask t) {
+    running.remove(t.id());
+    Slot slot = t.workerId == null ? null : workers.get(t.workerId);
+    if (slot != null && slot.leases.remove(t.id())) {
+      slot.handle.used(pool).decrementAndGet();
+    }
+  }
+
+  private void finish(LiveTask t, TaskResult result, boolean wasRunningAlreadyReleased) {
+    t.state = TaskState.DONE;
+    jobs.completed(t.jobId(), result.getOutcome(), false);
+    doneTasks.add(t);
+    doneNow.add(t.done(result));
+    if (wasRunningAlreadyReleased) {
+      log.debug("Task {} ended {} after {} attempts", t.id(), result.getOutcome(), t.attempt);
+    }
+  }
+
+  private TaskResult workerLost(LiveTask t) {
+    return result(
+        t,
+        Outcome.WORKER_LOST,
+        "WorkerLost",
+        "worker " + t.workerId + " was lost during attempt " + t.attempt + " of " + t.maxAttempts);
+  }
+
+  private TaskResult result(LiveTask t, Outcome outcome, String errorType, String message) {
+    return t.stamp(TaskResult.newBuilder())
+        .setOutcome(outcome)
+        .setError(TaskError.newBuilder().setType(errorType).setMessage(message))
+        .setFinishedUnixMs(clock.millis())
+        .build();
+  }
+
+  private void flush() {
+    if (!leasedNow.isEmpty()) {
+      sink.leased(List.copyOf(leasedNow));
+      leasedNow.clear();
+    }
+    if (!doneNow.isEmpty()) {
+      sink.completed(List.copyOf(doneTasks), List.copyOf(doneNow));
+      doneTasks.clear();
+      doneNow.clear();
+    }
+  }
+}

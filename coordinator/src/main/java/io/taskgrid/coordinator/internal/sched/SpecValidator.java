@@ -1,0 +1,110 @@
+package io.taskgrid.coordinator.internal.sched;
+
+import io.grpc.Status;
+import io.taskgrid.proto.v1.TaskSpec;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** Checks one spec against the contract and the limits. Stateless and thread-safe. */
+final class SpecValidator {
+  static final int MAX_ID_LENGTH = 128;
+  static final int MAX_LABELS = 64;
+  static final int MAX_LABEL_CHARS = 256;
+  static final int MAX_ATTEMPTS_LIMIT = 100;
+
+  private final int maxPayloadBytes;
+
+  /** A rejection: the gRPC code and a message saying why. */
+  record Problem(Status.Code code, String message) {}
+
+  SpecValidator(int maxPayloadBytes) {
+    this.maxPayloadBytes = maxPayloadBytes;
+  }
+
+  @Nullable Problem check(TaskSpec spec) {
+    String idProblem = idProblem(spec.getId());
+    if (idProblem != null) {
+      return invalid(idProblem);
+    }
+    if (spec.getType().isEmpty()) {
+      return invalid("task type is empty");
+    }
+    if (spec.getType().length() > MAX_ID_LENGTH) {
+      return invalid("task type is longer than " + MAX_ID_LENGTH + " characters");
+    }
+    if (spec.getJobId().length() > MAX_ID_LENGTH) {
+      return invalid("job id is longer than " + MAX_ID_LENGTH + " characters");
+    }
+    int size = spec.getPayload().getData().size();
+    if (size > maxPayloadBytes) {
+      return new Problem(
+          Status.Code.RESOURCE_EXHAUSTED,
+          "payload of task '"
+              + spec.getId()
+              + "' is "
+              + size
+              + " bytes, more than the limit of "
+              + maxPayloadBytes
+              + " bytes");
+    }
+    if (spec.getPoolValue() < 0 || spec.getPoolValue() > 2) {
+      return invalid("unknown pool value " + spec.getPoolValue());
+    }
+    if (spec.getTimeoutMs() < 0) {
+      return invalid("timeout_ms must not be negative, was " + spec.getTimeoutMs());
+    }
+    if (spec.getDeadlineUnixMs() < 0) {
+      return invalid("deadline_unix_ms must not be negative");
+    }
+    int attempts = spec.getRetry().getMaxAttempts();
+    if (attempts < 0 || attempts > MAX_ATTEMPTS_LIMIT) {
+      return invalid("retry.max_attempts must be 0.." + MAX_ATTEMPTS_LIMIT + ", was " + attempts);
+    }
+    if (spec.getLabelsCount() > MAX_LABELS) {
+      return invalid("more than " + MAX_LABELS + " labels");
+    }
+    for (Map.Entry<String, String> e : spec.getLabelsMap().entrySet()) {
+      if (e.getKey().length() > MAX_LABEL_CHARS || e.getValue().length() > MAX_LABEL_CHARS) {
+        return invalid("label '" + abbreviate(e.getKey()) + "' is longer than " + MAX_LABEL_CHARS);
+      }
+    }
+    return null;
+  }
+
+  /** Why an id is not {@code [A-Za-z0-9._:-]{1,128}}, or null if it is fine. */
+  static @Nullable String idProblem(String id) {
+    if (id.isEmpty()) {
+      return "task id is empty";
+    }
+    if (id.length() > MAX_ID_LENGTH) {
+      return "task id is " + id.length() + " characters, longer than " + MAX_ID_LENGTH;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == ':'
+              || c == '-';
+      if (!ok) {
+        return "task id '"
+            + abbreviate(id)
+            + "' has a bad character at index "
+            + i
+            + " (allowed: A-Z a-z 0-9 . _ : -)";
+      }
+    }
+    return null;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+  }
+
+  private static Problem invalid(String message) {
+    return new Problem(Status.Code.INVALID_ARGUMENT, message);
+  }
+}

@@ -1,0 +1,165 @@
+package io.taskgrid.coordinator.internal.sched;
+
+import io.grpc.Status;
+import io.taskgrid.coordinator.internal.store.TaskStore;
+import io.taskgrid.proto.v1.SubmitAck;
+import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskResult;
+import io.taskgrid.proto.v1.TaskSpec;
+import io.taskgrid.proto.v1.TaskState;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admits submit batches: validates each spec, resolves its pool, reserves queue room, stores the
+ * accepted ones (a task is acknowledged only once stored) and detects duplicates by id.
+ * Thread-safe; never blocks (the store call is asynchronous).
+ */
+public final class TaskIntake {
+  private static final Logger log = LoggerFactory.getLogger(TaskIntake.class);
+
+  private final Clock clock;
+  private final TaskStore store;
+  private final Scheduler scheduler;
+  private final SpecValidator validator;
+  private final int maxBatchSize;
+  private final long maxQueuedTasks;
+
+  public TaskIntake(
+      Clock clock,
+      TaskStore store,
+      Scheduler scheduler,
+      int maxPayloadBytes,
+      int maxBatchSize,
+      long maxQueuedTasks) {
+    this.clock = clock;
+    this.store = store;
+    this.scheduler = scheduler;
+    this.validator = new SpecValidator(maxPayloadBytes);
+    this.maxBatchSize = maxBatchSize;
+    this.maxQueuedTasks = maxQueuedTasks;
+  }
+
+  /** The whole batch is refused (INVALID_ARGUMENT) when larger than the limit, or null. */
+  public @Nullable Status checkBatch(int size) {
+    if (size > maxBatchSize) {
+      return Status.INVALID_ARGUMENT.withDescription(
+          "submit batch of " + size + " tasks exceeds the limit of " + maxBatchSize);
+    }
+    return null;
+  }
+
+  /** Validates and stores a batch; the stage never fails (store errors become REJECTED acks). */
+  public CompletionStage<Admission> submit(List<TaskSpec> specs) {
+    long now = clock.millis();
+    SubmitAck[] acks = new SubmitAck[specs.size()];
+    List<Integer> positions = new ArrayList<>();
+    List<LiveTask> candidates = new ArrayList<>();
+    List<TaskInfo> records = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      TaskSpec spec = specs.get(i);
+      SpecValidator.Problem problem = validator.check(spec);
+      if (problem != null) {
+        acks[i] = rejected(spec.getId(), problem.code(), problem.message());
+        continue;
+      }
+      TaskTypes.Resolution res = scheduler.types().resolve(spec);
+      if (res.rejection() != null) {
+        acks[i] = rejected(spec.getId(), Status.Code.INVALID_ARGUMENT, res.rejection());
+        continue;
+      }
+      if (!scheduler.tryReserve(maxQueuedTasks)) {
+        acks[i] =
+            rejected(
+                spec.getId(),
+                Status.Code.RESOURCE_EXHAUSTED,
+                "queue full: " + maxQueuedTasks + " tasks queued or running");
+        continue;
+      }
+      LiveTask t = new LiveTask(spec, now, res.pool());
+      positions.add(i);
+      candidates.add(t);
+      records.add(t.info());
+    }
+    if (candidates.isEmpty()) {
+      return java.util.concurrent.CompletableFuture.completedFuture(
+          new Admission(List.of(acks), List.of(), List.of(), () -> {}));
+    }
+    return store
+        .createAll(records)
+        .handle(
+            (existing, error) -> {
+              if (error != null) {
+                log.error("Could not store {} task(s)", candidates.size(), error);
+                scheduler.unreserve(candidates.size());
+                for (int k = 0; k < candidates.size(); k++) {
+                  acks[positions.get(k)] =
+                      rejected(
+                          candidates.get(k).id(),
+                          Status.Code.UNAVAILABLE,
+                          "task store unavailable: " + error.getMessage());
+                }
+                return new Admission(List.of(acks), List.of(), List.of(), () -> {});
+              }
+              return admitted(acks, positions, candidates, existing);
+            });
+  }
+
+  private Admission admitted(
+      SubmitAck[] acks,
+      List<Integer> positions,
+      List<LiveTask> candidates,
+      List<Optional<TaskInfo>> existing) {
+    List<LiveTask> accepted = new ArrayList<>();
+    List<String> watch = new ArrayList<>();
+    List<TaskResult> done = new ArrayList<>();
+    int notCreated = 0;
+    for (int k = 0; k < candidates.size(); k++) {
+      LiveTask t = candidates.get(k);
+      Optional<TaskInfo> old = existing.get(k);
+      int i = positions.get(k);
+      if (old.isEmpty()) {
+        accepted.add(t);
+        watch.add(t.id());
+        acks[i] = ack(t.id(), SubmitAck.Status.ACCEPTED);
+        continue;
+      }
+      notCreated++;
+      if (!old.get().getSpec().equals(t.spec)) {
+        acks[i] =
+            rejected(
+                t.id(),
+                Status.Code.ALREADY_EXISTS,
+                "task id '" + t.id() + "' already exists with a different spec");
+      } else {
+        acks[i] = ack(t.id(), SubmitAck.Status.DUPLICATE);
+        if (old.get().getState() == TaskState.DONE) {
+          done.add(old.get().getResult());
+        } else {
+          watch.add(t.id());
+        }
+      }
+    }
+    scheduler.unreserve(notCreated);
+    return new Admission(List.of(acks), watch, done, () -> scheduler.schedule(accepted));
+  }
+
+  private static SubmitAck ack(String id, SubmitAck.Status status) {
+    return SubmitAck.newBuilder().setTaskId(id).setStatus(status).build();
+  }
+
+  private static SubmitAck rejected(String id, Status.Code code, String message) {
+    return SubmitAck.newBuilder()
+        .setTaskId(id)
+        .setStatus(SubmitAck.Status.REJECTED)
+        .setCode(code.name())
+        .setMessage(message)
+        .build();
+  }
+}

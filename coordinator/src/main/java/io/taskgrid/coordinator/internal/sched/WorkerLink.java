@@ -1,0 +1,17 @@
+package io.taskgrid.coordinator.internal.sched;
+
+import io.taskgrid.proto.v1.Assignment;
+import io.taskgrid.proto.v1.CancelTasks;
+import java.util.List;
+
+/**
+ * The outbound side of one worker's stream, as the scheduler sees it. Implementations queue and
+ * send in order, respecting the stream's flow control; calls never block.
+ */
+public interface WorkerLink {
+  /** Sends one batch of assignments. */
+  void sendAssignments(List<Assignment> assignments);
+
+  /** Tells the worker to stop tasks. */
+  void sendCancels(CancelTasks cancels);
+}

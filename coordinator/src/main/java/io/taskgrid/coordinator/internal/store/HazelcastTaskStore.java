@@ -1,0 +1,143 @@
+package io.taskgrid.coordinator.internal.store;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.taskgrid.proto.v1.TaskInfo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link TaskStore} on a Hazelcast {@code IMap<String, byte[]>} (protobuf bytes). Every call is
+ * issued from the store executor and pipelined with Hazelcast's async API; continuations run on
+ * that executor too, so neither gRPC threads nor Hazelcast's partition threads run our code.
+ * Terminal records are written with a per-entry TTL. The given instance is not closed here.
+ */
+public final class HazelcastTaskStore implements TaskStore {
+  /** The map holding task records. */
+  public static final String TASKS_MAP = "taskgrid-tasks";
+
+  private final IMap<String, byte[]> tasks;
+  private final long ttlMillis;
+  private final Executor executor;
+
+  public HazelcastTaskStore(HazelcastInstance hazelcast, Duration resultTtl, Executor executor) {
+    this.tasks = hazelcast.getMap(TASKS_MAP);
+    this.ttlMillis = resultTtl.toMillis();
+    this.executor = executor;
+  }
+
+  @Override
+  public CompletionStage<List<Optional<TaskInfo>>> createAll(List<TaskInfo> records) {
+    return issue(
+        () -> {
+          List<CompletableFuture<byte[]>> calls = new ArrayList<>(records.size());
+          for (TaskInfo r : records) {
+            calls.add(
+                tasks
+                    .submitToKey(
+                        r.getSpec().getId(), new PutIfAbsentProcessor(TaskRecords.encode(r)))
+                    .toCompletableFuture());
+          }
+          return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
+              .thenApplyAsync(
+                  ignored -> {
+                    List<Optional<TaskInfo>> out = new ArrayList<>(calls.size());
+                    for (CompletableFuture<byte[]> c : calls) {
+                      byte[] existing = c.join();
+                      out.add(
+                          existing == null
+                              ? Optional.empty()
+                              : Optional.of(TaskRecords.decode(existing)));
+                    }
+                    return out;
+                  },
+                  executor);
+        });
+  }
+
+  @Override
+  public CompletionStage<Optional<TaskInfo>> get(String taskId) {
+    return issue(
+        () ->
+            tasks
+                .getAsync(taskId)
+                .thenApplyAsync(
+                    bytes -> Optional.ofNullable(bytes).map(TaskRecords::decode), executor));
+  }
+
+  @Override
+  public CompletionStage<Map<String, TaskInfo>> getAll(Collection<String> taskIds) {
+    List<String> ids = List.copyOf(taskIds);
+    return issue(
+        () -> {
+          List<CompletableFuture<byte[]>> calls = new ArrayList<>(ids.size());
+          for (String id : ids) {
+            calls.add(tasks.getAsync(id).toCompletableFuture());
+          }
+          return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
+              .thenApplyAsync(
+                  ignored -> {
+                    Map<String, TaskInfo> out = new HashMap<>();
+                    for (int i = 0; i < ids.size(); i++) {
+                      byte[] bytes = calls.get(i).join();
+                      if (bytes != null) {
+                        out.put(ids.get(i), TaskRecords.decode(bytes));
+                      }
+                    }
+                    return out;
+                  },
+                  executor);
+        });
+  }
+
+  @Override
+  public CompletionStage<Void> updateAll(Collection<TaskInfo> records) {
+    Map<String, byte[]> batch = new HashMap<>();
+    for (TaskInfo r : records) {
+      batch.put(r.getSpec().getId(), TaskRecords.encode(r));
+    }
+    // putAll batches per partition: ~10x the throughput of one set per record (PERF-NOTES).
+    return issue(() -> tasks.putAllAsync(batch).thenApplyAsync(v -> null, executor));
+  }
+
+  @Override
+  public CompletionStage<Void> completeAll(Collection<TaskInfo> records) {
+    List<TaskInfo> copy = List.copyOf(records);
+    return issue(
+        () -> {
+          // putAll has no per-entry TTL, so terminal records are pipelined setAsync calls.
+          List<CompletableFuture<Void>> calls = new ArrayList<>(copy.size());
+          for (TaskInfo r : copy) {
+            calls.add(
+                tasks
+                    .setAsync(
+                        r.getSpec().getId(),
+                        TaskRecords.encode(r),
+                        ttlMillis,
+                        TimeUnit.MILLISECONDS)
+                    .toCompletableFuture());
+          }
+          return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
+              .thenApplyAsync(v -> null, executor);
+        });
+  }
+
+  @Override
+  public void close() {
+    // The HazelcastInstance belongs to whoever created it.
+  }
+
+  /** Issues the Hazelcast calls from the store executor, never from the caller's thread. */
+  private <T> CompletionStage<T> issue(java.util.function.Supplier<CompletionStage<T>> calls) {
+    return CompletableFuture.supplyAsync(calls, executor).thenCompose(s -> s);
+  }
+}

@@ -1,0 +1,127 @@
+package io.taskgrid.coordinator.internal.store;
+
+import io.taskgrid.proto.v1.TaskInfo;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * A {@link TaskStore} in one JVM's heap, for tests and single-process use. Expiry is checked on
+ * read against the injected clock, so tests advance a fake clock instead of waiting. Records are
+ * kept as protobuf bytes, like the Hazelcast store, so both behave alike. Thread-safe.
+ */
+public final class InMemoryTaskStore implements TaskStore {
+  private static final long NEVER = Long.MAX_VALUE;
+
+  private final Clock clock;
+  private final long ttlMillis;
+  private final Executor executor;
+  private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+
+  private record Entry(byte[] bytes, long expiresAtMillis) {}
+
+  /**
+   * @param executor where every returned stage completes (the store's "I/O" executor)
+   */
+  public InMemoryTaskStore(Clock clock, Duration resultTtl, Executor executor) {
+    this.clock = clock;
+    this.ttlMillis = resultTtl.toMillis();
+    this.executor = executor;
+  }
+
+  @Override
+  public CompletionStage<List<Optional<TaskInfo>>> createAll(List<TaskInfo> records) {
+    return async(
+        () -> {
+          List<Optional<TaskInfo>> out = new ArrayList<>(records.size());
+          long now = clock.millis();
+          for (TaskInfo r : records) {
+            Entry fresh = new Entry(TaskRecords.encode(r), NEVER);
+            Entry[] existing = new Entry[1];
+            entries.compute(
+                r.getSpec().getId(),
+                (id, old) -> {
+                  if (old != null && old.expiresAtMillis > now) {
+                    existing[0] = old;
+                    return old;
+                  }
+                  return fresh;
+                });
+            out.add(
+                existing[0] == null
+                    ? Optional.empty()
+                    : Optional.of(TaskRecords.decode(existing[0].bytes)));
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public CompletionStage<Optional<TaskInfo>> get(String taskId) {
+    return async(() -> Optional.ofNullable(read(taskId)));
+  }
+
+  @Override
+  public CompletionStage<Map<String, TaskInfo>> getAll(Collection<String> taskIds) {
+    return async(
+        () -> {
+          Map<String, TaskInfo> out = new HashMap<>();
+          for (String id : taskIds) {
+            TaskInfo info = read(id);
+            if (info != null) {
+              out.put(id, info);
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public CompletionStage<Void> updateAll(Collection<TaskInfo> records) {
+    return write(records, NEVER);
+  }
+
+  @Override
+  public CompletionStage<Void> completeAll(Collection<TaskInfo> records) {
+    return write(records, ttlMillis);
+  }
+
+  @Override
+  public void close() {
+    entries.clear();
+  }
+
+  private CompletionStage<Void> write(Collection<TaskInfo> records, long ttl) {
+    List<TaskInfo> copy = List.copyOf(records);
+    return async(
+        () -> {
+          long expires = ttl == NEVER ? NEVER : clock.millis() + ttl;
+          for (TaskInfo r : copy) {
+            entries.put(r.getSpec().getId(), new Entry(TaskRecords.encode(r), expires));
+          }
+          return null;
+        });
+  }
+
+  private @org.jspecify.annotations.Nullable TaskInfo read(String id) {
+    Entry e = entries.get(id);
+    if (e == null || e.expiresAtMillis <= clock.millis()) {
+      return null;
+    }
+    return TaskRecords.decode(e.bytes);
+  }
+
+  private <T> CompletionStage<T> async(Supplier<T> work) {
+    return CompletableFuture.supplyAsync(work, executor);
+  }
+}

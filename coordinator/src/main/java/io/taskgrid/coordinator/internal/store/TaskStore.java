@@ -1,0 +1,39 @@
+package io.taskgrid.coordinator.internal.store;
+
+import io.taskgrid.proto.v1.TaskInfo;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where task records live. Every method is asynchronous: it never blocks the caller and its stage
+ * completes on the store's own executor, never on a gRPC thread. Implementations are thread-safe.
+ * Records are keyed by {@code spec.id}.
+ */
+public interface TaskStore extends AutoCloseable {
+
+  /**
+   * Stores each record unless a record with its id already exists (atomically per id). The result
+   * has one element per input, in order: empty when this call stored it, otherwise the record that
+   * was already there.
+   */
+  CompletionStage<List<Optional<TaskInfo>>> createAll(List<TaskInfo> records);
+
+  /** The record of one task, if known and not expired. */
+  CompletionStage<Optional<TaskInfo>> get(String taskId);
+
+  /** The known records among {@code taskIds}. */
+  CompletionStage<Map<String, TaskInfo>> getAll(Collection<String> taskIds);
+
+  /** Overwrites live (QUEUED/RUNNING) records in one batch; they do not expire. */
+  CompletionStage<Void> updateAll(Collection<TaskInfo> records);
+
+  /** Writes terminal (DONE) records; each expires after the store's result TTL. */
+  CompletionStage<Void> completeAll(Collection<TaskInfo> records);
+
+  /** Releases what the store itself created (never a Hazelcast instance it was given). */
+  @Override
+  void close();
+}
