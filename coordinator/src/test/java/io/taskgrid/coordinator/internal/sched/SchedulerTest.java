@@ -1,0 +1,373 @@
+package io.taskgrid.coordinator.internal.sched;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskgrid.coordinator.internal.store.InMemoryTaskStore;
+import io.taskgrid.coordinator.internal.testing.FakeClock;
+import io.taskgrid.proto.v1.Assignment;
+import io.taskgrid.proto.v1.CancelOutcome;
+import io.taskgrid.proto.v1.Credits;
+import io.taskgrid.proto.v1.Outcome;
+import io.taskgrid.proto.v1.Pool;
+import io.taskgrid.proto.v1.PoolCredit;
+import io.taskgrid.proto.v1.PoolSpec;
+import io.taskgrid.proto.v1.RetryPolicy;
+import io.taskgrid.proto.v1.SubmitAck;
+import io.taskgrid.proto.v1.TaskError;
+import io.taskgrid.proto.v1.TaskResult;
+import io.taskgrid.proto.v1.TaskSpec;
+import io.taskgrid.proto.v1.TaskState;
+import io.taskgrid.proto.v1.WorkerHello;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scheduler behaviour with every executor direct (Runnable::run): each call has fully taken effect
+ * when it returns, so the tests need no waiting and are deterministic.
+ */
+class SchedulerTest {
+  private final FakeClock clock = new FakeClock();
+  private final InMemoryTaskStore store =
+      new InMemoryTaskStore(clock, Duration.ofHours(1), Runnable::run);
+  private final CompletionHub hub = new CompletionHub();
+  private final JobStats jobs = new JobStats();
+  private final Scheduler scheduler = new Scheduler(clock, store, hub, jobs, Runnable::run);
+  private final TaskIntake intake = new TaskIntake(clock, store, scheduler, 1024, 100, 1000);
+  private final Map<String, TaskResult> completed = new ConcurrentHashMap<>();
+  private final CompletionSubscriber recorder =
+      rs -> rs.forEach(r -> completed.put(r.getTaskId(), r));
+
+  private static TaskSpec spec(String id) {
+    return TaskSpec.newBuilder().setId(id).setType("echo").build();
+  }
+
+  private List<SubmitAck> submit(TaskSpec... specs) {
+    Admission a = intake.submit(Arrays.asList(specs)).toCompletableFuture().join();
+    a.watchIds().forEach(id -> hub.watchTask(id, recorder));
+    a.schedule();
+    return a.acks();
+  }
+
+  private WorkerHandle worker(String id, FakeLink link, String... handlers) {
+    WorkerHandle h =
+        new WorkerHandle(
+            WorkerHello.newBuilder()
+                .setWorkerId(id)
+                .addPools(
+                    PoolSpec.newBuilder()
+                        .setPool(Pool.IO)
+                        .setCapacity(100)
+                        .addAllHandlers(List.of(handlers)))
+                .build(),
+            link,
+            clock.millis());
+    assertThat(scheduler.workerConnected(h)).isTrue();
+    return h;
+  }
+
+  private void credit(WorkerHandle w, int n) {
+    scheduler.credits(
+        w,
+        Credits.newBuilder()
+            .addPools(PoolCredit.newBuilder().setPool(Pool.IO).setCredits(n))
+            .build());
+  }
+
+  private void report(WorkerHandle w, Assignment a, Outcome outcome, boolean retryable) {
+    scheduler.results(
+        w,
+        List.of(
+            TaskResult.newBuilder()
+                .setTaskId(a.getSpec().getId())
+                .setAttempt(a.getAttempt())
+                .setOutcome(outcome)
+                .setError(TaskError.newBuilder().setRetryable(retryable))
+                .build()));
+  }
+
+  private TaskState stateOf(String id) {
+    return store.get(id).toCompletableFuture().join().orElseThrow().getState();
+  }
+
+  @Test
+  void pump_higherPriority_assignedFirst() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    submit(
+        spec("low"),
+        spec("high").toBuilder().setPriority(9).build(),
+        spec("mid").toBuilder().setPriority(3).build());
+
+    credit(w, 3);
+
+    assertThat(link.assignedIds()).containsExactly("high", "mid", "low");
+  }
+
+  @Test
+  void pump_bigAndSmallJobs_roundRobinAcrossJobs() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    for (int i = 0; i < 5; i++) {
+      submit(spec("big" + i).toBuilder().setJobId("big").build());
+    }
+    submit(
+        spec("small0").toBuilder().setJobId("small").build(),
+        spec("small1").toBuilder().setJobId("small").build());
+
+    credit(w, 4);
+
+    assertThat(link.assignedIds()).containsExactly("big0", "small0", "big1", "small1");
+  }
+
+  @Test
+  void credits_fewerThanQueued_neverExceeded() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    for (int i = 0; i < 5; i++) {
+      submit(spec("t" + i));
+    }
+
+    credit(w, 2);
+    assertThat(link.assigned()).hasSize(2);
+
+    credit(w, 1);
+    assertThat(link.assigned()).hasSize(3);
+  }
+
+  @Test
+  void credits_manyTasksQueued_oneAssignmentsBatch() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    for (int i = 0; i < 10; i++) {
+      submit(spec("t" + i));
+    }
+
+    credit(w, 10);
+
+    assertThat(link.batches).hasSize(1);
+    assertThat(link.batches.get(0)).hasSize(10);
+  }
+
+  @Test
+  void pump_workerLacksHandler_taskWaitsForWorkerThatHasIt() {
+    FakeLink echoOnly = new FakeLink();
+    FakeLink sleeper = new FakeLink();
+    WorkerHandle w1 = worker("w1", echoOnly, "echo");
+    worker("w2", sleeper, "sleep");
+    submit(spec("s").toBuilder().setType("sleep").build(), spec("e"));
+
+    credit(w1, 5);
+
+    assertThat(echoOnly.assignedIds()).containsExactly("e");
+    assertThat(sleeper.assigned()).isEmpty();
+  }
+
+  @Test
+  void workerDisconnected_leasedTask_requeuedWithNextAttempt() {
+    FakeLink first = new FakeLink();
+    WorkerHandle w1 = worker("w1", first, "echo");
+    submit(spec("t"));
+    credit(w1, 1);
+    assertThat(first.assigned().get(0).getAttempt()).isEqualTo(1);
+
+    scheduler.workerDisconnected(w1);
+    FakeLink second = new FakeLink();
+    credit(worker("w2", second, "echo"), 1);
+
+    assertThat(second.assigned())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.getSpec().getId()).isEqualTo("t");
+              assertThat(a.getAttempt()).isEqualTo(2);
+            });
+  }
+
+  @Test
+  void results_staleAttempt_droppedAndCurrentAttemptWins() {
+    FakeLink first = new FakeLink();
+    WorkerHandle w1 = worker("w1", first, "echo");
+    submit(spec("t"));
+    credit(w1, 1);
+    Assignment attempt1 = first.assigned().get(0);
+    scheduler.workerDisconnected(w1);
+    FakeLink second = new FakeLink();
+    WorkerHandle w2 = worker("w2", second, "echo");
+    credit(w2, 1);
+
+    report(w1, attempt1, Outcome.SUCCEEDED, false);
+    assertThat(completed).isEmpty();
+
+    report(w2, second.assigned().get(0), Outcome.SUCCEEDED, false);
+    assertThat(completed.get("t").getAttempt()).isEqualTo(2);
+    assertThat(completed.get("t").getWorkerId()).isEqualTo("w2");
+    assertThat(stateOf("t")).isEqualTo(TaskState.DONE);
+  }
+
+  @Test
+  void workerDisconnected_maxAttemptsUsed_endsWorkerLost() {
+    submit(spec("t").toBuilder().setRetry(RetryPolicy.newBuilder().setMaxAttempts(2)).build());
+    for (int i = 1; i <= 2; i++) {
+      FakeLink link = new FakeLink();
+      WorkerHandle w = worker("w" + i, link, "echo");
+      credit(w, 1);
+      assertThat(link.assigned()).hasSize(1);
+      scheduler.workerDisconnected(w);
+    }
+
+    assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.WORKER_LOST);
+    assertThat(completed.get("t").getAttempt()).isEqualTo(2);
+  }
+
+  @Test
+  void results_failedRetryable_retriedThenSucceeds() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    submit(spec("t"));
+    credit(w, 1);
+
+    report(w, link.assigned().get(0), Outcome.FAILED, true);
+    assertThat(completed).isEmpty();
+    credit(w, 1);
+    report(w, link.assigned().get(1), Outcome.SUCCEEDED, false);
+
+    assertThat(link.assigned().get(1).getAttempt()).isEqualTo(2);
+    assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.SUCCEEDED);
+  }
+
+  @Test
+  void results_failedNotRetryable_endsFailed() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    submit(spec("t"));
+    credit(w, 1);
+
+    report(w, link.assigned().get(0), Outcome.FAILED, false);
+
+    assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.FAILED);
+  }
+
+  @Test
+  void cancel_queuedTask_removedAndNeverAssigned() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    submit(spec("t"));
+
+    CancelOutcome.Result r = cancel("t");
+    credit(w, 1);
+
+    assertThat(r).isEqualTo(CancelOutcome.Result.REMOVED_FROM_QUEUE);
+    assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.CANCELLED);
+    assertThat(link.assigned()).isEmpty();
+  }
+
+  @Test
+  void cancel_runningTask_workerToldAndLateResultFenced() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    submit(spec("t"));
+    credit(w, 1);
+
+    assertThat(cancel("t")).isEqualTo(CancelOutcome.Result.STOPPED_WHILE_RUNNING);
+    report(w, link.assigned().get(0), Outcome.SUCCEEDED, false);
+
+    assertThat(link.cancels)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getTaskIdsList()).containsExactly("t");
+              assertThat(c.getOutcome()).isEqualTo(Outcome.CANCELLED);
+            });
+    assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.CANCELLED);
+  }
+
+  @Test
+  void cancel_doneAndUnknown_alreadyFinishedAndNotFound() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    submit(spec("t"));
+    credit(w, 1);
+    report(w, link.assigned().get(0), Outcome.SUCCEEDED, false);
+
+    assertThat(cancel("t")).isEqualTo(CancelOutcome.Result.ALREADY_FINISHED);
+    assertThat(cancel("nope")).isEqualTo(CancelOutcome.Result.NOT_FOUND);
+  }
+
+  @Test
+  void submit_unknownTypeWithWorkerConnected_rejectedInvalidArgument() {
+    worker("w1", new FakeLink(), "echo", "noop");
+
+    SubmitAck ack = submit(spec("t").toBuilder().setType("foo").build()).get(0);
+
+    assertThat(ack.getStatus()).isEqualTo(SubmitAck.Status.REJECTED);
+    assertThat(ack.getCode()).isEqualTo("INVALID_ARGUMENT");
+    assertThat(ack.getMessage()).isEqualTo("unknown task type 'foo' (known: echo, noop)");
+  }
+
+  @Test
+  void submit_noWorkerConnected_waitsThenRunsWhenWorkerConnects() {
+    SubmitAck ack = submit(spec("t").toBuilder().setType("foo").build()).get(0);
+    assertThat(ack.getStatus()).isEqualTo(SubmitAck.Status.ACCEPTED);
+
+    FakeLink link = new FakeLink();
+    credit(worker("w1", link, "foo"), 1);
+
+    assertThat(link.assignedIds()).containsExactly("t");
+    assertThat(link.assigned().get(0).getPool()).isEqualTo(Pool.IO);
+  }
+
+  @Test
+  void submit_queueFull_rejectedResourceExhausted() {
+    TaskIntake small = new TaskIntake(clock, store, scheduler, 1024, 100, 1);
+
+    List<SubmitAck> acks =
+        small.submit(List.of(spec("a"), spec("b"))).toCompletableFuture().join().acks();
+
+    assertThat(acks.get(0).getStatus()).isEqualTo(SubmitAck.Status.ACCEPTED);
+    assertThat(acks.get(1).getCode()).isEqualTo("RESOURCE_EXHAUSTED");
+  }
+
+  @Test
+  void submit_sameIdSameSpec_duplicate_differentSpec_alreadyExists() {
+    submit(spec("t"));
+
+    SubmitAck dup = submit(spec("t")).get(0);
+    SubmitAck clash = submit(spec("t").toBuilder().setPriority(2).build()).get(0);
+
+    assertThat(dup.getStatus()).isEqualTo(SubmitAck.Status.DUPLICATE);
+    assertThat(clash.getStatus()).isEqualTo(SubmitAck.Status.REJECTED);
+    assertThat(clash.getCode()).isEqualTo("ALREADY_EXISTS");
+  }
+
+  @Test
+  void jobStats_afterRunAndComplete_countsByState() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    submit(
+        spec("a").toBuilder().setJobId("j").build(),
+        spec("b").toBuilder().setJobId("j").build(),
+        spec("c").toBuilder().setJobId("j").build());
+    credit(w, 2);
+    report(w, link.assigned().get(0), Outcome.SUCCEEDED, false);
+
+    var counts = jobs.counts("j");
+
+    assertThat(counts.getSubmitted()).isEqualTo(3);
+    assertThat(counts.getRunning()).isEqualTo(1);
+    assertThat(counts.getQueued()).isEqualTo(1);
+    assertThat(counts.getCompletedMap()).containsEntry("SUCCEEDED", 1L);
+  }
+
+  private CancelOutcome.Result cancel(String id) {
+    return scheduler
+        .cancel(List.of(id), false)
+        .toCompletableFuture()
+        .join()
+        .getOutcomes(0)
+        .getResult();
+  }
+}
