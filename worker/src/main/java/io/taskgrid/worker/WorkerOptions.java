@@ -1,0 +1,395 @@
+package io.taskgrid.worker;
+
+import static java.util.Objects.requireNonNull;
+
+import io.grpc.Channel;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a {@link Worker} runs: which coordinators it connects to and the size of its pools.
+ * Immutable; made with {@link #newBuilder()} and checked in {@link Builder#build()}.
+ *
+ * <p>Tests can connect a worker to channels they own (for example an in-process channel) with
+ * {@link Builder#channels}; the coordinator targets are then not used.
+ */
+public final class WorkerOptions {
+  /** The coordinator a worker connects to by default: a local one. */
+  public static final String DEFAULT_COORDINATOR = "127.0.0.1:7070";
+
+  /** Event-loop threads of the I/O pool by default. */
+  public static final int DEFAULT_IO_THREADS = 2;
+
+  /** I/O tasks in flight at once by default. */
+  public static final int DEFAULT_IO_CAPACITY = 10_000;
+
+  /** Threads of the pool that runs blocking I/O handlers by default. */
+  public static final int DEFAULT_BLOCKING_THREADS = 16;
+
+  /** How long a cancelled CPU task may take to stop before its process is killed, by default. */
+  public static final Duration DEFAULT_CANCEL_GRACE_PERIOD = Duration.ofSeconds(2);
+
+  /** How often an idle connection sends a heartbeat, by default. */
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
+
+  /** The first wait before reconnecting a failed stream, by default. */
+  public static final Duration DEFAULT_RECONNECT_INITIAL_BACKOFF = Duration.ofMillis(100);
+
+  /** The longest wait between reconnect attempts, by default. */
+  public static final Duration DEFAULT_RECONNECT_MAX_BACKOFF = Duration.ofSeconds(10);
+
+  private static final WorkerOptions DEFAULT_INSTANCE = newBuilder().build();
+
+  private final List<String> coordinators;
+  private final List<Channel> channels;
+  private final @Nullable String workerId;
+  private final @Nullable String node;
+  private final Map<String, String> labels;
+  private final int ioThreads;
+  private final int ioCapacity;
+  private final int cpuProcesses;
+  private final int blockingThreads;
+  private final @Nullable Path pluginsDir;
+  private final List<String> childJvmOptions;
+  private final Clock clock;
+  private final Duration cancelGracePeriod;
+  private final Duration heartbeatInterval;
+  private final Duration reconnectInitialBackoff;
+  private final Duration reconnectMaxBackoff;
+
+  private WorkerOptions(Builder b) {
+    this.coordinators = List.copyOf(b.coordinators);
+    this.channels = List.copyOf(b.channels);
+    this.workerId = b.workerId;
+    this.node = b.node;
+    this.labels = Map.copyOf(b.labels);
+    this.ioThreads = b.ioThreads;
+    this.ioCapacity = b.ioCapacity;
+    this.cpuProcesses = b.cpuProcesses;
+    this.blockingThreads = b.blockingThreads;
+    this.pluginsDir = b.pluginsDir;
+    this.childJvmOptions = List.copyOf(b.childJvmOptions);
+    this.clock = b.clock;
+    this.cancelGracePeriod = b.cancelGracePeriod;
+    this.heartbeatInterval = b.heartbeatInterval;
+    this.reconnectInitialBackoff = b.reconnectInitialBackoff;
+    this.reconnectMaxBackoff = b.reconnectMaxBackoff;
+  }
+
+  /** A builder with every default. */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /** The options with every default (connects to {@value #DEFAULT_COORDINATOR}). */
+  public static WorkerOptions getDefaultInstance() {
+    return DEFAULT_INSTANCE;
+  }
+
+  /** A builder holding these options. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** The coordinator targets, {@code host:port}; the worker keeps one stream open to each. */
+  public List<String> coordinators() {
+    return coordinators;
+  }
+
+  /** Channels given by the caller instead of coordinator targets (empty: use the targets). */
+  public List<Channel> channels() {
+    return channels;
+  }
+
+  /** The worker id; empty means generated at start ({@code node-pid-random}). */
+  public Optional<String> workerId() {
+    return Optional.ofNullable(workerId);
+  }
+
+  /** The node name; empty means the host name, looked up at start. */
+  public Optional<String> node() {
+    return Optional.ofNullable(node);
+  }
+
+  /** Labels announced to the coordinators. */
+  public Map<String, String> labels() {
+    return labels;
+  }
+
+  /** Event-loop threads of the I/O pool. */
+  public int ioThreads() {
+    return ioThreads;
+  }
+
+  /** I/O tasks in flight at once. */
+  public int ioCapacity() {
+    return ioCapacity;
+  }
+
+  /** CPU child processes, one task each at a time; 0 means no CPU pool. */
+  public int cpuProcesses() {
+    return cpuProcesses;
+  }
+
+  /** Threads of the pool that runs blocking I/O handlers. */
+  public int blockingThreads() {
+    return blockingThreads;
+  }
+
+  /** A folder whose {@code *.jar} files hold more handlers, if any. */
+  public Optional<Path> pluginsDir() {
+    return Optional.ofNullable(pluginsDir);
+  }
+
+  /** Extra JVM options of the CPU child processes. */
+  public List<String> childJvmOptions() {
+    return childJvmOptions;
+  }
+
+  /** The clock of timestamps and deadlines. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** How long a cancelled CPU task may take to stop before its process is killed. */
+  public Duration cancelGracePeriod() {
+    return cancelGracePeriod;
+  }
+
+  /** How often an idle connection sends a heartbeat. */
+  public Duration heartbeatInterval() {
+    return heartbeatInterval;
+  }
+
+  /** The first wait before reconnecting a failed stream (doubled on each failure, with jitter). */
+  public Duration reconnectInitialBackoff() {
+    return reconnectInitialBackoff;
+  }
+
+  /** The longest wait between reconnect attempts. */
+  public Duration reconnectMaxBackoff() {
+    return reconnectMaxBackoff;
+  }
+
+  @Override
+  public String toString() {
+    return "WorkerOptions{coordinators="
+        + coordinators
+        + ", channels="
+        + channels.size()
+        + ", workerId="
+        + workerId
+        + ", ioThreads="
+        + ioThreads
+        + ", ioCapacity="
+        + ioCapacity
+        + ", cpuProcesses="
+        + cpuProcesses
+        + ", blockingThreads="
+        + blockingThreads
+        + ", pluginsDir="
+        + pluginsDir
+        + "}";
+  }
+
+  /** Builds {@link WorkerOptions}. Not thread-safe. */
+  public static final class Builder {
+    private List<String> coordinators = List.of(DEFAULT_COORDINATOR);
+    private List<Channel> channels = List.of();
+    private @Nullable String workerId;
+    private @Nullable String node;
+    private Map<String, String> labels = Map.of();
+    private int ioThreads = DEFAULT_IO_THREADS;
+    private int ioCapacity = DEFAULT_IO_CAPACITY;
+    private int cpuProcesses = Runtime.getRuntime().availableProcessors();
+    private int blockingThreads = DEFAULT_BLOCKING_THREADS;
+    private @Nullable Path pluginsDir;
+    private List<String> childJvmOptions = List.of();
+    private Clock clock = Clock.systemUTC();
+    private Duration cancelGracePeriod = DEFAULT_CANCEL_GRACE_PERIOD;
+    private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+    private Duration reconnectInitialBackoff = DEFAULT_RECONNECT_INITIAL_BACKOFF;
+    private Duration reconnectMaxBackoff = DEFAULT_RECONNECT_MAX_BACKOFF;
+
+    private Builder() {}
+
+    private Builder(WorkerOptions o) {
+      coordinators = o.coordinators;
+      channels = o.channels;
+      workerId = o.workerId;
+      node = o.node;
+      labels = o.labels;
+      ioThreads = o.ioThreads;
+      ioCapacity = o.ioCapacity;
+      cpuProcesses = o.cpuProcesses;
+      blockingThreads = o.blockingThreads;
+      pluginsDir = o.pluginsDir;
+      childJvmOptions = o.childJvmOptions;
+      clock = o.clock;
+      cancelGracePeriod = o.cancelGracePeriod;
+      heartbeatInterval = o.heartbeatInterval;
+      reconnectInitialBackoff = o.reconnectInitialBackoff;
+      reconnectMaxBackoff = o.reconnectMaxBackoff;
+    }
+
+    /** The coordinator targets ({@code host:port}, at least one). */
+    public Builder coordinators(List<String> coordinators) {
+      this.coordinators = List.copyOf(requireNonNull(coordinators, "coordinators"));
+      return this;
+    }
+
+    /**
+     * Channels to use instead of the coordinator targets, one stream each; the caller owns and
+     * shuts them down. Meant for tests (for example an in-process channel).
+     */
+    public Builder channels(List<? extends Channel> channels) {
+      this.channels = List.copyOf(requireNonNull(channels, "channels"));
+      return this;
+    }
+
+    /** The worker id (default: {@code node-pid-random}). */
+    public Builder workerId(String workerId) {
+      this.workerId = requireNonNull(workerId, "workerId");
+      return this;
+    }
+
+    /** The node name (default: the host name). */
+    public Builder node(String node) {
+      this.node = requireNonNull(node, "node");
+      return this;
+    }
+
+    /** Labels announced to the coordinators. */
+    public Builder labels(Map<String, String> labels) {
+      this.labels = new LinkedHashMap<>(requireNonNull(labels, "labels"));
+      return this;
+    }
+
+    /** Event-loop threads of the I/O pool (default {@value #DEFAULT_IO_THREADS}). */
+    public Builder ioThreads(int ioThreads) {
+      this.ioThreads = ioThreads;
+      return this;
+    }
+
+    /** I/O tasks in flight at once (default {@value #DEFAULT_IO_CAPACITY}). */
+    public Builder ioCapacity(int ioCapacity) {
+      this.ioCapacity = ioCapacity;
+      return this;
+    }
+
+    /** CPU child processes (default: the number of processors; 0: no CPU pool). */
+    public Builder cpuProcesses(int cpuProcesses) {
+      this.cpuProcesses = cpuProcesses;
+      return this;
+    }
+
+    /** Threads for blocking I/O handlers (default {@value #DEFAULT_BLOCKING_THREADS}). */
+    public Builder blockingThreads(int blockingThreads) {
+      this.blockingThreads = blockingThreads;
+      return this;
+    }
+
+    /** A folder of handler jars, added to the handler class path and the children's class path. */
+    public Builder pluginsDir(Path pluginsDir) {
+      this.pluginsDir = requireNonNull(pluginsDir, "pluginsDir");
+      return this;
+    }
+
+    /** Extra JVM options of the CPU child processes, for example {@code -Xmx512m}. */
+    public Builder childJvmOptions(List<String> childJvmOptions) {
+      this.childJvmOptions = List.copyOf(requireNonNull(childJvmOptions, "childJvmOptions"));
+      return this;
+    }
+
+    /** The clock of timestamps and deadlines (default: the system UTC clock). */
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** How long a cancelled CPU task may take to stop before its process is killed. */
+    public Builder cancelGracePeriod(Duration cancelGracePeriod) {
+      this.cancelGracePeriod = requireNonNull(cancelGracePeriod, "cancelGracePeriod");
+      return this;
+    }
+
+    /** How often an idle connection sends a heartbeat. */
+    public Builder heartbeatInterval(Duration heartbeatInterval) {
+      this.heartbeatInterval = requireNonNull(heartbeatInterval, "heartbeatInterval");
+      return this;
+    }
+
+    /** The first and the longest wait between reconnect attempts. */
+    public Builder reconnectBackoff(Duration initial, Duration max) {
+      this.reconnectInitialBackoff = requireNonNull(initial, "initial");
+      this.reconnectMaxBackoff = requireNonNull(max, "max");
+      return this;
+    }
+
+    /**
+     * Checks the options and builds them.
+     *
+     * @throws IllegalArgumentException naming the first invalid option
+     */
+    public WorkerOptions build() {
+      if (channels.isEmpty()) {
+        check(!coordinators.isEmpty(), "coordinators", coordinators, "at least one host:port");
+        for (String target : coordinators) {
+          check(isTarget(target), "coordinators", target, "host:port");
+        }
+      }
+      if (workerId != null) {
+        check(!workerId.isBlank(), "workerId", "'" + workerId + "'", "not blank");
+      }
+      if (node != null) {
+        check(!node.isBlank(), "node", "'" + node + "'", "not blank");
+      }
+      check(ioThreads > 0, "ioThreads", ioThreads, "> 0");
+      check(ioCapacity > 0, "ioCapacity", ioCapacity, "> 0");
+      check(cpuProcesses >= 0, "cpuProcesses", cpuProcesses, ">= 0");
+      check(blockingThreads > 0, "blockingThreads", blockingThreads, "> 0");
+      check(!cancelGracePeriod.isNegative(), "cancelGracePeriod", cancelGracePeriod, ">= 0");
+      check(isPositive(heartbeatInterval), "heartbeatInterval", heartbeatInterval, "> 0");
+      check(
+          isPositive(reconnectInitialBackoff),
+          "reconnectInitialBackoff",
+          reconnectInitialBackoff,
+          "> 0");
+      check(
+          reconnectMaxBackoff.compareTo(reconnectInitialBackoff) >= 0,
+          "reconnectMaxBackoff",
+          reconnectMaxBackoff,
+          ">= reconnectInitialBackoff");
+      return new WorkerOptions(this);
+    }
+
+    private static boolean isPositive(Duration d) {
+      return !d.isNegative() && !d.isZero();
+    }
+
+    private static boolean isTarget(String target) {
+      int colon = target.lastIndexOf(':');
+      if (colon <= 0 || colon == target.length() - 1) {
+        return false;
+      }
+      try {
+        int port = Integer.parseInt(target.substring(colon + 1));
+        return port > 0 && port < 65536;
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+
+    private static void check(boolean ok, String name, Object value, String expected) {
+      if (!ok) {
+        throw new IllegalArgumentException(name + ": " + value + " (expected: " + expected + ")");
+      }
+    }
+  }
+}

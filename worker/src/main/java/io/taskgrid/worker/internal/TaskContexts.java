@@ -1,0 +1,124 @@
+package io.taskgrid.worker.internal;
+
+import io.taskgrid.proto.v1.Assignment;
+import io.taskgrid.worker.TaskContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/** The {@link TaskContext} of one attempt, shared by the I/O pool and the CPU child. */
+public final class TaskContexts implements TaskContext {
+  private final Assignment assignment;
+  private final Executor executor;
+  private final ScheduledExecutorService timer;
+  private final @Nullable Instant deadline;
+  private final Object lock = new Object();
+  private @Nullable List<Runnable> callbacks = new ArrayList<>();
+  private volatile boolean cancelled;
+
+  /**
+   * A context that runs callbacks on {@code executor} and timers on {@code timer}; its deadline is
+   * the earlier of the run timeout (from now, by {@code clock}) and the task's deadline.
+   */
+  public TaskContexts(
+      Assignment assignment, Executor executor, ScheduledExecutorService timer, Clock clock) {
+    this.assignment = assignment;
+    this.executor = executor;
+    this.timer = timer;
+    this.deadline = deadline(assignment, clock);
+  }
+
+  /** The end of the attempt: the earlier of start + timeout_ms and deadline_unix_ms, if any. */
+  public static @Nullable Instant deadline(Assignment assignment, Clock clock) {
+    long timeoutMs = assignment.getSpec().getTimeoutMs();
+    long deadlineMs = assignment.getSpec().getDeadlineUnixMs();
+    Instant end = null;
+    if (timeoutMs > 0) {
+      end = clock.instant().plusMillis(timeoutMs);
+    }
+    if (deadlineMs > 0) {
+      Instant d = Instant.ofEpochMilli(deadlineMs);
+      end = end == null || d.isBefore(end) ? d : end;
+    }
+    return end;
+  }
+
+  @Override
+  public String taskId() {
+    return assignment.getSpec().getId();
+  }
+
+  @Override
+  public int attempt() {
+    return assignment.getAttempt();
+  }
+
+  @Override
+  public Map<String, String> labels() {
+    return assignment.getSpec().getLabelsMap();
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelled;
+  }
+
+  /** Marks the task cancelled and runs the registered callbacks (once). */
+  public void cancel() {
+    List<Runnable> toRun;
+    synchronized (lock) {
+      cancelled = true;
+      toRun = callbacks;
+      callbacks = null;
+    }
+    // Callbacks run outside the lock: they are handler code.
+    if (toRun != null) {
+      toRun.forEach(Runnable::run);
+    }
+  }
+
+  @Override
+  public void onCancel(Runnable callback) {
+    synchronized (lock) {
+      if (callbacks != null) {
+        callbacks.add(callback);
+        return;
+      }
+    }
+    callback.run();
+  }
+
+  @Override
+  public Optional<Instant> deadline() {
+    return Optional.ofNullable(deadline);
+  }
+
+  @Override
+  public Executor executor() {
+    return executor;
+  }
+
+  @Override
+  public CompletionStage<Void> delay(Duration delay) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    ScheduledFuture<?> tick =
+        timer.schedule(() -> done.complete(null), delay.toNanos(), TimeUnit.NANOSECONDS);
+    onCancel(
+        () -> {
+          tick.cancel(false);
+          done.cancel(false);
+        });
+    return done;
+  }
+}

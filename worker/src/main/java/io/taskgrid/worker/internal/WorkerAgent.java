@@ -1,0 +1,339 @@
+package io.taskgrid.worker.internal;
+
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.taskgrid.proto.v1.Assignment;
+import io.taskgrid.proto.v1.Assignments;
+import io.taskgrid.proto.v1.CancelTasks;
+import io.taskgrid.proto.v1.Outcome;
+import io.taskgrid.proto.v1.Pool;
+import io.taskgrid.proto.v1.PoolSpec;
+import io.taskgrid.proto.v1.TaskResult;
+import io.taskgrid.proto.v1.WorkerHello;
+import io.taskgrid.worker.TaskHandler;
+import io.taskgrid.worker.TaskPool;
+import io.taskgrid.worker.WorkerOptions;
+import io.taskgrid.worker.internal.cpu.ChildCommand;
+import io.taskgrid.worker.internal.cpu.CpuPool;
+import io.taskgrid.worker.internal.io.IoPool;
+import io.taskgrid.worker.internal.rpc.ConnectionListener;
+import io.taskgrid.worker.internal.rpc.CoordinatorConnection;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker agent: routes each assignment of a coordinator connection to the I/O or CPU pool, and
+ * each result back to the connection that assigned it, keeping the {@link SlotLedger} in step.
+ * Thread-safe; every {@link ConnectionListener} method is non-blocking.
+ */
+public final class WorkerAgent implements ConnectionListener, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WorkerAgent.class);
+
+  private final String workerId;
+  private final Clock clock;
+  private final HandlerRegistry registry;
+  private final @Nullable URLClassLoader pluginLoader;
+  private final IoPool ioPool;
+  private final @Nullable CpuPool cpuPool;
+  private final SlotLedger<CoordinatorConnection> ledger;
+  private final ScheduledExecutorService rpcExecutor;
+  private final List<CoordinatorConnection> connections = new ArrayList<>();
+  private final List<ManagedChannel> ownedChannels = new ArrayList<>();
+
+  private WorkerAgent(WorkerOptions options, String workerId) {
+    this.workerId = workerId;
+    this.clock = options.clock();
+    List<Path> jars = options.pluginsDir().map(HandlerRegistry::pluginJars).orElse(List.of());
+    ClassLoader base = WorkerAgent.class.getClassLoader();
+    this.pluginLoader = jars.isEmpty() ? null : HandlerRegistry.pluginLoader(jars, base);
+    this.registry = HandlerRegistry.load(pluginLoader != null ? pluginLoader : base);
+    Map<Pool, Integer> capacity = new EnumMap<>(Pool.class);
+    capacity.put(Pool.IO, options.ioCapacity());
+    if (options.cpuProcesses() > 0) {
+      capacity.put(Pool.CPU, options.cpuProcesses());
+    }
+    this.ledger = new SlotLedger<>(capacity);
+    this.ioPool = new IoPool(options.ioThreads(), options.blockingThreads(), clock, workerId);
+    this.cpuPool =
+        options.cpuProcesses() > 0
+            ? new CpuPool(
+                options.cpuProcesses(),
+                ChildCommand.of(jars, options.childJvmOptions()),
+                clock,
+                workerId,
+                options.cancelGracePeriod())
+            : null;
+    this.rpcExecutor =
+        Executors.newSingleThreadScheduledExecutor(
+            new NamedThreadFactory("taskgrid-worker-rpc", true));
+  }
+
+  /**
+   * Starts an agent: loads the handlers, starts the CPU children and opens one stream per
+   * coordinator (or per channel given in the options).
+   *
+   * @throws IllegalStateException if the handlers cannot be loaded (for example a duplicate name)
+   */
+  public static WorkerAgent start(WorkerOptions options) {
+    String node = options.node().orElseGet(WorkerAgent::hostName);
+    String id =
+        options
+            .workerId()
+            .orElseGet(
+                () ->
+                    node
+                        + "-"
+                        + ProcessHandle.current().pid()
+                        + "-"
+                        + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24)));
+    WorkerAgent agent = new WorkerAgent(options, id);
+    try {
+      agent.connect(options, node);
+    } catch (RuntimeException e) {
+      agent.close();
+      throw e;
+    }
+    return agent;
+  }
+
+  /** The worker's id. */
+  public String id() {
+    return workerId;
+  }
+
+  private void connect(WorkerOptions options, String node) {
+    if (cpuPool != null) {
+      cpuPool.start();
+    }
+    WorkerHello hello = hello(options, node);
+    List<Channel> channels = new ArrayList<>(options.channels());
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < channels.size(); i++) {
+      names.add("channel-" + i);
+    }
+    if (channels.isEmpty()) {
+      for (String target : options.coordinators()) {
+        // Direct executor: the stream callbacks only hand work off and never block.
+        ManagedChannel channel =
+            NettyChannelBuilder.forTarget(target).usePlaintext().directExecutor().build();
+        ownedChannels.add(channel);
+        channels.add(channel);
+        names.add(target);
+      }
+    }
+    for (int i = 0; i < channels.size(); i++) {
+      CoordinatorConnection connection =
+          new CoordinatorConnection(
+              names.get(i),
+              channels.get(i),
+              rpcExecutor,
+              this,
+              ledger,
+              hello,
+              clock,
+              options.heartbeatInterval(),
+              options.reconnectInitialBackoff(),
+              options.reconnectMaxBackoff());
+      connections.add(connection);
+    }
+    connections.forEach(CoordinatorConnection::start);
+    log.info(
+        "worker {} started: IO {} slots on {} loops, CPU {} processes, handlers IO {} CPU {}",
+        workerId,
+        options.ioCapacity(),
+        options.ioThreads(),
+        options.cpuProcesses(),
+        registry.names(TaskPool.IO),
+        registry.names(TaskPool.CPU));
+  }
+
+  private WorkerHello hello(WorkerOptions options, String node) {
+    WorkerHello.Builder hello =
+        WorkerHello.newBuilder()
+            .setWorkerId(workerId)
+            .setNode(node)
+            .putAllLabels(options.labels())
+            .addPools(
+                PoolSpec.newBuilder()
+                    .setPool(Pool.IO)
+                    .setCapacity(options.ioCapacity())
+                    .addAllHandlers(registry.names(TaskPool.IO)));
+    if (cpuPool != null) {
+      hello.addPools(
+          PoolSpec.newBuilder()
+              .setPool(Pool.CPU)
+              .setCapacity(options.cpuProcesses())
+              .addAllHandlers(registry.names(TaskPool.CPU)));
+    }
+    return hello.build();
+  }
+
+  @Override
+  public void onConnected(CoordinatorConnection connection) {
+    creditsMayHaveChanged();
+  }
+
+  @Override
+  public void onDisconnected(CoordinatorConnection connection) {
+    // Its credits went back to the ledger, which may hand them to the other connections.
+    creditsMayHaveChanged();
+  }
+
+  @Override
+  public void onAssignments(CoordinatorConnection connection, Assignments assignments) {
+    for (Assignment assignment : assignments.getTasksList()) {
+      assign(connection, assignment);
+    }
+  }
+
+  @Override
+  public void onCancels(CoordinatorConnection connection, CancelTasks cancels) {
+    Outcome outcome =
+        cancels.getOutcome() == Outcome.TIMED_OUT ? Outcome.TIMED_OUT : Outcome.CANCELLED;
+    for (String id : cancels.getTaskIdsList()) {
+      ioPool.cancel(id, outcome);
+      if (cpuPool != null) {
+        cpuPool.cancel(id, outcome, cancels.getForce());
+      }
+    }
+  }
+
+  @Override
+  public void onDrain(CoordinatorConnection connection) {
+    creditsMayHaveChanged();
+  }
+
+  private void assign(CoordinatorConnection connection, Assignment assignment) {
+    Optional<TaskHandler<?, ?>> handler = registry.find(assignment.getSpec().getType());
+    Pool pool = poolOf(assignment, handler.orElse(null));
+    if (!ledger.acquire(connection, pool)) {
+      connection.addResult(
+          rejected(
+              assignment,
+              Results.NO_CREDIT,
+              "the worker granted no " + pool + " credit for this task",
+              true));
+      return;
+    }
+    TaskResult invalid = validate(assignment, handler.orElse(null), pool);
+    if (invalid != null) {
+      done(connection, pool, invalid);
+      return;
+    }
+    if (pool == Pool.CPU && cpuPool != null) {
+      cpuPool.submit(assignment, result -> done(connection, pool, result));
+    } else {
+      ioPool.start(assignment, handler.orElseThrow(), result -> done(connection, pool, result));
+    }
+  }
+
+  private static Pool poolOf(Assignment assignment, @Nullable TaskHandler<?, ?> handler) {
+    Pool asked = assignment.getPool();
+    if (asked == Pool.IO || asked == Pool.CPU) {
+      return asked;
+    }
+    asked = assignment.getSpec().getPool();
+    if (asked == Pool.IO || asked == Pool.CPU) {
+      return asked;
+    }
+    return handler != null && handler.pool() == TaskPool.CPU ? Pool.CPU : Pool.IO;
+  }
+
+  private @Nullable TaskResult validate(
+      Assignment assignment, @Nullable TaskHandler<?, ?> handler, Pool pool) {
+    String type = assignment.getSpec().getType();
+    if (handler == null) {
+      return rejected(
+          assignment, Results.UNKNOWN_TASK_TYPE, "no handler named '" + type + "'", false);
+    }
+    TaskPool needed = pool == Pool.CPU ? TaskPool.CPU : TaskPool.IO;
+    if (handler.pool() != needed) {
+      return rejected(
+          assignment,
+          "WrongPool",
+          "handler '" + type + "' runs in the " + handler.pool() + " pool, not " + pool,
+          false);
+    }
+    return null;
+  }
+
+  private TaskResult rejected(
+      Assignment assignment, String type, String message, boolean retryable) {
+    long now = clock.millis();
+    return Results.ended(
+        Results.base(assignment, workerId, 0, now), Outcome.REJECTED, type, message, retryable);
+  }
+
+  /** A task ended: its result goes back on the stream that assigned it, its slot to the ledger. */
+  private void done(CoordinatorConnection connection, Pool pool, TaskResult result) {
+    connection.addResult(result);
+    ledger.release(connection, pool);
+    creditsMayHaveChanged();
+  }
+
+  private void creditsMayHaveChanged() {
+    // A freed slot may be granted to any live connection, so each checks its unsent credits.
+    for (CoordinatorConnection c : connections) {
+      c.creditsChanged();
+    }
+  }
+
+  /** Stops intake, closes the streams, stops the pools and kills the children. */
+  @Override
+  public void close() {
+    for (CoordinatorConnection c : connections) {
+      c.close();
+    }
+    ioPool.close();
+    if (cpuPool != null) {
+      cpuPool.close();
+    }
+    Executors2.shutdown(rpcExecutor, Duration.ofSeconds(1));
+    for (ManagedChannel channel : ownedChannels) {
+      channel.shutdown();
+    }
+    for (ManagedChannel channel : ownedChannels) {
+      try {
+        if (!channel.awaitTermination(1, TimeUnit.SECONDS)) {
+          channel.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        channel.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (pluginLoader != null) {
+      try {
+        pluginLoader.close();
+      } catch (IOException e) {
+        log.debug("closing the plugin class loader", e);
+      }
+    }
+    log.info("worker {} stopped", workerId);
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+}

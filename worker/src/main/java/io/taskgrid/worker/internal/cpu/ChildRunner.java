@@ -1,0 +1,164 @@
+package io.taskgrid.worker.internal.cpu;
+
+import io.taskgrid.proto.v1.Assignment;
+import io.taskgrid.proto.v1.ChildRequest;
+import io.taskgrid.proto.v1.ChildResponse;
+import io.taskgrid.proto.v1.Outcome;
+import io.taskgrid.proto.v1.TaskResult;
+import io.taskgrid.worker.TaskHandler;
+import io.taskgrid.worker.TaskPool;
+import io.taskgrid.worker.internal.HandlerRegistry;
+import io.taskgrid.worker.internal.NamedThreadFactory;
+import io.taskgrid.worker.internal.Payloads;
+import io.taskgrid.worker.internal.Results;
+import io.taskgrid.worker.internal.TaskContexts;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The child side of the CPU protocol: runs one task at a time on its task thread and reports its
+ * result; a cancel marks the task and interrupts that thread. The result of a cancelled task is the
+ * outcome the agent asked for, whatever the handler did.
+ */
+final class ChildRunner {
+  private final HandlerRegistry registry;
+  private final OutputStream frames;
+  private final Clock clock = Clock.systemUTC();
+  private final ExecutorService taskThread =
+      Executors.newSingleThreadExecutor(new NamedThreadFactory("taskgrid-child-task", true));
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          new NamedThreadFactory("taskgrid-child-timer", true));
+  private final Object lock = new Object();
+
+  // Guarded by lock.
+  private @Nullable Running current;
+
+  ChildRunner(HandlerRegistry registry, OutputStream frames) {
+    this.registry = registry;
+    this.frames = frames;
+  }
+
+  void handle(ChildRequest request) {
+    switch (request.getKindCase()) {
+      case RUN:
+        taskThread.execute(() -> run(request.getRun()));
+        break;
+      case CANCEL:
+        cancel(request.getCancel().getTaskIdsList(), request.getCancel().getOutcome());
+        break;
+      default:
+        // A newer agent's request: nothing to do.
+    }
+  }
+
+  void send(ChildResponse response) {
+    synchronized (frames) {
+      try {
+        response.writeDelimitedTo(frames);
+        frames.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException("the agent's pipe is closed", e);
+      }
+    }
+  }
+
+  void close() {
+    taskThread.shutdownNow();
+    timer.shutdownNow();
+  }
+
+  private void run(Assignment assignment) {
+    TaskContexts context = new TaskContexts(assignment, Runnable::run, timer, clock);
+    Running running = new Running(assignment.getSpec().getId(), context, Thread.currentThread());
+    synchronized (lock) {
+      current = running;
+    }
+    long started = clock.millis();
+    TaskResult result = execute(assignment, context, started);
+    Outcome stop;
+    synchronized (lock) {
+      current = null;
+      stop = running.stopOutcome;
+    }
+    Thread.interrupted(); // A late cancel must not leak into the next task.
+    if (stop != null) {
+      result = Results.stopped(Results.base(assignment, "", started, clock.millis()), stop);
+    }
+    send(ChildResponse.newBuilder().setResult(result).build());
+  }
+
+  @SuppressWarnings("unchecked") // The handler's input codec made the value.
+  private TaskResult execute(Assignment assignment, TaskContexts context, long started) {
+    Optional<TaskHandler<?, ?>> found =
+        registry.find(assignment.getSpec().getType()).filter(h -> h.pool() == TaskPool.CPU);
+    if (found.isEmpty()) {
+      return Results.ended(
+          Results.base(assignment, "", started, clock.millis()),
+          Outcome.REJECTED,
+          Results.UNKNOWN_TASK_TYPE,
+          "no CPU handler named '" + assignment.getSpec().getType() + "' in the child",
+          false);
+    }
+    TaskHandler<Object, ?> handler = (TaskHandler<Object, ?>) found.get();
+    try {
+      Object input = Payloads.decode(handler.inputCodec(), assignment.getSpec().getPayload());
+      CompletionStage<?> stage = handler.run(input, context);
+      Object output = stage.toCompletableFuture().get();
+      return Results.succeeded(
+          Results.base(assignment, "", started, clock.millis()),
+          Payloads.encode(handler.outputCodec(), output));
+    } catch (Exception | LinkageError | StackOverflowError e) {
+      // InterruptedException included: a cancel interrupted the task, and run() reports the
+      // outcome the agent asked for instead of this failure.
+      return Results.failed(Results.base(assignment, "", started, clock.millis()), e);
+    }
+  }
+
+  private void cancel(Iterable<String> taskIds, Outcome outcome) {
+    Running r;
+    synchronized (lock) {
+      r = current;
+      if (r == null || !contains(taskIds, r.taskId) || r.stopOutcome != null) {
+        return;
+      }
+      r.stopOutcome =
+          outcome == Outcome.OUTCOME_UNSPECIFIED || outcome == Outcome.UNRECOGNIZED
+              ? Outcome.CANCELLED
+              : outcome;
+      // Interrupt under the lock: run() clears current under it, so this cannot hit the next task.
+      r.thread.interrupt();
+    }
+    r.context.cancel();
+  }
+
+  private static boolean contains(Iterable<String> ids, String id) {
+    for (String s : ids) {
+      if (s.equals(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final class Running {
+    final String taskId;
+    final TaskContexts context;
+    final Thread thread;
+    @Nullable Outcome stopOutcome;
+
+    Running(String taskId, TaskContexts context, Thread thread) {
+      this.taskId = taskId;
+      this.context = context;
+      this.thread = thread;
+    }
+  }
+}

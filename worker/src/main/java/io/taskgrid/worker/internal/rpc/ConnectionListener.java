@@ -1,0 +1,25 @@
+package io.taskgrid.worker.internal.rpc;
+
+import io.taskgrid.proto.v1.Assignments;
+import io.taskgrid.proto.v1.CancelTasks;
+
+/**
+ * What a {@link CoordinatorConnection} tells the agent. Called on gRPC transport threads or the
+ * connection's executor: implementations must not block.
+ */
+public interface ConnectionListener {
+  /** The stream is up and hello was sent. */
+  void onConnected(CoordinatorConnection connection);
+
+  /** The stream failed or ended; a reconnect is scheduled. */
+  void onDisconnected(CoordinatorConnection connection);
+
+  /** The coordinator assigned tasks. */
+  void onAssignments(CoordinatorConnection connection, Assignments assignments);
+
+  /** The coordinator cancelled tasks. */
+  void onCancels(CoordinatorConnection connection, CancelTasks cancels);
+
+  /** The coordinator asked for no new work. */
+  void onDrain(CoordinatorConnection connection);
+}

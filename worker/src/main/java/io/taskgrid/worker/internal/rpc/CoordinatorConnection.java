@@ -1,0 +1,310 @@
+package io.taskgrid.worker.internal.rpc;
+
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.taskgrid.proto.v1.CoordinatorMessage;
+import io.taskgrid.proto.v1.Credits;
+import io.taskgrid.proto.v1.Heartbeat;
+import io.taskgrid.proto.v1.Pool;
+import io.taskgrid.proto.v1.PoolCredit;
+import io.taskgrid.proto.v1.TaskResult;
+import io.taskgrid.proto.v1.WorkerHello;
+import io.taskgrid.proto.v1.WorkerMessage;
+import io.taskgrid.proto.v1.WorkerResults;
+import io.taskgrid.proto.v1.WorkerServiceGrpc;
+import io.taskgrid.worker.internal.SlotLedger;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code WorkerService.Connect} stream to one coordinator, reopened with backoff when it fails.
+ *
+ * <p>Threads: every write to the stream happens on {@code executor} (a single thread shared by the
+ * connections), which serialises {@code onNext}. Inbound messages arrive on gRPC transport threads
+ * (the channel uses a direct executor) and go straight to the listener, which must not block.
+ * Results and credits are coalesced: {@link #addResult} and {@link #creditsChanged} only schedule
+ * one flush, which writes what has piled up while the stream {@code isReady()}.
+ */
+public final class CoordinatorConnection implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CoordinatorConnection.class);
+
+  /** Results per WorkerResults message. */
+  static final int MAX_RESULTS_PER_MESSAGE = 1_000;
+
+  /** Payload bytes per WorkerResults message, well under gRPC's 4 MiB default limit. */
+  static final int MAX_BYTES_PER_MESSAGE = 1 << 20;
+
+  private final String name;
+  private final Channel channel;
+  private final ScheduledExecutorService executor;
+  private final ConnectionListener listener;
+  private final SlotLedger<CoordinatorConnection> ledger;
+  private final WorkerHello hello;
+  private final Clock clock;
+  private final Duration heartbeatInterval;
+  private final Backoff backoff;
+  private final Queue<TaskResult> results = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean flushScheduled = new AtomicBoolean();
+  private final AtomicBoolean healthy = new AtomicBoolean();
+
+  // Confined to executor.
+  private @Nullable ClientCallStreamObserver<WorkerMessage> stream;
+  private boolean closed;
+  private final Map<Pool, Integer> pendingCredits = new EnumMap<>(Pool.class);
+  private boolean sentSinceTick;
+  private @Nullable ScheduledFuture<?> heartbeat;
+
+  // Written on executor, read on transport threads to drop messages of an old stream.
+  private volatile int generation;
+
+  /** A connection that is not open yet; see {@link #start()}. */
+  public CoordinatorConnection(
+      String name,
+      Channel channel,
+      ScheduledExecutorService executor,
+      ConnectionListener listener,
+      SlotLedger<CoordinatorConnection> ledger,
+      WorkerHello hello,
+      Clock clock,
+      Duration heartbeatInterval,
+      Duration initialBackoff,
+      Duration maxBackoff) {
+    this.name = name;
+    this.channel = channel;
+    this.executor = executor;
+    this.listener = listener;
+    this.ledger = ledger;
+    this.hello = hello;
+    this.clock = clock;
+    this.heartbeatInterval = heartbeatInterval;
+    this.backoff = new Backoff(initialBackoff, maxBackoff);
+  }
+
+  /** Opens the stream (asynchronously) and starts the heartbeat. */
+  public void start() {
+    executor.execute(
+        () -> {
+          long every = heartbeatInterval.toNanos();
+          heartbeat =
+              executor.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.NANOSECONDS);
+          open();
+        });
+  }
+
+  /** The coordinator this connection talks to. */
+  public String name() {
+    return name;
+  }
+
+  /** Queues a result for the next flush (any thread). */
+  public void addResult(TaskResult result) {
+    results.add(result);
+    scheduleFlush();
+  }
+
+  /** The ledger may hold new credits for this connection: schedules a flush (any thread). */
+  public void creditsChanged() {
+    scheduleFlush();
+  }
+
+  /** Sends what is queued, half-closes the stream and stops reconnecting. Waits up to 2 s. */
+  @Override
+  public void close() {
+    try {
+      executor
+          .submit(
+              () -> {
+                flush();
+                closed = true;
+                if (heartbeat != null) {
+                  heartbeat.cancel(false);
+                }
+                ClientCallStreamObserver<WorkerMessage> s = stream;
+                stream = null;
+                if (s != null) {
+                  s.onCompleted();
+                }
+              })
+          .get(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("closing the stream to {} did not finish cleanly", name, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "CoordinatorConnection[" + name + "]";
+  }
+
+  private void open() {
+    if (closed) {
+      return;
+    }
+    int gen = ++generation;
+    healthy.set(false);
+    WorkerServiceGrpc.newStub(channel).connect(new Inbound(gen));
+    ClientCallStreamObserver<WorkerMessage> s = stream;
+    if (s == null) {
+      return;
+    }
+    s.onNext(WorkerMessage.newBuilder().setHello(hello).build());
+    sentSinceTick = true;
+    log.info("worker {} connected to {}", hello.getWorkerId(), name);
+    ledger.connected(this);
+    listener.onConnected(this);
+    flush();
+  }
+
+  private void ended(int gen, @Nullable Throwable error) {
+    if (gen != generation || closed) {
+      return;
+    }
+    stream = null;
+    pendingCredits.clear();
+    // Bump the generation so that late messages of the dead stream are dropped.
+    generation++;
+    ledger.disconnected(this);
+    listener.onDisconnected(this);
+    if (healthy.get()) {
+      backoff.reset();
+    }
+    long delay = backoff.nextDelayNanos();
+    log.warn(
+        "stream to {} ended ({}); reconnecting in {} ms",
+        name,
+        error == null ? "completed by the coordinator" : Status.fromThrowable(error),
+        TimeUnit.NANOSECONDS.toMillis(delay));
+    executor.schedule(this::open, delay, TimeUnit.NANOSECONDS);
+  }
+
+  private void scheduleFlush() {
+    if (flushScheduled.compareAndSet(false, true)) {
+      post(this::flush);
+    }
+  }
+
+  /** Runs on the executor; after close() the executor is gone and the event is dropped. */
+  private void post(Runnable event) {
+    try {
+      executor.execute(event);
+    } catch (RejectedExecutionException e) {
+      log.debug("connection to {} is closed; dropping an event", name);
+    }
+  }
+
+  private void flush() {
+    flushScheduled.set(false);
+    ClientCallStreamObserver<WorkerMessage> s = stream;
+    if (s == null || closed) {
+      return;
+    }
+    // A slot is released after its result is queued. Taking the credits first and sending them
+    // only once the result queue has been emptied keeps the coordinator's view exact: it never
+    // sees a freed slot's credit before that slot's result.
+    ledger.takeUnsent(this).forEach((pool, n) -> pendingCredits.merge(pool, n, Integer::sum));
+    while (s.isReady() && !results.isEmpty()) {
+      s.onNext(WorkerMessage.newBuilder().setResults(nextBatch()).build());
+      sentSinceTick = true;
+    }
+    if (!s.isReady() || pendingCredits.isEmpty()) {
+      return; // the on-ready handler schedules the next flush
+    }
+    Credits.Builder msg = Credits.newBuilder();
+    pendingCredits.forEach(
+        (pool, n) -> msg.addPools(PoolCredit.newBuilder().setPool(pool).setCredits(n)));
+    pendingCredits.clear();
+    s.onNext(WorkerMessage.newBuilder().setCredits(msg).build());
+    sentSinceTick = true;
+  }
+
+  private WorkerResults nextBatch() {
+    WorkerResults.Builder batch = WorkerResults.newBuilder();
+    int bytes = 0;
+    TaskResult r;
+    while (batch.getResultsCount() < MAX_RESULTS_PER_MESSAGE
+        && (batch.getResultsCount() == 0 || bytes < MAX_BYTES_PER_MESSAGE)
+        && (r = results.poll()) != null) {
+      batch.addResults(r);
+      bytes += r.getSerializedSize();
+    }
+    return batch.build();
+  }
+
+  private void tick() {
+    ClientCallStreamObserver<WorkerMessage> s = stream;
+    if (s != null && !sentSinceTick) {
+      s.onNext(
+          WorkerMessage.newBuilder()
+              .setHeartbeat(Heartbeat.newBuilder().setSentUnixMs(clock.millis()))
+              .build());
+    }
+    sentSinceTick = false;
+  }
+
+  /** The response side of one stream; {@code gen} tells it apart from older streams. */
+  private final class Inbound implements ClientResponseObserver<WorkerMessage, CoordinatorMessage> {
+    private final int gen;
+
+    Inbound(int gen) {
+      this.gen = gen;
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<WorkerMessage> requestStream) {
+      // Called on the executor, inside connect().
+      stream = requestStream;
+      requestStream.setOnReadyHandler(CoordinatorConnection.this::scheduleFlush);
+    }
+
+    @Override
+    public void onNext(CoordinatorMessage message) {
+      if (gen != generation) {
+        return;
+      }
+      healthy.set(true);
+      switch (message.getKindCase()) {
+        case ASSIGNMENTS:
+          listener.onAssignments(CoordinatorConnection.this, message.getAssignments());
+          break;
+        case CANCELS:
+          listener.onCancels(CoordinatorConnection.this, message.getCancels());
+          break;
+        case DRAIN:
+          log.info("coordinator {} asked worker {} to drain", name, hello.getWorkerId());
+          ledger.drained(CoordinatorConnection.this);
+          listener.onDrain(CoordinatorConnection.this);
+          break;
+        default:
+          log.debug("ignoring an unknown message from {}: {}", name, message.getKindCase());
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      post(() -> ended(gen, t));
+    }
+
+    @Override
+    public void onCompleted() {
+      post(() -> ended(gen, null));
+    }
+  }
+}
