@@ -1,0 +1,169 @@
+package io.taskgrid.client;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How a {@link TaskgridClient} connects and how much it keeps in flight. Immutable; build with
+ * {@link #newBuilder()}, validated on {@link Builder#build()}.
+ */
+public final class ClientOptions {
+  /** Default bound on tasks submitted but not yet ended. */
+  public static final int DEFAULT_IN_FLIGHT_LIMIT = 100_000;
+
+  /** Default deadline of unary calls such as {@link TaskgridClient#getTask}. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Default largest number of tasks sent in one message. */
+  public static final int DEFAULT_MAX_BATCH_SIZE = 2_000;
+
+  /**
+   * Default largest encoded task accepted locally: gRPC's default inbound message limit. A larger
+   * task is rejected at once with {@code RESOURCE_EXHAUSTED} instead of breaking the stream.
+   */
+  public static final int DEFAULT_MAX_TASK_BYTES = 4 * 1024 * 1024;
+
+  private final List<String> targets;
+  private final int inFlightLimit;
+  private final Duration defaultTimeout;
+  private final Clock clock;
+  private final int maxBatchSize;
+  private final int maxTaskBytes;
+
+  private ClientOptions(Builder b) {
+    this.targets = List.copyOf(b.targets);
+    this.inFlightLimit = b.inFlightLimit;
+    this.defaultTimeout = b.defaultTimeout;
+    this.clock = b.clock;
+    this.maxBatchSize = b.maxBatchSize;
+    this.maxTaskBytes = b.maxTaskBytes;
+  }
+
+  /** A builder with the defaults and no targets. */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /** A builder holding these options. */
+  public Builder toBuilder() {
+    return new Builder()
+        .targets(targets)
+        .inFlightLimit(inFlightLimit)
+        .defaultTimeout(defaultTimeout)
+        .clock(clock)
+        .maxBatchSize(maxBatchSize)
+        .maxTaskBytes(maxTaskBytes);
+  }
+
+  /**
+   * The coordinators as {@code host:port}; the client uses the first and fails over to the next
+   * when its stream breaks. May be empty only with {@link TaskgridClient#create}.
+   */
+  public List<String> targets() {
+    return targets;
+  }
+
+  /** The most tasks submitted and not yet ended; {@code submit} blocks beyond it. */
+  public int inFlightLimit() {
+    return inFlightLimit;
+  }
+
+  /** The deadline of unary calls. */
+  public Duration defaultTimeout() {
+    return defaultTimeout;
+  }
+
+  /** The clock used for timestamps and deadlines. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** The largest number of tasks sent in one message. */
+  public int maxBatchSize() {
+    return maxBatchSize;
+  }
+
+  /** The largest encoded task accepted locally. */
+  public int maxTaskBytes() {
+    return maxTaskBytes;
+  }
+
+  /** Builds {@link ClientOptions}. Not thread-safe. */
+  public static final class Builder {
+    private List<String> targets = List.of();
+    private int inFlightLimit = DEFAULT_IN_FLIGHT_LIMIT;
+    private Duration defaultTimeout = DEFAULT_TIMEOUT;
+    private Clock clock = Clock.systemUTC();
+    private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+    private int maxTaskBytes = DEFAULT_MAX_TASK_BYTES;
+
+    private Builder() {}
+
+    /** The coordinators as {@code host:port}. */
+    public Builder targets(List<String> targets) {
+      this.targets = List.copyOf(requireNonNull(targets, "targets"));
+      return this;
+    }
+
+    /** One coordinator as {@code host:port}. */
+    public Builder target(String target) {
+      return targets(List.of(requireNonNull(target, "target")));
+    }
+
+    /** The most tasks submitted and not yet ended. */
+    public Builder inFlightLimit(int inFlightLimit) {
+      this.inFlightLimit = inFlightLimit;
+      return this;
+    }
+
+    /** The deadline of unary calls. */
+    public Builder defaultTimeout(Duration defaultTimeout) {
+      this.defaultTimeout = requireNonNull(defaultTimeout, "defaultTimeout");
+      return this;
+    }
+
+    /** The clock used for timestamps and deadlines. */
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The largest number of tasks sent in one message. */
+    public Builder maxBatchSize(int maxBatchSize) {
+      this.maxBatchSize = maxBatchSize;
+      return this;
+    }
+
+    /** The largest encoded task accepted locally. */
+    public Builder maxTaskBytes(int maxTaskBytes) {
+      this.maxTaskBytes = maxTaskBytes;
+      return this;
+    }
+
+    /** Validates and builds. */
+    public ClientOptions build() {
+      for (String target : targets) {
+        if (target.isBlank()) {
+          throw new IllegalArgumentException("targets: " + targets + " (expected: host:port)");
+        }
+      }
+      if (inFlightLimit < 1) {
+        throw new IllegalArgumentException("inFlightLimit: " + inFlightLimit + " (expected: > 0)");
+      }
+      if (defaultTimeout.isNegative() || defaultTimeout.isZero()) {
+        throw new IllegalArgumentException(
+            "defaultTimeout: " + defaultTimeout + " (expected: > 0)");
+      }
+      if (maxBatchSize < 1) {
+        throw new IllegalArgumentException("maxBatchSize: " + maxBatchSize + " (expected: > 0)");
+      }
+      if (maxTaskBytes < 1) {
+        throw new IllegalArgumentException("maxTaskBytes: " + maxTaskBytes + " (expected: > 0)");
+      }
+      return new ClientOptions(this);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package io.taskgrid.client;
+
+import com.google.protobuf.ByteString;
+import io.taskgrid.proto.v1.Payload;
+import io.taskgrid.proto.v1.Pool;
+import io.taskgrid.proto.v1.TaskError;
+import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskResult;
+import io.taskgrid.proto.v1.TaskSpec;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Converts between the SDK's own types and the wire types; the only place that knows both. */
+final class ProtoMapper {
+  private ProtoMapper() {}
+
+  static TaskSpec toSpec(
+      String id, String type, Payload payload, TaskOptions options, TaskType<?, ?> taskType) {
+    TaskSpec.Builder spec =
+        TaskSpec.newBuilder()
+            .setId(id)
+            .setType(type)
+            .setPayload(payload)
+            .setPriority(options.priority())
+            .putAllLabels(options.labels());
+    options.jobId().ifPresent(spec::setJobId);
+    options.pool().or(taskType::pool).ifPresent(p -> spec.setPool(toProto(p)));
+    options.timeout().ifPresent(t -> spec.setTimeoutMs(Math.max(1, t.toMillis())));
+    options.deadline().ifPresent(d -> spec.setDeadlineUnixMs(d.toEpochMilli()));
+    options.retry().ifPresent(r -> spec.setRetry(toProto(r)));
+    return spec.build();
+  }
+
+  static <I> Payload payload(Codec<I> codec, I input) {
+    return Payload.newBuilder()
+        .setData(ByteString.copyFrom(codec.encode(input)))
+        .setContentType(codec.contentType())
+        .build();
+  }
+
+  static Pool toProto(TaskPool pool) {
+    return pool == TaskPool.IO ? Pool.IO : Pool.CPU;
+  }
+
+  static io.taskgrid.proto.v1.RetryPolicy toProto(RetryPolicy r) {
+    return io.taskgrid.proto.v1.RetryPolicy.newBuilder()
+        .setMaxAttempts(r.maxAttempts())
+        .setInitialBackoffMs(r.initialBackoff().toMillis())
+        .setMaxBackoffMs(r.maxBackoff().toMillis())
+        .setBackoffMultiplier(r.multiplier())
+        .setJitter(r.jitter())
+        .addAllNonRetryableErrorTypes(r.nonRetryableErrorTypes())
+        .build();
+  }
+
+  static CancelOutcome toOutcome(io.taskgrid.proto.v1.CancelOutcome.Result result) {
+    return switch (result) {
+      case REMOVED_FROM_QUEUE -> CancelOutcome.REMOVED_FROM_QUEUE;
+      case STOPPED_WHILE_RUNNING -> CancelOutcome.STOPPED_WHILE_RUNNING;
+      case ALREADY_FINISHED -> CancelOutcome.ALREADY_FINISHED;
+      default -> CancelOutcome.NOT_FOUND;
+    };
+  }
+
+  static TaskResultInfo toInfo(TaskResult r) {
+    return new TaskResultInfo(
+        r.getTaskId(),
+        r.getOutcome().name(),
+        r.getAttempt(),
+        r.getWorkerId(),
+        instant(r.getSubmittedUnixMs()),
+        instant(r.getStartedUnixMs()),
+        instant(r.getFinishedUnixMs()));
+  }
+
+  static TaskStatus toStatus(TaskInfo info) {
+    TaskState state =
+        switch (info.getState()) {
+          case RUNNING -> TaskState.RUNNING;
+          case DONE -> TaskState.DONE;
+          default -> TaskState.QUEUED;
+        };
+    return new TaskStatus(
+        info.getSpec().getId(),
+        info.getSpec().getType(),
+        info.getSpec().getJobId(),
+        state,
+        info.getAttempt(),
+        info.getWorkerId(),
+        info.hasResult() ? Optional.of(toInfo(info.getResult())) : Optional.empty());
+  }
+
+  /** The exception for a result that is not SUCCEEDED; every outcome maps to its own type. */
+  static RuntimeException toException(TaskResult r) {
+    String id = r.getTaskId();
+    TaskError e = r.getError();
+    String detail = e.getMessage().isEmpty() ? e.getType() : e.getType() + ": " + e.getMessage();
+    return switch (r.getOutcome()) {
+      case FAILED ->
+          new TaskFailedException(
+              id, e.getType(), e.getMessage(), e.getStack(), e.getRetryable(), null);
+      case CANCELLED -> new TaskCancelledException(id, "task " + id + " cancelled: " + detail);
+      case TIMED_OUT -> new TaskTimedOutException(id, "task " + id + " timed out: " + detail);
+      case WORKER_LOST -> new WorkerLostException(id, "task " + id + " lost its worker: " + detail);
+      case REJECTED ->
+          new TaskRejectedException(
+              id, e.getType().isEmpty() ? "UNKNOWN" : e.getType(), e.getMessage());
+      default ->
+          new TaskFailedException(
+              id,
+              "UnknownOutcome",
+              "the coordinator reported outcome " + r.getOutcome() + " (" + detail + ")",
+              e.getStack(),
+              false,
+              null);
+    };
+  }
+
+  private static Optional<Instant> instant(long unixMillis) {
+    return unixMillis == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(unixMillis));
+  }
+}

@@ -1,0 +1,253 @@
+package io.taskgrid.client;
+
+import static java.util.Objects.requireNonNull;
+
+import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
+import io.taskgrid.client.internal.NamedThreadFactory;
+import io.taskgrid.client.internal.rpc.OwnedChannels;
+import io.taskgrid.client.internal.rpc.TaskListener;
+import io.taskgrid.client.internal.rpc.TaskQueries;
+import io.taskgrid.client.internal.rpc.TaskSession;
+import io.taskgrid.proto.v1.TaskSpec;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Submits tasks to a Taskgrid cluster and returns {@link TaskFuture}s.
+ *
+ * <pre>{@code
+ * try (TaskgridClient client = TaskgridClient.connect("localhost:7070")) {
+ *   List<TaskFuture<BigInteger>> sums = client.map(TaskTypes.SUM_SQUARES, List.of(10L, 20L));
+ *   List<BigInteger> values = Futures.gather(sums).join();
+ * }
+ * }</pre>
+ *
+ * <p><b>Transport.</b> One {@code Session} stream per client: {@code submit} only queues the task
+ * and returns; a flusher sends everything queued as one batch (up to {@link
+ * ClientOptions#maxBatchSize()} tasks per message), honouring the stream's flow control. When the
+ * stream breaks, the client reconnects with backoff and jitter (failing over to the next target),
+ * re-attaches to every pending task and resends the ones the coordinator never acknowledged; ids
+ * make that safe.
+ *
+ * <p><b>Threads.</b> Thread-safe. Futures are completed on a small pool of daemon threads named
+ * {@code taskgrid-client-callback-N}, never on gRPC threads, so dependent stages run there unless
+ * given an executor. Blocking in such a callback for a long time delays other completions.
+ *
+ * <p><b>Back-pressure.</b> When {@link ClientOptions#inFlightLimit()} tasks are submitted and not
+ * yet ended, {@code submit} and {@code map} block the calling thread until some end. Do not call
+ * them from a completion callback with the limit reached.
+ *
+ * <p><b>Lifecycle.</b> The caller owns the client and must {@link #close()} it; {@code close} fails
+ * the futures still pending with a {@link TaskException} (the tasks may still run).
+ */
+public final class TaskgridClient implements AutoCloseable {
+  private static final int CALLBACK_THREADS = 2;
+
+  private final ClientOptions options;
+  private final @Nullable OwnedChannels ownedChannels;
+  private final ExecutorService callbackExecutor;
+  private final TaskSession session;
+  private final TaskQueries queries;
+  private final TaskFuture.Canceller canceller;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private TaskgridClient(
+      List<Channel> channels, ClientOptions options, @Nullable OwnedChannels ownedChannels) {
+    this.options = options;
+    this.ownedChannels = ownedChannels;
+    this.callbackExecutor =
+        new ThreadPoolExecutor(
+            CALLBACK_THREADS,
+            CALLBACK_THREADS,
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
+            new NamedThreadFactory("taskgrid-client-callback"));
+    this.session =
+        new TaskSession(
+            channels, options.inFlightLimit(), options.maxBatchSize(), callbackExecutor);
+    this.queries = new TaskQueries(channels, options.defaultTimeout());
+    this.canceller =
+        (taskId, force) -> session.cancel(taskId, force).thenApply(ProtoMapper::toOutcome);
+  }
+
+  /** Connects to one coordinator ({@code host:port}, plaintext) with default options. */
+  public static TaskgridClient connect(String target) {
+    return connect(ClientOptions.newBuilder().target(requireNonNull(target, "target")).build());
+  }
+
+  /** Connects to the coordinators in {@link ClientOptions#targets()} (plaintext). */
+  public static TaskgridClient connect(ClientOptions options) {
+    requireNonNull(options, "options");
+    if (options.targets().isEmpty()) {
+      throw new IllegalArgumentException("options.targets: [] (expected: at least one host:port)");
+    }
+    OwnedChannels channels = OwnedChannels.plaintext(options.targets());
+    return new TaskgridClient(channels.channels(), options, channels);
+  }
+
+  /**
+   * A client on a channel the caller owns (and shuts down after closing the client), for example an
+   * in-process channel in tests. {@link ClientOptions#targets()} is ignored.
+   */
+  public static TaskgridClient create(Channel channel, ClientOptions options) {
+    return new TaskgridClient(
+        List.of(requireNonNull(channel, "channel")), requireNonNull(options, "options"), null);
+  }
+
+  /** Submits one task with default options. See {@link #submit(TaskType, Object, TaskOptions)}. */
+  public <I, O> TaskFuture<O> submit(TaskType<I, O> type, I input) {
+    return submit(type, input, TaskOptions.getDefaultInstance());
+  }
+
+  /**
+   * Submits one task and returns its future at once; blocks only while the in-flight bound is
+   * reached.
+   *
+   * @throws IllegalArgumentException if the input codec cannot encode {@code input}, or the id is
+   *     already pending on this client
+   * @throws IllegalStateException if the client is closed
+   */
+  public <I, O> TaskFuture<O> submit(TaskType<I, O> type, I input, TaskOptions options) {
+    return map(type, List.of(requireNonNull(input, "input")), options).get(0);
+  }
+
+  /** Submits one task per input, in order, with default options. */
+  public <I, O> List<TaskFuture<O>> map(TaskType<I, O> type, Iterable<? extends I> inputs) {
+    return map(type, inputs, TaskOptions.getDefaultInstance());
+  }
+
+  /**
+   * Submits one task per input (as {@code executor.map}); the futures are in input order. The tasks
+   * go out in as few messages as possible. An explicit {@link TaskOptions#id()} is only allowed
+   * with a single input.
+   */
+  public <I, O> List<TaskFuture<O>> map(
+      TaskType<I, O> type, Iterable<? extends I> inputs, TaskOptions options) {
+    requireNonNull(type, "type");
+    requireNonNull(inputs, "inputs");
+    requireNonNull(options, "options");
+    if (closed.get()) {
+      throw new IllegalStateException("client is closed");
+    }
+    List<TaskFuture<O>> futures = new ArrayList<>();
+    List<TaskSpec> specs = new ArrayList<>();
+    List<TaskListener> listeners = new ArrayList<>();
+    for (I input : inputs) {
+      if (options.id().isPresent() && !futures.isEmpty()) {
+        throw new IllegalArgumentException("options.id: one id cannot name several tasks");
+      }
+      String id = options.id().orElseGet(TaskgridClient::newTaskId);
+      TaskSpec spec =
+          ProtoMapper.toSpec(
+              id,
+              type.name(),
+              ProtoMapper.payload(type.inputCodec(), requireNonNull(input, "input")),
+              options,
+              type);
+      TaskFuture<O> future = new TaskFuture<>(id, canceller);
+      futures.add(future);
+      if (spec.getSerializedSize() > this.options.maxTaskBytes()) {
+        // Sent, it would break the stream for every task on it; refuse it here instead.
+        future.completeExceptionally(
+            new TaskRejectedException(
+                id,
+                "RESOURCE_EXHAUSTED",
+                "payload too large: the task encodes to "
+                    + spec.getSerializedSize()
+                    + " bytes (limit "
+                    + this.options.maxTaskBytes()
+                    + ")"));
+        continue;
+      }
+      specs.add(spec);
+      listeners.add(new FutureBinding<>(future, type.outputCodec()));
+    }
+    try {
+      session.submit(specs, listeners);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for in-flight capacity", e);
+    }
+    return futures;
+  }
+
+  /**
+   * Cancels a task by id (it need not have been submitted by this client) and returns what the
+   * coordinator did.
+   */
+  public CompletableFuture<CancelOutcome> cancel(String taskId, boolean force) {
+    return canceller.cancel(requireNonNull(taskId, "taskId"), force);
+  }
+
+  /**
+   * What the coordinator knows about a task (a unary call with {@link
+   * ClientOptions#defaultTimeout()}).
+   *
+   * @return empty if the coordinator knows no such task
+   * @throws TaskException if the coordinator cannot be asked (its status is in the message)
+   */
+  public Optional<TaskStatus> getTask(String taskId) {
+    requireNonNull(taskId, "taskId");
+    try {
+      return queries.getTask(taskId).map(ProtoMapper::toStatus);
+    } catch (StatusRuntimeException e) {
+      throw new TaskException(taskId, "getTask(" + taskId + ") failed: " + e.getStatus(), e);
+    }
+  }
+
+  /** Tasks submitted by this client and not yet ended. */
+  public int pendingCount() {
+    return session.pendingCount();
+  }
+
+  /** The options this client was made with. */
+  public ClientOptions options() {
+    return options;
+  }
+
+  /**
+   * Stops intake, closes the stream, fails the pending futures with {@link TaskException}, and
+   * stops the client's threads (and its channels, unless the caller owns them). Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    session.close();
+    callbackExecutor.shutdown();
+    try {
+      if (!callbackExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
+        callbackExecutor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      callbackExecutor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    if (ownedChannels != null) {
+      ownedChannels.close();
+    }
+  }
+
+  /**
+   * 128 random bits as 32 hex digits: unique enough to be an idempotency key, and within the id
+   * alphabet ({@code [A-Za-z0-9._:-]}) without quoting anywhere.
+   */
+  private static String newTaskId() {
+    byte[] bytes = new byte[16];
+    ThreadLocalRandom.current().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+}

@@ -1,0 +1,65 @@
+package io.taskgrid.client.internal.rpc;
+
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.taskgrid.client.internal.NamedThreadFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Plaintext channels the client made itself (and so must shut down), with their bounded, named
+ * executor ({@code taskgrid-client-grpc-N}).
+ */
+public final class OwnedChannels implements AutoCloseable {
+  private static final int GRPC_THREADS = 2;
+
+  private final List<ManagedChannel> channels;
+  private final ExecutorService executor;
+
+  private OwnedChannels(List<ManagedChannel> channels, ExecutorService executor) {
+    this.channels = channels;
+    this.executor = executor;
+  }
+
+  /** One plaintext channel per {@code host:port} target. */
+  public static OwnedChannels plaintext(List<String> targets) {
+    ExecutorService executor =
+        Executors.newFixedThreadPool(GRPC_THREADS, new NamedThreadFactory("taskgrid-client-grpc"));
+    List<ManagedChannel> channels = new ArrayList<>();
+    for (String target : targets) {
+      channels.add(
+          ManagedChannelBuilder.forTarget(target).usePlaintext().executor(executor).build());
+    }
+    return new OwnedChannels(List.copyOf(channels), executor);
+  }
+
+  /** The channels, in target order. */
+  public List<Channel> channels() {
+    return List.copyOf(channels);
+  }
+
+  /** Shuts the channels down, then their executor. */
+  @Override
+  public void close() {
+    channels.forEach(ManagedChannel::shutdown);
+    try {
+      for (ManagedChannel channel : channels) {
+        if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+          channel.shutdownNow();
+        }
+      }
+      executor.shutdown();
+      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      channels.forEach(ManagedChannel::shutdownNow);
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package io.taskgrid.client.internal.rpc;
+
+import io.taskgrid.proto.v1.TaskResult;
+
+/**
+ * Receives the end of one submitted task. Called exactly once, on the client's callback executor
+ * (never on a gRPC thread), so an implementation may run user code.
+ */
+public interface TaskListener {
+  /** The coordinator (or the SDK itself) refused the task; it never runs. */
+  void onRejected(String code, String message);
+
+  /** The task ended with this result (any outcome). */
+  void onResult(TaskResult result);
+
+  /** The client was closed before the task ended. */
+  void onClientClosed();
+}

@@ -1,0 +1,531 @@
+package io.taskgrid.client.internal.rpc;
+
+import static java.util.Objects.requireNonNull;
+
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.taskgrid.client.internal.NamedThreadFactory;
+import io.taskgrid.proto.v1.AttachRequest;
+import io.taskgrid.proto.v1.CancelOutcome;
+import io.taskgrid.proto.v1.CancelRequest;
+import io.taskgrid.proto.v1.ClientMessage;
+import io.taskgrid.proto.v1.Completions;
+import io.taskgrid.proto.v1.Outcome;
+import io.taskgrid.proto.v1.ServerMessage;
+import io.taskgrid.proto.v1.SubmitAck;
+import io.taskgrid.proto.v1.SubmitRequest;
+import io.taskgrid.proto.v1.SubmitResponse;
+import io.taskgrid.proto.v1.TaskError;
+import io.taskgrid.proto.v1.TaskResult;
+import io.taskgrid.proto.v1.TaskServiceGrpc;
+import io.taskgrid.proto.v1.TaskSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's {@code TaskService.Session} stream: batches submissions, cancels and attaches into
+ * few messages, routes acks, completions and cancel outcomes to their listeners, and reconnects
+ * (re-attaching pending tasks and resending unacknowledged ones) when the stream breaks.
+ *
+ * <h2>Threads</h2>
+ *
+ * <ul>
+ *   <li>Callers of {@link #submit}/{@link #cancel} only enqueue and, when no drain is scheduled
+ *       yet, schedule one: no per-task RPC and no per-task thread hop.
+ *   <li>One serial session thread ({@code taskgrid-client-session-N}) owns the stream: it drains
+ *       the outbound queue (only while the stream {@code isReady()}), and every gRPC callback of
+ *       the call runs on it too (the call is started with this executor), so {@code onNext} is
+ *       never called concurrently and inbound and outbound state need no locks.
+ *   <li>Listeners run on the callback executor, one hand-off per inbound message, never on the
+ *       session thread, because they complete user futures and so run user callbacks.
+ * </ul>
+ *
+ * <p>In-flight bound: {@link #submit} blocks the caller (never a gRPC or session thread) while
+ * {@code inFlightLimit} tasks are pending; a permit comes back when a task ends.
+ */
+public final class TaskSession implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TaskSession.class);
+
+  /** Upper bound on the bytes of one batched message; one larger task still goes alone. */
+  static final int MAX_BATCH_BYTES = 1024 * 1024;
+
+  private final List<Channel> channels;
+  private final int maxBatchSize;
+  private final Executor callbackExecutor;
+  private final ScheduledThreadPoolExecutor sessionExecutor;
+
+  /** Runs the call's callbacks on the session thread; drops them once the session is closed. */
+  private final Executor callExecutor;
+
+  private final Backoff backoff;
+  private final Semaphore inFlight;
+
+  /** Every task submitted and not yet ended, by id. Written by callers and the session thread. */
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
+  /** Cancels sent and not yet answered, by task id. */
+  private final Map<String, List<CompletableFuture<CancelOutcome.Result>>> cancelWaiters =
+      new ConcurrentHashMap<>();
+
+  private final ConcurrentLinkedQueue<Outbound> outbound = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private volatile boolean closed;
+
+  // The fields below are confined to the session thread.
+  private @Nullable ClientCallStreamObserver<ClientMessage> call;
+  private int generation;
+  private int channelIndex;
+
+  /**
+   * Starts connecting at once.
+   *
+   * @param channels the coordinators' channels (at least one); the session fails over in order
+   * @param inFlightLimit the most tasks pending at once
+   * @param maxBatchSize the most tasks in one message
+   * @param callbackExecutor where listeners run
+   */
+  public TaskSession(
+      List<Channel> channels, int inFlightLimit, int maxBatchSize, Executor callbackExecutor) {
+    if (channels.isEmpty()) {
+      throw new IllegalArgumentException("channels: [] (expected: at least one)");
+    }
+    this.channels = List.copyOf(channels);
+    this.maxBatchSize = maxBatchSize;
+    this.callbackExecutor = requireNonNull(callbackExecutor, "callbackExecutor");
+    this.inFlight = new Semaphore(inFlightLimit);
+    this.backoff = new Backoff(100, 5_000);
+    this.sessionExecutor =
+        new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("taskgrid-client-session"));
+    sessionExecutor.setRemoveOnCancelPolicy(true);
+    this.callExecutor =
+        command -> {
+          try {
+            sessionExecutor.execute(command);
+          } catch (RejectedExecutionException e) {
+            // Closed: the stream's last callbacks (the cancel we caused) have nothing to do.
+          }
+        };
+    sessionExecutor.execute(this::connect);
+  }
+
+  /**
+   * Submits tasks: queues them for the next batch and returns. Blocks while the in-flight bound is
+   * reached.
+   *
+   * @throws InterruptedException if interrupted while waiting for in-flight capacity; tasks queued
+   *     before the interrupt are still submitted
+   * @throws IllegalStateException if the session is closed
+   * @throws IllegalArgumentException if an id is already pending on this session
+   */
+  public void submit(List<TaskSpec> specs, List<TaskListener> listeners)
+      throws InterruptedException {
+    if (specs.size() != listeners.size()) {
+      throw new IllegalArgumentException("specs and listeners differ in size");
+    }
+    try {
+      for (int i = 0; i < specs.size(); i++) {
+        if (!inFlight.tryAcquire()) {
+          // Let what is queued go out before waiting, or the permits we wait for never come back.
+          scheduleDrain();
+          inFlight.acquire();
+        }
+        enqueue(specs.get(i), listeners.get(i));
+      }
+    } finally {
+      scheduleDrain();
+    }
+  }
+
+  private void enqueue(TaskSpec spec, TaskListener listener) {
+    if (closed) {
+      inFlight.release();
+      throw new IllegalStateException("client is closed");
+    }
+    Pending p = new Pending(spec, listener);
+    if (pending.putIfAbsent(spec.getId(), p) != null) {
+      inFlight.release();
+      throw new IllegalArgumentException(
+          "task id '" + spec.getId() + "' is already pending on this client");
+    }
+    outbound.add(new Outbound.Submit(p));
+  }
+
+  /**
+   * Asks the coordinator to cancel a task.
+   *
+   * @return the coordinator's answer
+   */
+  public CompletableFuture<CancelOutcome.Result> cancel(String taskId, boolean force) {
+    CompletableFuture<CancelOutcome.Result> answer = new CompletableFuture<>();
+    if (closed) {
+      answer.completeExceptionally(new IllegalStateException("client is closed"));
+      return answer;
+    }
+    cancelWaiters.compute(
+        taskId,
+        (id, list) -> {
+          List<CompletableFuture<CancelOutcome.Result>> l = list == null ? new ArrayList<>() : list;
+          l.add(answer);
+          return l;
+        });
+    outbound.add(new Outbound.Cancel(taskId, force));
+    scheduleDrain();
+    return answer;
+  }
+
+  /** Tasks submitted and not yet ended. */
+  public int pendingCount() {
+    return pending.size();
+  }
+
+  private void scheduleDrain() {
+    if (drainScheduled.compareAndSet(false, true)) {
+      try {
+        sessionExecutor.execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        drainScheduled.set(false);
+      }
+    }
+  }
+
+  // ---- session thread ----
+
+  private void connect() {
+    if (closed) {
+      return;
+    }
+    generation++;
+    Channel channel = channels.get(channelIndex % channels.size());
+    int gen = generation;
+    TaskServiceGrpc.newStub(channel).withExecutor(callExecutor).session(new ResponseObserver(gen));
+    // Re-attach tasks the server already holds; resend the ones it never acknowledged (ids are
+    // idempotent, so a resend of a task that was stored after all is answered DUPLICATE).
+    List<String> attach = new ArrayList<>();
+    for (Pending p : pending.values()) {
+      if (p.acked) {
+        attach.add(p.spec.getId());
+      } else if (p.sentGeneration != 0) {
+        outbound.add(new Outbound.Submit(p));
+      }
+    }
+    if (!attach.isEmpty()) {
+      outbound.add(new Outbound.Attach(attach));
+    }
+    for (String id : cancelWaiters.keySet()) {
+      outbound.add(new Outbound.Cancel(id, false));
+    }
+    drain();
+    if (gen > 1) {
+      log.info(
+          "Taskgrid session re-opened: re-attaching {} tasks, resending the unacknowledged",
+          attach.size());
+    }
+  }
+
+  private void drain() {
+    drainScheduled.set(false);
+    ClientCallStreamObserver<ClientMessage> c = call;
+    if (c == null || closed) {
+      return; // connect() or onReady drains once the stream is there.
+    }
+    while (c.isReady()) {
+      ClientMessage message = nextMessage();
+      if (message == null) {
+        return;
+      }
+      c.onNext(message);
+    }
+  }
+
+  /** Coalesces the head of the queue: a run of submits, of cancels, or of attaches. */
+  private @Nullable ClientMessage nextMessage() {
+    Outbound head;
+    while ((head = outbound.peek()) != null) {
+      if (head instanceof Outbound.Submit s && !needsSending(s.pending())) {
+        outbound.poll();
+        continue;
+      }
+      break;
+    }
+    if (head == null) {
+      return null;
+    }
+    if (head instanceof Outbound.Submit) {
+      SubmitRequest.Builder batch = SubmitRequest.newBuilder();
+      int bytes = 0;
+      while ((head = outbound.peek()) instanceof Outbound.Submit s) {
+        if (needsSending(s.pending())) {
+          int size = s.pending().spec.getSerializedSize();
+          if (batch.getTasksCount() > 0
+              && (batch.getTasksCount() >= maxBatchSize || bytes + size > MAX_BATCH_BYTES)) {
+            break;
+          }
+          batch.addTasks(s.pending().spec);
+          s.pending().sentGeneration = generation;
+          bytes += size;
+        }
+        outbound.poll();
+      }
+      return ClientMessage.newBuilder().setSubmit(batch).build();
+    }
+    if (head instanceof Outbound.Cancel first) {
+      CancelRequest.Builder cancels = CancelRequest.newBuilder().setForce(first.force());
+      while ((head = outbound.peek()) instanceof Outbound.Cancel c
+          && c.force() == first.force()
+          && cancels.getTaskIdsCount() < maxBatchSize) {
+        cancels.addTaskIds(c.taskId());
+        outbound.poll();
+      }
+      return ClientMessage.newBuilder().setCancel(cancels).build();
+    }
+    Outbound.Attach attach = (Outbound.Attach) outbound.poll();
+    return ClientMessage.newBuilder()
+        .setAttach(AttachRequest.newBuilder().addAllTaskIds(requireNonNull(attach).taskIds()))
+        .build();
+  }
+
+  private boolean needsSending(Pending p) {
+    return p.sentGeneration != generation && pending.get(p.spec.getId()) == p;
+  }
+
+  private void onMessage(ServerMessage message) {
+    backoff.reset();
+    List<Runnable> deliveries = new ArrayList<>();
+    switch (message.getKindCase()) {
+      case ACKS -> onAcks(message.getAcks(), deliveries);
+      case COMPLETIONS -> onCompletions(message.getCompletions(), deliveries);
+      case CANCEL_OUTCOMES ->
+          onCancelOutcomes(message.getCancelOutcomes().getOutcomesList(), deliveries);
+      default -> log.debug("Ignoring an empty server message");
+    }
+    deliver(deliveries);
+  }
+
+  private void onAcks(SubmitResponse acks, List<Runnable> deliveries) {
+    for (SubmitAck ack : acks.getAcksList()) {
+      Pending p = pending.get(ack.getTaskId());
+      if (p == null) {
+        continue;
+      }
+      if (ack.getStatus() == SubmitAck.Status.REJECTED) {
+        if (finish(p)) {
+          String code = ack.getCode().isEmpty() ? "UNKNOWN" : ack.getCode();
+          deliveries.add(() -> p.listener.onRejected(code, ack.getMessage()));
+        }
+      } else {
+        p.acked = true;
+      }
+    }
+  }
+
+  private void onCompletions(Completions completions, List<Runnable> deliveries) {
+    for (TaskResult result : completions.getResultsList()) {
+      Pending p = pending.get(result.getTaskId());
+      if (p != null && finish(p)) {
+        deliveries.add(() -> p.listener.onResult(result));
+      }
+    }
+  }
+
+  private void onCancelOutcomes(List<CancelOutcome> outcomes, List<Runnable> deliveries) {
+    Map<String, CancelOutcome.Result> byId = new HashMap<>();
+    for (CancelOutcome outcome : outcomes) {
+      byId.put(outcome.getTaskId(), outcome.getResult());
+      List<CompletableFuture<CancelOutcome.Result>> waiters =
+          cancelWaiters.remove(outcome.getTaskId());
+      if (waiters != null) {
+        deliveries.add(() -> waiters.forEach(w -> w.complete(outcome.getResult())));
+      }
+      // A task removed from the queue (or unknown) may never produce a completion: end it here.
+      Pending p = pending.get(outcome.getTaskId());
+      if (p != null
+          && (outcome.getResult() == CancelOutcome.Result.REMOVED_FROM_QUEUE
+              || outcome.getResult() == CancelOutcome.Result.NOT_FOUND)
+          && finish(p)) {
+        TaskResult cancelled =
+            TaskResult.newBuilder()
+                .setTaskId(outcome.getTaskId())
+                .setOutcome(Outcome.CANCELLED)
+                .setError(
+                    TaskError.newBuilder()
+                        .setType("Cancelled")
+                        .setMessage("cancel: " + outcome.getResult()))
+                .build();
+        deliveries.add(() -> p.listener.onResult(cancelled));
+      }
+    }
+  }
+
+  /** Removes a pending task and returns its permit; false if it had ended already. */
+  private boolean finish(Pending p) {
+    if (pending.remove(p.spec.getId(), p)) {
+      inFlight.release();
+      return true;
+    }
+    return false;
+  }
+
+  private void deliver(List<Runnable> deliveries) {
+    if (deliveries.isEmpty()) {
+      return;
+    }
+    // One hand-off per inbound message, in message order.
+    callbackExecutor.execute(
+        () -> {
+          for (Runnable r : deliveries) {
+            try {
+              r.run();
+            } catch (RuntimeException e) {
+              log.warn("A task listener threw", e);
+            }
+          }
+        });
+  }
+
+  private void onStreamEnded(int gen, @Nullable Throwable error) {
+    if (gen != generation) {
+      return;
+    }
+    call = null;
+    if (closed) {
+      return;
+    }
+    Status status =
+        error == null
+            ? Status.UNAVAILABLE.withDescription("server ended the stream")
+            : Status.fromThrowable(error);
+    channelIndex++;
+    long delayMillis = backoff.nextDelayMillis();
+    log.warn(
+        "Taskgrid session stream ended ({}: {}); {} tasks pending, reconnecting in {} ms",
+        status.getCode(),
+        status.getDescription(),
+        pending.size(),
+        delayMillis);
+    sessionExecutor.schedule(this::connect, delayMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Stops intake, half-closes the stream, ends every pending listener with {@link
+   * TaskListener#onClientClosed()} and stops the session thread. The caller owns the callback
+   * executor and the channels.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      sessionExecutor.execute(this::closeOnSessionThread);
+    } catch (RejectedExecutionException e) {
+      // Already shut down.
+    }
+    sessionExecutor.shutdown();
+    try {
+      if (!sessionExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
+        sessionExecutor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      sessionExecutor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void closeOnSessionThread() {
+    ClientCallStreamObserver<ClientMessage> c = call;
+    call = null;
+    if (c != null) {
+      c.cancel("client closed", null);
+    }
+    List<Runnable> deliveries = new ArrayList<>();
+    for (Pending p : pending.values()) {
+      if (finish(p)) {
+        deliveries.add(p.listener::onClientClosed);
+      }
+    }
+    for (String id : cancelWaiters.keySet()) {
+      List<CompletableFuture<CancelOutcome.Result>> waiters = cancelWaiters.remove(id);
+      if (waiters != null) {
+        deliveries.add(
+            () ->
+                waiters.forEach(
+                    w -> w.completeExceptionally(new IllegalStateException("client closed"))));
+      }
+    }
+    deliver(deliveries);
+  }
+
+  /** A task submitted on this session. */
+  private static final class Pending {
+    final TaskSpec spec;
+    final TaskListener listener;
+    // Session thread only: the stream generation it was last sent on (0: never), and whether the
+    // server acknowledged it (from then on a reconnect attaches instead of resending).
+    int sentGeneration;
+    boolean acked;
+
+    Pending(TaskSpec spec, TaskListener listener) {
+      this.spec = spec;
+      this.listener = listener;
+    }
+  }
+
+  /** What waits in the outbound queue. */
+  private sealed interface Outbound {
+    record Submit(Pending pending) implements Outbound {}
+
+    record Cancel(String taskId, boolean force) implements Outbound {}
+
+    record Attach(List<String> taskIds) implements Outbound {}
+  }
+
+  /** Receives one stream's messages; every callback runs on the session thread. */
+  private final class ResponseObserver
+      implements ClientResponseObserver<ClientMessage, ServerMessage> {
+    private final int gen;
+
+    ResponseObserver(int gen) {
+      this.gen = gen;
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<ClientMessage> requestStream) {
+      call = requestStream;
+      requestStream.setOnReadyHandler(TaskSession.this::drain);
+    }
+
+    @Override
+    public void onNext(ServerMessage message) {
+      if (gen == generation) {
+        onMessage(message);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      onStreamEnded(gen, t);
+    }
+
+    @Override
+    public void onCompleted() {
+      onStreamEnded(gen, null);
+    }
+  }
+}

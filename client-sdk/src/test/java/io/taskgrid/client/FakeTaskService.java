@@ -1,0 +1,152 @@
+package io.taskgrid.client;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.taskgrid.proto.v1.CancelRequest;
+import io.taskgrid.proto.v1.ClientMessage;
+import io.taskgrid.proto.v1.Completions;
+import io.taskgrid.proto.v1.GetTaskRequest;
+import io.taskgrid.proto.v1.GetTaskResponse;
+import io.taskgrid.proto.v1.Outcome;
+import io.taskgrid.proto.v1.ServerMessage;
+import io.taskgrid.proto.v1.SubmitAck;
+import io.taskgrid.proto.v1.SubmitResponse;
+import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskResult;
+import io.taskgrid.proto.v1.TaskServiceGrpc;
+import io.taskgrid.proto.v1.TaskSpec;
+import io.taskgrid.proto.v1.TaskState;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A coordinator stand-in that records every Session message, acks submissions (unless told not to),
+ * optionally completes echo-like tasks at once, and lets a test push messages and break the stream.
+ */
+final class FakeTaskService extends TaskServiceGrpc.TaskServiceImplBase {
+  final List<ClientMessage> received = new CopyOnWriteArrayList<>();
+  final List<StreamObserver<ServerMessage>> sessions = new CopyOnWriteArrayList<>();
+  final Map<String, TaskSpec> tasks = new ConcurrentHashMap<>();
+  volatile boolean autoAck = true;
+  volatile boolean autoComplete;
+
+  @Override
+  public StreamObserver<ClientMessage> session(StreamObserver<ServerMessage> responses) {
+    sessions.add(responses);
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(ClientMessage message) {
+        received.add(message);
+        if (message.hasSubmit()) {
+          onSubmit(responses, message.getSubmit().getTasksList());
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onCompleted() {
+        synchronized (responses) {
+          responses.onCompleted();
+        }
+      }
+    };
+  }
+
+  private void onSubmit(StreamObserver<ServerMessage> responses, List<TaskSpec> specs) {
+    specs.forEach(s -> tasks.put(s.getId(), s));
+    if (autoAck) {
+      SubmitResponse.Builder acks = SubmitResponse.newBuilder();
+      specs.forEach(
+          s ->
+              acks.addAcks(
+                  SubmitAck.newBuilder()
+                      .setTaskId(s.getId())
+                      .setStatus(SubmitAck.Status.ACCEPTED)));
+      send(responses, ServerMessage.newBuilder().setAcks(acks).build());
+    }
+    if (autoComplete) {
+      Completions.Builder done = Completions.newBuilder();
+      specs.forEach(
+          s ->
+              done.addResults(
+                  TaskResult.newBuilder()
+                      .setTaskId(s.getId())
+                      .setOutcome(Outcome.SUCCEEDED)
+                      .setOutput(s.getPayload())
+                      .setAttempt(1)
+                      .setWorkerId("fake-worker")));
+      send(responses, ServerMessage.newBuilder().setCompletions(done).build());
+    }
+  }
+
+  @Override
+  public void getTask(GetTaskRequest request, StreamObserver<GetTaskResponse> responses) {
+    TaskSpec spec = tasks.get(request.getTaskId());
+    if (spec == null) {
+      responses.onError(
+          Status.NOT_FOUND.withDescription("no task " + request.getTaskId()).asRuntimeException());
+      return;
+    }
+    responses.onNext(
+        GetTaskResponse.newBuilder()
+            .setTask(TaskInfo.newBuilder().setSpec(spec).setState(TaskState.QUEUED))
+            .build());
+    responses.onCompleted();
+  }
+
+  /** Sends to the latest session. */
+  void push(ServerMessage message) {
+    send(sessions.get(sessions.size() - 1), message);
+  }
+
+  void complete(TaskResult... results) {
+    push(
+        ServerMessage.newBuilder()
+            .setCompletions(Completions.newBuilder().addAllResults(List.of(results)))
+            .build());
+  }
+
+  /** Fails the latest session stream. */
+  void breakStream(Status status) {
+    StreamObserver<ServerMessage> latest = sessions.get(sessions.size() - 1);
+    synchronized (latest) {
+      latest.onError(status.asRuntimeException());
+    }
+  }
+
+  List<TaskSpec> submittedSpecs() {
+    return received.stream()
+        .filter(ClientMessage::hasSubmit)
+        .flatMap(m -> m.getSubmit().getTasksList().stream())
+        .toList();
+  }
+
+  long submitMessages() {
+    return received.stream().filter(ClientMessage::hasSubmit).count();
+  }
+
+  List<CancelRequest> cancels() {
+    return received.stream()
+        .filter(ClientMessage::hasCancel)
+        .map(ClientMessage::getCancel)
+        .toList();
+  }
+
+  List<String> attachedIds() {
+    return received.stream()
+        .filter(ClientMessage::hasAttach)
+        .flatMap(m -> m.getAttach().getTaskIdsList().stream())
+        .toList();
+  }
+
+  private static void send(StreamObserver<ServerMessage> responses, ServerMessage message) {
+    // StreamObservers are not thread-safe: the test thread and the gRPC thread both send.
+    synchronized (responses) {
+      responses.onNext(message);
+    }
+  }
+}
