@@ -367,6 +367,47 @@ class TaskgridClientTest {
   }
 
   @Test
+  void session_streamFailsResourceExhausted_failsSentUnackedAndReattachesAcked() {
+    TaskFuture<String> acked = client.submit(TaskTypes.ECHO, "a");
+    awaitSubmitted(1);
+    fake.autoAck = false;
+    TaskFuture<String> poison = client.submit(TaskTypes.ECHO, "b");
+    awaitSubmitted(2);
+
+    fake.breakStream(Status.RESOURCE_EXHAUSTED.withDescription("message too large"));
+
+    assertThat(poison)
+        .failsWithin(WAIT)
+        .withThrowableOfType(ExecutionException.class)
+        .havingCause()
+        .isInstanceOfSatisfying(
+            TaskRejectedException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("RESOURCE_EXHAUSTED");
+              assertThat(e.getMessage()).contains("message too large");
+            });
+    await().atMost(WAIT).until(() -> fake.attachedIds().contains(acked.taskId()));
+    assertThat(fake.submittedSpecs()).extracting(TaskSpec::getId).containsOnlyOnce(poison.taskId());
+    assertThat(acked).isNotDone();
+  }
+
+  @Test
+  void session_streamFailsUnimplemented_failsEveryPendingTask() {
+    TaskFuture<String> acked = client.submit(TaskTypes.ECHO, "a");
+    awaitSubmitted(1);
+
+    fake.breakStream(Status.UNIMPLEMENTED.withDescription("no TaskService here"));
+
+    assertThat(acked)
+        .failsWithin(WAIT)
+        .withThrowableOfType(ExecutionException.class)
+        .havingCause()
+        .isInstanceOfSatisfying(
+            TaskRejectedException.class, e -> assertThat(e.code()).isEqualTo("UNIMPLEMENTED"));
+    assertThat(client.pendingCount()).isZero();
+  }
+
+  @Test
   void submit_inFlightLimitReached_blocksUntilATaskEnds() throws Exception {
     client.close();
     client = TaskgridClient.create(channel, ClientOptions.newBuilder().inFlightLimit(1).build());

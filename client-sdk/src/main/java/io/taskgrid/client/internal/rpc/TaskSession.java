@@ -410,6 +410,7 @@ public final class TaskSession implements AutoCloseable {
         error == null
             ? Status.UNAVAILABLE.withDescription("server ended the stream")
             : Status.fromThrowable(error);
+    deliver(rejectUnrecoverable(gen, status));
     channelIndex++;
     long delayMillis = backoff.nextDelayMillis();
     log.warn(
@@ -419,6 +420,41 @@ public final class TaskSession implements AutoCloseable {
         pending.size(),
         delayMillis);
     sessionExecutor.schedule(this::connect, delayMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Ends the tasks that a reconnect cannot save, so that they fail clearly instead of looping: on a
+   * code that no retry fixes (the server lacks the service, or refuses this client) every pending
+   * task; on a code that blames the request (a batch too large, a bad spec) the tasks sent on the
+   * broken stream and never acknowledged, since resending them would break the next stream too.
+   * Acknowledged tasks are safe on the server and are re-attached.
+   */
+  private List<Runnable> rejectUnrecoverable(int gen, Status status) {
+    boolean all =
+        switch (status.getCode()) {
+          case UNIMPLEMENTED, PERMISSION_DENIED, UNAUTHENTICATED -> true;
+          default -> false;
+        };
+    boolean sentUnacked =
+        switch (status.getCode()) {
+          case INVALID_ARGUMENT, RESOURCE_EXHAUSTED, FAILED_PRECONDITION, OUT_OF_RANGE -> true;
+          default -> false;
+        };
+    List<Runnable> deliveries = new ArrayList<>();
+    if (!all && !sentUnacked) {
+      return deliveries;
+    }
+    String code = status.getCode().name();
+    String message =
+        "the session stream failed: "
+            + (status.getDescription() == null ? code : status.getDescription());
+    for (Pending p : pending.values()) {
+      boolean reject = all || (!p.acked && p.sentGeneration == gen);
+      if (reject && finish(p)) {
+        deliveries.add(() -> p.listener.onRejected(code, message));
+      }
+    }
+    return deliveries;
   }
 
   /**
