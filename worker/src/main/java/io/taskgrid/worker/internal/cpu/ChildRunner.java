@@ -50,7 +50,16 @@ final class ChildRunner {
   void handle(ChildRequest request) {
     switch (request.getKindCase()) {
       case RUN:
-        taskThread.execute(() -> run(request.getRun()));
+        // Registered here, on the reader thread, so that a cancel read right after it finds it.
+        Assignment assignment = request.getRun();
+        Running running =
+            new Running(
+                assignment.getSpec().getId(),
+                new TaskContexts(assignment, Runnable::run, timer, clock));
+        synchronized (lock) {
+          current = running;
+        }
+        taskThread.execute(() -> run(assignment, running));
         break;
       case CANCEL:
         cancel(request.getCancel().getTaskIdsList(), request.getCancel().getOutcome());
@@ -76,17 +85,22 @@ final class ChildRunner {
     timer.shutdownNow();
   }
 
-  private void run(Assignment assignment) {
-    TaskContexts context = new TaskContexts(assignment, Runnable::run, timer, clock);
-    Running running = new Running(assignment.getSpec().getId(), context, Thread.currentThread());
+  private void run(Assignment assignment, Running running) {
+    boolean cancelledEarly;
     synchronized (lock) {
-      current = running;
+      running.thread = Thread.currentThread();
+      cancelledEarly = running.stopOutcome != null;
     }
     long started = clock.millis();
-    TaskResult result = execute(assignment, context, started);
+    TaskResult result =
+        cancelledEarly
+            ? TaskResult.getDefaultInstance()
+            : execute(assignment, running.context, started);
     Outcome stop;
     synchronized (lock) {
-      current = null;
+      if (current == running) {
+        current = null;
+      }
       stop = running.stopOutcome;
     }
     Thread.interrupted(); // A late cancel must not leak into the next task.
@@ -135,7 +149,9 @@ final class ChildRunner {
               ? Outcome.CANCELLED
               : outcome;
       // Interrupt under the lock: run() clears current under it, so this cannot hit the next task.
-      r.thread.interrupt();
+      if (r.thread != null) {
+        r.thread.interrupt();
+      }
     }
     r.context.cancel();
   }
@@ -152,13 +168,12 @@ final class ChildRunner {
   private static final class Running {
     final String taskId;
     final TaskContexts context;
-    final Thread thread;
+    @Nullable Thread thread;
     @Nullable Outcome stopOutcome;
 
-    Running(String taskId, TaskContexts context, Thread thread) {
+    Running(String taskId, TaskContexts context) {
       this.taskId = taskId;
       this.context = context;
-      this.thread = thread;
     }
   }
 }
