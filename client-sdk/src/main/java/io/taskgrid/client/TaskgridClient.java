@@ -184,6 +184,14 @@ public final class TaskgridClient implements AutoCloseable {
   }
 
   /**
+   * A new group of tasks that ends together: the first failure cancels the rest, and {@link
+   * TaskGroup#close()} waits for all and reports every failure (as {@code asyncio.TaskGroup}).
+   */
+  public TaskGroup newGroup() {
+    return new TaskGroup(this);
+  }
+
+  /**
    * Cancels a task by id (it need not have been submitted by this client) and returns what the
    * coordinator did.
    */
