@@ -4,12 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The ready-made {@link Codec}s: raw bytes, UTF-8 strings, whole numbers and JSON.
+ * The ready-made {@link Codec}s: raw bytes, UTF-8 strings, whole numbers, JSON and protobuf.
  *
  * <p>Numbers are encoded as decimal text ({@value #DECIMAL}) so that a {@code long} written by one
  * side can be read as a {@link BigInteger} by the other, and so that the CLI can pass them as plain
@@ -24,6 +27,9 @@ public final class Codecs {
 
   /** Content type of whole numbers written as decimal ASCII text. */
   public static final String DECIMAL = "text/x-taskgrid-decimal";
+
+  /** Content type of protobuf messages (binary wire format). */
+  public static final String PROTOBUF = "application/x-protobuf";
 
   /** Content type of JSON documents. */
   public static final String JSON = "application/json";
@@ -139,6 +145,26 @@ public final class Codecs {
         } catch (IOException e) {
           throw new IllegalArgumentException(
               "not a JSON " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+      }
+    };
+  }
+
+  /** A protobuf message in its binary wire format, read with the message's parser. */
+  public static <T extends MessageLite> Codec<T> protobuf(Parser<T> parser) {
+    requireNonNull(parser, "parser");
+    return new SimpleCodec<>(PROTOBUF) {
+      @Override
+      public byte[] encode(T value) {
+        return value.toByteArray();
+      }
+
+      @Override
+      public T decode(byte[] bytes) {
+        try {
+          return parser.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+          throw new IllegalArgumentException("not a valid protobuf message: " + e.getMessage(), e);
         }
       }
     };

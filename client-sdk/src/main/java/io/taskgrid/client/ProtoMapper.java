@@ -7,6 +7,7 @@ import io.taskgrid.proto.v1.TaskError;
 import io.taskgrid.proto.v1.TaskInfo;
 import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.TaskSpec;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -15,7 +16,12 @@ final class ProtoMapper {
   private ProtoMapper() {}
 
   static TaskSpec toSpec(
-      String id, String type, Payload payload, TaskOptions options, TaskType<?, ?> taskType) {
+      String id,
+      String type,
+      Payload payload,
+      TaskOptions options,
+      TaskType<?, ?> taskType,
+      Clock clock) {
     TaskSpec.Builder spec =
         TaskSpec.newBuilder()
             .setId(id)
@@ -26,7 +32,10 @@ final class ProtoMapper {
     options.jobId().ifPresent(spec::setJobId);
     options.pool().or(taskType::pool).ifPresent(p -> spec.setPool(toProto(p)));
     options.timeout().ifPresent(t -> spec.setTimeoutMs(Math.max(1, t.toMillis())));
-    options.deadline().ifPresent(d -> spec.setDeadlineUnixMs(d.toEpochMilli()));
+    options
+        .deadline()
+        .or(() -> options.deadlineIn().map(d -> clock.instant().plus(d)))
+        .ifPresent(d -> spec.setDeadlineUnixMs(d.toEpochMilli()));
     options.retry().ifPresent(r -> spec.setRetry(toProto(r)));
     return spec.build();
   }

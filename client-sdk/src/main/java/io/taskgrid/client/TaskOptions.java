@@ -25,6 +25,7 @@ public final class TaskOptions {
   private final int priority;
   private final @Nullable Duration timeout;
   private final @Nullable Instant deadline;
+  private final @Nullable Duration deadlineIn;
   private final @Nullable RetryPolicy retry;
   private final Map<String, String> labels;
   private final @Nullable TaskPool pool;
@@ -35,6 +36,7 @@ public final class TaskOptions {
     this.priority = b.priority;
     this.timeout = b.timeout;
     this.deadline = b.deadline;
+    this.deadlineIn = b.deadlineIn;
     this.retry = b.retry;
     this.labels = Map.copyOf(b.labels);
     this.pool = b.pool;
@@ -58,6 +60,7 @@ public final class TaskOptions {
     b.priority = priority;
     b.timeout = timeout;
     b.deadline = deadline;
+    b.deadlineIn = deadlineIn;
     b.retry = retry;
     b.labels = labels;
     b.pool = pool;
@@ -89,6 +92,15 @@ public final class TaskOptions {
     return Optional.ofNullable(deadline);
   }
 
+  /**
+   * The task's whole-life budget counted from submission, if any; resolved against the client's
+   * {@link ClientOptions#clock()} when the task is submitted. Ignored when {@link #deadline()} is
+   * set.
+   */
+  public Optional<Duration> deadlineIn() {
+    return Optional.ofNullable(deadlineIn);
+  }
+
   /** The retry policy, or empty for the coordinator's default. */
   public Optional<RetryPolicy> retry() {
     return Optional.ofNullable(retry);
@@ -111,6 +123,7 @@ public final class TaskOptions {
     private int priority;
     private @Nullable Duration timeout;
     private @Nullable Instant deadline;
+    private @Nullable Duration deadlineIn;
     private @Nullable RetryPolicy retry;
     private Map<String, String> labels = Map.of();
     private @Nullable TaskPool pool;
@@ -150,6 +163,12 @@ public final class TaskOptions {
       return this;
     }
 
+    /** The whole-life budget counted from submission (positive). */
+    public Builder deadlineIn(Duration deadlineIn) {
+      this.deadlineIn = requireNonNull(deadlineIn, "deadlineIn");
+      return this;
+    }
+
     /** The retry policy. */
     public Builder retry(RetryPolicy retry) {
       this.retry = requireNonNull(retry, "retry");
@@ -172,6 +191,9 @@ public final class TaskOptions {
     public TaskOptions build() {
       if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
         throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
+      }
+      if (deadlineIn != null && (deadlineIn.isNegative() || deadlineIn.isZero())) {
+        throw new IllegalArgumentException("deadlineIn: " + deadlineIn + " (expected: > 0)");
       }
       return new TaskOptions(this);
     }

@@ -155,7 +155,8 @@ public final class TaskgridClient implements AutoCloseable {
               type.name(),
               ProtoMapper.payload(type.inputCodec(), requireNonNull(input, "input")),
               options,
-              type);
+              type,
+              this.options.clock());
       TaskFuture<O> future = new TaskFuture<>(id, canceller);
       futures.add(future);
       if (spec.getSerializedSize() > this.options.maxTaskBytes()) {

@@ -58,4 +58,16 @@ class CodecsTest {
 
     assertThat(Codecs.bytes().decode(Codecs.bytes().encode(raw))).containsExactly(0, 1, 255);
   }
+
+  @Test
+  void protobuf_message_roundTripsAndRejectsGarbage() {
+    com.google.protobuf.StringValue value = com.google.protobuf.StringValue.of("hi");
+    Codec<com.google.protobuf.StringValue> codec =
+        Codecs.protobuf(com.google.protobuf.StringValue.parser());
+
+    assertThat(codec.decode(codec.encode(value))).isEqualTo(value);
+    assertThat(codec.contentType()).isEqualTo(Codecs.PROTOBUF);
+    assertThatThrownBy(() -> codec.decode(new byte[] {(byte) 0xff, (byte) 0xff}))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -1,6 +1,7 @@
 package io.taskgrid.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -45,5 +46,20 @@ class NettyTransportTest {
       assertThat(client.pendingCount()).isZero();
     }
     assertThat(fake.submitMessages()).isLessThan(100);
+  }
+
+  @Test
+  void close_afterUse_leavesNoClientThreads() {
+    try (TaskgridClient client = TaskgridClient.connect("127.0.0.1:" + server.getPort())) {
+      assertThat(client.submit(TaskTypes.ECHO, "x")).succeedsWithin(Duration.ofSeconds(20));
+    }
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(Thread.getAllStackTraces().keySet())
+                    .extracting(Thread::getName)
+                    .noneMatch(n -> n.startsWith("taskgrid-client-")));
   }
 }

@@ -117,6 +117,25 @@ class TaskgridClientTest {
   }
 
   @Test
+  void submit_deadlineIn_resolvedAgainstTheClientClock() {
+    client.close();
+    java.time.Instant now = java.time.Instant.parse("2030-01-01T00:00:00Z");
+    client =
+        TaskgridClient.create(
+            channel,
+            ClientOptions.newBuilder()
+                .clock(java.time.Clock.fixed(now, java.time.ZoneOffset.UTC))
+                .build());
+
+    client.submit(
+        TaskTypes.ECHO, "a", TaskOptions.newBuilder().deadlineIn(Duration.ofSeconds(5)).build());
+
+    awaitSubmitted(1);
+    assertThat(fake.submittedSpecs().get(0).getDeadlineUnixMs())
+        .isEqualTo(now.plusSeconds(5).toEpochMilli());
+  }
+
+  @Test
   void submit_succeeded_decodesOutputAndRecordsResultInfo() {
     TaskFuture<java.math.BigInteger> future = client.submit(TaskTypes.SUM_SQUARES, 10L);
     awaitSubmitted(1);
