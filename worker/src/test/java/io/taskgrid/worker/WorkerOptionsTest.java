@@ -1,0 +1,60 @@
+package io.taskgrid.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WorkerOptionsTest {
+
+  @Test
+  void getDefaultInstance_noSettings_documentedDefaults() {
+    WorkerOptions o = WorkerOptions.getDefaultInstance();
+
+    assertThat(o.coordinators()).containsExactly(WorkerOptions.DEFAULT_COORDINATOR);
+    assertThat(o.ioThreads()).isEqualTo(2);
+    assertThat(o.ioCapacity()).isEqualTo(10_000);
+    assertThat(o.blockingThreads()).isEqualTo(16);
+    assertThat(o.cpuProcesses()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(o.workerId()).isEmpty();
+    assertThat(o.pluginsDir()).isEmpty();
+    assertThat(o.cancelGracePeriod()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void toBuilder_changeOneField_keepsTheOthers() {
+    WorkerOptions o =
+        WorkerOptions.newBuilder().ioCapacity(7).workerId("w").build().toBuilder()
+            .ioThreads(3)
+            .build();
+
+    assertThat(o.ioCapacity()).isEqualTo(7);
+    assertThat(o.workerId()).contains("w");
+    assertThat(o.ioThreads()).isEqualTo(3);
+  }
+
+  @Test
+  void build_negativeCapacity_namesTheOption() {
+    assertThatThrownBy(() -> WorkerOptions.newBuilder().ioCapacity(-1).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("ioCapacity: -1 (expected: > 0)");
+  }
+
+  @Test
+  void build_badTarget_rejected() {
+    assertThatThrownBy(() -> WorkerOptions.newBuilder().coordinators(List.of("nohost")).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("coordinators: nohost");
+    assertThatThrownBy(() -> WorkerOptions.newBuilder().coordinators(List.of()).build())
+        .hasMessageContaining("coordinators");
+  }
+
+  @Test
+  void build_zeroCpuProcesses_allowedAsNoCpuPool() {
+    assertThat(WorkerOptions.newBuilder().cpuProcesses(0).build().cpuProcesses()).isZero();
+    assertThatThrownBy(() -> WorkerOptions.newBuilder().cpuProcesses(-1).build())
+        .hasMessage("cpuProcesses: -1 (expected: >= 0)");
+  }
+}
