@@ -113,6 +113,8 @@ public final class TaskSession implements AutoCloseable {
     this.sessionExecutor =
         new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("taskgrid-client-session"));
     sessionExecutor.setRemoveOnCancelPolicy(true);
+    // A reconnect waiting out its backoff must not hold close() up.
+    sessionExecutor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.callExecutor =
         command -> {
           try {
