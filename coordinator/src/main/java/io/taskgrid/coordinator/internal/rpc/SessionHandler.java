@@ -103,6 +103,7 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
             .build());
     a.schedule();
     if (!a.alreadyDone().isEmpty()) {
+      a.alreadyDone().forEach(r -> watched.add(r.getTaskId()));
       push(a.alreadyDone());
     }
     return null;

@@ -82,12 +82,14 @@ final class WatchHandler implements CompletionSubscriber {
             });
   }
 
-  private void replay(List<String> ids, Map<String, TaskInfo> found) {
+  private synchronized void replay(List<String> ids, Map<String, TaskInfo> found) {
     List<TaskResult> done = new ArrayList<>();
     for (String id : ids) {
       TaskInfo info = found.get(id);
       if (info == null) {
-        remaining.remove(id); // unknown: nothing will ever complete it
+        // Unknown (or expired): nothing will ever complete it, so do not wait for it.
+        remaining.remove(id);
+        sent.add(id);
         hub.unwatchTask(id, this);
       } else if (info.getState() == TaskState.DONE) {
         done.add(info.getResult());
@@ -98,7 +100,7 @@ final class WatchHandler implements CompletionSubscriber {
   }
 
   @Override
-  public void onCompletions(List<TaskResult> results) {
+  public synchronized void onCompletions(List<TaskResult> results) {
     List<TaskResult> fresh = new ArrayList<>();
     for (TaskResult r : results) {
       if (sent.add(r.getTaskId())) {
@@ -113,7 +115,12 @@ final class WatchHandler implements CompletionSubscriber {
   }
 
   private void finishIfDone() {
-    boolean idle = jobId.isEmpty() ? remaining.isEmpty() : jobs.live(jobId) == 0;
+    // A job is done when nothing of it is live and every task accepted for it has been sent
+    // (live drops before the result is published, so live == 0 alone would end too early).
+    boolean idle =
+        jobId.isEmpty()
+            ? remaining.isEmpty()
+            : jobs.live(jobId) == 0 && sent.size() >= jobs.taskIds(jobId).size();
     if (idle && finished.compareAndSet(false, true)) {
       stop();
       out.complete();

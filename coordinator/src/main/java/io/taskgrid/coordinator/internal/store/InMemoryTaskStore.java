@@ -88,7 +88,22 @@ public final class InMemoryTaskStore implements TaskStore {
 
   @Override
   public CompletionStage<Void> updateAll(Collection<TaskInfo> records) {
-    return write(records, NEVER);
+    List<TaskInfo> copy = List.copyOf(records);
+    return async(
+        () -> {
+          long now = clock.millis();
+          for (TaskInfo r : copy) {
+            entries.compute(
+                r.getSpec().getId(),
+                (id, old) -> {
+                  boolean live = old != null && old.expiresAtMillis > now;
+                  return TaskRecords.mayUpdate(live ? old.bytes : null, r)
+                      ? new Entry(TaskRecords.encode(r), NEVER)
+                      : old;
+                });
+          }
+          return null;
+        });
   }
 
   @Override
@@ -105,7 +120,7 @@ public final class InMemoryTaskStore implements TaskStore {
     List<TaskInfo> copy = List.copyOf(records);
     return async(
         () -> {
-          long expires = ttl == NEVER ? NEVER : clock.millis() + ttl;
+          long expires = clock.millis() + ttl;
           for (TaskInfo r : copy) {
             entries.put(r.getSpec().getId(), new Entry(TaskRecords.encode(r), expires));
           }

@@ -27,7 +27,11 @@ public interface TaskStore extends AutoCloseable {
   /** The known records among {@code taskIds}. */
   CompletionStage<Map<String, TaskInfo>> getAll(Collection<String> taskIds);
 
-  /** Overwrites live (QUEUED/RUNNING) records in one batch; they do not expire. */
+  /**
+   * Writes live (QUEUED/RUNNING) records; they do not expire. A write never regresses a record: it
+   * is skipped when the stored record is DONE or has a later attempt, so writes that race (issued
+   * from different threads, or reordered in flight) cannot undo a completion.
+   */
   CompletionStage<Void> updateAll(Collection<TaskInfo> records);
 
   /** Writes terminal (DONE) records; each expires after the store's result TTL. */

@@ -153,4 +153,28 @@ abstract class TaskStoreContractTest {
 
     assertThat(join(store.get(prefix + "a"))).contains(a);
   }
+
+  @Test
+  void updateAll_afterComplete_doesNotRegress() throws Exception {
+    TaskInfo a = queued("a", "1");
+    join(store.createAll(List.of(a)));
+    TaskInfo done = done(a);
+    join(store.completeAll(List.of(done)));
+
+    join(store.updateAll(List.of(a.toBuilder().setState(TaskState.RUNNING).setAttempt(1).build())));
+
+    assertThat(join(store.get(prefix + "a"))).contains(done);
+  }
+
+  @Test
+  void updateAll_olderAttempt_ignored() throws Exception {
+    TaskInfo a = queued("a", "1");
+    join(store.createAll(List.of(a)));
+    TaskInfo second = a.toBuilder().setState(TaskState.RUNNING).setAttempt(2).build();
+    join(store.updateAll(List.of(second)));
+
+    join(store.updateAll(List.of(a.toBuilder().setState(TaskState.RUNNING).setAttempt(1).build())));
+
+    assertThat(join(store.get(prefix + "a"))).contains(second);
+  }
 }
