@@ -2,6 +2,7 @@ package io.taskgrid.coordinator.internal;
 
 import io.grpc.BindableService;
 import io.taskgrid.coordinator.internal.concurrent.Executors2;
+import io.taskgrid.coordinator.internal.concurrent.NamedThreadFactory;
 import io.taskgrid.coordinator.internal.rpc.TaskGrpcService;
 import io.taskgrid.coordinator.internal.rpc.WorkerGrpcService;
 import io.taskgrid.coordinator.internal.sched.CompletionHub;
@@ -12,7 +13,10 @@ import io.taskgrid.coordinator.internal.store.TaskStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -21,9 +25,13 @@ import java.util.function.Function;
  * an in-process server. Owns its executors and the store it created.
  */
 public final class CoordinatorRuntime implements AutoCloseable {
+  /** How often run timeouts and deadlines are checked (their resolution). */
+  static final Duration TIMEOUT_CHECK_INTERVAL = Duration.ofMillis(100);
+
   private final ThreadPoolExecutor storeExecutor;
   private final ThreadPoolExecutor schedulerExecutor;
   private final ThreadPoolExecutor outboundExecutor;
+  private final ScheduledExecutorService timer;
   private final TaskStore store;
   private final Scheduler scheduler;
   private final TaskGrpcService taskService;
@@ -49,6 +57,13 @@ public final class CoordinatorRuntime implements AutoCloseable {
             options.maxQueuedTasks());
     this.taskService = new TaskGrpcService(intake, scheduler, hub, jobs, store, outboundExecutor);
     this.workerService = new WorkerGrpcService(scheduler, options.clock(), outboundExecutor);
+    // The timer only triggers the check; what has expired is decided with the injected clock.
+    this.timer = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("timer"));
+    timer.scheduleWithFixedDelay(
+        scheduler::checkTimeouts,
+        TIMEOUT_CHECK_INTERVAL.toMillis(),
+        TIMEOUT_CHECK_INTERVAL.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -79,6 +94,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
   @Override
   public void close() {
     Duration grace = Duration.ofSeconds(2);
+    Executors2.shutdown(timer, grace);
     Executors2.shutdown(schedulerExecutor, grace);
     Executors2.shutdown(storeExecutor, grace);
     Executors2.shutdown(outboundExecutor, grace);

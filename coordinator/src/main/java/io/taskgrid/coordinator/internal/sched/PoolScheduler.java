@@ -156,6 +156,50 @@ final class PoolScheduler {
     step(() -> outcome.complete(cancelNow(task, force)));
   }
 
+  /**
+   * Ends running tasks whose run timeout or deadline has passed (by the injected clock): the worker
+   * is told to stop them with outcome TIMED_OUT, and TIMED_OUT is recorded at once (the worker's
+   * later report is fenced out, as for a cancel). Queued tasks are checked against their deadline
+   * when they reach the head of the queue.
+   */
+  void checkTimeouts() {
+    step(
+        () -> {
+          long now = clock.millis();
+          List<LiveTask> expired = new ArrayList<>();
+          for (LiveTask t : running.values()) {
+            long timeout = t.spec.getTimeoutMs();
+            if ((timeout > 0 && now - t.startedMillis >= timeout) || pastDeadline(t, now)) {
+              expired.add(t);
+            }
+          }
+          for (LiveTask t : expired) {
+            Slot slot = workers.get(t.workerId);
+            release(t);
+            jobs.running(t.jobId(), -1);
+            if (slot != null) {
+              slot.handle
+                  .link()
+                  .sendCancels(
+                      CancelTasks.newBuilder()
+                          .addTaskIds(t.id())
+                          .setOutcome(Outcome.TIMED_OUT)
+                          .build());
+            }
+            String why =
+                pastDeadline(t, now)
+                    ? "deadline passed while running"
+                    : "run timeout of " + t.spec.getTimeoutMs() + " ms exceeded";
+            finish(t, result(t, Outcome.TIMED_OUT, "Timeout", why), false);
+          }
+        });
+  }
+
+  private static boolean pastDeadline(LiveTask t, long now) {
+    long deadline = t.spec.getDeadlineUnixMs();
+    return deadline > 0 && now >= deadline;
+  }
+
   /** Queued tasks (including ones cancelled lazily but not yet polled). For tests and metrics. */
   CompletableFuture<Integer> queuedCount() {
     CompletableFuture<Integer> f = new CompletableFuture<>();
@@ -245,6 +289,13 @@ final class PoolScheduler {
       }
       if (t.state != TaskState.QUEUED) {
         continue; // cancelled while queued
+      }
+      if (pastDeadline(t, clock.millis())) {
+        finish(
+            t,
+            result(t, Outcome.TIMED_OUT, "DeadlineExceeded", "deadline passed while queued"),
+            false);
+        continue;
       }
       Slot slot = pickWorker(t.spec.getType());
       if (slot == null) {

@@ -218,6 +218,14 @@ public final class Scheduler implements SchedulerSink {
     return out;
   }
 
+  /**
+   * Checks run timeouts and deadlines against the clock. The coordinator calls it from a timer;
+   * tests call it after advancing a fake clock.
+   */
+  public void checkTimeouts() {
+    pools.values().forEach(PoolScheduler::checkTimeouts);
+  }
+
   public int connectedWorkers() {
     return types.connectedWorkers();
   }

@@ -362,6 +362,38 @@ class SchedulerTest {
     assertThat(counts.getCompletedMap()).containsEntry("SUCCEEDED", 1L);
   }
 
+  @Test
+  void checkTimeouts_runTimeoutPassed_workerToldTimedOutAndRecorded() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    submit(spec("t").toBuilder().setTimeoutMs(500).build());
+    credit(w, 1);
+
+    clock.advance(Duration.ofMillis(499));
+    scheduler.checkTimeouts();
+    assertThat(completed).isEmpty();
+    clock.advance(Duration.ofMillis(1));
+    scheduler.checkTimeouts();
+
+    assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.TIMED_OUT);
+    assertThat(link.cancels)
+        .singleElement()
+        .satisfies(c -> assertThat(c.getOutcome()).isEqualTo(Outcome.TIMED_OUT));
+  }
+
+  @Test
+  void pump_deadlinePassedWhileQueued_timedOutNotAssigned() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    submit(spec("t").toBuilder().setDeadlineUnixMs(clock.millis() + 1000).build());
+
+    clock.advance(Duration.ofSeconds(1));
+    credit(w, 1);
+
+    assertThat(link.assigned()).isEmpty();
+    assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.TIMED_OUT);
+  }
+
   private CancelOutcome.Result cancel(String id) {
     return scheduler
         .cancel(List.of(id), false)
