@@ -81,6 +81,12 @@ public final class Coordinator implements AutoCloseable {
             // Every callback only validates and hands off to our executors: never blocks.
             .directExecutor()
             .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+            // A worker's stream is its lease: keepalive pings find a dead peer (and release its
+            // tasks) even when the connection is silent.
+            .keepAliveTime(30, TimeUnit.SECONDS)
+            .keepAliveTimeout(10, TimeUnit.SECONDS)
+            .permitKeepAliveTime(10, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance());
     for (BindableService s : runtime.services()) {
@@ -130,7 +136,9 @@ public final class Coordinator implements AutoCloseable {
     health.enterTerminalState();
     server.shutdown();
     try {
-      if (!server.awaitTermination(3, TimeUnit.SECONDS)) {
+      // Session and Connect streams are long-lived and never end on their own: give unary
+      // calls a moment, then cancel the streams (workers re-connect elsewhere; leases follow).
+      if (!server.awaitTermination(1, TimeUnit.SECONDS)) {
         server.shutdownNow();
         server.awaitTermination(2, TimeUnit.SECONDS);
       }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -32,6 +33,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
   private final ThreadPoolExecutor schedulerExecutor;
   private final ThreadPoolExecutor outboundExecutor;
   private final ScheduledExecutorService timer;
+  private final ScheduledFuture<?> timeoutCheck;
   private final TaskStore store;
   private final Scheduler scheduler;
   private final TaskGrpcService taskService;
@@ -59,11 +61,12 @@ public final class CoordinatorRuntime implements AutoCloseable {
     this.workerService = new WorkerGrpcService(scheduler, options.clock(), outboundExecutor);
     // The timer only triggers the check; what has expired is decided with the injected clock.
     this.timer = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("timer"));
-    timer.scheduleWithFixedDelay(
-        scheduler::checkTimeouts,
-        TIMEOUT_CHECK_INTERVAL.toMillis(),
-        TIMEOUT_CHECK_INTERVAL.toMillis(),
-        TimeUnit.MILLISECONDS);
+    this.timeoutCheck =
+        timer.scheduleWithFixedDelay(
+            scheduler::checkTimeouts,
+            TIMEOUT_CHECK_INTERVAL.toMillis(),
+            TIMEOUT_CHECK_INTERVAL.toMillis(),
+            TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -94,6 +97,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
   @Override
   public void close() {
     Duration grace = Duration.ofSeconds(2);
+    timeoutCheck.cancel(false);
     Executors2.shutdown(timer, grace);
     Executors2.shutdown(schedulerExecutor, grace);
     Executors2.shutdown(storeExecutor, grace);

@@ -182,7 +182,7 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
   @Override
   public void onCompleted() {
     halfClosed = true;
-    ackTail.whenCompleteAsync((v, e) -> completeIfIdle(), callbacks);
+    ackTail = ackTail.whenCompleteAsync((v, e) -> completeIfIdle(), callbacks);
   }
 
   private void completeIfIdle() {

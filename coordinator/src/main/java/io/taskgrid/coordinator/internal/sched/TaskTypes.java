@@ -5,6 +5,7 @@ import io.taskgrid.proto.v1.PoolSpec;
 import io.taskgrid.proto.v1.TaskSpec;
 import io.taskgrid.proto.v1.WorkerHello;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,7 +83,7 @@ final class TaskTypes {
     return rememberedPool.get(type);
   }
 
-  private TreeSet<String> known() {
+  private Set<String> known() {
     TreeSet<String> names = new TreeSet<>();
     for (Map.Entry<String, Integer> e : announcers.entrySet()) {
       if (e.getKey().indexOf('\u0000') < 0) {

@@ -28,7 +28,15 @@ public final class InMemoryTaskStore implements TaskStore {
   private final Executor executor;
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
-  private record Entry(byte[] bytes, long expiresAtMillis) {}
+  private static final class Entry {
+    final byte[] bytes;
+    final long expiresAtMillis;
+
+    Entry(byte[] bytes, long expiresAtMillis) {
+      this.bytes = bytes;
+      this.expiresAtMillis = expiresAtMillis;
+    }
+  }
 
   /**
    * @param executor where every returned stage completes (the store's "I/O" executor)
