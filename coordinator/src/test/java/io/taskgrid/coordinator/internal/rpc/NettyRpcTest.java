@@ -57,4 +57,22 @@ class NettyRpcTest extends CoordinatorRpcContractTest {
     assertThat(coordinator.port()).isPositive();
     assertThat(coordinator.target()).isEqualTo("127.0.0.1:" + coordinator.port());
   }
+
+  @Test
+  void submit_batchAboveGrpcDefaultMessageLimit_perTaskResourceExhaustedAcks() {
+    // 2 x 3 MiB = 6 MiB in one message: above gRPC's 4 MiB default, so this only passes
+    // because the server raises maxInboundMessageSize and checks the payload limit per task.
+    String big = "z".repeat(3 * 1024 * 1024);
+    var req =
+        io.taskgrid.proto.v1.SubmitRequest.newBuilder()
+            .addTasks(echo("a", big))
+            .addTasks(echo("b", big))
+            .build();
+
+    var acks = stub().submit(req).getAcksList();
+
+    assertThat(acks)
+        .extracting(io.taskgrid.proto.v1.SubmitAck::getCode)
+        .containsExactly("RESOURCE_EXHAUSTED", "RESOURCE_EXHAUSTED");
+  }
 }
