@@ -134,6 +134,8 @@ public final class Coordinator implements AutoCloseable {
     }
     closed = true;
     health.enterTerminalState();
+    // Best effort: workers stop asking this coordinator for work before their streams are cut.
+    runtime.scheduler().drainWorkers();
     server.shutdown();
     try {
       // Session and Connect streams are long-lived and never end on their own: give unary

@@ -10,6 +10,7 @@ import io.taskgrid.proto.v1.Assignment;
 import io.taskgrid.proto.v1.Assignments;
 import io.taskgrid.proto.v1.CancelTasks;
 import io.taskgrid.proto.v1.CoordinatorMessage;
+import io.taskgrid.proto.v1.Drain;
 import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.PoolSpec;
 import io.taskgrid.proto.v1.WorkerHello;
@@ -114,6 +115,11 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
   @Override
   public void sendCancels(CancelTasks cancels) {
     out.send(CoordinatorMessage.newBuilder().setCancels(cancels).build());
+  }
+
+  @Override
+  public void sendDrain() {
+    out.send(CoordinatorMessage.newBuilder().setDrain(Drain.getDefaultInstance()).build());
   }
 
   @Override

@@ -226,6 +226,18 @@ public final class Scheduler implements SchedulerSink {
     pools.values().forEach(PoolScheduler::checkTimeouts);
   }
 
+  /** Tells every connected worker to take no new work (before this coordinator stops). */
+  public void drainWorkers() {
+    for (WorkerHandle w : workers.values()) {
+      w.link().sendDrain();
+    }
+  }
+
+  /** Tasks accepted here and not ended. */
+  public long liveTasks() {
+    return liveCount.get();
+  }
+
   public int connectedWorkers() {
     return types.connectedWorkers();
   }

@@ -14,4 +14,7 @@ public interface WorkerLink {
 
   /** Tells the worker to stop tasks. */
   void sendCancels(CancelTasks cancels);
+
+  /** Tells the worker to take no new work (this coordinator is stopping). */
+  void sendDrain();
 }

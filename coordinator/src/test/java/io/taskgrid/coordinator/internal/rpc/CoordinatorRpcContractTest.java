@@ -32,7 +32,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +78,18 @@ abstract class CoordinatorRpcContractTest {
    * shared Netty coordinator are never handed to this test's workers.
    */
   String echoType;
+
+  @BeforeAll
+  static void fastPolling() {
+    // Conditions here hold within milliseconds; the 100 ms default would dominate the suite.
+    Awaitility.setDefaultPollInterval(Duration.ofMillis(5));
+    Awaitility.setDefaultPollDelay(Duration.ZERO);
+  }
+
+  @AfterAll
+  static void defaultPolling() {
+    Awaitility.reset();
+  }
 
   @BeforeEach
   void prefix() {

@@ -21,6 +21,13 @@ final class FakeLink implements WorkerLink {
     cancels.add(c);
   }
 
+  volatile boolean drained;
+
+  @Override
+  public void sendDrain() {
+    drained = true;
+  }
+
   List<Assignment> assigned() {
     List<Assignment> all = new ArrayList<>();
     batches.forEach(all::addAll);

@@ -394,6 +394,26 @@ class SchedulerTest {
     assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.TIMED_OUT);
   }
 
+  @Test
+  void submit_explicitPoolNotOffered_rejectedInvalidArgument() {
+    worker("w1", new FakeLink(), "echo"); // announces echo in IO only
+
+    SubmitAck ack = submit(spec("t").toBuilder().setPool(Pool.CPU).build()).get(0);
+
+    assertThat(ack.getCode()).isEqualTo("INVALID_ARGUMENT");
+    assertThat(ack.getMessage()).contains("not offered in pool CPU");
+  }
+
+  @Test
+  void drainWorkers_connectedWorker_toldToDrain() {
+    FakeLink link = new FakeLink();
+    worker("w1", link, "echo");
+
+    scheduler.drainWorkers();
+
+    assertThat(link.drained).isTrue();
+  }
+
   private CancelOutcome.Result cancel(String id) {
     return scheduler
         .cancel(List.of(id), false)

@@ -1,0 +1,50 @@
+package io.taskgrid.coordinator.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CoordinatorOptionsTest {
+  @Test
+  void getDefaultInstance_defaults_matchTheDocumentedValues() {
+    CoordinatorOptions o = CoordinatorOptions.getDefaultInstance();
+
+    assertThat(o.host()).isEqualTo("0.0.0.0");
+    assertThat(o.port()).isEqualTo(7070);
+    assertThat(o.clusterName()).isEqualTo("taskgrid");
+    assertThat(o.members()).isEmpty();
+    assertThat(o.hazelcastHost()).isEqualTo("127.0.0.1");
+    assertThat(o.hazelcastPort()).isEqualTo(5701);
+    assertThat(o.resultTtl()).isEqualTo(Duration.ofHours(1));
+    assertThat(o.maxPayloadBytes()).isEqualTo(4 * 1024 * 1024);
+    assertThat(o.maxBatchSize()).isEqualTo(10_000);
+    assertThat(o.maxQueuedTasks()).isEqualTo(5_000_000);
+  }
+
+  @Test
+  void toBuilder_changeOneField_keepsTheOthers() {
+    CoordinatorOptions o =
+        CoordinatorOptions.newBuilder().setPort(0).setMembers(List.of("10.0.0.2:5701")).build();
+
+    CoordinatorOptions copy = o.toBuilder().setMaxBatchSize(5).build();
+
+    assertThat(copy.port()).isZero();
+    assertThat(copy.members()).containsExactly("10.0.0.2:5701");
+    assertThat(copy.maxBatchSize()).isEqualTo(5);
+  }
+
+  @Test
+  void build_badValues_rejectedWithClearMessage() {
+    assertThatThrownBy(() -> CoordinatorOptions.newBuilder().setPort(70000).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("port");
+    assertThatThrownBy(() -> CoordinatorOptions.newBuilder().setMaxBatchSize(0).build())
+        .hasMessageContaining("maxBatchSize");
+    assertThatThrownBy(
+            () -> CoordinatorOptions.newBuilder().setResultTtl(Duration.ofMillis(10)).build())
+        .hasMessageContaining("resultTtl");
+  }
+}
