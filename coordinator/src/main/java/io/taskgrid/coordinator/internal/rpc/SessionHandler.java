@@ -93,6 +93,11 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
   }
 
   private Void emit(Admission a) {
+    if (ended.get()) {
+      // The client is gone: nobody to ack or notify, but accepted tasks still run.
+      a.schedule();
+      return null;
+    }
     for (String id : a.watchIds()) {
       watched.add(id);
       hub.watchTask(id, this);

@@ -45,6 +45,10 @@ final class PoolScheduler {
 
   private final FairQueue<LiveTask> queue = new FairQueue<>(LiveTask::priority, LiveTask::jobId);
   private final Map<String, Slot> workers = new LinkedHashMap<>();
+
+  /** The same slots as {@link #workers}, indexable for the round-robin cursor. */
+  private final List<Slot> order = new ArrayList<>();
+
   private final Map<String, LiveTask> running = new HashMap<>();
   private int rotation;
   private long totalCredits;
@@ -93,7 +97,15 @@ final class PoolScheduler {
   }
 
   void addWorker(WorkerHandle handle, PoolSpec spec) {
-    step(() -> workers.put(handle.id(), new Slot(handle, new HashSet<>(spec.getHandlersList()))));
+    step(
+        () -> {
+          Slot slot = new Slot(handle, new HashSet<>(spec.getHandlersList()));
+          Slot old = workers.put(handle.id(), slot);
+          if (old != null) {
+            order.remove(old);
+          }
+          order.add(slot);
+        });
   }
 
   /** The worker's stream ended: its leases go back to the queue, or end as WORKER_LOST. */
@@ -104,6 +116,7 @@ final class PoolScheduler {
           if (slot == null) {
             return;
           }
+          order.remove(slot);
           totalCredits -= slot.credits;
           List<LiveTask> requeue = new ArrayList<>();
           for (String id : slot.leases) {
@@ -320,13 +333,9 @@ final class PoolScheduler {
 
   /** Round-robin over workers with credit that run the type. */
   private @Nullable Slot pickWorker(String type) {
-    int n = workers.size();
-    if (n == 0) {
-      return null;
-    }
-    Slot[] slots = workers.values().toArray(new Slot[0]);
+    int n = order.size();
     for (int i = 0; i < n; i++) {
-      Slot s = slots[(rotation + i) % n];
+      Slot s = order.get((rotation + i) % n);
       if (s.credits > 0 && s.handlers.contains(type)) {
         rotation = (rotation + i + 1) % n;
         return s;

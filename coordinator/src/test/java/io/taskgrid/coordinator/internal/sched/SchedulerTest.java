@@ -414,6 +414,21 @@ class SchedulerTest {
     assertThat(link.drained).isTrue();
   }
 
+  @Test
+  void pump_twoWorkersWithCredits_spreadRoundRobin() {
+    FakeLink l1 = new FakeLink();
+    FakeLink l2 = new FakeLink();
+    WorkerHandle w1 = worker("w1", l1, "echo");
+    WorkerHandle w2 = worker("w2", l2, "echo");
+    credit(w1, 10);
+    credit(w2, 10);
+
+    submit(spec("a"), spec("b"), spec("c"), spec("d"));
+
+    assertThat(l1.assigned()).hasSize(2);
+    assertThat(l2.assigned()).hasSize(2);
+  }
+
   private CancelOutcome.Result cancel(String id) {
     return scheduler
         .cancel(List.of(id), false)
