@@ -48,6 +48,14 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
 
   @Override
   public void onNext(WorkerMessage msg) {
+    try {
+      dispatch(msg);
+    } catch (RuntimeException e) {
+      fail(StatusMapper.toStatus(e));
+    }
+  }
+
+  private void dispatch(WorkerMessage msg) {
     WorkerHandle h = handle;
     if (h == null) {
       hello(msg);
