@@ -9,6 +9,9 @@ import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.TaskSpec;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Converts between the SDK's own types and the wire types; the only place that knows both. */
@@ -97,6 +100,24 @@ final class ProtoMapper {
         info.getAttempt(),
         info.getWorkerId(),
         info.hasResult() ? Optional.of(toInfo(info.getResult())) : Optional.empty());
+  }
+
+  static WorkerInfo toInfo(io.taskgrid.proto.v1.WorkerStatus w) {
+    List<WorkerInfo.PoolInfo> pools = new ArrayList<>(w.getPoolsCount());
+    for (io.taskgrid.proto.v1.PoolStatus p : w.getPoolsList()) {
+      pools.add(
+          new WorkerInfo.PoolInfo(
+              p.getPool() == Pool.CPU ? TaskPool.CPU : TaskPool.IO,
+              p.getCapacity(),
+              p.getUsed(),
+              List.copyOf(p.getHandlersList())));
+    }
+    return new WorkerInfo(
+        w.getWorkerId(),
+        w.getNode(),
+        Map.copyOf(w.getLabelsMap()),
+        List.copyOf(pools),
+        Instant.ofEpochMilli(w.getConnectedUnixMs()));
   }
 
   /** The exception for a result that is not SUCCEEDED; every outcome maps to its own type. */

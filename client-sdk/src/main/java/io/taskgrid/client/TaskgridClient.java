@@ -216,6 +216,24 @@ public final class TaskgridClient implements AutoCloseable {
     }
   }
 
+  /**
+   * The workers connected to the coordinator, with their pools and slots (a unary call with {@link
+   * ClientOptions#defaultTimeout()}).
+   *
+   * @throws TaskException if no coordinator can be asked (its status is in the message)
+   */
+  public List<WorkerInfo> workers() {
+    try {
+      List<WorkerInfo> workers = new ArrayList<>();
+      for (io.taskgrid.proto.v1.WorkerStatus w : queries.listWorkers()) {
+        workers.add(ProtoMapper.toInfo(w));
+      }
+      return List.copyOf(workers);
+    } catch (StatusRuntimeException e) {
+      throw new TaskException("", "workers() failed: " + e.getStatus(), e);
+    }
+  }
+
   /** Tasks submitted by this client and not yet ended. */
   public int pendingCount() {
     return session.pendingCount();

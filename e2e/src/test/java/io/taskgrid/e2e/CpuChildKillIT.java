@@ -2,19 +2,17 @@ package io.taskgrid.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.taskgrid.client.TaskFuture;
+import io.taskgrid.client.TaskResultInfo;
+import io.taskgrid.client.TaskState;
+import io.taskgrid.client.TaskStatus;
 import io.taskgrid.client.TaskTypes;
 import io.taskgrid.client.TaskgridClient;
-import io.taskgrid.proto.v1.GetTaskRequest;
-import io.taskgrid.proto.v1.TaskInfo;
-import io.taskgrid.proto.v1.TaskServiceGrpc;
-import io.taskgrid.proto.v1.TaskState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,16 +35,13 @@ class CpuChildKillIT {
                 "--cpu-processes",
                 "1");
         TaskgridClient client = TaskgridClient.connect(coordinator.target())) {
-      ManagedChannel channel =
-          ManagedChannelBuilder.forTarget(coordinator.target()).usePlaintext().build();
-      try {
-        TaskServiceGrpc.TaskServiceBlockingStub tasks = TaskServiceGrpc.newBlockingStub(channel);
+      {
         // GIVEN a spin task running on the worker's only CPU child
         TaskFuture<Long> spin = client.submit(TaskTypes.SPIN, 3_000L);
         worker.await(
             Duration.ofSeconds(60),
             "the spin task running",
-            () -> info(tasks, spin.taskId()).getState() == TaskState.RUNNING);
+            () -> state(client, spin.taskId()) == TaskState.RUNNING);
         List<ProcessHandle> children = worker.children();
         assertThat(children).as("CPU children of the worker").hasSize(1);
         ProcessHandle child = children.get(0);
@@ -56,22 +51,19 @@ class CpuChildKillIT {
 
         // THEN a new child starts and the task succeeds there, on a later attempt
         assertThat(spin.get(90, TimeUnit.SECONDS)).isEqualTo(3_000L);
-        TaskInfo done = info(tasks, spin.taskId());
-        assertThat(done.getResult().getAttempt()).isGreaterThan(1);
+        TaskResultInfo done =
+            client.getTask(spin.taskId()).flatMap(TaskStatus::result).orElseThrow();
+        assertThat(done.attempt()).isGreaterThan(1);
         assertThat(worker.children())
             .extracting(ProcessHandle::pid)
             .doesNotContain(child.pid())
             .hasSize(1);
-      } finally {
-        channel.shutdownNow();
       }
     }
   }
 
-  private static TaskInfo info(TaskServiceGrpc.TaskServiceBlockingStub tasks, String id) {
-    return tasks
-        .withDeadlineAfter(5, TimeUnit.SECONDS)
-        .getTask(GetTaskRequest.newBuilder().setTaskId(id).build())
-        .getTask();
+  /** The task's state, or null while the coordinator does not know it yet. */
+  private static @Nullable TaskState state(TaskgridClient client, String taskId) {
+    return client.getTask(taskId).map(TaskStatus::state).orElse(null);
   }
 }

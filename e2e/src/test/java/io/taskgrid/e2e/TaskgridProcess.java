@@ -56,10 +56,7 @@ final class TaskgridProcess implements AutoCloseable {
     command.add("--exit-on-stdin-close");
     Path log = workDir.resolve(name + ".log");
     Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new TaskgridProcess(name, process, log);
   }
 

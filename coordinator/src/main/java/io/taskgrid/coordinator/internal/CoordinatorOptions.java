@@ -162,67 +162,67 @@ public final class CoordinatorOptions {
     private Builder() {}
 
     /** Sets the gRPC bind address. */
-    public Builder setHost(String host) {
+    public Builder host(String host) {
       this.host = Objects.requireNonNull(host, "host");
       return this;
     }
 
     /** Sets the gRPC port (0 = ephemeral). */
-    public Builder setPort(int port) {
+    public Builder port(int port) {
       this.port = port;
       return this;
     }
 
     /** Sets the Hazelcast cluster name. */
-    public Builder setClusterName(String clusterName) {
+    public Builder clusterName(String clusterName) {
       this.clusterName = Objects.requireNonNull(clusterName, "clusterName");
       return this;
     }
 
     /** Sets the Hazelcast members to join (host[:port]). */
-    public Builder setMembers(List<String> members) {
+    public Builder members(List<String> members) {
       this.members = List.copyOf(members);
       return this;
     }
 
     /** Sets the Hazelcast bind address. */
-    public Builder setHazelcastHost(String hazelcastHost) {
+    public Builder hazelcastHost(String hazelcastHost) {
       this.hazelcastHost = Objects.requireNonNull(hazelcastHost, "hazelcastHost");
       return this;
     }
 
     /** Sets the Hazelcast port (0 = let Hazelcast choose). */
-    public Builder setHazelcastPort(int hazelcastPort) {
+    public Builder hazelcastPort(int hazelcastPort) {
       this.hazelcastPort = hazelcastPort;
       return this;
     }
 
     /** Sets how long results are kept. */
-    public Builder setResultTtl(Duration resultTtl) {
+    public Builder resultTtl(Duration resultTtl) {
       this.resultTtl = Objects.requireNonNull(resultTtl, "resultTtl");
       return this;
     }
 
     /** Sets the payload size limit in bytes. */
-    public Builder setMaxPayloadBytes(int maxPayloadBytes) {
+    public Builder maxPayloadBytes(int maxPayloadBytes) {
       this.maxPayloadBytes = maxPayloadBytes;
       return this;
     }
 
     /** Sets the batch size limit. */
-    public Builder setMaxBatchSize(int maxBatchSize) {
+    public Builder maxBatchSize(int maxBatchSize) {
       this.maxBatchSize = maxBatchSize;
       return this;
     }
 
     /** Sets the limit of queued plus running tasks. */
-    public Builder setMaxQueuedTasks(long maxQueuedTasks) {
+    public Builder maxQueuedTasks(long maxQueuedTasks) {
       this.maxQueuedTasks = maxQueuedTasks;
       return this;
     }
 
     /** Sets the clock. */
-    public Builder setClock(Clock clock) {
+    public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }

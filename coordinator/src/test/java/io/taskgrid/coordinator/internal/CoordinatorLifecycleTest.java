@@ -18,10 +18,10 @@ class CoordinatorLifecycleTest {
     Coordinator c =
         Coordinator.start(
             CoordinatorOptions.newBuilder()
-                .setHost("127.0.0.1")
-                .setPort(0)
-                .setHazelcastPort(0)
-                .setClusterName("lifecycle-" + System.nanoTime())
+                .host("127.0.0.1")
+                .port(0)
+                .hazelcastPort(0)
+                .clusterName("lifecycle-" + System.nanoTime())
                 .build());
     assertThat(c.port()).isPositive();
     assertThat(Hazelcast.getAllHazelcastInstances()).isNotEmpty();

@@ -27,9 +27,9 @@ class CoordinatorOptionsTest {
   @Test
   void toBuilder_changeOneField_keepsTheOthers() {
     CoordinatorOptions o =
-        CoordinatorOptions.newBuilder().setPort(0).setMembers(List.of("10.0.0.2:5701")).build();
+        CoordinatorOptions.newBuilder().port(0).members(List.of("10.0.0.2:5701")).build();
 
-    CoordinatorOptions copy = o.toBuilder().setMaxBatchSize(5).build();
+    CoordinatorOptions copy = o.toBuilder().maxBatchSize(5).build();
 
     assertThat(copy.port()).isZero();
     assertThat(copy.members()).containsExactly("10.0.0.2:5701");
@@ -38,13 +38,13 @@ class CoordinatorOptionsTest {
 
   @Test
   void build_badValues_rejectedWithClearMessage() {
-    assertThatThrownBy(() -> CoordinatorOptions.newBuilder().setPort(70000).build())
+    assertThatThrownBy(() -> CoordinatorOptions.newBuilder().port(70000).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("port");
-    assertThatThrownBy(() -> CoordinatorOptions.newBuilder().setMaxBatchSize(0).build())
+    assertThatThrownBy(() -> CoordinatorOptions.newBuilder().maxBatchSize(0).build())
         .hasMessageContaining("maxBatchSize");
     assertThatThrownBy(
-            () -> CoordinatorOptions.newBuilder().setResultTtl(Duration.ofMillis(10)).build())
+            () -> CoordinatorOptions.newBuilder().resultTtl(Duration.ofMillis(10)).build())
         .hasMessageContaining("resultTtl");
   }
 }

@@ -12,7 +12,8 @@ final class Addresses {
     try {
       Ports.check(flag, Integer.parseInt(target.substring(colon + 1)));
     } catch (NumberFormatException e) {
-      throw new UsageException(flag + ": '" + target + "' has no numeric port (expected: host:port)");
+      throw new UsageException(
+          flag + ": '" + target + "' has no numeric port (expected: host:port)");
     }
   }
 }

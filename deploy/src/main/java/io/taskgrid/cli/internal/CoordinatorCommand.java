@@ -25,7 +25,8 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Option(
       names = "--port",
       defaultValue = "7070",
-      description = "gRPC port for clients and workers; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+      description =
+          "gRPC port for clients and workers; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port = 7070;
 
   @Option(

@@ -54,7 +54,11 @@ final class CrawlerDemo {
       Duration wall = Duration.ofNanos(System.nanoTime() - start);
       report.line(
           "%d pages, %d OK, %,d bytes in %s (%s pages)",
-          futures.size(), ok, bytes, DemoReport.seconds(wall), DemoReport.rate(futures.size(), wall));
+          futures.size(),
+          ok,
+          bytes,
+          DemoReport.seconds(wall),
+          DemoReport.rate(futures.size(), wall));
       return ok == pages && links.size() == pages;
     }
   }

@@ -1,7 +1,10 @@
 package io.taskgrid.cli.internal;
 
+import io.taskgrid.client.TaskPool;
 import io.taskgrid.client.TaskgridClient;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -57,6 +60,12 @@ final class DemoCommand implements Callable<Integer> {
       description = "How long each sleep task sleeps (default: ${DEFAULT-VALUE}).")
   long sleepMillis = 1000;
 
+  @Option(
+      names = "--worker-wait",
+      defaultValue = "60",
+      description = "Seconds to wait for CPU and I/O workers (default: ${DEFAULT-VALUE}).")
+  long workerWaitSeconds = 60;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -75,6 +84,8 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
     boolean ok;
     try (TaskgridClient client = TaskgridClient.connect(target)) {
+      WorkerReadiness.await(
+          client, List.of(TaskPool.CPU, TaskPool.IO), Duration.ofSeconds(workerWaitSeconds), out);
       DemoReport report = new DemoReport(out);
       ok = new CpuJobDemo(client, report).run(sumBase, sumCount);
       ok &= new CrawlerDemo(client, report).run(pages);
@@ -101,6 +112,9 @@ final class DemoCommand implements Callable<Integer> {
     Checks.atLeast("--sum-count", sumCount, 1);
     Checks.atLeast("--pages", pages, 1);
     Checks.atLeast("--sleeps", sleeps, 1);
+    if (workerWaitSeconds < 0) {
+      throw new UsageException("--worker-wait: " + workerWaitSeconds + " (expected: >= 0)");
+    }
     if (sleepMillis < 0) {
       throw new UsageException("--sleep-millis: " + sleepMillis + " (expected: >= 0)");
     }

@@ -9,8 +9,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A one-node cluster in this JVM: a coordinator on loopback (its Hazelcast member standalone) and
- * a worker connected to it. Used by {@code taskgrid local} and by the demo.
+ * A one-node cluster in this JVM: a coordinator on loopback (its Hazelcast member standalone) and a
+ * worker connected to it. Used by {@code taskgrid local} and by the demo.
  */
 final class LocalCluster implements AutoCloseable {
   /** I/O slots of the local worker: the demo keeps 10,000 sleeps in flight at once. */

@@ -18,9 +18,7 @@ final class LocalCommand implements Callable<Integer> {
       description = "gRPC port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port = 7070;
 
-  @Option(
-      names = "--cpu-processes",
-      description = "CPU child processes (default: one per core).")
+  @Option(names = "--cpu-processes", description = "CPU child processes (default: one per core).")
   @Nullable Integer cpuProcesses;
 
   @Option(

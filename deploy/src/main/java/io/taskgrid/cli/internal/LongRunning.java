@@ -17,8 +17,8 @@ final class LongRunning {
   }
 
   /**
-   * Makes the process exit when its standard input reaches end of file, so that a parent (a test,
-   * a supervisor) that dies takes this process with it.
+   * Makes the process exit when its standard input reaches end of file, so that a parent (a test, a
+   * supervisor) that dies takes this process with it.
    */
   static void exitWhenStdinCloses() {
     Thread watcher =

@@ -27,7 +27,8 @@ final class SleepDemo {
             count,
             millis));
     long start = System.nanoTime();
-    List<TaskFuture<Long>> futures = client.map(TaskTypes.SLEEP, Collections.nCopies(count, millis));
+    List<TaskFuture<Long>> futures =
+        client.map(TaskTypes.SLEEP, Collections.nCopies(count, millis));
     int ok = 0;
     for (TaskFuture<Long> future : futures) {
       try {

@@ -1,34 +1,23 @@
 package io.taskgrid.cli.internal;
 
+import io.taskgrid.worker.internal.handlers.SumSquaresHandler;
 import java.math.BigInteger;
 
-/** The seeds' CPU benchmark, computed on one thread of this JVM as the demo's baseline. */
+/** The seeds' CPU benchmark on one thread of this JVM (the demo's baseline) and its closed form. */
 final class SumOfSquares {
-  /**
-   * The largest block whose partial sum of squares fits in a long for every i below {@link
-   * #MAX_N}: 50,000 * (2^31)^2 would overflow, but the demo's n stays far below that.
-   */
-  private static final int BLOCK = 50_000;
-
-  private static final long MAX_N = 3_037_000_499L;
-
   private SumOfSquares() {}
 
-  /** Sum of i*i for 0 <= i < n, by adding the squares one by one (the seeds' loop). */
+  /**
+   * Sum of i*i for 0 <= i < n, by adding the squares one by one (the seeds' loop): the very code
+   * the CPU children run, so that the sequential baseline does the same work.
+   */
   static BigInteger loop(long n) {
-    if (n < 0 || n > MAX_N) {
-      throw new IllegalArgumentException("n: " + n + " (expected: 0.." + MAX_N + ")");
+    try {
+      return SumSquaresHandler.sumSquares(n);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
     }
-    BigInteger total = BigInteger.ZERO;
-    for (long start = 0; start < n; start += BLOCK) {
-      long end = Math.min(n, start + BLOCK);
-      long partial = 0;
-      for (long i = start; i < end; i++) {
-        partial += i * i;
-      }
-      total = total.add(BigInteger.valueOf(partial));
-    }
-    return total;
   }
 
   /** The closed form n(n-1)(2n-1)/6, to check every result exactly. */

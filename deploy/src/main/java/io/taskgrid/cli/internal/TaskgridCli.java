@@ -64,7 +64,8 @@ public final class TaskgridCli implements Runnable {
       CommandLine cli = e.getCommandLine();
       PrintWriter err = cli.getErr();
       err.println("taskgrid: " + e.getMessage());
-      err.println("Try '" + cli.getCommandSpec().qualifiedName() + " --help' for more information.");
+      err.println(
+          "Try '" + cli.getCommandSpec().qualifiedName() + " --help' for more information.");
       return EXIT_USAGE;
     }
   }

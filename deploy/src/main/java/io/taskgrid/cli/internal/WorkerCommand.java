@@ -23,14 +23,10 @@ final class WorkerCommand implements Callable<Integer> {
       description = "Coordinator address host:port (repeatable; default: 127.0.0.1:7070).")
   List<String> coordinators = new ArrayList<>();
 
-  @Option(
-      names = "--cpu-processes",
-      description = "CPU child processes (default: one per core).")
+  @Option(names = "--cpu-processes", description = "CPU child processes (default: one per core).")
   @Nullable Integer cpuProcesses;
 
-  @Option(
-      names = "--io-capacity",
-      description = "I/O tasks in flight at once (default: 10000).")
+  @Option(names = "--io-capacity", description = "I/O tasks in flight at once (default: 10000).")
   @Nullable Integer ioCapacity;
 
   @Option(names = "--io-threads", description = "Event-loop threads of the I/O pool (default: 2).")

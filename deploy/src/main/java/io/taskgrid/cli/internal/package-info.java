@@ -1,6 +1,6 @@
 /**
- * The {@code taskgrid} command line: {@code local}, {@code coordinator}, {@code worker} and
- * {@code demo}. No compatibility guarantees: this is an internal package.
+ * The {@code taskgrid} command line: {@code local}, {@code coordinator}, {@code worker} and {@code
+ * demo}. No compatibility guarantees: this is an internal package.
  *
  * <p>Starting points: {@link io.taskgrid.cli.internal.TaskgridCli} (the entry point), {@link
  * io.taskgrid.cli.internal.DemoCommand}.

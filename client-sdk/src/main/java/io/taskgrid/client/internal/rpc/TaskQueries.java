@@ -4,8 +4,10 @@ import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.taskgrid.proto.v1.GetTaskRequest;
+import io.taskgrid.proto.v1.ListWorkersRequest;
 import io.taskgrid.proto.v1.TaskInfo;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
+import io.taskgrid.proto.v1.WorkerStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +45,29 @@ public final class TaskQueries {
         if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
           return Optional.empty();
         }
+        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+          throw e;
+        }
+        last = e;
+      }
+    }
+    throw last == null ? Status.UNAVAILABLE.asRuntimeException() : last;
+  }
+
+  /**
+   * The workers connected to the first coordinator that answers.
+   *
+   * @throws StatusRuntimeException if none answers
+   */
+  public List<WorkerStatus> listWorkers() {
+    StatusRuntimeException last = null;
+    for (Channel channel : channels) {
+      try {
+        return TaskServiceGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .listWorkers(ListWorkersRequest.getDefaultInstance())
+            .getWorkersList();
+      } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
           throw e;
         }

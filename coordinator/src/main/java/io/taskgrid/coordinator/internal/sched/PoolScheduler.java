@@ -257,9 +257,15 @@ final class PoolScheduler {
   }
 
   private static boolean retryable(LiveTask t, TaskResult r) {
+    if (t.attempt >= t.maxAttempts) {
+      return false;
+    }
+    // A lost process (a CPU child killed mid-task) counts as an attempt, like a lost worker.
+    if (r.getOutcome() == Outcome.WORKER_LOST) {
+      return true;
+    }
     return r.getOutcome() == Outcome.FAILED
         && r.getError().getRetryable()
-        && t.attempt < t.maxAttempts
         && !t.spec.getRetry().getNonRetryableErrorTypesList().contains(r.getError().getType());
   }
 

@@ -52,12 +52,12 @@ abstract class CoordinatorRpcContractTest {
   /** Options every subclass uses (small limits so the limit tests stay small). */
   static CoordinatorOptions.Builder testOptions() {
     return CoordinatorOptions.newBuilder()
-        .setHost("127.0.0.1")
-        .setPort(0)
-        .setHazelcastPort(0)
-        .setClusterName("rpc-test-" + System.nanoTime())
-        .setMaxPayloadBytes(MAX_PAYLOAD)
-        .setMaxBatchSize(MAX_BATCH);
+        .host("127.0.0.1")
+        .port(0)
+        .hazelcastPort(0)
+        .clusterName("rpc-test-" + System.nanoTime())
+        .maxPayloadBytes(MAX_PAYLOAD)
+        .maxBatchSize(MAX_BATCH);
   }
 
   abstract Channel channel();

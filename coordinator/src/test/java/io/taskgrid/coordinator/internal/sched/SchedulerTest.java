@@ -224,6 +224,25 @@ class SchedulerTest {
   }
 
   @Test
+  void results_workerLostFromChildDeath_retriedUntilMaxAttemptsThenWorkerLost() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    submit(spec("t").toBuilder().setRetry(RetryPolicy.newBuilder().setMaxAttempts(2)).build());
+    credit(w, 1);
+
+    // The worker stays connected but the process that ran attempt 1 died.
+    report(w, link.assigned().get(0), Outcome.WORKER_LOST, false);
+    assertThat(completed).isEmpty();
+    credit(w, 1);
+    assertThat(link.assigned()).hasSize(2);
+    assertThat(link.assigned().get(1).getAttempt()).isEqualTo(2);
+
+    report(w, link.assigned().get(1), Outcome.WORKER_LOST, false);
+    assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.WORKER_LOST);
+    assertThat(completed.get("t").getAttempt()).isEqualTo(2);
+  }
+
+  @Test
   void results_failedRetryable_retriedThenSucceeds() {
     FakeLink link = new FakeLink();
     WorkerHandle w = worker("w1", link, "echo");

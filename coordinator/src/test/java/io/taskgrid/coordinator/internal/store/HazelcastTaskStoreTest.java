@@ -23,8 +23,8 @@ class HazelcastTaskStoreTest extends TaskStoreContractTest {
   static void startMember() {
     CoordinatorOptions options =
         CoordinatorOptions.newBuilder()
-            .setClusterName("store-test-" + System.nanoTime())
-            .setHazelcastPort(0)
+            .clusterName("store-test-" + System.nanoTime())
+            .hazelcastPort(0)
             .build();
     hazelcast = Hazelcast.newHazelcastInstance(HazelcastConfigs.memberConfig(options));
     executor = Executors2.fixed("store-test", 2);

@@ -38,22 +38,72 @@ public final class SumSquaresHandler extends CpuTaskHandler<Long, BigInteger> {
   /**
    * The exact sum of {@code i*i} for {@code 0 <= i < n} (0 for {@code n <= 0}).
    *
+   * <p>The squares are added one by one (that is the benchmark), in blocks short enough that a
+   * block's sum fits in a {@code long}: the inner loop is a plain {@code long} loop that the JIT
+   * unrolls and vectorizes, and only the block sums go into the 128-bit accumulator.
+   *
    * @throws InterruptedException if the thread is interrupted while it runs
    */
   public static BigInteger sumSquares(long n) throws InterruptedException {
+    if (n > MAX_N) {
+      throw new IllegalArgumentException(
+          "n: " + n + " (expected: <= " + MAX_N + ", the sum must fit in 128 bits)");
+    }
+    return sumSquares(0, n);
+  }
+
+  /** The exact sum of {@code i*i} for {@code from <= i < to}, for {@code 0 <= from}. */
+  static BigInteger sumSquares(long from, long to) throws InterruptedException {
     long hi = 0;
     long lo = 0;
-    for (long i = 0; i < n; i++) {
-      long sqLo = i * i;
-      long sqHi = Math.multiplyHigh(i, i);
-      long sum = lo + sqLo;
-      // Unsigned overflow of the low word carries into the high word.
-      hi += sqHi + (Long.compareUnsigned(sum, lo) < 0 ? 1 : 0);
-      lo = sum;
-      if ((i & (CHECK_EVERY - 1)) == 0 && Thread.interrupted()) {
+    long i = from;
+    while (i < to) {
+      long end = blockEnd(i, to);
+      if (end <= SQUARE_FITS) {
+        long partial = 0;
+        for (long j = i; j < end; j++) {
+          partial += j * j;
+        }
+        long sum = lo + partial;
+        hi += Long.compareUnsigned(sum, lo) < 0 ? 1 : 0;
+        lo = sum;
+      } else {
+        // Squares beyond 2^63: one 128-bit addition per square.
+        for (long j = i; j < end; j++) {
+          long sum = lo + j * j;
+          hi += Math.multiplyHigh(j, j) + (Long.compareUnsigned(sum, lo) < 0 ? 1 : 0);
+          lo = sum;
+        }
+      }
+      i = end;
+      if (Thread.interrupted()) {
         throw new InterruptedException("sum_squares interrupted at i=" + i);
       }
     }
     return BigInteger.valueOf(hi).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(lo)));
+  }
+
+  /** The largest n whose sum of squares, about n^3/3, fits in a signed 128-bit accumulator. */
+  static final long MAX_N = 7_000_000_000_000L;
+
+  /** {@code (SQUARE_FITS - 1)^2} is the largest square below 2^63. */
+  private static final long SQUARE_FITS = 3_037_000_500L;
+
+  /**
+   * The end of the block that starts at {@code i}: at most {@link #CHECK_EVERY} squares (so that an
+   * interrupt is seen within a millisecond or so), and, below {@link #SQUARE_FITS}, few enough that
+   * their sum fits in a long.
+   */
+  private static long blockEnd(long i, long to) {
+    long end = to - i > CHECK_EVERY ? i + CHECK_EVERY : to;
+    if (i >= SQUARE_FITS) {
+      return end;
+    }
+    end = Math.min(end, SQUARE_FITS);
+    long largest = (end - 1) * (end - 1);
+    if (largest > 0) {
+      end = Math.min(end, i + Math.max(1, Long.MAX_VALUE / largest));
+    }
+    return end;
   }
 }

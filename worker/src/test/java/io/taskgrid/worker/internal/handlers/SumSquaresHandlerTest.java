@@ -30,6 +30,36 @@ class SumSquaresHandlerTest {
   }
 
   @Test
+  void sumSquares_rangesAcrossTheBlockAndLongLimits_matchClosedForm() throws Exception {
+    long[][] ranges = {
+      {0, 3_000_001}, // several blocks that shrink as the squares grow
+      {3_037_000_490L, 3_037_000_510L}, // squares cross 2^63
+      {4_000_000_000L, 4_000_000_100L}, // every square beyond 2^63
+      {SumSquaresHandler.MAX_N - 10, SumSquaresHandler.MAX_N}, // the largest sum that fits
+    };
+    for (long[] range : ranges) {
+      assertThat(SumSquaresHandler.sumSquares(range[0], range[1]))
+          .as("[%d, %d)", range[0], range[1])
+          .isEqualTo(closedForm(range[1]).subtract(closedForm(range[0])));
+    }
+  }
+
+  private static BigInteger closedForm(long n) {
+    BigInteger big = BigInteger.valueOf(n);
+    return big.subtract(BigInteger.ONE)
+        .multiply(big)
+        .multiply(big.shiftLeft(1).subtract(BigInteger.ONE))
+        .divide(BigInteger.valueOf(6));
+  }
+
+  @Test
+  void sumSquares_beyondMaxN_rejectedWithReason() {
+    assertThatThrownBy(() -> SumSquaresHandler.sumSquares(SumSquaresHandler.MAX_N + 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("128 bits");
+  }
+
+  @Test
   void sumSquares_interrupted_throws() {
     Thread.currentThread().interrupt();
 
