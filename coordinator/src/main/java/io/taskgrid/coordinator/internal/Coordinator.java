@@ -8,6 +8,9 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.prometheus.client.CollectorRegistry;
+import io.taskgrid.coordinator.internal.metrics.CoordinatorMetrics;
+import io.taskgrid.coordinator.internal.metrics.MetricsServer;
 import io.taskgrid.coordinator.internal.store.HazelcastTaskStore;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.WorkerServiceGrpc;
@@ -34,6 +37,7 @@ public final class Coordinator implements AutoCloseable {
   private final HealthStatusManager health;
   private final Server server;
   private final String target;
+  private final @Nullable MetricsServer metricsServer;
   private boolean closed;
 
   private Coordinator(
@@ -41,12 +45,14 @@ public final class Coordinator implements AutoCloseable {
       CoordinatorRuntime runtime,
       HealthStatusManager health,
       Server server,
-      String target) {
+      String target,
+      @Nullable MetricsServer metricsServer) {
     this.ownedHazelcast = ownedHazelcast;
     this.runtime = runtime;
     this.health = health;
     this.server = server;
     this.target = target;
+    this.metricsServer = metricsServer;
   }
 
   /** Starts a Hazelcast member and the gRPC server; returns once both are serving. */
@@ -72,9 +78,12 @@ public final class Coordinator implements AutoCloseable {
   private static Coordinator start(
       CoordinatorOptions options, HazelcastInstance hz, @Nullable HazelcastInstance owned)
       throws IOException {
+    CollectorRegistry registry = new CollectorRegistry();
+    CoordinatorMetrics.registerProcessMetrics(registry);
+    CoordinatorMetrics.registerClusterGauges(registry, hz);
     CoordinatorRuntime runtime =
         CoordinatorRuntime.create(
-            options, exec -> new HazelcastTaskStore(hz, options.resultTtl(), exec));
+            options, exec -> new HazelcastTaskStore(hz, options.resultTtl(), exec), registry);
     HealthStatusManager health = new HealthStatusManager();
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
@@ -93,9 +102,16 @@ public final class Coordinator implements AutoCloseable {
       builder.addService(s);
     }
     Server server;
+    MetricsServer metrics = null;
     try {
+      if (options.metricsPort() != CoordinatorOptions.METRICS_DISABLED) {
+        metrics = MetricsServer.start(options.host(), options.metricsPort(), registry);
+      }
       server = builder.build().start();
     } catch (IOException | RuntimeException e) {
+      if (metrics != null) {
+        metrics.close();
+      }
       runtime.close();
       throw e;
     }
@@ -107,8 +123,14 @@ public final class Coordinator implements AutoCloseable {
             ? "127.0.0.1"
             : options.host();
     String target = advertised + ":" + server.getPort();
-    log.info("Coordinator serving on {} (cluster {})", target, options.clusterName());
-    return new Coordinator(owned, runtime, health, server, target);
+    log.info(
+        "Coordinator serving gRPC on {}; Hazelcast member {} of cluster {} ({} member(s)); {}",
+        target,
+        hz.getCluster().getLocalMember().getAddress(),
+        options.clusterName(),
+        hz.getCluster().getMembers().size(),
+        metrics == null ? "metrics endpoint disabled" : "metrics on " + metrics.url());
+    return new Coordinator(owned, runtime, health, server, target, metrics);
   }
 
   /** The bound gRPC port. */
@@ -119,6 +141,18 @@ public final class Coordinator implements AutoCloseable {
   /** The "host:port" clients and workers dial. */
   public String target() {
     return target;
+  }
+
+  /** The bound metrics port, or -1 when no metrics endpoint is served. */
+  public int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.port();
+  }
+
+  /**
+   * The registry holding this coordinator's metrics (a worker in the same process may share it).
+   */
+  public CollectorRegistry metricsRegistry() {
+    return runtime.metricsRegistry();
   }
 
   /** The coordinator's logic (scheduler, store), for status and tests. */
@@ -149,6 +183,9 @@ public final class Coordinator implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     runtime.close();
+    if (metricsServer != null) {
+      metricsServer.close();
+    }
     if (ownedHazelcast != null) {
       ownedHazelcast.shutdown();
     }

@@ -10,6 +10,12 @@ import java.util.Objects;
  * validates every value and throws {@link IllegalArgumentException} with a clear message.
  */
 public final class CoordinatorOptions {
+  /** {@link #metricsPort()} value meaning: serve no metrics endpoint (the library default). */
+  public static final int METRICS_DISABLED = -1;
+
+  /** The metrics port the {@code taskgrid coordinator} command uses unless told otherwise. */
+  public static final int STANDARD_METRICS_PORT = 9470;
+
   private static final CoordinatorOptions DEFAULT = newBuilder().build();
 
   private final String host;
@@ -23,6 +29,7 @@ public final class CoordinatorOptions {
   private final int maxBatchSize;
   private final long maxQueuedTasks;
   private final Clock clock;
+  private final int metricsPort;
 
   private CoordinatorOptions(Builder b) {
     this.host = b.host;
@@ -36,6 +43,7 @@ public final class CoordinatorOptions {
     this.maxBatchSize = b.maxBatchSize;
     this.maxQueuedTasks = b.maxQueuedTasks;
     this.clock = b.clock;
+    this.metricsPort = b.metricsPort;
   }
 
   /** The defaults: port 7070, standalone Hazelcast on 127.0.0.1:5701, 1 h result TTL. */
@@ -62,6 +70,7 @@ public final class CoordinatorOptions {
     b.maxBatchSize = maxBatchSize;
     b.maxQueuedTasks = maxQueuedTasks;
     b.clock = clock;
+    b.metricsPort = metricsPort;
     return b;
   }
 
@@ -120,6 +129,14 @@ public final class CoordinatorOptions {
     return clock;
   }
 
+  /**
+   * The port of the {@code /metrics} HTTP endpoint, bound on {@link #host()}: 0 picks a free one,
+   * {@link #METRICS_DISABLED} (the default) serves none.
+   */
+  public int metricsPort() {
+    return metricsPort;
+  }
+
   @Override
   public String toString() {
     return "CoordinatorOptions{host="
@@ -142,6 +159,8 @@ public final class CoordinatorOptions {
         + maxBatchSize
         + ", maxQueuedTasks="
         + maxQueuedTasks
+        + ", metricsPort="
+        + metricsPort
         + "}";
   }
 
@@ -158,6 +177,7 @@ public final class CoordinatorOptions {
     private int maxBatchSize = 10_000;
     private long maxQueuedTasks = 5_000_000;
     private Clock clock = Clock.systemUTC();
+    private int metricsPort = METRICS_DISABLED;
 
     private Builder() {}
 
@@ -227,6 +247,12 @@ public final class CoordinatorOptions {
       return this;
     }
 
+    /** Sets the metrics HTTP port (0 = ephemeral, {@link #METRICS_DISABLED} = none). */
+    public Builder metricsPort(int metricsPort) {
+      this.metricsPort = metricsPort;
+      return this;
+    }
+
     /** Validates and builds. */
     public CoordinatorOptions build() {
       check(!host.isBlank(), "host must not be blank");
@@ -244,6 +270,9 @@ public final class CoordinatorOptions {
           "resultTtl must be at least 1s (Hazelcast TTL granularity), was " + resultTtl);
       check(maxPayloadBytes > 0, "maxPayloadBytes must be positive, was " + maxPayloadBytes);
       check(maxBatchSize > 0, "maxBatchSize must be positive, was " + maxBatchSize);
+      check(
+          metricsPort == METRICS_DISABLED || (metricsPort >= 0 && metricsPort <= 65535),
+          "metricsPort must be 0..65535 or -1 (disabled), was " + metricsPort);
       check(maxQueuedTasks > 0, "maxQueuedTasks must be positive, was " + maxQueuedTasks);
       return new CoordinatorOptions(this);
     }

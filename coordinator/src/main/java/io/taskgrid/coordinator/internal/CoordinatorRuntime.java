@@ -1,8 +1,10 @@
 package io.taskgrid.coordinator.internal;
 
 import io.grpc.BindableService;
+import io.prometheus.client.CollectorRegistry;
 import io.taskgrid.coordinator.internal.concurrent.Executors2;
 import io.taskgrid.coordinator.internal.concurrent.NamedThreadFactory;
+import io.taskgrid.coordinator.internal.metrics.CoordinatorMetrics;
 import io.taskgrid.coordinator.internal.rpc.TaskGrpcService;
 import io.taskgrid.coordinator.internal.rpc.WorkerGrpcService;
 import io.taskgrid.coordinator.internal.sched.CompletionHub;
@@ -39,8 +41,13 @@ public final class CoordinatorRuntime implements AutoCloseable {
   private final TaskGrpcService taskService;
   private final WorkerGrpcService workerService;
 
+  private final CollectorRegistry metricsRegistry;
+
   private CoordinatorRuntime(
-      CoordinatorOptions options, Function<Executor, TaskStore> storeFactory) {
+      CoordinatorOptions options,
+      Function<Executor, TaskStore> storeFactory,
+      CollectorRegistry metricsRegistry) {
+    this.metricsRegistry = metricsRegistry;
     // Small fixed pools: the machine has 2 cores and all work here is non-blocking hand-offs.
     this.storeExecutor = Executors2.fixed("store", 2);
     this.schedulerExecutor = Executors2.fixed("sched", 2);
@@ -48,7 +55,15 @@ public final class CoordinatorRuntime implements AutoCloseable {
     this.store = storeFactory.apply(storeExecutor);
     CompletionHub hub = new CompletionHub();
     JobStats jobs = new JobStats();
-    this.scheduler = new Scheduler(options.clock(), store, hub, jobs, schedulerExecutor);
+    this.scheduler =
+        new Scheduler(
+            options.clock(),
+            store,
+            hub,
+            jobs,
+            schedulerExecutor,
+            CoordinatorMetrics.register(metricsRegistry));
+    CoordinatorMetrics.registerSchedulerGauges(metricsRegistry, scheduler);
     TaskIntake intake =
         new TaskIntake(
             options.clock(),
@@ -75,7 +90,23 @@ public final class CoordinatorRuntime implements AutoCloseable {
    */
   public static CoordinatorRuntime create(
       CoordinatorOptions options, Function<Executor, TaskStore> storeFactory) {
-    return new CoordinatorRuntime(options, storeFactory);
+    return create(options, storeFactory, new CollectorRegistry());
+  }
+
+  /**
+   * Creates a runtime that registers its metrics on {@code metricsRegistry} (owned by the caller;
+   * never the default registry).
+   */
+  public static CoordinatorRuntime create(
+      CoordinatorOptions options,
+      Function<Executor, TaskStore> storeFactory,
+      CollectorRegistry metricsRegistry) {
+    return new CoordinatorRuntime(options, storeFactory, metricsRegistry);
+  }
+
+  /** The registry this runtime's metrics are on. */
+  public CollectorRegistry metricsRegistry() {
+    return metricsRegistry;
   }
 
   /** TaskService and WorkerService, to add to a server builder. */

@@ -41,6 +41,7 @@ public final class Scheduler implements SchedulerSink {
   private final TaskTypes types = new TaskTypes();
   private final Map<Pool, PoolScheduler> pools = new EnumMap<>(Pool.class);
   private final UnresolvedTasks unresolved;
+  private final TaskEvents events;
 
   /** Tasks accepted here and not ended, for routing; their state belongs to the owners. */
   private final ConcurrentHashMap<String, LiveTask> live = new ConcurrentHashMap<>();
@@ -53,7 +54,22 @@ public final class Scheduler implements SchedulerSink {
    */
   public Scheduler(
       Clock clock, TaskStore store, CompletionHub hub, JobStats jobs, Executor delegate) {
+    this(clock, store, hub, jobs, delegate, TaskEvents.NONE);
+  }
+
+  /**
+   * @param delegate the shared pool on which the per-pool serial executors run
+   * @param events where per-task events go (metrics)
+   */
+  public Scheduler(
+      Clock clock,
+      TaskStore store,
+      CompletionHub hub,
+      JobStats jobs,
+      Executor delegate,
+      TaskEvents events) {
     this.clock = clock;
+    this.events = events;
     this.store = store;
     this.hub = hub;
     this.jobs = jobs;
@@ -106,6 +122,7 @@ public final class Scheduler implements SchedulerSink {
       live.put(t.id(), t);
       jobs.accepted(t.jobId(), t.id());
       Pool p = t.pool;
+      events.submitted(p);
       if (p == null) {
         waiting.add(t);
       } else {
@@ -242,6 +259,15 @@ public final class Scheduler implements SchedulerSink {
     return types.connectedWorkers();
   }
 
+  /** Tasks of one pool leased to the connected workers (a sum of counters, for metrics). */
+  public int running(Pool pool) {
+    int n = 0;
+    for (WorkerHandle w : workers.values()) {
+      n += w.used(pool).get();
+    }
+    return n;
+  }
+
   /** Queued tasks of one pool (a snapshot taken on the pool's executor). */
   public CompletionStage<Integer> queued(Pool pool) {
     return pools.get(pool).queuedCount();
@@ -260,9 +286,21 @@ public final class Scheduler implements SchedulerSink {
   }
 
   @Override
+  public void started(Pool pool, LiveTask t) {
+    events.started(pool, t.attempt, t.startedMillis - t.submittedMillis);
+  }
+
+  @Override
   public void completed(List<LiveTask> tasks, List<TaskInfo> done) {
-    for (LiveTask t : tasks) {
+    long now = clock.millis();
+    for (int i = 0; i < tasks.size(); i++) {
+      LiveTask t = tasks.get(i);
       live.remove(t.id());
+      TaskResult r = done.get(i).getResult();
+      long started = r.getStartedUnixMs();
+      long finished = r.getFinishedUnixMs();
+      long run = started > 0 && finished >= started ? finished - started : -1;
+      events.ended(t.pool, r.getOutcome(), run, now - t.submittedMillis);
     }
     liveCount.addAndGet(-tasks.size());
     store
