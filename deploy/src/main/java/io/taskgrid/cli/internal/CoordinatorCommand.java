@@ -57,6 +57,14 @@ final class CoordinatorCommand implements Callable<Integer> {
   int hazelcastPort = 5701;
 
   @Option(
+      names = "--metrics-port",
+      defaultValue = "9470",
+      description =
+          "Port of the Prometheus /metrics endpoint, on --host; 0 picks a free one, -1 serves none"
+              + " (default: ${DEFAULT-VALUE}).")
+  int metricsPort = CoordinatorOptions.STANDARD_METRICS_PORT;
+
+  @Option(
       names = "--port-file",
       description = "Write the bound gRPC port to this file once serving (for scripts and tests).")
   @Nullable Path portFile;
@@ -71,6 +79,7 @@ final class CoordinatorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Ports.check("--port", port);
     Ports.check("--hz-port", hazelcastPort);
+    MetricsPorts.check(metricsPort);
     CoordinatorOptions options =
         CoordinatorOptions.newBuilder()
             .host(host)
@@ -79,6 +88,7 @@ final class CoordinatorCommand implements Callable<Integer> {
             .members(members)
             .hazelcastHost(hazelcastHost)
             .hazelcastPort(hazelcastPort)
+            .metricsPort(metricsPort)
             .build();
     if (exitOnStdinClose) {
       LongRunning.exitWhenStdinCloses();

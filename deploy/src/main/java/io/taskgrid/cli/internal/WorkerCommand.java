@@ -39,6 +39,20 @@ final class WorkerCommand implements Callable<Integer> {
   @Nullable String workerId;
 
   @Option(
+      names = "--metrics-port",
+      defaultValue = "9471",
+      description =
+          "Port of the Prometheus /metrics endpoint; 0 picks a free one, -1 serves none"
+              + " (default: ${DEFAULT-VALUE}).")
+  int metricsPort = WorkerOptions.STANDARD_METRICS_PORT;
+
+  @Option(
+      names = "--metrics-host",
+      defaultValue = "0.0.0.0",
+      description = "Interface the metrics endpoint binds (default: ${DEFAULT-VALUE}).")
+  String metricsHost = WorkerOptions.DEFAULT_METRICS_HOST;
+
+  @Option(
       names = "--exit-on-stdin-close",
       hidden = true,
       description = "Exit when standard input closes (for supervisors and tests).")
@@ -64,7 +78,11 @@ final class WorkerCommand implements Callable<Integer> {
     for (String target : coordinators) {
       Addresses.checkTarget("--coordinator", target);
     }
-    WorkerOptions.Builder builder = WorkerOptions.newBuilder().coordinators(targets());
+    WorkerOptions.Builder builder =
+        WorkerOptions.newBuilder()
+            .coordinators(targets())
+            .metricsPort(MetricsPorts.check(metricsPort))
+            .metricsHost(metricsHost);
     if (cpuProcesses != null) {
       builder.cpuProcesses(Checks.atLeast("--cpu-processes", cpuProcesses, 1));
     }
