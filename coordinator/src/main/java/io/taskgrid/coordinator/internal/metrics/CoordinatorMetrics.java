@@ -27,6 +27,7 @@ public final class CoordinatorMetrics implements TaskEvents {
     0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600
   };
 
+  // Exemplars are off: with them, every observation looks for a tracing span (~10x the cost).
   private final Counter.Child[] submitted;
   private final Counter.Child[] retried;
   private final Counter.Child[][] completed;
@@ -38,33 +39,39 @@ public final class CoordinatorMetrics implements TaskEvents {
     Counter submittedC =
         Counter.build(MetricNames.TASKS_SUBMITTED, "Tasks accepted by this coordinator.")
             .labelNames(MetricNames.POOL)
+            .withoutExemplars()
             .register(registry);
     Counter retriedC =
         Counter.build(
                 MetricNames.TASKS_RETRIED,
                 "Attempts started after the first (after a retryable failure or a lost worker).")
             .labelNames(MetricNames.POOL)
+            .withoutExemplars()
             .register(registry);
     Counter completedC =
         Counter.build(MetricNames.TASKS_COMPLETED, "Tasks that ended, by final outcome.")
             .labelNames(MetricNames.POOL, MetricNames.OUTCOME)
+            .withoutExemplars()
             .register(registry);
     Histogram queueWaitH =
         Histogram.build(
                 MetricNames.TASK_QUEUE_WAIT, "Time from acceptance to the first lease to a worker.")
             .labelNames(MetricNames.POOL)
             .buckets(WAIT_BUCKETS)
+            .withoutExemplars()
             .register(registry);
     Histogram runTimeH =
         Histogram.build(MetricNames.TASK_RUN_TIME, "Run time of a task's last attempt.")
             .labelNames(MetricNames.POOL)
             .buckets(RUN_BUCKETS)
+            .withoutExemplars()
             .register(registry);
     Histogram latencyH =
         Histogram.build(
                 MetricNames.TASK_LATENCY, "End-to-end time from acceptance to the final outcome.")
             .labelNames(MetricNames.POOL)
             .buckets(WAIT_BUCKETS)
+            .withoutExemplars()
             .register(registry);
     int pools = Labels.POOLS.size();
     submitted = new Counter.Child[pools];

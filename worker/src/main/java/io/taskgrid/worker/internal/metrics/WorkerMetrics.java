@@ -66,6 +66,7 @@ public final class WorkerMetrics {
     Counter completedC =
         Counter.build(TASKS_COMPLETED, "Tasks this worker ran to an end, by outcome.")
             .labelNames("pool", "outcome")
+            .withoutExemplars()
             .register(registry);
     for (Pool p : new Pool[] {Pool.IO, Pool.CPU}) {
       for (int o = 0; o < OUTCOMES.size(); o++) {
@@ -76,6 +77,7 @@ public final class WorkerMetrics {
     Counter restartsC =
         Counter.build(CHILD_RESTARTS, "CPU child processes restarted, by reason.")
             .labelNames("reason")
+            .withoutExemplars()
             .register(registry);
     for (RestartReason r : RestartReason.values()) {
       restarts[r.ordinal()] = restartsC.labels(r.label());
@@ -85,6 +87,7 @@ public final class WorkerMetrics {
                 EVENT_LOOP_LAG,
                 "How late a timer fires on an I/O event loop (time the loop was busy).")
             .buckets(LAG_BUCKETS)
+            .withoutExemplars()
             .register(registry);
   }
 
