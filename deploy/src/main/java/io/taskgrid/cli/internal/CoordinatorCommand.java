@@ -94,7 +94,12 @@ final class CoordinatorCommand implements Callable<Integer> {
       LongRunning.exitWhenStdinCloses();
     }
     Coordinator coordinator = Coordinator.start(options);
-    System.out.println("taskgrid coordinator listening on " + coordinator.target());
+    System.out.println(
+        "taskgrid coordinator listening on "
+            + coordinator.target()
+            + (coordinator.metricsPort() < 0
+                ? ""
+                : "; metrics on port " + coordinator.metricsPort() + " (/metrics)"));
     Ports.writePortFile(portFile, coordinator.port());
     LongRunning.awaitShutdown(coordinator);
     return 0;

@@ -65,7 +65,14 @@ final class WorkerCommand implements Callable<Integer> {
     }
     Worker worker = Worker.start(options());
     System.out.println(
-        "taskgrid worker " + worker.id() + " connected to " + String.join(", ", targets()));
+        "taskgrid worker "
+            + worker.id()
+            + " connected to "
+            + String.join(", ", targets())
+            + worker.metricsPort().stream()
+                .mapToObj(p -> "; metrics on port " + p + " (/metrics)")
+                .findFirst()
+                .orElse(""));
     LongRunning.awaitShutdown(worker);
     return 0;
   }
