@@ -9,6 +9,8 @@ import io.taskgrid.coordinator.internal.sched.Scheduler;
 import io.taskgrid.coordinator.internal.sched.TaskEvents;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Pool;
+import java.util.List;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,8 +30,13 @@ public final class CoordinatorMetrics implements TaskEvents {
   };
 
   // Exemplars are off: with them, every observation looks for a tracing span (~10x the cost).
+  /** Rejection reasons (status codes) as label values; anything else counts as OTHER. */
+  static final List<String> REJECT_REASONS =
+      List.of("INVALID_ARGUMENT", "RESOURCE_EXHAUSTED", "UNAVAILABLE", "ALREADY_EXISTS", "OTHER");
+
   private final Counter.Child[] submitted;
   private final Counter.Child[] retried;
+  private final Counter.Child[] rejected;
   private final Counter.Child[][] completed;
   private final Histogram.Child[] queueWait;
   private final Histogram.Child[] runTime;
@@ -53,6 +60,17 @@ public final class CoordinatorMetrics implements TaskEvents {
             .labelNames(MetricNames.POOL, MetricNames.OUTCOME)
             .withoutExemplars()
             .register(registry);
+    Counter rejectedC =
+        Counter.build(
+                MetricNames.TASKS_REJECTED,
+                "Submitted tasks rejected before acceptance, by reason (gRPC status code).")
+            .labelNames(MetricNames.REASON)
+            .withoutExemplars()
+            .register(registry);
+    rejected = new Counter.Child[REJECT_REASONS.size()];
+    for (int r = 0; r < REJECT_REASONS.size(); r++) {
+      rejected[r] = rejectedC.labels(REJECT_REASONS.get(r).toLowerCase(Locale.ROOT));
+    }
     Histogram queueWaitH =
         Histogram.build(
                 MetricNames.TASK_QUEUE_WAIT, "Time from acceptance to the first lease to a worker.")
@@ -116,6 +134,12 @@ public final class CoordinatorMetrics implements TaskEvents {
   public static void registerProcessMetrics(CollectorRegistry registry) {
     DefaultExports.register(registry);
     BuildInfo.register(registry);
+  }
+
+  @Override
+  public void rejected(String code) {
+    int r = REJECT_REASONS.indexOf(code);
+    rejected[r >= 0 ? r : REJECT_REASONS.size() - 1].inc();
   }
 
   @Override

@@ -7,6 +7,7 @@ package io.taskgrid.coordinator.internal.metrics;
 public final class MetricNames {
   public static final String BUILD_INFO = "taskgrid_build_info";
   public static final String TASKS_SUBMITTED = "taskgrid_tasks_submitted";
+  public static final String TASKS_REJECTED = "taskgrid_tasks_rejected";
   public static final String TASKS_COMPLETED = "taskgrid_tasks_completed";
   public static final String TASKS_RETRIED = "taskgrid_tasks_retried";
   public static final String TASK_QUEUE_WAIT = "taskgrid_task_queue_wait_seconds";
@@ -20,6 +21,7 @@ public final class MetricNames {
 
   public static final String POOL = "pool";
   public static final String OUTCOME = "outcome";
+  public static final String REASON = "reason";
 
   private MetricNames() {}
 }

@@ -97,6 +97,10 @@ public final class Scheduler implements SchedulerSink {
     return types;
   }
 
+  TaskEvents events() {
+    return events;
+  }
+
   /** Reserves room for one more live task; false when {@code max} are live already. */
   boolean tryReserve(long max) {
     while (true) {

@@ -15,6 +15,9 @@ public interface TaskEvents {
   TaskEvents NONE =
       new TaskEvents() {
         @Override
+        public void rejected(String code) {}
+
+        @Override
         public void submitted(@Nullable Pool pool) {}
 
         @Override
@@ -24,6 +27,14 @@ public interface TaskEvents {
         public void ended(
             @Nullable Pool pool, Outcome outcome, long runMillis, long latencyMillis) {}
       };
+
+  /**
+   * A submitted task was rejected before it was accepted (invalid, unknown type, queue full, store
+   * unavailable, id reused with another spec).
+   *
+   * @param code the gRPC status code name of the rejection, e.g. {@code RESOURCE_EXHAUSTED}
+   */
+  void rejected(String code);
 
   /** A task was accepted (stored) and handed to the scheduler. */
   void submitted(@Nullable Pool pool);

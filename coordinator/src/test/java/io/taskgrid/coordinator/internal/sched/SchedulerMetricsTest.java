@@ -79,6 +79,23 @@ class SchedulerMetricsTest {
   }
 
   @Test
+  void submit_invalidAndDuplicateWithOtherSpec_rejectionsCountedByReason() {
+    submit("a");
+    intake
+        .submit(
+            List.of(
+                TaskSpec.newBuilder().setId("").setType("echo").build(),
+                TaskSpec.newBuilder().setId("a").setType("echo").setPriority(5).build()))
+        .toCompletableFuture()
+        .join();
+
+    assertThat(value("taskgrid_tasks_rejected_total", "reason", "invalid_argument")).isEqualTo(1.0);
+    assertThat(value("taskgrid_tasks_rejected_total", "reason", "already_exists")).isEqualTo(1.0);
+    assertThat(value("taskgrid_tasks_rejected_total", "reason", "resource_exhausted"))
+        .isEqualTo(0.0);
+  }
+
+  @Test
   void register_noTasks_everyPoolAndOutcomeSeriesExistsAtZero() {
     for (String pool : List.of("io", "cpu", "unknown")) {
       assertThat(value("taskgrid_tasks_submitted_total", "pool", pool)).isEqualTo(0.0);
