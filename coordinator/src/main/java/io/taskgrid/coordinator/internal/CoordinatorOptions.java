@@ -23,8 +23,18 @@ public final class CoordinatorOptions {
   private final int maxBatchSize;
   private final long maxQueuedTasks;
   private final Clock clock;
+  private final Duration leaseTimeout;
+  private final Duration memberTimeout;
+
+  /** How long a worker may be silent before it is declared dead, by default. */
+  public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** How long a coordinator may be silent before the others remove it, by default. */
+  public static final Duration DEFAULT_MEMBER_TIMEOUT = Duration.ofSeconds(10);
 
   private CoordinatorOptions(Builder b) {
+    this.leaseTimeout = b.leaseTimeout;
+    this.memberTimeout = b.memberTimeout;
     this.host = b.host;
     this.port = b.port;
     this.clusterName = b.clusterName;
@@ -62,6 +72,8 @@ public final class CoordinatorOptions {
     b.maxBatchSize = maxBatchSize;
     b.maxQueuedTasks = maxQueuedTasks;
     b.clock = clock;
+    b.leaseTimeout = leaseTimeout;
+    b.memberTimeout = memberTimeout;
     return b;
   }
 
@@ -120,6 +132,19 @@ public final class CoordinatorOptions {
     return clock;
   }
 
+  /** How long a worker may be silent (no message at all) before it is declared dead. */
+  public Duration leaseTimeout() {
+    return leaseTimeout;
+  }
+
+  /**
+   * How long a coordinator may be silent before the other members remove it from the cluster and
+   * adopt its tasks (Hazelcast's heartbeat timeout).
+   */
+  public Duration memberTimeout() {
+    return memberTimeout;
+  }
+
   @Override
   public String toString() {
     return "CoordinatorOptions{host="
@@ -142,6 +167,10 @@ public final class CoordinatorOptions {
         + maxBatchSize
         + ", maxQueuedTasks="
         + maxQueuedTasks
+        + ", leaseTimeout="
+        + leaseTimeout
+        + ", memberTimeout="
+        + memberTimeout
         + "}";
   }
 
@@ -158,8 +187,22 @@ public final class CoordinatorOptions {
     private int maxBatchSize = 10_000;
     private long maxQueuedTasks = 5_000_000;
     private Clock clock = Clock.systemUTC();
+    private Duration leaseTimeout = DEFAULT_LEASE_TIMEOUT;
+    private Duration memberTimeout = DEFAULT_MEMBER_TIMEOUT;
 
     private Builder() {}
+
+    /** Sets how long a worker may be silent before it is declared dead. */
+    public Builder leaseTimeout(Duration leaseTimeout) {
+      this.leaseTimeout = Objects.requireNonNull(leaseTimeout, "leaseTimeout");
+      return this;
+    }
+
+    /** Sets how long a coordinator may be silent before the others remove it. */
+    public Builder memberTimeout(Duration memberTimeout) {
+      this.memberTimeout = Objects.requireNonNull(memberTimeout, "memberTimeout");
+      return this;
+    }
 
     /** Sets the gRPC bind address. */
     public Builder host(String host) {
@@ -245,6 +288,13 @@ public final class CoordinatorOptions {
       check(maxPayloadBytes > 0, "maxPayloadBytes must be positive, was " + maxPayloadBytes);
       check(maxBatchSize > 0, "maxBatchSize must be positive, was " + maxBatchSize);
       check(maxQueuedTasks > 0, "maxQueuedTasks must be positive, was " + maxQueuedTasks);
+      check(
+          leaseTimeout.compareTo(Duration.ofMillis(100)) >= 0,
+          "leaseTimeout must be at least 100ms, was " + leaseTimeout);
+      check(
+          memberTimeout.compareTo(Duration.ofSeconds(2)) >= 0,
+          "memberTimeout must be at least 2s (Hazelcast heartbeats are 1s apart), was "
+              + memberTimeout);
       return new CoordinatorOptions(this);
     }
 

@@ -3,6 +3,7 @@ package io.taskgrid.coordinator.internal;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.taskgrid.coordinator.internal.store.HazelcastTaskStore;
 
 /** The programmatic Hazelcast member configuration of a coordinator. */
 public final class HazelcastConfigs {
@@ -21,6 +22,15 @@ public final class HazelcastConfigs {
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.getJetConfig().setEnabled(false);
+    // A coordinator that stops answering is removed after memberTimeout (Hazelcast's default is
+    // 60 s), so that the others adopt its tasks promptly.
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty(
+        "hazelcast.max.no.heartbeat.seconds",
+        Long.toString(Math.max(2, options.memberTimeout().toSeconds())));
+    // Task records and their backups: one synchronous backup, so an acknowledged write survives
+    // the loss of any one member.
+    config.getMapConfig(HazelcastTaskStore.TASKS_MAP).setBackupCount(1).setAsyncBackupCount(0);
 
     NetworkConfig network = config.getNetworkConfig();
     network.getInterfaces().setEnabled(true).addInterface(options.hazelcastHost());

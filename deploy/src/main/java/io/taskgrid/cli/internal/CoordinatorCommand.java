@@ -3,6 +3,7 @@ package io.taskgrid.cli.internal;
 import io.taskgrid.coordinator.internal.Coordinator;
 import io.taskgrid.coordinator.internal.CoordinatorOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -57,6 +58,22 @@ final class CoordinatorCommand implements Callable<Integer> {
   int hazelcastPort = 5701;
 
   @Option(
+      names = "--lease-timeout-ms",
+      defaultValue = "10000",
+      description =
+          "A worker silent for longer than this is declared dead and its tasks re-queued"
+              + " (default: ${DEFAULT-VALUE}).")
+  long leaseTimeoutMillis = 10_000;
+
+  @Option(
+      names = "--member-timeout-ms",
+      defaultValue = "10000",
+      description =
+          "A coordinator silent for longer than this leaves the cluster and the others adopt its"
+              + " tasks (default: ${DEFAULT-VALUE}).")
+  long memberTimeoutMillis = 10_000;
+
+  @Option(
       names = "--port-file",
       description = "Write the bound gRPC port to this file once serving (for scripts and tests).")
   @Nullable Path portFile;
@@ -79,6 +96,10 @@ final class CoordinatorCommand implements Callable<Integer> {
             .members(members)
             .hazelcastHost(hazelcastHost)
             .hazelcastPort(hazelcastPort)
+            .leaseTimeout(
+                Duration.ofMillis(Checks.atLeast("--lease-timeout-ms", leaseTimeoutMillis, 100)))
+            .memberTimeout(
+                Duration.ofMillis(Checks.atLeast("--member-timeout-ms", memberTimeoutMillis, 2000)))
             .build();
     if (exitOnStdinClose) {
       LongRunning.exitWhenStdinCloses();
