@@ -10,6 +10,12 @@ import java.util.Objects;
  * validates every value and throws {@link IllegalArgumentException} with a clear message.
  */
 public final class CoordinatorOptions {
+  /** How long a worker may be silent before it is declared dead, by default. */
+  public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** How long a coordinator may be silent before the others remove it, by default. */
+  public static final Duration DEFAULT_MEMBER_TIMEOUT = Duration.ofSeconds(10);
+
   private static final CoordinatorOptions DEFAULT = newBuilder().build();
 
   private final String host;
@@ -25,12 +31,6 @@ public final class CoordinatorOptions {
   private final Clock clock;
   private final Duration leaseTimeout;
   private final Duration memberTimeout;
-
-  /** How long a worker may be silent before it is declared dead, by default. */
-  public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(10);
-
-  /** How long a coordinator may be silent before the others remove it, by default. */
-  public static final Duration DEFAULT_MEMBER_TIMEOUT = Duration.ofSeconds(10);
 
   private CoordinatorOptions(Builder b) {
     this.leaseTimeout = b.leaseTimeout;
