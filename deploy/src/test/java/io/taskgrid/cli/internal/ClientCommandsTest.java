@@ -8,6 +8,9 @@ import io.taskgrid.client.TaskPool;
 import io.taskgrid.client.TaskTypes;
 import io.taskgrid.client.TaskgridClient;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -218,16 +221,33 @@ class ClientCommandsTest {
   }
 
   @Test
-  void top_otherKeysThenEof_keepsRefreshingThenExitsZero() {
+  void top_otherKeysThenEof_ignoresTheKeysAndExitsZeroAtEof() {
     CommandLine cli = cli();
     TopCommand top = cli.getSubcommands().get("top").getCommand();
     top.in = new ByteArrayInputStream("xy".getBytes(StandardCharsets.US_ASCII));
 
-    int code = cli.execute("top", "--coordinator", cluster.target(), "--interval", "50");
+    int code = cli.execute("top", "--coordinator", cluster.target(), "--interval", "60000");
 
     assertThat(code).as("stderr: %s", err).isZero();
-    // The second frame has a rate from the first one's totals.
-    assertThat(out.toString()).contains("tasks/s completed");
+    assertThat(out.toString().split("taskgrid top - ", -1)).hasSize(2);
+  }
+
+  @Test
+  void top_inputStaysOpen_refreshesWithRatesUntilIterations() throws IOException {
+    CommandLine cli = cli();
+    TopCommand top = cli.getSubcommands().get("top").getCommand();
+    try (PipedOutputStream keyboard = new PipedOutputStream()) {
+      top.in = new PipedInputStream(keyboard);
+
+      int code =
+          cli.execute(
+              "top", "--coordinator", cluster.target(), "--interval", "50", "--iterations", "2");
+
+      assertThat(code).as("stderr: %s", err).isZero();
+    }
+    // The second frame has rates from the first one's totals.
+    assertThat(out.toString().split("taskgrid top - ", -1)).hasSize(3);
+    assertThat(out.toString()).containsPattern("THROUGHPUT  [0-9.]+ tasks/s completed");
   }
 
   @Test

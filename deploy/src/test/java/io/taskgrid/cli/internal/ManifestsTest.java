@@ -78,9 +78,7 @@ class ManifestsTest {
     for (String arg : args) {
       if (arg.startsWith("-")) {
         String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-        assertThat(spec.findOption(flag))
-            .as("taskgrid %s has %s", spec.name(), flag)
-            .isNotNull();
+        assertThat(spec.findOption(flag)).as("taskgrid %s has %s", spec.name(), flag).isNotNull();
       }
     }
   }
@@ -126,10 +124,13 @@ class ManifestsTest {
     container.path("env").forEach(e -> env.add(e.path("name").asText()));
     assertEnv("coordinator", env);
     // grpc.health.v1 is served on the gRPC port.
-    assertThat(container.path("readinessProbe").path("grpc").path("port").asInt()).isEqualTo(grpcPort);
-    assertThat(container.path("livenessProbe").path("grpc").path("port").asInt()).isEqualTo(grpcPort);
+    assertThat(container.path("readinessProbe").path("grpc").path("port").asInt())
+        .isEqualTo(grpcPort);
+    assertThat(container.path("livenessProbe").path("grpc").path("port").asInt())
+        .isEqualTo(grpcPort);
     assertThat(containerPort(container, "grpc")).isEqualTo(grpcPort);
-    assertThat(containerPort(container, "hazelcast")).isEqualTo(defaultInt("coordinator", "--hz-port"));
+    assertThat(containerPort(container, "hazelcast"))
+        .isEqualTo(defaultInt("coordinator", "--hz-port"));
     int metrics = metricsPort("coordinator", PLANNED_COORDINATOR_METRICS_PORT);
     assertThat(containerPort(container, "metrics")).isEqualTo(metrics);
     JsonNode annotations = pod.path("metadata").path("annotations");
@@ -172,13 +173,17 @@ class ManifestsTest {
       Addresses.checkTarget("--coordinator", target);
       // Each name is a StatefulSet pod under the headless service, on the coordinator's port.
       assertThat(target)
-          .matches("taskgrid-coordinator-\\d\\.taskgrid-coordinator-hz:" + defaultInt("coordinator", "--port"));
+          .matches(
+              "taskgrid-coordinator-\\d\\.taskgrid-coordinator-hz:"
+                  + defaultInt("coordinator", "--port"));
     }
     JsonNode annotations = pod.path("metadata").path("annotations");
     assertThat(annotations.path("prometheus.io/port").asInt()).isEqualTo(metrics);
     assertThat(annotations.path("prometheus.io/path").asText()).isEqualTo(METRICS_PATH);
-    assertThat(container.path("livenessProbe").path("httpGet").path("port").asInt()).isEqualTo(metrics);
-    assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo(METRICS_PATH);
+    assertThat(container.path("livenessProbe").path("httpGet").path("port").asInt())
+        .isEqualTo(metrics);
+    assertThat(container.path("livenessProbe").path("httpGet").path("path").asText())
+        .isEqualTo(METRICS_PATH);
     assertThat(containerPort(container, "metrics")).isEqualTo(metrics);
   }
 
