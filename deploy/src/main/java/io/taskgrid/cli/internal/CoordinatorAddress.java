@@ -1,12 +1,19 @@
 package io.taskgrid.cli.internal;
 
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.taskgrid.client.ClientOptions;
 import io.taskgrid.client.CoordinatorStats;
 import io.taskgrid.client.TaskgridClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
@@ -40,6 +47,9 @@ final class CoordinatorAddress {
     if (timeoutSeconds < 1) {
       throw new UsageException("--timeout: " + timeoutSeconds + " (expected: >= 1)");
     }
+    // Ask grpc.health.v1 first: an unreachable coordinator is then one line, before the client's
+    // session starts (and logs) reconnect attempts.
+    call(this::checkHealth);
     TaskgridClient client =
         TaskgridClient.connect(
             ClientOptions.newBuilder()
@@ -53,6 +63,30 @@ final class CoordinatorAddress {
       throw e;
     }
     return client;
+  }
+
+  /** True once a coordinator answers SERVING; throws the last failure otherwise. */
+  private Boolean checkHealth() {
+    StatusRuntimeException last = null;
+    for (String target : targets) {
+      ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+      try {
+        HealthCheckResponse.ServingStatus status =
+            HealthGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance())
+                .getStatus();
+        if (status == HealthCheckResponse.ServingStatus.SERVING) {
+          return true;
+        }
+        last = Status.UNAVAILABLE.withDescription(target + " is " + status).asRuntimeException();
+      } catch (StatusRuntimeException e) {
+        last = e;
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+    throw last != null ? last : Status.UNAVAILABLE.asRuntimeException();
   }
 
   /** Runs a unary SDK call, turning a transport failure into a one-line message. */

@@ -19,9 +19,13 @@ final class SubmitProgress implements AutoCloseable {
   private static final int REFRESH_MILLIS = 250;
 
   private final ProgressBar bar;
+  private final PrintWriter err;
+  private final boolean terminal;
 
-  private SubmitProgress(ProgressBar bar) {
+  private SubmitProgress(ProgressBar bar, PrintWriter err, boolean terminal) {
     this.bar = bar;
+    this.err = err;
+    this.terminal = terminal;
   }
 
   static SubmitProgress start(String taskName, long total, PrintWriter err) {
@@ -47,7 +51,7 @@ final class SubmitProgress implements AutoCloseable {
             .setUpdateIntervalMillis(REFRESH_MILLIS)
             .setConsumer(consumer)
             .build();
-    return new SubmitProgress(bar);
+    return new SubmitProgress(bar, err, terminal);
   }
 
   void step() {
@@ -58,5 +62,10 @@ final class SubmitProgress implements AutoCloseable {
   @Override
   public void close() {
     bar.close();
+    if (!terminal) {
+      // The bar redraws with carriage returns: end its line.
+      err.println();
+      err.flush();
+    }
   }
 }
