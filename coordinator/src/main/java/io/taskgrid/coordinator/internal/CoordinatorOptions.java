@@ -22,6 +22,7 @@ public final class CoordinatorOptions {
   private final int port;
   private final String clusterName;
   private final List<String> members;
+  private final String kubernetesServiceDns;
   private final String hazelcastHost;
   private final int hazelcastPort;
   private final Duration resultTtl;
@@ -39,6 +40,7 @@ public final class CoordinatorOptions {
     this.port = b.port;
     this.clusterName = b.clusterName;
     this.members = List.copyOf(b.members);
+    this.kubernetesServiceDns = b.kubernetesServiceDns;
     this.hazelcastHost = b.hazelcastHost;
     this.hazelcastPort = b.hazelcastPort;
     this.resultTtl = b.resultTtl;
@@ -65,6 +67,7 @@ public final class CoordinatorOptions {
     b.port = port;
     b.clusterName = clusterName;
     b.members = members;
+    b.kubernetesServiceDns = kubernetesServiceDns;
     b.hazelcastHost = hazelcastHost;
     b.hazelcastPort = hazelcastPort;
     b.resultTtl = resultTtl;
@@ -95,6 +98,14 @@ public final class CoordinatorOptions {
   /** Hazelcast members to join (host[:port]); empty means standalone. */
   public List<String> members() {
     return members;
+  }
+
+  /**
+   * The DNS name of the Kubernetes headless service whose pods are the other members (Hazelcast's
+   * built-in Kubernetes discovery, DNS lookup mode); empty when not on Kubernetes.
+   */
+  public String kubernetesServiceDns() {
+    return kubernetesServiceDns;
   }
 
   /** The interface Hazelcast binds (keep it private: member traffic is not encrypted). */
@@ -155,6 +166,7 @@ public final class CoordinatorOptions {
         + clusterName
         + ", members="
         + members
+        + (kubernetesServiceDns.isEmpty() ? "" : ", kubernetesServiceDns=" + kubernetesServiceDns)
         + ", hazelcast="
         + hazelcastHost
         + ":"
@@ -180,6 +192,7 @@ public final class CoordinatorOptions {
     private int port = 7070;
     private String clusterName = "taskgrid";
     private List<String> members = List.of();
+    private String kubernetesServiceDns = "";
     private String hazelcastHost = "127.0.0.1";
     private int hazelcastPort = 5701;
     private Duration resultTtl = Duration.ofHours(1);
@@ -225,6 +238,16 @@ public final class CoordinatorOptions {
     /** Sets the Hazelcast members to join (host[:port]). */
     public Builder members(List<String> members) {
       this.members = List.copyOf(members);
+      return this;
+    }
+
+    /**
+     * Finds the other members through Kubernetes: the DNS name of their headless service, for
+     * example {@code taskgrid-coordinator-hz.default.svc.cluster.local}; empty turns it off.
+     */
+    public Builder kubernetesServiceDns(String kubernetesServiceDns) {
+      this.kubernetesServiceDns =
+          Objects.requireNonNull(kubernetesServiceDns, "kubernetesServiceDns");
       return this;
     }
 
@@ -278,6 +301,12 @@ public final class CoordinatorOptions {
       for (String m : members) {
         check(m != null && !m.isBlank(), "members must not contain blank entries");
       }
+      check(
+          kubernetesServiceDns.isEmpty() || members.isEmpty(),
+          "members and kubernetesServiceDns are exclusive: give one way to find the members");
+      check(
+          kubernetesServiceDns.equals(kubernetesServiceDns.strip()),
+          "kubernetesServiceDns must not have spaces, was '" + kubernetesServiceDns + "'");
       check(!hazelcastHost.isBlank(), "hazelcastHost must not be blank");
       check(
           hazelcastPort >= 0 && hazelcastPort <= 65535,

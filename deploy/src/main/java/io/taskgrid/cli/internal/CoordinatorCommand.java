@@ -17,6 +17,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run a coordinator (gRPC for clients and workers, task state in Hazelcast).")
 final class CoordinatorCommand implements Callable<Integer> {
+  /** The gRPC port clients and workers dial (also the gRPC health service's port). */
+  static final String DEFAULT_PORT = "7070";
+
   @Option(
       names = "--host",
       defaultValue = "0.0.0.0",
@@ -25,7 +28,7 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--port",
-      defaultValue = "7070",
+      defaultValue = DEFAULT_PORT,
       description =
           "gRPC port for clients and workers; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port = 7070;
@@ -42,6 +45,14 @@ final class CoordinatorCommand implements Callable<Integer> {
       description =
           "Another coordinator's Hazelcast address host[:port] (repeatable). None: standalone.")
   List<String> members = new ArrayList<>();
+
+  @Option(
+      names = "--kubernetes-service-dns",
+      paramLabel = "NAME",
+      description =
+          "Find the other coordinators with Hazelcast's Kubernetes discovery: the DNS name of"
+              + " their headless service (instead of --member).")
+  @Nullable String kubernetesServiceDns;
 
   @Option(
       names = "--hz-host",
@@ -88,12 +99,16 @@ final class CoordinatorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Ports.check("--port", port);
     Ports.check("--hz-port", hazelcastPort);
+    if (kubernetesServiceDns != null && !members.isEmpty()) {
+      throw new UsageException("--kubernetes-service-dns and --member are exclusive");
+    }
     CoordinatorOptions options =
         CoordinatorOptions.newBuilder()
             .host(host)
             .port(port)
             .clusterName(clusterName)
             .members(members)
+            .kubernetesServiceDns(kubernetesServiceDns == null ? "" : kubernetesServiceDns)
             .hazelcastHost(hazelcastHost)
             .hazelcastPort(hazelcastPort)
             .leaseTimeout(

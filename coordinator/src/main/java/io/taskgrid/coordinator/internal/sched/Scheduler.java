@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,8 @@ public final class Scheduler implements SchedulerSink {
 
   private final ConcurrentHashMap<String, WorkerHandle> workers = new ConcurrentHashMap<>();
   private final AtomicLong liveCount = new AtomicLong();
+  private final LongAdder acceptedTotal = new LongAdder();
+  private final LongAdder completedTotal = new LongAdder();
 
   /** This coordinator's id as written into the records it schedules ({@code TaskInfo.owner}). */
   private final String ownerId;
@@ -126,6 +129,7 @@ public final class Scheduler implements SchedulerSink {
   void schedule(List<LiveTask> tasks) {
     Map<Pool, List<LiveTask>> byPool = new EnumMap<>(Pool.class);
     List<LiveTask> waiting = new ArrayList<>();
+    acceptedTotal.add(tasks.size());
     for (LiveTask t : tasks) {
       live.put(t.id(), t);
       jobs.accepted(t.jobId(), t.id());
@@ -388,6 +392,16 @@ public final class Scheduler implements SchedulerSink {
     return types.connectedWorkers();
   }
 
+  /** Tasks accepted here since this coordinator started. */
+  public long acceptedTotal() {
+    return acceptedTotal.sum();
+  }
+
+  /** Tasks that ended here since this coordinator started. */
+  public long completedTotal() {
+    return completedTotal.sum();
+  }
+
   /** Queued tasks of one pool (a snapshot taken on the pool's executor). */
   public CompletionStage<Integer> queued(Pool pool) {
     return pools.get(pool).queuedCount();
@@ -414,6 +428,7 @@ public final class Scheduler implements SchedulerSink {
       }
     }
     liveCount.addAndGet(-removed);
+    completedTotal.add(removed);
     // The first terminal outcome wins in the store; watchers get the one that stands.
     store
         .completeFirst(List.copyOf(done))
