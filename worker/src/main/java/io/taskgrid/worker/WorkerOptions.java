@@ -49,7 +49,7 @@ public final class WorkerOptions {
   public static final int METRICS_DISABLED = -1;
 
   /** The metrics port the {@code taskgrid worker} command uses unless told otherwise. */
-  public static final int STANDARD_METRICS_PORT = 9471;
+  public static final int STANDARD_METRICS_PORT = 9401;
 
   /** The interface the metrics endpoint binds by default (every interface). */
   public static final String DEFAULT_METRICS_HOST = "0.0.0.0";

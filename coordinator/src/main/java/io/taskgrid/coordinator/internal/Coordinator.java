@@ -9,6 +9,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.prometheus.client.CollectorRegistry;
+import io.taskgrid.coordinator.internal.cluster.HazelcastCompletionBus;
+import io.taskgrid.coordinator.internal.cluster.TaskAdoption;
 import io.taskgrid.coordinator.internal.metrics.CoordinatorMetrics;
 import io.taskgrid.coordinator.internal.metrics.MetricsServer;
 import io.taskgrid.coordinator.internal.store.HazelcastTaskStore;
@@ -38,6 +40,7 @@ public final class Coordinator implements AutoCloseable {
   private final Server server;
   private final String target;
   private final @Nullable MetricsServer metricsServer;
+  private final TaskAdoption adoption;
   private boolean closed;
 
   private Coordinator(
@@ -46,7 +49,9 @@ public final class Coordinator implements AutoCloseable {
       HealthStatusManager health,
       Server server,
       String target,
-      @Nullable MetricsServer metricsServer) {
+      @Nullable MetricsServer metricsServer,
+      TaskAdoption adoption) {
+    this.adoption = adoption;
     this.ownedHazelcast = ownedHazelcast;
     this.runtime = runtime;
     this.health = health;
@@ -83,7 +88,13 @@ public final class Coordinator implements AutoCloseable {
     CoordinatorMetrics.registerClusterGauges(registry, hz);
     CoordinatorRuntime runtime =
         CoordinatorRuntime.create(
-            options, exec -> new HazelcastTaskStore(hz, options.resultTtl(), exec), registry);
+            options,
+            exec -> new HazelcastTaskStore(hz, options.resultTtl(), exec),
+            TaskAdoption.ownerId(hz),
+            new HazelcastCompletionBus(hz),
+            registry);
+    TaskAdoption adoption =
+        new TaskAdoption(hz, runtime.store(), runtime.scheduler(), runtime.storeExecutor());
     HealthStatusManager health = new HealthStatusManager();
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
@@ -115,6 +126,7 @@ public final class Coordinator implements AutoCloseable {
       runtime.close();
       throw e;
     }
+    adoption.start();
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(TaskServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     health.setStatus(WorkerServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
@@ -130,7 +142,7 @@ public final class Coordinator implements AutoCloseable {
         options.clusterName(),
         hz.getCluster().getMembers().size(),
         metrics == null ? "metrics endpoint disabled" : "metrics on " + metrics.url());
-    return new Coordinator(owned, runtime, health, server, target, metrics);
+    return new Coordinator(owned, runtime, health, server, target, metrics, adoption);
   }
 
   /** The bound gRPC port. */
@@ -167,6 +179,7 @@ public final class Coordinator implements AutoCloseable {
       return;
     }
     closed = true;
+    adoption.close();
     health.enterTerminalState();
     // Best effort: workers stop asking this coordinator for work before their streams are cut.
     runtime.scheduler().drainWorkers();
@@ -182,6 +195,9 @@ public final class Coordinator implements AutoCloseable {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    // The executors finish the store writes they hold before the member leaves; then the
+    // member's graceful shutdown migrates its partitions, and the oldest remaining coordinator
+    // adopts the tasks this one scheduled (see TaskAdoption).
     runtime.close();
     if (metricsServer != null) {
       metricsServer.close();

@@ -14,7 +14,13 @@ public final class CoordinatorOptions {
   public static final int METRICS_DISABLED = -1;
 
   /** The metrics port the {@code taskgrid coordinator} command uses unless told otherwise. */
-  public static final int STANDARD_METRICS_PORT = 9470;
+  public static final int STANDARD_METRICS_PORT = 9400;
+
+  /** How long a worker may be silent before it is declared dead, by default. */
+  public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** How long a coordinator may be silent before the others remove it, by default. */
+  public static final Duration DEFAULT_MEMBER_TIMEOUT = Duration.ofSeconds(10);
 
   private static final CoordinatorOptions DEFAULT = newBuilder().build();
 
@@ -22,6 +28,7 @@ public final class CoordinatorOptions {
   private final int port;
   private final String clusterName;
   private final List<String> members;
+  private final String kubernetesServiceDns;
   private final String hazelcastHost;
   private final int hazelcastPort;
   private final Duration resultTtl;
@@ -30,12 +37,17 @@ public final class CoordinatorOptions {
   private final long maxQueuedTasks;
   private final Clock clock;
   private final int metricsPort;
+  private final Duration leaseTimeout;
+  private final Duration memberTimeout;
 
   private CoordinatorOptions(Builder b) {
+    this.leaseTimeout = b.leaseTimeout;
+    this.memberTimeout = b.memberTimeout;
     this.host = b.host;
     this.port = b.port;
     this.clusterName = b.clusterName;
     this.members = List.copyOf(b.members);
+    this.kubernetesServiceDns = b.kubernetesServiceDns;
     this.hazelcastHost = b.hazelcastHost;
     this.hazelcastPort = b.hazelcastPort;
     this.resultTtl = b.resultTtl;
@@ -63,6 +75,7 @@ public final class CoordinatorOptions {
     b.port = port;
     b.clusterName = clusterName;
     b.members = members;
+    b.kubernetesServiceDns = kubernetesServiceDns;
     b.hazelcastHost = hazelcastHost;
     b.hazelcastPort = hazelcastPort;
     b.resultTtl = resultTtl;
@@ -71,6 +84,8 @@ public final class CoordinatorOptions {
     b.maxQueuedTasks = maxQueuedTasks;
     b.clock = clock;
     b.metricsPort = metricsPort;
+    b.leaseTimeout = leaseTimeout;
+    b.memberTimeout = memberTimeout;
     return b;
   }
 
@@ -92,6 +107,14 @@ public final class CoordinatorOptions {
   /** Hazelcast members to join (host[:port]); empty means standalone. */
   public List<String> members() {
     return members;
+  }
+
+  /**
+   * The DNS name of the Kubernetes headless service whose pods are the other members (Hazelcast's
+   * built-in Kubernetes discovery, DNS lookup mode); empty when not on Kubernetes.
+   */
+  public String kubernetesServiceDns() {
+    return kubernetesServiceDns;
   }
 
   /** The interface Hazelcast binds (keep it private: member traffic is not encrypted). */
@@ -137,6 +160,19 @@ public final class CoordinatorOptions {
     return metricsPort;
   }
 
+  /** How long a worker may be silent (no message at all) before it is declared dead. */
+  public Duration leaseTimeout() {
+    return leaseTimeout;
+  }
+
+  /**
+   * How long a coordinator may be silent before the other members remove it from the cluster and
+   * adopt its tasks (Hazelcast's heartbeat timeout).
+   */
+  public Duration memberTimeout() {
+    return memberTimeout;
+  }
+
   @Override
   public String toString() {
     return "CoordinatorOptions{host="
@@ -147,6 +183,7 @@ public final class CoordinatorOptions {
         + clusterName
         + ", members="
         + members
+        + (kubernetesServiceDns.isEmpty() ? "" : ", kubernetesServiceDns=" + kubernetesServiceDns)
         + ", hazelcast="
         + hazelcastHost
         + ":"
@@ -161,6 +198,10 @@ public final class CoordinatorOptions {
         + maxQueuedTasks
         + ", metricsPort="
         + metricsPort
+        + ", leaseTimeout="
+        + leaseTimeout
+        + ", memberTimeout="
+        + memberTimeout
         + "}";
   }
 
@@ -170,6 +211,7 @@ public final class CoordinatorOptions {
     private int port = 7070;
     private String clusterName = "taskgrid";
     private List<String> members = List.of();
+    private String kubernetesServiceDns = "";
     private String hazelcastHost = "127.0.0.1";
     private int hazelcastPort = 5701;
     private Duration resultTtl = Duration.ofHours(1);
@@ -178,8 +220,22 @@ public final class CoordinatorOptions {
     private long maxQueuedTasks = 5_000_000;
     private Clock clock = Clock.systemUTC();
     private int metricsPort = METRICS_DISABLED;
+    private Duration leaseTimeout = DEFAULT_LEASE_TIMEOUT;
+    private Duration memberTimeout = DEFAULT_MEMBER_TIMEOUT;
 
     private Builder() {}
+
+    /** Sets how long a worker may be silent before it is declared dead. */
+    public Builder leaseTimeout(Duration leaseTimeout) {
+      this.leaseTimeout = Objects.requireNonNull(leaseTimeout, "leaseTimeout");
+      return this;
+    }
+
+    /** Sets how long a coordinator may be silent before the others remove it. */
+    public Builder memberTimeout(Duration memberTimeout) {
+      this.memberTimeout = Objects.requireNonNull(memberTimeout, "memberTimeout");
+      return this;
+    }
 
     /** Sets the gRPC bind address. */
     public Builder host(String host) {
@@ -202,6 +258,16 @@ public final class CoordinatorOptions {
     /** Sets the Hazelcast members to join (host[:port]). */
     public Builder members(List<String> members) {
       this.members = List.copyOf(members);
+      return this;
+    }
+
+    /**
+     * Finds the other members through Kubernetes: the DNS name of their headless service, for
+     * example {@code taskgrid-coordinator-hz.default.svc.cluster.local}; empty turns it off.
+     */
+    public Builder kubernetesServiceDns(String kubernetesServiceDns) {
+      this.kubernetesServiceDns =
+          Objects.requireNonNull(kubernetesServiceDns, "kubernetesServiceDns");
       return this;
     }
 
@@ -261,6 +327,12 @@ public final class CoordinatorOptions {
       for (String m : members) {
         check(m != null && !m.isBlank(), "members must not contain blank entries");
       }
+      check(
+          kubernetesServiceDns.isEmpty() || members.isEmpty(),
+          "members and kubernetesServiceDns are exclusive: give one way to find the members");
+      check(
+          kubernetesServiceDns.equals(kubernetesServiceDns.strip()),
+          "kubernetesServiceDns must not have spaces, was '" + kubernetesServiceDns + "'");
       check(!hazelcastHost.isBlank(), "hazelcastHost must not be blank");
       check(
           hazelcastPort >= 0 && hazelcastPort <= 65535,
@@ -274,6 +346,13 @@ public final class CoordinatorOptions {
           metricsPort == METRICS_DISABLED || (metricsPort >= 0 && metricsPort <= 65535),
           "metricsPort must be 0..65535 or -1 (disabled), was " + metricsPort);
       check(maxQueuedTasks > 0, "maxQueuedTasks must be positive, was " + maxQueuedTasks);
+      check(
+          leaseTimeout.compareTo(Duration.ofMillis(100)) >= 0,
+          "leaseTimeout must be at least 100ms, was " + leaseTimeout);
+      check(
+          memberTimeout.compareTo(Duration.ofSeconds(2)) >= 0,
+          "memberTimeout must be at least 2s (Hazelcast heartbeats are 1s apart), was "
+              + memberTimeout);
       return new CoordinatorOptions(this);
     }
 

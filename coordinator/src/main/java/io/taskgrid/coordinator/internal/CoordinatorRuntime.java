@@ -5,8 +5,10 @@ import io.prometheus.client.CollectorRegistry;
 import io.taskgrid.coordinator.internal.concurrent.Executors2;
 import io.taskgrid.coordinator.internal.concurrent.NamedThreadFactory;
 import io.taskgrid.coordinator.internal.metrics.CoordinatorMetrics;
+import io.taskgrid.coordinator.internal.rpc.LeaseMonitor;
 import io.taskgrid.coordinator.internal.rpc.TaskGrpcService;
 import io.taskgrid.coordinator.internal.rpc.WorkerGrpcService;
+import io.taskgrid.coordinator.internal.sched.CompletionBus;
 import io.taskgrid.coordinator.internal.sched.CompletionHub;
 import io.taskgrid.coordinator.internal.sched.JobStats;
 import io.taskgrid.coordinator.internal.sched.Scheduler;
@@ -42,10 +44,13 @@ public final class CoordinatorRuntime implements AutoCloseable {
   private final WorkerGrpcService workerService;
 
   private final CollectorRegistry metricsRegistry;
+  private final ScheduledFuture<?> leaseCheck;
 
   private CoordinatorRuntime(
       CoordinatorOptions options,
       Function<Executor, TaskStore> storeFactory,
+      String ownerId,
+      CompletionBus bus,
       CollectorRegistry metricsRegistry) {
     this.metricsRegistry = metricsRegistry;
     // Small fixed pools: the machine has 2 cores and all work here is non-blocking hand-offs.
@@ -62,6 +67,8 @@ public final class CoordinatorRuntime implements AutoCloseable {
             hub,
             jobs,
             schedulerExecutor,
+            ownerId,
+            bus,
             CoordinatorMetrics.register(metricsRegistry));
     CoordinatorMetrics.registerSchedulerGauges(metricsRegistry, scheduler);
     TaskIntake intake =
@@ -73,7 +80,9 @@ public final class CoordinatorRuntime implements AutoCloseable {
             options.maxBatchSize(),
             options.maxQueuedTasks());
     this.taskService = new TaskGrpcService(intake, scheduler, hub, jobs, store, outboundExecutor);
-    this.workerService = new WorkerGrpcService(scheduler, options.clock(), outboundExecutor);
+    LeaseMonitor leases = new LeaseMonitor(options.clock(), options.leaseTimeout());
+    this.workerService =
+        new WorkerGrpcService(scheduler, options.clock(), outboundExecutor, leases);
     // The timer only triggers the check; what has expired is decided with the injected clock.
     this.timer = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("timer"));
     this.timeoutCheck =
@@ -82,6 +91,11 @@ public final class CoordinatorRuntime implements AutoCloseable {
             TIMEOUT_CHECK_INTERVAL.toMillis(),
             TIMEOUT_CHECK_INTERVAL.toMillis(),
             TimeUnit.MILLISECONDS);
+    // Checked a few times per lease, so a silent worker is declared dead within ~1.25 leases.
+    long leaseCheckMillis = Math.max(50, options.leaseTimeout().toMillis() / 4);
+    this.leaseCheck =
+        timer.scheduleWithFixedDelay(
+            leases::check, leaseCheckMillis, leaseCheckMillis, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -90,23 +104,49 @@ public final class CoordinatorRuntime implements AutoCloseable {
    */
   public static CoordinatorRuntime create(
       CoordinatorOptions options, Function<Executor, TaskStore> storeFactory) {
-    return create(options, storeFactory, new CollectorRegistry());
+    return new CoordinatorRuntime(
+        options, storeFactory, "local", CompletionBus.LOCAL, new CollectorRegistry());
   }
 
   /**
-   * Creates a runtime that registers its metrics on {@code metricsRegistry} (owned by the caller;
-   * never the default registry).
+   * Creates a runtime that is one member of a coordinator cluster: {@code ownerId} goes into the
+   * records it schedules, {@code bus} carries completions between the members. Its metrics go on a
+   * registry of its own.
    */
   public static CoordinatorRuntime create(
       CoordinatorOptions options,
       Function<Executor, TaskStore> storeFactory,
+      String ownerId,
+      CompletionBus bus) {
+    return create(options, storeFactory, ownerId, bus, new CollectorRegistry());
+  }
+
+  /**
+   * Creates a cluster member runtime that registers its metrics on {@code metricsRegistry} (owned
+   * by the caller; never the default registry).
+   */
+  public static CoordinatorRuntime create(
+      CoordinatorOptions options,
+      Function<Executor, TaskStore> storeFactory,
+      String ownerId,
+      CompletionBus bus,
       CollectorRegistry metricsRegistry) {
-    return new CoordinatorRuntime(options, storeFactory, metricsRegistry);
+    return new CoordinatorRuntime(options, storeFactory, ownerId, bus, metricsRegistry);
   }
 
   /** The registry this runtime's metrics are on. */
   public CollectorRegistry metricsRegistry() {
     return metricsRegistry;
+  }
+
+  /** The executor for store continuations and rare cluster work (adoption). */
+  public Executor storeExecutor() {
+    return storeExecutor;
+  }
+
+  /** The lease monitor of the worker streams. */
+  public LeaseMonitor leases() {
+    return workerService.leases();
   }
 
   /** TaskService and WorkerService, to add to a server builder. */
@@ -129,6 +169,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
   public void close() {
     Duration grace = Duration.ofSeconds(2);
     timeoutCheck.cancel(false);
+    leaseCheck.cancel(false);
     Executors2.shutdown(timer, grace);
     Executors2.shutdown(schedulerExecutor, grace);
     Executors2.shutdown(storeExecutor, grace);

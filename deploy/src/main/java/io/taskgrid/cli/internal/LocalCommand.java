@@ -20,11 +20,11 @@ final class LocalCommand implements Callable<Integer> {
 
   @Option(
       names = "--metrics-port",
-      defaultValue = "9470",
+      defaultValue = "9400",
       description =
           "Port of the Prometheus /metrics endpoint (coordinator and worker metrics together); 0"
               + " picks a free one, -1 serves none (default: ${DEFAULT-VALUE}).")
-  int metricsPort = 9470;
+  int metricsPort = 9400;
 
   @Option(names = "--cpu-processes", description = "CPU child processes (default: one per core).")
   @Nullable Integer cpuProcesses;

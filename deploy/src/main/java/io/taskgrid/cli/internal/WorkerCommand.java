@@ -4,6 +4,7 @@ import io.taskgrid.worker.Worker;
 import io.taskgrid.worker.WorkerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -40,7 +41,7 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Option(
       names = "--metrics-port",
-      defaultValue = "9471",
+      defaultValue = "9401",
       description =
           "Port of the Prometheus /metrics endpoint; 0 picks a free one, -1 serves none"
               + " (default: ${DEFAULT-VALUE}).")
@@ -51,6 +52,21 @@ final class WorkerCommand implements Callable<Integer> {
       defaultValue = "0.0.0.0",
       description = "Interface the metrics endpoint binds (default: ${DEFAULT-VALUE}).")
   String metricsHost = WorkerOptions.DEFAULT_METRICS_HOST;
+
+  @Option(
+      names = "--heartbeat-ms",
+      description =
+          "Heartbeat interval of an idle stream in ms; keep it well under the"
+              + " coordinators' lease timeout (default: 3000).")
+  @Nullable Long heartbeatMillis;
+
+  @Option(
+      names = "--drain-timeout-ms",
+      defaultValue = "30000",
+      description =
+          "On SIGTERM, how long running tasks may take to finish before they are handed"
+              + " back (default: ${DEFAULT-VALUE}).")
+  long drainTimeoutMillis = 30_000;
 
   @Option(
       names = "--exit-on-stdin-close",
@@ -73,7 +89,9 @@ final class WorkerCommand implements Callable<Integer> {
                 .mapToObj(p -> "; metrics on port " + p + " (/metrics)")
                 .findFirst()
                 .orElse(""));
-    LongRunning.awaitShutdown(worker);
+    Duration drain = Duration.ofMillis(Checks.atLeast("--drain-timeout-ms", drainTimeoutMillis, 0));
+    // SIGTERM: take no new work, let the running tasks finish (up to the timeout), then stop.
+    LongRunning.awaitShutdown(() -> worker.shutdownGracefully(drain));
     return 0;
   }
 
@@ -107,6 +125,10 @@ final class WorkerCommand implements Callable<Integer> {
     }
     if (workerId != null) {
       builder.workerId(workerId);
+    }
+    if (heartbeatMillis != null) {
+      builder.heartbeatInterval(
+          Duration.ofMillis(Checks.atLeast("--heartbeat-ms", heartbeatMillis, 10)));
     }
     return builder.build();
   }

@@ -34,6 +34,6 @@ class MetricsPortFlagTest {
     cli.setOut(new PrintWriter(out, true));
 
     assertThat(cli.execute(command, "--help")).isZero();
-    assertThat(out.toString()).contains("--metrics-port").containsPattern("default: 947[01]");
+    assertThat(out.toString()).contains("--metrics-port").containsPattern("default: 940[01]");
   }
 }
