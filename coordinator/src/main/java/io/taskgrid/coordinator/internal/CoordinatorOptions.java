@@ -3,6 +3,7 @@ package io.taskgrid.coordinator.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -22,6 +23,7 @@ public final class CoordinatorOptions {
   private final int maxPayloadBytes;
   private final int maxBatchSize;
   private final long maxQueuedTasks;
+  private final Map<String, Integer> typeLimits;
   private final Clock clock;
 
   private CoordinatorOptions(Builder b) {
@@ -35,6 +37,7 @@ public final class CoordinatorOptions {
     this.maxPayloadBytes = b.maxPayloadBytes;
     this.maxBatchSize = b.maxBatchSize;
     this.maxQueuedTasks = b.maxQueuedTasks;
+    this.typeLimits = Map.copyOf(b.typeLimits);
     this.clock = b.clock;
   }
 
@@ -61,6 +64,7 @@ public final class CoordinatorOptions {
     b.maxPayloadBytes = maxPayloadBytes;
     b.maxBatchSize = maxBatchSize;
     b.maxQueuedTasks = maxQueuedTasks;
+    b.typeLimits = typeLimits;
     b.clock = clock;
     return b;
   }
@@ -115,6 +119,14 @@ public final class CoordinatorOptions {
     return maxQueuedTasks;
   }
 
+  /**
+   * The most tasks of a type running at once (the {@code asyncio.Semaphore} idea, enforced by the
+   * scheduler); types not listed are unlimited. Immutable.
+   */
+  public Map<String, Integer> typeLimits() {
+    return typeLimits;
+  }
+
   /** The clock for timestamps and scheduling decisions. */
   public Clock clock() {
     return clock;
@@ -142,6 +154,8 @@ public final class CoordinatorOptions {
         + maxBatchSize
         + ", maxQueuedTasks="
         + maxQueuedTasks
+        + ", typeLimits="
+        + typeLimits
         + "}";
   }
 
@@ -157,6 +171,7 @@ public final class CoordinatorOptions {
     private int maxPayloadBytes = 4 * 1024 * 1024;
     private int maxBatchSize = 10_000;
     private long maxQueuedTasks = 5_000_000;
+    private Map<String, Integer> typeLimits = Map.of();
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -221,6 +236,12 @@ public final class CoordinatorOptions {
       return this;
     }
 
+    /** Sets the most running tasks per task type, for example {@code http.get -> 100}. */
+    public Builder typeLimits(Map<String, Integer> typeLimits) {
+      this.typeLimits = Map.copyOf(Objects.requireNonNull(typeLimits, "typeLimits"));
+      return this;
+    }
+
     /** Sets the clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -245,6 +266,13 @@ public final class CoordinatorOptions {
       check(maxPayloadBytes > 0, "maxPayloadBytes must be positive, was " + maxPayloadBytes);
       check(maxBatchSize > 0, "maxBatchSize must be positive, was " + maxBatchSize);
       check(maxQueuedTasks > 0, "maxQueuedTasks must be positive, was " + maxQueuedTasks);
+      typeLimits.forEach(
+          (type, limit) -> {
+            check(!type.isBlank(), "typeLimits must not have a blank task type");
+            check(
+                limit != null && limit > 0,
+                "typeLimits[" + type + "] must be positive, was " + limit);
+          });
       return new CoordinatorOptions(this);
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -48,7 +49,15 @@ public final class CoordinatorRuntime implements AutoCloseable {
     this.store = storeFactory.apply(storeExecutor);
     CompletionHub hub = new CompletionHub();
     JobStats jobs = new JobStats();
-    this.scheduler = new Scheduler(options.clock(), store, hub, jobs, schedulerExecutor);
+    this.scheduler =
+        new Scheduler(
+            options.clock(),
+            store,
+            hub,
+            jobs,
+            schedulerExecutor,
+            options.typeLimits(),
+            () -> ThreadLocalRandom.current().nextDouble());
     TaskIntake intake =
         new TaskIntake(
             options.clock(),

@@ -4,7 +4,9 @@ import io.taskgrid.coordinator.internal.Coordinator;
 import io.taskgrid.coordinator.internal.CoordinatorOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -57,6 +59,14 @@ final class CoordinatorCommand implements Callable<Integer> {
   int hazelcastPort = 5701;
 
   @Option(
+      names = "--type-limit",
+      paramLabel = "TYPE=N",
+      description =
+          "The most tasks of a type running at once in the cluster, e.g. http.get=100"
+              + " (repeatable; like asyncio.Semaphore). Tasks beyond it wait queued.")
+  Map<String, Integer> typeLimits = new LinkedHashMap<>();
+
+  @Option(
       names = "--port-file",
       description = "Write the bound gRPC port to this file once serving (for scripts and tests).")
   @Nullable Path portFile;
@@ -71,6 +81,7 @@ final class CoordinatorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Ports.check("--port", port);
     Ports.check("--hz-port", hazelcastPort);
+    typeLimits.forEach((type, limit) -> Checks.atLeast("--type-limit " + type, limit, 1));
     CoordinatorOptions options =
         CoordinatorOptions.newBuilder()
             .host(host)
@@ -79,6 +90,7 @@ final class CoordinatorCommand implements Callable<Integer> {
             .members(members)
             .hazelcastHost(hazelcastHost)
             .hazelcastPort(hazelcastPort)
+            .typeLimits(typeLimits)
             .build();
     if (exitOnStdinClose) {
       LongRunning.exitWhenStdinCloses();

@@ -21,7 +21,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +51,36 @@ public final class Scheduler implements SchedulerSink {
   private final AtomicLong liveCount = new AtomicLong();
 
   /**
+   * A scheduler without type limits and with random retry jitter.
+   *
    * @param delegate the shared pool on which the per-pool serial executors run
    */
   public Scheduler(
       Clock clock, TaskStore store, CompletionHub hub, JobStats jobs, Executor delegate) {
+    this(
+        clock,
+        store,
+        hub,
+        jobs,
+        delegate,
+        Map.of(),
+        () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  /**
+   * @param delegate the shared pool on which the per-pool serial executors run
+   * @param typeLimits the most running tasks per task type (types not listed are unlimited)
+   * @param jitter uniform values in [0, 1) that spread retry backoffs
+   */
+  public Scheduler(
+      Clock clock,
+      TaskStore store,
+      CompletionHub hub,
+      JobStats jobs,
+      Executor delegate,
+      Map<String, Integer> typeLimits,
+      DoubleSupplier jitter) {
+    RetryBackoff backoff = new RetryBackoff(jitter);
     this.clock = clock;
     this.store = store;
     this.hub = hub;
@@ -65,7 +93,9 @@ public final class Scheduler implements SchedulerSink {
               new SerialExecutor("pool-" + p.name().toLowerCase(java.util.Locale.ROOT), delegate),
               clock,
               this,
-              jobs));
+              jobs,
+              new TypeLimits(typeLimits),
+              backoff));
     }
     this.unresolved =
         new UnresolvedTasks(
