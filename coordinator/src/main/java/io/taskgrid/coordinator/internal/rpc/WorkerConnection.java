@@ -64,6 +64,7 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
     switch (msg.getKindCase()) {
       case CREDITS -> scheduler.credits(h, msg.getCredits());
       case RESULTS -> scheduler.results(h, msg.getResults().getResultsList());
+      case PROGRESS -> scheduler.progress(h, msg.getProgress().getUpdatesList());
       case HEARTBEAT -> {} // the stream itself is the lease; heartbeats keep it alive in proxies
       case HELLO -> fail(Status.FAILED_PRECONDITION.withDescription("hello sent twice"));
       default -> fail(Status.INVALID_ARGUMENT.withDescription("empty WorkerMessage"));

@@ -9,6 +9,7 @@ import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.PoolCredit;
 import io.taskgrid.proto.v1.PoolSpec;
 import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskProgress;
 import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.TaskState;
 import io.taskgrid.proto.v1.WorkerStatus;
@@ -196,6 +197,23 @@ public final class Scheduler implements SchedulerSink {
       }
     }
     byPool.forEach((p, list) -> pools.get(p).results(w.id(), list));
+  }
+
+  /**
+   * Passes progress reports of a worker's tasks on to the streams that watch them. Only tasks that
+   * are live here are passed; the session drops reports of tasks it no longer waits for. Never
+   * blocks: progress is best effort and is neither stored nor ordered against results.
+   */
+  public void progress(WorkerHandle w, List<TaskProgress> updates) {
+    List<TaskProgress> known = new ArrayList<>(updates.size());
+    for (TaskProgress p : updates) {
+      if (live.containsKey(p.getTaskId())) {
+        known.add(p);
+      }
+    }
+    if (!known.isEmpty()) {
+      hub.publishProgress(known);
+    }
   }
 
   /** Cancels tasks; the response lists one outcome per id, in order. */
