@@ -315,8 +315,11 @@ final class PoolScheduler {
     if (r.getOutcome() == Outcome.WORKER_LOST) {
       return true;
     }
+    // A handler's failure is retried when the client asked for retries (an explicit policy, as in
+    // Temporal or Celery's autoretry) or the worker marked it transient; never for a type the
+    // policy lists as non-retryable. Without a policy only worker loss is retried.
     return r.getOutcome() == Outcome.FAILED
-        && r.getError().getRetryable()
+        && (t.spec.hasRetry() || r.getError().getRetryable())
         && !t.spec.getRetry().getNonRetryableErrorTypesList().contains(r.getError().getType());
   }
 

@@ -60,6 +60,22 @@ class SchedulerRetryTest {
   }
 
   @Test
+  void results_handlerFailureWithExplicitPolicy_retriedThoughWorkerSaidNotRetryable() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = f.worker("w1", link, "echo");
+    f.submit(withRetry("t", RetryPolicy.newBuilder().setMaxAttempts(2)));
+    f.submit(spec("no-policy", "echo"));
+    f.credit(w, 10);
+
+    f.report(w, link.assigned().get(0), Outcome.FAILED, "java.lang.IllegalStateException", false);
+    f.report(w, link.assigned().get(1), Outcome.FAILED, "java.lang.IllegalStateException", false);
+
+    assertThat(link.assignedIds()).containsExactly("t", "no-policy", "t");
+    assertThat(f.completed.get("no-policy").getOutcome()).isEqualTo(Outcome.FAILED);
+    assertThat(f.completed).doesNotContainKey("t");
+  }
+
+  @Test
   void results_backoffPending_otherTasksStillAssigned() {
     FakeLink link = new FakeLink();
     WorkerHandle w = f.worker("w1", link, "echo");
