@@ -200,10 +200,11 @@ class AsyncioSemanticsIT {
   void idempotentIds_sameIdFromTwoClients_sameTask_differentSpecAlreadyExists() throws Exception {
     TaskOptions id = TaskOptions.newBuilder().id("asyncio-it-idem-1").build();
     TaskFuture<Long> first = client.submit(TaskTypes.SLEEP, 300L, id);
-    try (TaskgridClient other = TaskgridClient.connect(coordinator.target())) {
+    try (TaskgridClient other = TaskgridClient.connect(coordinator.target());
+        TaskgridClient third = TaskgridClient.connect(coordinator.target())) {
       TaskFuture<Long> again = other.submit(TaskTypes.SLEEP, 300L, id);
       TaskFuture<Long> different =
-          other.submit(
+          third.submit(
               TaskTypes.SLEEP,
               301L,
               TaskOptions.newBuilder().id("asyncio-it-idem-1").jobId("x").build());
