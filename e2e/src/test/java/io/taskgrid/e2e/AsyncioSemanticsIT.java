@@ -78,6 +78,16 @@ class AsyncioSemanticsIT {
         LONG,
         "the worker connected with its CPU pool",
         () -> client.workers().stream().anyMatch(AsyncioSemanticsIT::hasCpuPool));
+    awaitCpuChildReady();
+  }
+
+  /**
+   * Runs a short CPU task to the end, so the next CPU task starts on a ready child at once (a child
+   * JVM still starting would leave it queued in the worker, where a cancel or timeout only drops
+   * it).
+   */
+  private static void awaitCpuChildReady() throws Exception {
+    client.submit(TaskTypes.SUM_SQUARES, 10L).get(60, TimeUnit.SECONDS);
   }
 
   private static boolean hasCpuPool(WorkerInfo w) {
@@ -146,7 +156,7 @@ class AsyncioSemanticsIT {
   @Test
   @Order(3)
   void runTimeoutOnSpin_timedOutAndChildReplaced() throws Exception {
-    worker.await(LONG, "one CPU child", () -> onlyChildOrNull() != null);
+    awaitCpuChildReady(); // the previous test killed the child: its replacement must be up
     long before = onlyChild().pid();
 
     TaskFuture<Long> spin =
