@@ -3,6 +3,7 @@ package io.taskgrid.cli.internal;
 import io.taskgrid.coordinator.internal.Coordinator;
 import io.taskgrid.coordinator.internal.CoordinatorOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run a coordinator (gRPC for clients and workers, task state in Hazelcast).")
 final class CoordinatorCommand implements Callable<Integer> {
+  /** The gRPC port clients and workers dial (also the gRPC health service's port). */
+  static final String DEFAULT_PORT = "7070";
+
   @Option(
       names = "--host",
       defaultValue = "0.0.0.0",
@@ -26,7 +30,7 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--port",
-      defaultValue = "7070",
+      defaultValue = DEFAULT_PORT,
       description =
           "gRPC port for clients and workers; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port = 7070;
@@ -43,6 +47,14 @@ final class CoordinatorCommand implements Callable<Integer> {
       description =
           "Another coordinator's Hazelcast address host[:port] (repeatable). None: standalone.")
   List<String> members = new ArrayList<>();
+
+  @Option(
+      names = "--kubernetes-service-dns",
+      paramLabel = "NAME",
+      description =
+          "Find the other coordinators with Hazelcast's Kubernetes discovery: the DNS name of"
+              + " their headless service (instead of --member).")
+  @Nullable String kubernetesServiceDns;
 
   @Option(
       names = "--hz-host",
@@ -67,6 +79,22 @@ final class CoordinatorCommand implements Callable<Integer> {
   Map<String, Integer> typeLimits = new LinkedHashMap<>();
 
   @Option(
+      names = "--lease-timeout-ms",
+      defaultValue = "10000",
+      description =
+          "A worker silent for longer than this is declared dead and its tasks re-queued"
+              + " (default: ${DEFAULT-VALUE}).")
+  long leaseTimeoutMillis = 10_000;
+
+  @Option(
+      names = "--member-timeout-ms",
+      defaultValue = "10000",
+      description =
+          "A coordinator silent for longer than this leaves the cluster and the others adopt its"
+              + " tasks (default: ${DEFAULT-VALUE}).")
+  long memberTimeoutMillis = 10_000;
+
+  @Option(
       names = "--port-file",
       description = "Write the bound gRPC port to this file once serving (for scripts and tests).")
   @Nullable Path portFile;
@@ -82,15 +110,23 @@ final class CoordinatorCommand implements Callable<Integer> {
     Ports.check("--port", port);
     Ports.check("--hz-port", hazelcastPort);
     typeLimits.forEach((type, limit) -> Checks.atLeast("--type-limit " + type, limit, 1));
+    if (kubernetesServiceDns != null && !members.isEmpty()) {
+      throw new UsageException("--kubernetes-service-dns and --member are exclusive");
+    }
     CoordinatorOptions options =
         CoordinatorOptions.newBuilder()
             .host(host)
             .port(port)
             .clusterName(clusterName)
             .members(members)
+            .kubernetesServiceDns(kubernetesServiceDns == null ? "" : kubernetesServiceDns)
             .hazelcastHost(hazelcastHost)
             .hazelcastPort(hazelcastPort)
             .typeLimits(typeLimits)
+            .leaseTimeout(
+                Duration.ofMillis(Checks.atLeast("--lease-timeout-ms", leaseTimeoutMillis, 100)))
+            .memberTimeout(
+                Duration.ofMillis(Checks.atLeast("--member-timeout-ms", memberTimeoutMillis, 2000)))
             .build();
     if (exitOnStdinClose) {
       LongRunning.exitWhenStdinCloses();
