@@ -36,7 +36,17 @@ final class SchedulerFixture {
       rs -> rs.forEach(r -> completed.put(r.getTaskId(), r));
 
   SchedulerFixture(Map<String, Integer> typeLimits, DoubleSupplier jitter) {
-    scheduler = new Scheduler(clock, store, hub, new JobStats(), Runnable::run, typeLimits, jitter);
+    scheduler =
+        new Scheduler(
+            clock,
+            store,
+            hub,
+            new JobStats(),
+            Runnable::run,
+            "local",
+            CompletionBus.LOCAL,
+            typeLimits,
+            jitter);
     intake = new TaskIntake(clock, store, scheduler, 1024, 100, 100_000);
   }
 
