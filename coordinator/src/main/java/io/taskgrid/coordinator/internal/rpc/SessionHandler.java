@@ -11,9 +11,11 @@ import io.taskgrid.coordinator.internal.sched.TaskIntake;
 import io.taskgrid.coordinator.internal.store.TaskStore;
 import io.taskgrid.proto.v1.ClientMessage;
 import io.taskgrid.proto.v1.Completions;
+import io.taskgrid.proto.v1.ProgressUpdates;
 import io.taskgrid.proto.v1.ServerMessage;
 import io.taskgrid.proto.v1.SubmitResponse;
 import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskProgress;
 import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.TaskState;
 import java.util.ArrayList;
@@ -155,6 +157,22 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
   @Override
   public void onCompletions(List<TaskResult> results) {
     push(results);
+  }
+
+  @Override
+  public void onProgress(List<TaskProgress> updates) {
+    List<TaskProgress> wanted = new ArrayList<>(updates.size());
+    for (TaskProgress p : updates) {
+      if (watched.contains(p.getTaskId())) {
+        wanted.add(p);
+      }
+    }
+    if (!wanted.isEmpty() && !ended.get()) {
+      out.send(
+          ServerMessage.newBuilder()
+              .setProgress(ProgressUpdates.newBuilder().addAllUpdates(wanted))
+              .build());
+    }
   }
 
   private void push(List<TaskResult> results) {
