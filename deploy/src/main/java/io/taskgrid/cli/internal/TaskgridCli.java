@@ -25,6 +25,7 @@ import picocli.CommandLine.ParseResult;
       CoordinatorCommand.class,
       WorkerCommand.class,
       DemoCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class TaskgridCli implements Runnable {

@@ -1,0 +1,23 @@
+package io.taskgrid.cli.internal;
+
+/** How big each bench workload is: issue 6's sizes, or a seconds-long smoke. */
+record BenchSizes(
+    int runs,
+    int noop,
+    int rtt,
+    int sleepSmall,
+    int sleepLarge,
+    long cpuBase,
+    int cpuTasks,
+    int heapTasks,
+    int asCompleted) {
+
+  static BenchSizes full(int runs) {
+    return new BenchSizes(
+        runs, 100_000, 10_000, 10_000, 100_000, 10_000_000L, 20, 1_000_000, 100_000);
+  }
+
+  static BenchSizes smoke() {
+    return new BenchSizes(1, 2_000, 200, 200, 500, 100_000L, 4, 2_000, 2_000);
+  }
+}
