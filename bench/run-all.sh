@@ -3,17 +3,17 @@
 # rewrites bench/RESULTS.md from the figures of this one run. Usage: bench/run-all.sh [RUNS]
 # (default 3). Needs a JDK 17+, Maven, and Debian's python3 with python3-distributed
 # (bench/setup-python.sh installs it). About 15 minutes on 2 cores.
-set -euo pipefail
+set -uo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 cd "$root"
 runs="${1:-3}"
 out="bench/target/results"
 py=/usr/bin/python3
-rm -rf "$out" && mkdir -p "$out"
+rm -rf "$out" && mkdir -p "$out" || exit 1
 raw="$out/raw.txt"
 
-mvn -B -ntp -q -DskipTests package -pl bench -am
+mvn -B -ntp -q -DskipTests package -pl bench -am || exit 1
 cp="bench/target/classes:bench/target/lib/*"
 jvm=(-Djava.util.concurrent.ForkJoinPool.common.parallelism=4 -XX:+UseParallelGC)
 
@@ -29,9 +29,11 @@ jvm=(-Djava.util.concurrent.ForkJoinPool.common.parallelism=4 -XX:+UseParallelGC
   echo "META loadavg_start $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$raw"
 note() { echo "== $(date +%T) $*" >&2; }
+# One failing step is reported and the others still run; the report shows what is missing.
+step() { "$@" || note "FAILED (exit $?): $*"; }
 
 note "JMH microbenchmarks"
-java "${jvm[@]}" -cp "$cp" org.openjdk.jmh.Main -rf json -rff "$out/jmh.json" >"$out/jmh.log" 2>&1
+step java "${jvm[@]}" -cp "$cp" org.openjdk.jmh.Main -rf json -rff "$out/jmh.json" >"$out/jmh.log" 2>&1
 
 note "taskgrid bench (coordinator and worker as processes)"
 deploy/bin/taskgrid bench --runs "$runs" --work-dir "$out/taskgrid" | tee -a "$raw" >&2
