@@ -3,7 +3,11 @@ package io.taskgrid.client;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -80,6 +84,62 @@ public class TaskFuture<T> extends CompletableFuture<T> {
 
   void setResultInfo(TaskResultInfo info) {
     this.resultInfo = info;
+  }
+
+  /**
+   * Waits and returns the result.
+   *
+   * @throws TaskCancelledException if the task was cancelled (on every JDK: since JDK 23 {@link
+   *     CompletableFuture} wraps the stored cancellation in a new one, which would hide the task
+   *     id)
+   */
+  @Override
+  public T get() throws InterruptedException, ExecutionException {
+    try {
+      return super.get();
+    } catch (CancellationException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** As {@link #get()}, within {@code timeout}. */
+  @Override
+  public T get(long timeout, TimeUnit unit)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    try {
+      return super.get(timeout, unit);
+    } catch (CancellationException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** As {@link #get()}, with failures unchecked. */
+  @Override
+  public T join() {
+    try {
+      return super.join();
+    } catch (CancellationException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** As {@link #join()}, or {@code valueIfAbsent} while not done. */
+  @Override
+  public T getNow(T valueIfAbsent) {
+    try {
+      return super.getNow(valueIfAbsent);
+    } catch (CancellationException e) {
+      throw unwrap(e);
+    }
+  }
+
+  private static CancellationException unwrap(CancellationException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof TaskCancelledException cancelled) {
+        return cancelled;
+      }
+    }
+    return e;
   }
 
   /** Derived stages are plain futures: cancelling them must not cancel the remote task. */

@@ -31,6 +31,7 @@ final class TaskgridProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
   private int port;
+  private @org.jspecify.annotations.Nullable Path portFile;
 
   private TaskgridProcess(String name, Process process, Path log) {
     this.name = name;
@@ -82,6 +83,63 @@ final class TaskgridProcess implements AutoCloseable {
     coordinator.port = Integer.parseInt(Files.readString(portFile, StandardCharsets.US_ASCII));
     coordinator.awaitServing(Duration.ofSeconds(30));
     return coordinator;
+  }
+
+  /**
+   * Starts a coordinator that is one member of a cluster (its Hazelcast member on {@code hzPort},
+   * joining {@code members}), without waiting; see {@link #awaitCoordinator}.
+   */
+  static TaskgridProcess startClusterCoordinator(
+      Path workDir,
+      String name,
+      int hzPort,
+      List<String> members,
+      String clusterName,
+      String... extra)
+      throws IOException {
+    Path portFile = workDir.resolve(name + ".port");
+    Files.deleteIfExists(portFile);
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "coordinator",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--hz-port",
+                Integer.toString(hzPort),
+                "--member",
+                String.join(",", members),
+                "--cluster-name",
+                clusterName,
+                "--port-file",
+                portFile.toString()));
+    args.addAll(List.of(extra));
+    TaskgridProcess p = start(name, workDir, args.toArray(new String[0]));
+    p.portFile = portFile;
+    return p;
+  }
+
+  /** Waits until a coordinator started by {@link #startClusterCoordinator} serves. */
+  void awaitCoordinator(Duration atMost) throws IOException {
+    Path file = java.util.Objects.requireNonNull(portFile, "not a cluster coordinator");
+    await(atMost, "its port file", () -> Files.exists(file) && Files.size(file) > 0);
+    port = Integer.parseInt(Files.readString(file, StandardCharsets.US_ASCII).trim());
+    awaitServing(atMost);
+  }
+
+  /** The process id. */
+  long pid() {
+    return process.pid();
+  }
+
+  /** Sends a signal (STOP, CONT, TERM, ...) with kill(1). */
+  void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+    }
   }
 
   int port() {

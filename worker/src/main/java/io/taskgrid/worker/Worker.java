@@ -50,6 +50,21 @@ public final class Worker implements AutoCloseable {
     agent.close();
   }
 
+  /**
+   * Drains, then closes: takes no new work, waits up to {@code timeout} for the running tasks to
+   * end and report, then stops (tasks still running are handed back to their coordinators, which
+   * re-queue them). What {@code taskgrid worker} does on SIGTERM.
+   *
+   * @return whether every running task ended within the timeout
+   */
+  public boolean shutdownGracefully(java.time.Duration timeout) throws InterruptedException {
+    try {
+      return agent.drain(timeout);
+    } finally {
+      close();
+    }
+  }
+
   @Override
   public String toString() {
     return "Worker[" + agent.id() + "]";

@@ -8,6 +8,8 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.taskgrid.coordinator.internal.cluster.HazelcastCompletionBus;
+import io.taskgrid.coordinator.internal.cluster.TaskAdoption;
 import io.taskgrid.coordinator.internal.store.HazelcastTaskStore;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.WorkerServiceGrpc;
@@ -34,6 +36,7 @@ public final class Coordinator implements AutoCloseable {
   private final HealthStatusManager health;
   private final Server server;
   private final String target;
+  private final TaskAdoption adoption;
   private boolean closed;
 
   private Coordinator(
@@ -41,7 +44,9 @@ public final class Coordinator implements AutoCloseable {
       CoordinatorRuntime runtime,
       HealthStatusManager health,
       Server server,
-      String target) {
+      String target,
+      TaskAdoption adoption) {
+    this.adoption = adoption;
     this.ownedHazelcast = ownedHazelcast;
     this.runtime = runtime;
     this.health = health;
@@ -74,7 +79,12 @@ public final class Coordinator implements AutoCloseable {
       throws IOException {
     CoordinatorRuntime runtime =
         CoordinatorRuntime.create(
-            options, exec -> new HazelcastTaskStore(hz, options.resultTtl(), exec));
+            options,
+            exec -> new HazelcastTaskStore(hz, options.resultTtl(), exec),
+            TaskAdoption.ownerId(hz),
+            new HazelcastCompletionBus(hz));
+    TaskAdoption adoption =
+        new TaskAdoption(hz, runtime.store(), runtime.scheduler(), runtime.storeExecutor());
     HealthStatusManager health = new HealthStatusManager();
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
@@ -99,6 +109,7 @@ public final class Coordinator implements AutoCloseable {
       runtime.close();
       throw e;
     }
+    adoption.start();
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(TaskServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     health.setStatus(WorkerServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
@@ -108,7 +119,7 @@ public final class Coordinator implements AutoCloseable {
             : options.host();
     String target = advertised + ":" + server.getPort();
     log.info("Coordinator serving on {} (cluster {})", target, options.clusterName());
-    return new Coordinator(owned, runtime, health, server, target);
+    return new Coordinator(owned, runtime, health, server, target, adoption);
   }
 
   /** The bound gRPC port. */
@@ -133,6 +144,7 @@ public final class Coordinator implements AutoCloseable {
       return;
     }
     closed = true;
+    adoption.close();
     health.enterTerminalState();
     // Best effort: workers stop asking this coordinator for work before their streams are cut.
     runtime.scheduler().drainWorkers();
@@ -148,6 +160,9 @@ public final class Coordinator implements AutoCloseable {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    // The executors finish the store writes they hold before the member leaves; then the
+    // member's graceful shutdown migrates its partitions, and the oldest remaining coordinator
+    // adopts the tasks this one scheduled (see TaskAdoption).
     runtime.close();
     if (ownedHazelcast != null) {
       ownedHazelcast.shutdown();

@@ -10,12 +10,19 @@ import java.util.Objects;
  * validates every value and throws {@link IllegalArgumentException} with a clear message.
  */
 public final class CoordinatorOptions {
+  /** How long a worker may be silent before it is declared dead, by default. */
+  public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** How long a coordinator may be silent before the others remove it, by default. */
+  public static final Duration DEFAULT_MEMBER_TIMEOUT = Duration.ofSeconds(10);
+
   private static final CoordinatorOptions DEFAULT = newBuilder().build();
 
   private final String host;
   private final int port;
   private final String clusterName;
   private final List<String> members;
+  private final String kubernetesServiceDns;
   private final String hazelcastHost;
   private final int hazelcastPort;
   private final Duration resultTtl;
@@ -23,12 +30,17 @@ public final class CoordinatorOptions {
   private final int maxBatchSize;
   private final long maxQueuedTasks;
   private final Clock clock;
+  private final Duration leaseTimeout;
+  private final Duration memberTimeout;
 
   private CoordinatorOptions(Builder b) {
+    this.leaseTimeout = b.leaseTimeout;
+    this.memberTimeout = b.memberTimeout;
     this.host = b.host;
     this.port = b.port;
     this.clusterName = b.clusterName;
     this.members = List.copyOf(b.members);
+    this.kubernetesServiceDns = b.kubernetesServiceDns;
     this.hazelcastHost = b.hazelcastHost;
     this.hazelcastPort = b.hazelcastPort;
     this.resultTtl = b.resultTtl;
@@ -55,6 +67,7 @@ public final class CoordinatorOptions {
     b.port = port;
     b.clusterName = clusterName;
     b.members = members;
+    b.kubernetesServiceDns = kubernetesServiceDns;
     b.hazelcastHost = hazelcastHost;
     b.hazelcastPort = hazelcastPort;
     b.resultTtl = resultTtl;
@@ -62,6 +75,8 @@ public final class CoordinatorOptions {
     b.maxBatchSize = maxBatchSize;
     b.maxQueuedTasks = maxQueuedTasks;
     b.clock = clock;
+    b.leaseTimeout = leaseTimeout;
+    b.memberTimeout = memberTimeout;
     return b;
   }
 
@@ -83,6 +98,14 @@ public final class CoordinatorOptions {
   /** Hazelcast members to join (host[:port]); empty means standalone. */
   public List<String> members() {
     return members;
+  }
+
+  /**
+   * The DNS name of the Kubernetes headless service whose pods are the other members (Hazelcast's
+   * built-in Kubernetes discovery, DNS lookup mode); empty when not on Kubernetes.
+   */
+  public String kubernetesServiceDns() {
+    return kubernetesServiceDns;
   }
 
   /** The interface Hazelcast binds (keep it private: member traffic is not encrypted). */
@@ -120,6 +143,19 @@ public final class CoordinatorOptions {
     return clock;
   }
 
+  /** How long a worker may be silent (no message at all) before it is declared dead. */
+  public Duration leaseTimeout() {
+    return leaseTimeout;
+  }
+
+  /**
+   * How long a coordinator may be silent before the other members remove it from the cluster and
+   * adopt its tasks (Hazelcast's heartbeat timeout).
+   */
+  public Duration memberTimeout() {
+    return memberTimeout;
+  }
+
   @Override
   public String toString() {
     return "CoordinatorOptions{host="
@@ -130,6 +166,7 @@ public final class CoordinatorOptions {
         + clusterName
         + ", members="
         + members
+        + (kubernetesServiceDns.isEmpty() ? "" : ", kubernetesServiceDns=" + kubernetesServiceDns)
         + ", hazelcast="
         + hazelcastHost
         + ":"
@@ -142,6 +179,10 @@ public final class CoordinatorOptions {
         + maxBatchSize
         + ", maxQueuedTasks="
         + maxQueuedTasks
+        + ", leaseTimeout="
+        + leaseTimeout
+        + ", memberTimeout="
+        + memberTimeout
         + "}";
   }
 
@@ -151,6 +192,7 @@ public final class CoordinatorOptions {
     private int port = 7070;
     private String clusterName = "taskgrid";
     private List<String> members = List.of();
+    private String kubernetesServiceDns = "";
     private String hazelcastHost = "127.0.0.1";
     private int hazelcastPort = 5701;
     private Duration resultTtl = Duration.ofHours(1);
@@ -158,8 +200,22 @@ public final class CoordinatorOptions {
     private int maxBatchSize = 10_000;
     private long maxQueuedTasks = 5_000_000;
     private Clock clock = Clock.systemUTC();
+    private Duration leaseTimeout = DEFAULT_LEASE_TIMEOUT;
+    private Duration memberTimeout = DEFAULT_MEMBER_TIMEOUT;
 
     private Builder() {}
+
+    /** Sets how long a worker may be silent before it is declared dead. */
+    public Builder leaseTimeout(Duration leaseTimeout) {
+      this.leaseTimeout = Objects.requireNonNull(leaseTimeout, "leaseTimeout");
+      return this;
+    }
+
+    /** Sets how long a coordinator may be silent before the others remove it. */
+    public Builder memberTimeout(Duration memberTimeout) {
+      this.memberTimeout = Objects.requireNonNull(memberTimeout, "memberTimeout");
+      return this;
+    }
 
     /** Sets the gRPC bind address. */
     public Builder host(String host) {
@@ -182,6 +238,16 @@ public final class CoordinatorOptions {
     /** Sets the Hazelcast members to join (host[:port]). */
     public Builder members(List<String> members) {
       this.members = List.copyOf(members);
+      return this;
+    }
+
+    /**
+     * Finds the other members through Kubernetes: the DNS name of their headless service, for
+     * example {@code taskgrid-coordinator-hz.default.svc.cluster.local}; empty turns it off.
+     */
+    public Builder kubernetesServiceDns(String kubernetesServiceDns) {
+      this.kubernetesServiceDns =
+          Objects.requireNonNull(kubernetesServiceDns, "kubernetesServiceDns");
       return this;
     }
 
@@ -235,6 +301,12 @@ public final class CoordinatorOptions {
       for (String m : members) {
         check(m != null && !m.isBlank(), "members must not contain blank entries");
       }
+      check(
+          kubernetesServiceDns.isEmpty() || members.isEmpty(),
+          "members and kubernetesServiceDns are exclusive: give one way to find the members");
+      check(
+          kubernetesServiceDns.equals(kubernetesServiceDns.strip()),
+          "kubernetesServiceDns must not have spaces, was '" + kubernetesServiceDns + "'");
       check(!hazelcastHost.isBlank(), "hazelcastHost must not be blank");
       check(
           hazelcastPort >= 0 && hazelcastPort <= 65535,
@@ -245,6 +317,13 @@ public final class CoordinatorOptions {
       check(maxPayloadBytes > 0, "maxPayloadBytes must be positive, was " + maxPayloadBytes);
       check(maxBatchSize > 0, "maxBatchSize must be positive, was " + maxBatchSize);
       check(maxQueuedTasks > 0, "maxQueuedTasks must be positive, was " + maxQueuedTasks);
+      check(
+          leaseTimeout.compareTo(Duration.ofMillis(100)) >= 0,
+          "leaseTimeout must be at least 100ms, was " + leaseTimeout);
+      check(
+          memberTimeout.compareTo(Duration.ofSeconds(2)) >= 0,
+          "memberTimeout must be at least 2s (Hazelcast heartbeats are 1s apart), was "
+              + memberTimeout);
       return new CoordinatorOptions(this);
     }
 

@@ -3,8 +3,10 @@ package io.taskgrid.coordinator.internal;
 import io.grpc.BindableService;
 import io.taskgrid.coordinator.internal.concurrent.Executors2;
 import io.taskgrid.coordinator.internal.concurrent.NamedThreadFactory;
+import io.taskgrid.coordinator.internal.rpc.LeaseMonitor;
 import io.taskgrid.coordinator.internal.rpc.TaskGrpcService;
 import io.taskgrid.coordinator.internal.rpc.WorkerGrpcService;
+import io.taskgrid.coordinator.internal.sched.CompletionBus;
 import io.taskgrid.coordinator.internal.sched.CompletionHub;
 import io.taskgrid.coordinator.internal.sched.JobStats;
 import io.taskgrid.coordinator.internal.sched.Scheduler;
@@ -39,8 +41,13 @@ public final class CoordinatorRuntime implements AutoCloseable {
   private final TaskGrpcService taskService;
   private final WorkerGrpcService workerService;
 
+  private final ScheduledFuture<?> leaseCheck;
+
   private CoordinatorRuntime(
-      CoordinatorOptions options, Function<Executor, TaskStore> storeFactory) {
+      CoordinatorOptions options,
+      Function<Executor, TaskStore> storeFactory,
+      String ownerId,
+      CompletionBus bus) {
     // Small fixed pools: the machine has 2 cores and all work here is non-blocking hand-offs.
     this.storeExecutor = Executors2.fixed("store", 2);
     this.schedulerExecutor = Executors2.fixed("sched", 2);
@@ -48,7 +55,8 @@ public final class CoordinatorRuntime implements AutoCloseable {
     this.store = storeFactory.apply(storeExecutor);
     CompletionHub hub = new CompletionHub();
     JobStats jobs = new JobStats();
-    this.scheduler = new Scheduler(options.clock(), store, hub, jobs, schedulerExecutor);
+    this.scheduler =
+        new Scheduler(options.clock(), store, hub, jobs, schedulerExecutor, ownerId, bus);
     TaskIntake intake =
         new TaskIntake(
             options.clock(),
@@ -58,7 +66,9 @@ public final class CoordinatorRuntime implements AutoCloseable {
             options.maxBatchSize(),
             options.maxQueuedTasks());
     this.taskService = new TaskGrpcService(intake, scheduler, hub, jobs, store, outboundExecutor);
-    this.workerService = new WorkerGrpcService(scheduler, options.clock(), outboundExecutor);
+    LeaseMonitor leases = new LeaseMonitor(options.clock(), options.leaseTimeout());
+    this.workerService =
+        new WorkerGrpcService(scheduler, options.clock(), outboundExecutor, leases);
     // The timer only triggers the check; what has expired is decided with the injected clock.
     this.timer = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("timer"));
     this.timeoutCheck =
@@ -67,6 +77,11 @@ public final class CoordinatorRuntime implements AutoCloseable {
             TIMEOUT_CHECK_INTERVAL.toMillis(),
             TIMEOUT_CHECK_INTERVAL.toMillis(),
             TimeUnit.MILLISECONDS);
+    // Checked a few times per lease, so a silent worker is declared dead within ~1.25 leases.
+    long leaseCheckMillis = Math.max(50, options.leaseTimeout().toMillis() / 4);
+    this.leaseCheck =
+        timer.scheduleWithFixedDelay(
+            leases::check, leaseCheckMillis, leaseCheckMillis, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -75,7 +90,29 @@ public final class CoordinatorRuntime implements AutoCloseable {
    */
   public static CoordinatorRuntime create(
       CoordinatorOptions options, Function<Executor, TaskStore> storeFactory) {
-    return new CoordinatorRuntime(options, storeFactory);
+    return new CoordinatorRuntime(options, storeFactory, "local", CompletionBus.LOCAL);
+  }
+
+  /**
+   * Creates a runtime that is one member of a coordinator cluster: {@code ownerId} goes into the
+   * records it schedules, {@code bus} carries completions between the members.
+   */
+  public static CoordinatorRuntime create(
+      CoordinatorOptions options,
+      Function<Executor, TaskStore> storeFactory,
+      String ownerId,
+      CompletionBus bus) {
+    return new CoordinatorRuntime(options, storeFactory, ownerId, bus);
+  }
+
+  /** The executor for store continuations and rare cluster work (adoption). */
+  public Executor storeExecutor() {
+    return storeExecutor;
+  }
+
+  /** The lease monitor of the worker streams. */
+  public LeaseMonitor leases() {
+    return workerService.leases();
   }
 
   /** TaskService and WorkerService, to add to a server builder. */
@@ -98,6 +135,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
   public void close() {
     Duration grace = Duration.ofSeconds(2);
     timeoutCheck.cancel(false);
+    leaseCheck.cancel(false);
     Executors2.shutdown(timer, grace);
     Executors2.shutdown(schedulerExecutor, grace);
     Executors2.shutdown(storeExecutor, grace);

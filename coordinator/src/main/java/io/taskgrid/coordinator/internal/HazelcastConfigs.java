@@ -3,14 +3,16 @@ package io.taskgrid.coordinator.internal;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.taskgrid.coordinator.internal.store.HazelcastTaskStore;
 
 /** The programmatic Hazelcast member configuration of a coordinator. */
 public final class HazelcastConfigs {
   private HazelcastConfigs() {}
 
   /**
-   * Multicast off; TCP-IP join only with the given members (none: standalone, no join at all); Jet
-   * off; no phone-home; SLF4J logging; no shutdown hook (the coordinator closes it).
+   * Multicast off; Kubernetes discovery when a service DNS name is given, else TCP-IP join with the
+   * given members (none: standalone, no join at all); Jet off; no phone-home; SLF4J logging; no
+   * shutdown hook (the coordinator closes it).
    */
   public static Config memberConfig(CoordinatorOptions options) {
     Config config = new Config();
@@ -21,6 +23,15 @@ public final class HazelcastConfigs {
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.getJetConfig().setEnabled(false);
+    // A coordinator that stops answering is removed after memberTimeout (Hazelcast's default is
+    // 60 s), so that the others adopt its tasks promptly.
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty(
+        "hazelcast.max.no.heartbeat.seconds",
+        Long.toString(Math.max(2, options.memberTimeout().toSeconds())));
+    // Task records and their backups: one synchronous backup, so an acknowledged write survives
+    // the loss of any one member.
+    config.getMapConfig(HazelcastTaskStore.TASKS_MAP).setBackupCount(1).setAsyncBackupCount(0);
 
     NetworkConfig network = config.getNetworkConfig();
     network.getInterfaces().setEnabled(true).addInterface(options.hazelcastHost());
@@ -33,7 +44,14 @@ public final class HazelcastConfigs {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    if (options.members().isEmpty()) {
+    if (!options.kubernetesServiceDns().isEmpty()) {
+      // Hazelcast's built-in Kubernetes discovery, DNS lookup mode: the headless service's
+      // records are the members; no Kubernetes API access (no RBAC) needed.
+      join.getTcpIpConfig().setEnabled(false);
+      join.getKubernetesConfig()
+          .setEnabled(true)
+          .setProperty("service-dns", options.kubernetesServiceDns());
+    } else if (options.members().isEmpty()) {
       join.getTcpIpConfig().setEnabled(false);
     } else {
       join.getTcpIpConfig().setEnabled(true).setMembers(options.members());

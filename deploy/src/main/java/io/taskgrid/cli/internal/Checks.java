@@ -4,6 +4,13 @@ package io.taskgrid.cli.internal;
 final class Checks {
   private Checks() {}
 
+  static long atLeast(String flag, long value, long min) {
+    if (value < min) {
+      throw new UsageException(flag + ": " + value + " (expected: >= " + min + ")");
+    }
+    return value;
+  }
+
   static int atLeast(String flag, int value, int min) {
     if (value < min) {
       throw new UsageException(flag + ": " + value + " (expected: >= " + min + ")");

@@ -3,6 +3,7 @@ package io.taskgrid.cli.internal;
 import io.taskgrid.coordinator.internal.Coordinator;
 import io.taskgrid.coordinator.internal.CoordinatorOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,6 +17,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run a coordinator (gRPC for clients and workers, task state in Hazelcast).")
 final class CoordinatorCommand implements Callable<Integer> {
+  /** The gRPC port clients and workers dial (also the gRPC health service's port). */
+  static final String DEFAULT_PORT = "7070";
+
   @Option(
       names = "--host",
       defaultValue = "0.0.0.0",
@@ -24,7 +28,7 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--port",
-      defaultValue = "7070",
+      defaultValue = DEFAULT_PORT,
       description =
           "gRPC port for clients and workers; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port = 7070;
@@ -43,6 +47,14 @@ final class CoordinatorCommand implements Callable<Integer> {
   List<String> members = new ArrayList<>();
 
   @Option(
+      names = "--kubernetes-service-dns",
+      paramLabel = "NAME",
+      description =
+          "Find the other coordinators with Hazelcast's Kubernetes discovery: the DNS name of"
+              + " their headless service (instead of --member).")
+  @Nullable String kubernetesServiceDns;
+
+  @Option(
       names = "--hz-host",
       defaultValue = "127.0.0.1",
       description =
@@ -55,6 +67,22 @@ final class CoordinatorCommand implements Callable<Integer> {
       defaultValue = "5701",
       description = "Hazelcast member port (default: ${DEFAULT-VALUE}).")
   int hazelcastPort = 5701;
+
+  @Option(
+      names = "--lease-timeout-ms",
+      defaultValue = "10000",
+      description =
+          "A worker silent for longer than this is declared dead and its tasks re-queued"
+              + " (default: ${DEFAULT-VALUE}).")
+  long leaseTimeoutMillis = 10_000;
+
+  @Option(
+      names = "--member-timeout-ms",
+      defaultValue = "10000",
+      description =
+          "A coordinator silent for longer than this leaves the cluster and the others adopt its"
+              + " tasks (default: ${DEFAULT-VALUE}).")
+  long memberTimeoutMillis = 10_000;
 
   @Option(
       names = "--port-file",
@@ -71,14 +99,22 @@ final class CoordinatorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Ports.check("--port", port);
     Ports.check("--hz-port", hazelcastPort);
+    if (kubernetesServiceDns != null && !members.isEmpty()) {
+      throw new UsageException("--kubernetes-service-dns and --member are exclusive");
+    }
     CoordinatorOptions options =
         CoordinatorOptions.newBuilder()
             .host(host)
             .port(port)
             .clusterName(clusterName)
             .members(members)
+            .kubernetesServiceDns(kubernetesServiceDns == null ? "" : kubernetesServiceDns)
             .hazelcastHost(hazelcastHost)
             .hazelcastPort(hazelcastPort)
+            .leaseTimeout(
+                Duration.ofMillis(Checks.atLeast("--lease-timeout-ms", leaseTimeoutMillis, 100)))
+            .memberTimeout(
+                Duration.ofMillis(Checks.atLeast("--member-timeout-ms", memberTimeoutMillis, 2000)))
             .build();
     if (exitOnStdinClose) {
       LongRunning.exitWhenStdinCloses();

@@ -4,6 +4,7 @@ import io.taskgrid.worker.Worker;
 import io.taskgrid.worker.WorkerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,6 +40,21 @@ final class WorkerCommand implements Callable<Integer> {
   @Nullable String workerId;
 
   @Option(
+      names = "--heartbeat-ms",
+      description =
+          "Heartbeat interval of an idle stream in ms; keep it well under the"
+              + " coordinators' lease timeout (default: 3000).")
+  @Nullable Long heartbeatMillis;
+
+  @Option(
+      names = "--drain-timeout-ms",
+      defaultValue = "30000",
+      description =
+          "On SIGTERM, how long running tasks may take to finish before they are handed"
+              + " back (default: ${DEFAULT-VALUE}).")
+  long drainTimeoutMillis = 30_000;
+
+  @Option(
       names = "--exit-on-stdin-close",
       hidden = true,
       description = "Exit when standard input closes (for supervisors and tests).")
@@ -52,7 +68,9 @@ final class WorkerCommand implements Callable<Integer> {
     Worker worker = Worker.start(options());
     System.out.println(
         "taskgrid worker " + worker.id() + " connected to " + String.join(", ", targets()));
-    LongRunning.awaitShutdown(worker);
+    Duration drain = Duration.ofMillis(Checks.atLeast("--drain-timeout-ms", drainTimeoutMillis, 0));
+    // SIGTERM: take no new work, let the running tasks finish (up to the timeout), then stop.
+    LongRunning.awaitShutdown(() -> worker.shutdownGracefully(drain));
     return 0;
   }
 
@@ -82,6 +100,10 @@ final class WorkerCommand implements Callable<Integer> {
     }
     if (workerId != null) {
       builder.workerId(workerId);
+    }
+    if (heartbeatMillis != null) {
+      builder.heartbeatInterval(
+          Duration.ofMillis(Checks.atLeast("--heartbeat-ms", heartbeatMillis, 10)));
     }
     return builder.build();
   }

@@ -9,6 +9,8 @@ import io.taskgrid.proto.v1.CancelTasks;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.PoolSpec;
+import io.taskgrid.proto.v1.Reconcile;
+import io.taskgrid.proto.v1.RunningTasks;
 import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.WorkerHello;
 import io.taskgrid.worker.TaskHandler;
@@ -30,6 +32,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -56,6 +59,14 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
   private final ScheduledExecutorService rpcExecutor;
   private final List<CoordinatorConnection> connections = new ArrayList<>();
   private final List<ManagedChannel> ownedChannels = new ArrayList<>();
+
+  /** Tasks started here and not ended, by id (the attempt), for Reconcile answers. */
+  private final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
+
+  /** Guards the wait of {@link #drain}; notified when a task ends. */
+  private final Object idle = new Object();
+
+  private volatile boolean draining;
 
   private WorkerAgent(WorkerOptions options, String workerId) {
     this.workerId = workerId;
@@ -187,13 +198,52 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
 
   @Override
   public void onConnected(CoordinatorConnection connection) {
+    // Results held for coordinators that are unreachable go out through this one now.
+    for (CoordinatorConnection c : connections) {
+      if (c != connection && !c.isLive()) {
+        c.takeHeldResults().forEach(connection::addResult);
+      }
+    }
     creditsMayHaveChanged();
   }
 
   @Override
   public void onDisconnected(CoordinatorConnection connection) {
+    // Results it could not deliver go to another coordinator: any coordinator accepts a report
+    // whose lease is still current (see the coordinator's Scheduler#results). With none up, they
+    // stay where they are and go out on the first reconnect.
+    List<TaskResult> held = connection.takeHeldResults();
+    for (TaskResult r : held) {
+      route(connection).addResult(r);
+    }
     // Its credits went back to the ledger, which may hand them to the other connections.
     creditsMayHaveChanged();
+  }
+
+  @Override
+  public void onReconcile(CoordinatorConnection connection, Reconcile reconcile) {
+    RunningTasks.Builder answer = RunningTasks.newBuilder();
+    for (String id : reconcile.getTaskIdsList()) {
+      if (inFlight.containsKey(id)) {
+        answer.addRunningTaskIds(id);
+      } else {
+        answer.addUnknownTaskIds(id);
+      }
+    }
+    connection.sendRunning(answer.build());
+  }
+
+  /** The connection a result goes out on: the assigning one if up, else any that is up. */
+  private CoordinatorConnection route(CoordinatorConnection assigning) {
+    if (assigning.isLive()) {
+      return assigning;
+    }
+    for (CoordinatorConnection c : connections) {
+      if (c.isLive()) {
+        return c;
+      }
+    }
+    return assigning;
   }
 
   @Override
@@ -232,6 +282,7 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
               true));
       return;
     }
+    inFlight.put(assignment.getSpec().getId(), assignment.getAttempt());
     TaskResult invalid = validate(assignment, handler.orElse(null), pool);
     if (invalid != null) {
       done(connection, pool, invalid);
@@ -283,9 +334,43 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
 
   /** A task ended: its result goes back on the stream that assigned it, its slot to the ledger. */
   private void done(CoordinatorConnection connection, Pool pool, TaskResult result) {
-    connection.addResult(result);
+    inFlight.remove(result.getTaskId(), result.getAttempt());
+    route(connection).addResult(result);
     ledger.release(connection, pool);
     creditsMayHaveChanged();
+    if (draining) {
+      synchronized (idle) {
+        idle.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Takes no new work (no more credits to any coordinator) and waits until the running tasks end or
+   * {@code timeout} passes; their results are sent as usual. Tasks still running afterwards are
+   * stopped by {@link #close()} and handed back: their coordinators re-queue them when the stream
+   * ends.
+   *
+   * @return whether every task ended in time
+   */
+  public boolean drain(Duration timeout) throws InterruptedException {
+    draining = true;
+    for (CoordinatorConnection c : connections) {
+      ledger.drained(c);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (idle) {
+      while (!inFlight.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          log.warn("worker {} drained with {} task(s) still running", workerId, inFlight.size());
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(idle, left);
+      }
+    }
+    log.info("worker {} drained: no task running", workerId);
+    return true;
   }
 
   private void creditsMayHaveChanged() {

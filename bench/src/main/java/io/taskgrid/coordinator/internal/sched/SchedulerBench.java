@@ -61,6 +61,9 @@ public class SchedulerBench {
 
     @Override
     public void sendDrain() {}
+
+    @Override
+    public void sendReconcile(List<String> taskIds) {}
   }
 
   /** A sink that drops the state changes (the store's share is measured by StoreBench). */
@@ -77,6 +80,9 @@ public class SchedulerBench {
     public void completed(List<LiveTask> tasks, List<TaskInfo> done) {
       completed += done.size();
     }
+
+    @Override
+    public void forgotten(LiveTask task) {}
   }
 
   @Setup

@@ -13,6 +13,7 @@ import io.taskgrid.proto.v1.CoordinatorMessage;
 import io.taskgrid.proto.v1.Drain;
 import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.PoolSpec;
+import io.taskgrid.proto.v1.Reconcile;
 import io.taskgrid.proto.v1.WorkerHello;
 import io.taskgrid.proto.v1.WorkerMessage;
 import java.time.Clock;
@@ -31,23 +32,30 @@ import org.jspecify.annotations.Nullable;
  */
 final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLink {
   private final Scheduler scheduler;
+  private final LeaseMonitor leases;
   private final Clock clock;
   private final OutboundStream<CoordinatorMessage> out;
   private final AtomicBoolean gone = new AtomicBoolean();
   private volatile @Nullable WorkerHandle handle;
 
+  /** When the worker was last heard from (any message), by the injected clock. */
+  private volatile long lastHeardMillis;
+
   WorkerConnection(
       ServerCallStreamObserver<CoordinatorMessage> observer,
       Scheduler scheduler,
       Clock clock,
-      Executor outbound) {
+      Executor outbound,
+      LeaseMonitor leases) {
     this.scheduler = scheduler;
+    this.leases = leases;
     this.clock = clock;
     this.out = new OutboundStream<>("worker", observer, outbound, Messages::merge, this::leave);
   }
 
   @Override
   public void onNext(WorkerMessage msg) {
+    lastHeardMillis = clock.millis();
     try {
       dispatch(msg);
     } catch (RuntimeException e) {
@@ -64,7 +72,8 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
     switch (msg.getKindCase()) {
       case CREDITS -> scheduler.credits(h, msg.getCredits());
       case RESULTS -> scheduler.results(h, msg.getResults().getResultsList());
-      case HEARTBEAT -> {} // the stream itself is the lease; heartbeats keep it alive in proxies
+      case HEARTBEAT -> {} // any message renews the lease (see lastHeardMillis)
+      case RUNNING -> scheduler.notRunning(h, msg.getRunning().getUnknownTaskIdsList());
       case HELLO -> fail(Status.FAILED_PRECONDITION.withDescription("hello sent twice"));
       default -> fail(Status.INVALID_ARGUMENT.withDescription("empty WorkerMessage"));
     }
@@ -91,6 +100,27 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
       return;
     }
     handle = h;
+    leases.register(this);
+  }
+
+  /** The worker, once it said hello. */
+  @Nullable WorkerHandle handle() {
+    return handle;
+  }
+
+  long lastHeardMillis() {
+    return lastHeardMillis;
+  }
+
+  /**
+   * The worker was silent for longer than the lease: it is declared dead (its tasks are re-queued
+   * with attempt + 1) and its stream is failed, so that a worker that was only paused reconnects as
+   * a new stream and its late reports are fenced out.
+   */
+  void expire(long silentMillis) {
+    fail(
+        Status.UNAVAILABLE.withDescription(
+            "lease expired: no message from the worker for " + silentMillis + " ms"));
   }
 
   private static @Nullable String helloProblem(WorkerHello hello) {
@@ -126,6 +156,14 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
   }
 
   @Override
+  public void sendReconcile(List<String> taskIds) {
+    out.send(
+        CoordinatorMessage.newBuilder()
+            .setReconcile(Reconcile.newBuilder().addAllTaskIds(taskIds))
+            .build());
+  }
+
+  @Override
   public void sendDrain() {
     out.send(CoordinatorMessage.newBuilder().setDrain(Drain.getDefaultInstance()).build());
   }
@@ -149,6 +187,7 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
   private void leave() {
     WorkerHandle h = handle;
     if (h != null && gone.compareAndSet(false, true)) {
+      leases.unregister(this);
       scheduler.workerDisconnected(h);
     }
   }

@@ -14,16 +14,32 @@ public final class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImpl
   private final Scheduler scheduler;
   private final Clock clock;
   private final Executor outbound;
+  private final LeaseMonitor leases;
 
   public WorkerGrpcService(Scheduler scheduler, Clock clock, Executor outbound) {
+    this(scheduler, clock, outbound, new LeaseMonitor(clock, LeaseMonitor.DEFAULT_LEASE));
+  }
+
+  public WorkerGrpcService(
+      Scheduler scheduler, Clock clock, Executor outbound, LeaseMonitor leases) {
     this.scheduler = scheduler;
     this.clock = clock;
     this.outbound = outbound;
+    this.leases = leases;
+  }
+
+  /** The lease monitor of the worker streams (its check runs on the coordinator's timer). */
+  public LeaseMonitor leases() {
+    return leases;
   }
 
   @Override
   public StreamObserver<WorkerMessage> connect(StreamObserver<CoordinatorMessage> responses) {
     return new WorkerConnection(
-        (ServerCallStreamObserver<CoordinatorMessage>) responses, scheduler, clock, outbound);
+        (ServerCallStreamObserver<CoordinatorMessage>) responses,
+        scheduler,
+        clock,
+        outbound,
+        leases);
   }
 }

@@ -39,9 +39,15 @@ public final class CompletionHub {
 
   /** Delivers each result once per subscriber, one batch per subscriber. */
   void publish(Collection<TaskInfo> done) {
+    List<TaskResult> results = new ArrayList<>(done.size());
+    done.forEach(info -> results.add(info.getResult()));
+    publishResults(results);
+  }
+
+  /** Delivers each result once per subscriber, one batch per subscriber. */
+  void publishResults(Collection<TaskResult> done) {
     Map<CompletionSubscriber, List<TaskResult>> out = new LinkedHashMap<>();
-    for (TaskInfo info : done) {
-      TaskResult r = info.getResult();
+    for (TaskResult r : done) {
       Set<CompletionSubscriber> subs = byTask.remove(r.getTaskId());
       if (subs != null) {
         for (CompletionSubscriber s : subs) {

@@ -23,6 +23,9 @@ final class LiveTask {
   /** Set once, when the task's pool is known; read by any thread to route messages. */
   volatile @Nullable Pool pool;
 
+  /** The coordinator that schedules the task, written into its records. */
+  String owner = "";
+
   TaskState state = TaskState.QUEUED;
   int attempt;
   @Nullable String workerId;
@@ -54,7 +57,8 @@ final class LiveTask {
             .setSpec(spec)
             .setState(state)
             .setAttempt(attempt)
-            .setSubmittedUnixMs(submittedMillis);
+            .setSubmittedUnixMs(submittedMillis)
+            .setOwner(owner);
     if (workerId != null) {
       b.setWorkerId(workerId);
     }

@@ -216,6 +216,112 @@ final class PoolScheduler {
     return deadline > 0 && now >= deadline;
   }
 
+  /**
+   * A task ended elsewhere (another coordinator recorded its outcome first): stop scheduling it
+   * here without writing anything. A lease it holds is released and its worker told to stop the
+   * attempt, whose report would be fenced out anyway.
+   */
+  void forget(LiveTask t, Outcome outcome) {
+    step(
+        () -> {
+          if (t.state == TaskState.DONE) {
+            return;
+          }
+          boolean wasRunning = t.state == TaskState.RUNNING && running.containsKey(t.id());
+          if (wasRunning) {
+            Slot slot = workers.get(t.workerId);
+            release(t);
+            jobs.running(t.jobId(), -1);
+            if (slot != null) {
+              slot.handle
+                  .link()
+                  .sendCancels(
+                      CancelTasks.newBuilder()
+                          .addTaskIds(t.id())
+                          .setOutcome(Outcome.CANCELLED)
+                          .build());
+            }
+          }
+          // A queued task is skipped lazily when the queue polls it.
+          t.state = TaskState.DONE;
+          jobs.completed(t.jobId(), outcome, wasRunning);
+          sink.forgotten(t);
+        });
+  }
+
+  /**
+   * Tasks adopted from a coordinator that left: one whose record names a worker connected here
+   * keeps that lease (same attempt, so the worker's report is accepted); the rest are queued at the
+   * front, in the order given.
+   */
+  void adopt(List<LiveTask> tasks) {
+    step(
+        () -> {
+          List<LiveTask> requeue = new ArrayList<>();
+          for (LiveTask t : tasks) {
+            Slot slot = t.workerId == null ? null : workers.get(t.workerId);
+            if (slot != null) {
+              t.state = TaskState.RUNNING;
+              slot.leases.add(t.id());
+              slot.handle.used(pool).incrementAndGet();
+              running.put(t.id(), t);
+              jobs.running(t.jobId(), 1);
+            } else {
+              t.state = TaskState.QUEUED;
+              t.workerId = null;
+              requeue.add(t);
+            }
+          }
+          for (int i = requeue.size() - 1; i >= 0; i--) {
+            queue.addFirst(requeue.get(i));
+          }
+          // Ask each worker whether it really runs what the records say: the assignment may have
+          // died with the old coordinator, or the worker may have reported the result to it.
+          Map<Slot, List<String>> ask = new LinkedHashMap<>();
+          for (LiveTask t : tasks) {
+            Slot slot = t.state == TaskState.RUNNING ? workers.get(t.workerId) : null;
+            if (slot != null) {
+              ask.computeIfAbsent(slot, k -> new ArrayList<>()).add(t.id());
+            }
+          }
+          ask.forEach((slot, ids) -> slot.handle.link().sendReconcile(ids));
+          log.info(
+              "Pool {} adopted {} task(s): {} kept their lease, {} re-queued",
+              pool,
+              tasks.size(),
+              tasks.size() - requeue.size(),
+              requeue.size());
+        });
+  }
+
+  /**
+   * The worker does not run these tasks (a Reconcile answer): their leases go back to the queue.
+   */
+  void leasesLost(String workerId, List<String> taskIds) {
+    step(
+        () -> {
+          Slot slot = workers.get(workerId);
+          if (slot == null) {
+            return; // the worker left: removeWorker re-queued its leases already
+          }
+          for (String id : taskIds) {
+            LiveTask t = running.get(id);
+            if (t == null || !workerId.equals(t.workerId)) {
+              continue;
+            }
+            release(t);
+            jobs.running(t.jobId(), -1);
+            if (t.attempt >= t.maxAttempts) {
+              finish(t, workerLost(t), true);
+            } else {
+              t.state = TaskState.QUEUED;
+              t.workerId = null;
+              queue.addFirst(t);
+            }
+          }
+        });
+  }
+
   /** Queued tasks (including ones cancelled lazily but not yet polled). For tests and metrics. */
   CompletableFuture<Integer> queuedCount() {
     CompletableFuture<Integer> f = new CompletableFuture<>();

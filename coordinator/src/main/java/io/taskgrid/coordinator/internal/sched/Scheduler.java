@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,13 +48,33 @@ public final class Scheduler implements SchedulerSink {
 
   private final ConcurrentHashMap<String, WorkerHandle> workers = new ConcurrentHashMap<>();
   private final AtomicLong liveCount = new AtomicLong();
+  private final LongAdder acceptedTotal = new LongAdder();
+  private final LongAdder completedTotal = new LongAdder();
+
+  /** This coordinator's id as written into the records it schedules ({@code TaskInfo.owner}). */
+  private final String ownerId;
+
+  private final CompletionBus bus;
+
+  public Scheduler(
+      Clock clock, TaskStore store, CompletionHub hub, JobStats jobs, Executor delegate) {
+    this(clock, store, hub, jobs, delegate, "local", CompletionBus.LOCAL);
+  }
 
   /**
    * @param delegate the shared pool on which the per-pool serial executors run
    */
   public Scheduler(
-      Clock clock, TaskStore store, CompletionHub hub, JobStats jobs, Executor delegate) {
+      Clock clock,
+      TaskStore store,
+      CompletionHub hub,
+      JobStats jobs,
+      Executor delegate,
+      String ownerId,
+      CompletionBus bus) {
     this.clock = clock;
+    this.ownerId = ownerId;
+    this.bus = bus;
     this.store = store;
     this.hub = hub;
     this.jobs = jobs;
@@ -75,6 +96,12 @@ public final class Scheduler implements SchedulerSink {
             (pool, tasks) -> pools.get(pool).enqueue(tasks),
             this,
             jobs);
+    bus.subscribe(this::completedElsewhere);
+  }
+
+  /** This coordinator's id in the records it owns. */
+  public String ownerId() {
+    return ownerId;
   }
 
   TaskTypes types() {
@@ -102,6 +129,7 @@ public final class Scheduler implements SchedulerSink {
   void schedule(List<LiveTask> tasks) {
     Map<Pool, List<LiveTask>> byPool = new EnumMap<>(Pool.class);
     List<LiveTask> waiting = new ArrayList<>();
+    acceptedTotal.add(tasks.size());
     for (LiveTask t : tasks) {
       live.put(t.id(), t);
       jobs.accepted(t.jobId(), t.id());
@@ -158,14 +186,136 @@ public final class Scheduler implements SchedulerSink {
 
   public void results(WorkerHandle w, List<TaskResult> results) {
     Map<Pool, List<TaskResult>> byPool = new EnumMap<>(Pool.class);
+    List<TaskResult> notScheduledHere = new ArrayList<>();
     for (TaskResult r : results) {
       LiveTask t = live.get(r.getTaskId());
       Pool p = t == null ? null : t.pool;
       if (p != null) {
         byPool.computeIfAbsent(p, k -> new ArrayList<>()).add(r);
+      } else if (t == null) {
+        notScheduledHere.add(
+            r.getWorkerId().isEmpty() ? r.toBuilder().setWorkerId(w.id()).build() : r);
       }
     }
     byPool.forEach((p, list) -> pools.get(p).results(w.id(), list));
+    if (!notScheduledHere.isEmpty()) {
+      completeLeases(notScheduledHere);
+    }
+  }
+
+  /**
+   * Results for tasks another coordinator schedules (or scheduled, before it failed): the worker
+   * sent them here because its stream to that coordinator broke. The store ends a task only if its
+   * record still shows the reported lease; the winners are published to every coordinator.
+   */
+  private void completeLeases(List<TaskResult> reports) {
+    store
+        .completeLeases(reports)
+        .whenComplete(
+            (won, e) -> {
+              if (e != null) {
+                log.warn("Could not record {} forwarded result(s)", reports.size(), e);
+                return;
+              }
+              if (!won.isEmpty()) {
+                List<TaskResult> results = new ArrayList<>(won.size());
+                won.forEach(info -> results.add(info.getResult()));
+                hub.publishResults(results);
+                bus.publish(results);
+                completedElsewhere(results, false);
+              }
+            });
+  }
+
+  /** Tasks that another coordinator ended: tell local watchers, and stop scheduling them here. */
+  private void completedElsewhere(List<TaskResult> results) {
+    hub.publishResults(results);
+    completedElsewhere(results, true);
+  }
+
+  private void completedElsewhere(List<TaskResult> results, boolean fromOthers) {
+    for (TaskResult r : results) {
+      LiveTask t = live.get(r.getTaskId());
+      Pool p = t == null ? null : t.pool;
+      if (p != null) {
+        pools.get(p).forget(t, r.getOutcome());
+      } else if (t != null && fromOthers) {
+        log.debug("Task {} ended elsewhere while its type was unresolved here", r.getTaskId());
+      }
+    }
+  }
+
+  /** A task that ended elsewhere and was dropped by its pool: it is no longer live here. */
+  @Override
+  public void forgotten(LiveTask t) {
+    if (live.remove(t.id(), t)) {
+      liveCount.decrementAndGet();
+    }
+  }
+
+  /**
+   * Takes over tasks whose coordinator left the cluster (their records now name this one as owner):
+   * a task still RUNNING on a worker connected here keeps its lease, so the worker's result is
+   * accepted here; every other task is queued again (its next lease is attempt + 1).
+   */
+  public void adopt(List<TaskInfo> records) {
+    List<LiveTask> tasks = new ArrayList<>(records.size());
+    for (TaskInfo info : records) {
+      if (live.containsKey(info.getSpec().getId()) || isDone(info)) {
+        continue;
+      }
+      Pool pool = info.getSpec().getPool();
+      if (pool != Pool.IO && pool != Pool.CPU) {
+        pool = types.resolve(info.getSpec()).pool();
+      }
+      LiveTask t = new LiveTask(info.getSpec(), info.getSubmittedUnixMs(), pool);
+      t.owner = ownerId;
+      t.attempt = info.getAttempt();
+      if (info.getState() == TaskState.RUNNING && pool != null) {
+        t.workerId = info.getWorkerId();
+        t.startedMillis = clock.millis();
+      }
+      tasks.add(t);
+    }
+    liveCount.addAndGet(tasks.size());
+    Map<Pool, List<LiveTask>> byPool = new EnumMap<>(Pool.class);
+    List<LiveTask> waiting = new ArrayList<>();
+    for (LiveTask t : tasks) {
+      live.put(t.id(), t);
+      jobs.accepted(t.jobId(), t.id());
+      Pool p = t.pool;
+      if (p == null) {
+        waiting.add(t);
+      } else {
+        byPool.computeIfAbsent(p, k -> new ArrayList<>()).add(t);
+      }
+    }
+    byPool.forEach((p, list) -> pools.get(p).adopt(list));
+    if (!waiting.isEmpty()) {
+      unresolved.add(waiting);
+    }
+    log.info("Adopted {} task(s) of coordinators that left the cluster", tasks.size());
+  }
+
+  /**
+   * A worker's answer to a Reconcile: it does not run these tasks, so the leases this coordinator
+   * adopted for them are void (the assignment or the result died with the old coordinator).
+   */
+  public void notRunning(WorkerHandle w, List<String> taskIds) {
+    Map<Pool, List<String>> byPool = new EnumMap<>(Pool.class);
+    for (String id : taskIds) {
+      LiveTask t = live.get(id);
+      Pool p = t == null ? null : t.pool;
+      if (p != null) {
+        byPool.computeIfAbsent(p, k -> new ArrayList<>()).add(id);
+      }
+    }
+    byPool.forEach((p, ids) -> pools.get(p).leasesLost(w.id(), ids));
+  }
+
+  /** Whether a worker is connected here now. */
+  boolean isConnected(String workerId) {
+    return workers.containsKey(workerId);
   }
 
   /** Cancels tasks; the response lists one outcome per id, in order. */
@@ -242,6 +392,16 @@ public final class Scheduler implements SchedulerSink {
     return types.connectedWorkers();
   }
 
+  /** Tasks accepted here since this coordinator started. */
+  public long acceptedTotal() {
+    return acceptedTotal.sum();
+  }
+
+  /** Tasks that ended here since this coordinator started. */
+  public long completedTotal() {
+    return completedTotal.sum();
+  }
+
   /** Queued tasks of one pool (a snapshot taken on the pool's executor). */
   public CompletionStage<Integer> queued(Pool pool) {
     return pools.get(pool).queuedCount();
@@ -261,19 +421,29 @@ public final class Scheduler implements SchedulerSink {
 
   @Override
   public void completed(List<LiveTask> tasks, List<TaskInfo> done) {
+    int removed = 0;
     for (LiveTask t : tasks) {
-      live.remove(t.id());
+      if (live.remove(t.id(), t)) {
+        removed++;
+      }
     }
-    liveCount.addAndGet(-tasks.size());
+    liveCount.addAndGet(-removed);
+    completedTotal.add(removed);
+    // The first terminal outcome wins in the store; watchers get the one that stands.
     store
-        .completeAll(done)
+        .completeFirst(List.copyOf(done))
         .whenComplete(
-            (v, e) -> {
+            (stands, e) -> {
               if (e != null) {
                 log.error(
                     "Could not store {} result(s); notifying watchers anyway", done.size(), e);
+                hub.publish(done);
+                return;
               }
-              hub.publish(done);
+              List<TaskResult> results = new ArrayList<>(stands.size());
+              stands.forEach(info -> results.add(info.getResult()));
+              hub.publishResults(results);
+              bus.publish(results);
             });
   }
 

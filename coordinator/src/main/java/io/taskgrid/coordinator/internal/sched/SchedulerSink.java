@@ -10,4 +10,7 @@ interface SchedulerSink {
 
   /** Tasks that ended (DONE, result set): store them, then notify watchers. */
   void completed(List<LiveTask> tasks, List<TaskInfo> done);
+
+  /** A task that another coordinator ended was dropped here: it is no longer live. */
+  void forgotten(LiveTask task);
 }

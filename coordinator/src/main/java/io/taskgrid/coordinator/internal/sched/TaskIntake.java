@@ -83,6 +83,7 @@ public final class TaskIntake {
         continue;
       }
       LiveTask t = new LiveTask(spec, now, res.pool());
+      t.owner = scheduler.ownerId();
       positions.add(i);
       candidates.add(t);
       records.add(t.info());

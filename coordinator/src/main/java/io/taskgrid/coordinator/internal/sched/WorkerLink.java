@@ -17,4 +17,7 @@ public interface WorkerLink {
 
   /** Tells the worker to take no new work (this coordinator is stopping). */
   void sendDrain();
+
+  /** Asks the worker which of these tasks it still runs (it answers with RunningTasks). */
+  void sendReconcile(List<String> taskIds);
 }

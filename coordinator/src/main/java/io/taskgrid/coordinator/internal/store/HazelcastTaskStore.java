@@ -3,6 +3,7 @@ package io.taskgrid.coordinator.internal.store;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,10 +11,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link TaskStore} on a Hazelcast {@code IMap<String, byte[]>} (protobuf bytes). Every call is
@@ -120,25 +121,77 @@ public final class HazelcastTaskStore implements TaskStore {
   }
 
   @Override
-  public CompletionStage<Void> completeAll(Collection<TaskInfo> records) {
+  public CompletionStage<List<TaskInfo>> completeFirst(List<TaskInfo> records) {
     List<TaskInfo> copy = List.copyOf(records);
     return issue(
         () -> {
-          // putAll has no per-entry TTL, so terminal records are pipelined setAsync calls.
-          List<CompletableFuture<Void>> calls = new ArrayList<>(copy.size());
+          // A conditional write per record (pipelined): the first terminal outcome wins.
+          List<CompletableFuture<byte[]>> calls = new ArrayList<>(copy.size());
           for (TaskInfo r : copy) {
             calls.add(
                 tasks
-                    .setAsync(
+                    .submitToKey(
                         r.getSpec().getId(),
-                        TaskRecords.encode(r),
-                        ttlMillis,
-                        TimeUnit.MILLISECONDS)
+                        new CompleteFirstProcessor(TaskRecords.encode(r), ttlMillis))
                     .toCompletableFuture());
           }
           return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
-              .thenApplyAsync(v -> null, executor);
+              .thenApplyAsync(
+                  v -> {
+                    List<TaskInfo> out = new ArrayList<>(calls.size());
+                    for (CompletableFuture<byte[]> c : calls) {
+                      out.add(TaskRecords.decode(c.join()));
+                    }
+                    return out;
+                  },
+                  executor);
         });
+  }
+
+  @Override
+  public CompletionStage<List<TaskInfo>> completeLeases(List<TaskResult> reports) {
+    List<TaskResult> copy = List.copyOf(reports);
+    return issue(
+        () -> {
+          List<CompletableFuture<byte[]>> calls = new ArrayList<>(copy.size());
+          for (TaskResult r : copy) {
+            calls.add(
+                tasks
+                    .submitToKey(r.getTaskId(), new CompleteLeaseProcessor(r, ttlMillis))
+                    .toCompletableFuture());
+          }
+          return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
+              .thenApplyAsync(v -> decodeNonNull(calls), executor);
+        });
+  }
+
+  @Override
+  public CompletionStage<List<TaskInfo>> claimOrphans(Set<String> liveOwners, String newOwner) {
+    // A scan of every partition: rare (a coordinator left), so it may block a store thread.
+    return CompletableFuture.supplyAsync(
+        () -> {
+          Map<String, byte[]> claimed =
+              tasks.executeOnEntries(new ClaimOrphansProcessor(liveOwners, newOwner));
+          List<TaskInfo> out = new ArrayList<>(claimed.size());
+          for (byte[] bytes : claimed.values()) {
+            if (bytes != null) {
+              out.add(TaskRecords.decode(bytes));
+            }
+          }
+          return out;
+        },
+        executor);
+  }
+
+  private static List<TaskInfo> decodeNonNull(List<CompletableFuture<byte[]>> calls) {
+    List<TaskInfo> out = new ArrayList<>();
+    for (CompletableFuture<byte[]> c : calls) {
+      byte[] bytes = c.join();
+      if (bytes != null) {
+        out.add(TaskRecords.decode(bytes));
+      }
+    }
+    return out;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.taskgrid.coordinator.internal.store;
 
 import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -115,25 +117,83 @@ public final class InMemoryTaskStore implements TaskStore {
   }
 
   @Override
-  public CompletionStage<Void> completeAll(Collection<TaskInfo> records) {
-    return write(records, ttlMillis);
+  public CompletionStage<List<TaskInfo>> completeFirst(List<TaskInfo> records) {
+    List<TaskInfo> copy = List.copyOf(records);
+    return async(
+        () -> {
+          long now = clock.millis();
+          List<TaskInfo> out = new ArrayList<>(copy.size());
+          for (TaskInfo r : copy) {
+            Entry fresh = new Entry(TaskRecords.encode(r), now + ttlMillis);
+            Entry stands =
+                entries.compute(
+                    r.getSpec().getId(),
+                    (id, old) -> {
+                      boolean live = old != null && old.expiresAtMillis > now;
+                      return TaskRecords.mayComplete(live ? old.bytes : null) ? fresh : old;
+                    });
+            out.add(TaskRecords.decode(stands.bytes));
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public CompletionStage<List<TaskInfo>> completeLeases(List<TaskResult> reports) {
+    List<TaskResult> copy = List.copyOf(reports);
+    return async(
+        () -> {
+          long now = clock.millis();
+          List<TaskInfo> out = new ArrayList<>();
+          for (TaskResult r : copy) {
+            byte[][] written = new byte[1][];
+            entries.computeIfPresent(
+                r.getTaskId(),
+                (id, old) -> {
+                  byte[] done =
+                      old.expiresAtMillis > now ? TaskRecords.completeLease(old.bytes, r) : null;
+                  if (done == null) {
+                    return old;
+                  }
+                  written[0] = done;
+                  return new Entry(done, now + ttlMillis);
+                });
+            if (written[0] != null) {
+              out.add(TaskRecords.decode(written[0]));
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public CompletionStage<List<TaskInfo>> claimOrphans(Set<String> liveOwners, String newOwner) {
+    return async(
+        () -> {
+          long now = clock.millis();
+          List<TaskInfo> out = new ArrayList<>();
+          for (String key : List.copyOf(entries.keySet())) {
+            entries.computeIfPresent(
+                key,
+                (id, old) -> {
+                  TaskInfo claimed =
+                      old.expiresAtMillis > now
+                          ? TaskRecords.claim(old.bytes, liveOwners, newOwner)
+                          : null;
+                  if (claimed == null) {
+                    return old;
+                  }
+                  out.add(claimed);
+                  return new Entry(TaskRecords.encode(claimed), old.expiresAtMillis);
+                });
+          }
+          return out;
+        });
   }
 
   @Override
   public void close() {
     entries.clear();
-  }
-
-  private CompletionStage<Void> write(Collection<TaskInfo> records, long ttl) {
-    List<TaskInfo> copy = List.copyOf(records);
-    return async(
-        () -> {
-          long expires = clock.millis() + ttl;
-          for (TaskInfo r : copy) {
-            entries.put(r.getSpec().getId(), new Entry(TaskRecords.encode(r), expires));
-          }
-          return null;
-        });
   }
 
   private @org.jspecify.annotations.Nullable TaskInfo read(String id) {

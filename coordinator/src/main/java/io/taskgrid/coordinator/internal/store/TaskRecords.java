@@ -2,7 +2,9 @@ package io.taskgrid.coordinator.internal.store;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.TaskState;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /** Protobuf byte encoding of stored records: fast, compact, and no Java serialization. */
@@ -28,5 +30,62 @@ final class TaskRecords {
     }
     TaskInfo old = decode(stored);
     return old.getState() != TaskState.DONE && old.getAttempt() <= update.getAttempt();
+  }
+
+  /** Whether a terminal write may replace {@code stored}: the first terminal record wins. */
+  static boolean mayComplete(byte @Nullable [] stored) {
+    return stored == null || decode(stored).getState() != TaskState.DONE;
+  }
+
+  /**
+   * Whether a worker's report of {@code attempt} on {@code workerId} may end {@code stored}: only
+   * while the record still shows that very lease (RUNNING, same attempt, same worker).
+   */
+  static boolean isCurrentLease(byte @Nullable [] stored, int attempt, String workerId) {
+    if (stored == null) {
+      return false;
+    }
+    TaskInfo old = decode(stored);
+    return old.getState() == TaskState.RUNNING
+        && old.getAttempt() == attempt
+        && old.getWorkerId().equals(workerId);
+  }
+
+  static TaskResult decodeResult(byte[] bytes) {
+    try {
+      return TaskResult.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("corrupt task result", e);
+    }
+  }
+
+  /**
+   * The DONE record that a worker's report turns {@code stored} into, or null when the report is
+   * not for the lease the record shows (see {@link #isCurrentLease}).
+   */
+  static byte @Nullable [] completeLease(byte @Nullable [] stored, TaskResult report) {
+    if (stored == null || !isCurrentLease(stored, report.getAttempt(), report.getWorkerId())) {
+      return null;
+    }
+    TaskInfo old = decode(stored);
+    TaskResult.Builder r =
+        report.toBuilder()
+            .setTaskId(old.getSpec().getId())
+            .setJobId(old.getSpec().getJobId())
+            .setSubmittedUnixMs(old.getSubmittedUnixMs());
+    return encode(old.toBuilder().setState(TaskState.DONE).setResult(r).build());
+  }
+
+  /** {@code stored} with {@code newOwner}, if it is live and its owner is gone; else null. */
+  static @Nullable TaskInfo claim(
+      byte @Nullable [] stored, Set<String> liveOwners, String newOwner) {
+    if (stored == null) {
+      return null;
+    }
+    TaskInfo old = decode(stored);
+    if (old.getState() == TaskState.DONE || liveOwners.contains(old.getOwner())) {
+      return null;
+    }
+    return old.toBuilder().setOwner(newOwner).build();
   }
 }

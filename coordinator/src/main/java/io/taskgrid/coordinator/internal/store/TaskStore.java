@@ -1,10 +1,12 @@
 package io.taskgrid.coordinator.internal.store;
 
 import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskResult;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -34,8 +36,33 @@ public interface TaskStore extends AutoCloseable {
    */
   CompletionStage<Void> updateAll(Collection<TaskInfo> records);
 
-  /** Writes terminal (DONE) records; each expires after the store's result TTL. */
-  CompletionStage<Void> completeAll(Collection<TaskInfo> records);
+  /**
+   * Writes terminal (DONE) records; each expires after the store's result TTL. The first terminal
+   * record of a task wins: a record that is DONE already is left as it is.
+   */
+  default CompletionStage<Void> completeAll(Collection<TaskInfo> records) {
+    return completeFirst(List.copyOf(records)).thenApply(stored -> null);
+  }
+
+  /**
+   * Writes terminal (DONE) records unless the stored one is DONE already (atomically per id), so
+   * that every task has exactly one terminal outcome. The result has one element per input, in
+   * order: the DONE record that stands, the input if this call won, else the earlier one.
+   */
+  CompletionStage<List<TaskInfo>> completeFirst(List<TaskInfo> records);
+
+  /**
+   * Ends tasks from worker reports that reached a coordinator which does not schedule them: a
+   * record becomes DONE only while it still shows the reported lease (RUNNING, same attempt, same
+   * worker). Returns the DONE records this call wrote; stale reports are dropped.
+   */
+  CompletionStage<List<TaskInfo>> completeLeases(List<TaskResult> reports);
+
+  /**
+   * Claims the live (not DONE) records whose owner is not in {@code liveOwners}, writing {@code
+   * newOwner} into them atomically per id, and returns the claimed records.
+   */
+  CompletionStage<List<TaskInfo>> claimOrphans(Set<String> liveOwners, String newOwner);
 
   /** Releases what the store itself created (never a Hazelcast instance it was given). */
   @Override

@@ -28,6 +28,13 @@ final class FakeLink implements WorkerLink {
     drained = true;
   }
 
+  final List<List<String>> reconciles = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void sendReconcile(List<String> taskIds) {
+    reconciles.add(List.copyOf(taskIds));
+  }
+
   List<Assignment> assigned() {
     List<Assignment> all = new ArrayList<>();
     batches.forEach(all::addAll);

@@ -177,4 +177,101 @@ abstract class TaskStoreContractTest {
 
     assertThat(join(store.get(prefix + "a"))).contains(second);
   }
+
+  static TaskInfo running(TaskInfo info, int attempt, String worker, String owner) {
+    return info.toBuilder()
+        .setState(TaskState.RUNNING)
+        .setAttempt(attempt)
+        .setWorkerId(worker)
+        .setOwner(owner)
+        .build();
+  }
+
+  static TaskResult report(TaskInfo info, int attempt, String worker, String output) {
+    return TaskResult.newBuilder()
+        .setTaskId(info.getSpec().getId())
+        .setOutcome(Outcome.SUCCEEDED)
+        .setAttempt(attempt)
+        .setWorkerId(worker)
+        .setOutput(Payload.newBuilder().setData(ByteString.copyFromUtf8(output)))
+        .build();
+  }
+
+  @Test
+  void completeFirst_twoTerminalWrites_firstOneStandsForBoth() throws Exception {
+    TaskInfo a = queued("first", "1");
+    join(store.createAll(List.of(a)));
+    TaskInfo succeeded = done(a);
+    TaskInfo cancelled =
+        a.toBuilder()
+            .setState(TaskState.DONE)
+            .setResult(
+                TaskResult.newBuilder()
+                    .setTaskId(a.getSpec().getId())
+                    .setOutcome(Outcome.CANCELLED))
+            .build();
+
+    List<TaskInfo> first = join(store.completeFirst(List.of(succeeded)));
+    List<TaskInfo> second = join(store.completeFirst(List.of(cancelled)));
+
+    assertThat(first).containsExactly(succeeded);
+    assertThat(second).containsExactly(succeeded);
+    assertThat(join(store.get(a.getSpec().getId()))).contains(succeeded);
+  }
+
+  @Test
+  void completeLeases_reportOfTheStoredLease_endsTheTask() throws Exception {
+    TaskInfo a = queued("lease", "1");
+    join(store.createAll(List.of(a)));
+    join(store.updateAll(List.of(running(a, 2, "w1", "c1"))));
+
+    List<TaskInfo> won = join(store.completeLeases(List.of(report(a, 2, "w1", "out"))));
+
+    assertThat(won).hasSize(1);
+    TaskInfo stored = join(store.get(a.getSpec().getId())).orElseThrow();
+    assertThat(stored.getState()).isEqualTo(TaskState.DONE);
+    assertThat(stored.getResult().getOutput().getData().toStringUtf8()).isEqualTo("out");
+    assertThat(stored.getResult().getAttempt()).isEqualTo(2);
+  }
+
+  @Test
+  void completeLeases_staleAttemptOrOtherWorkerOrDone_dropped() throws Exception {
+    TaskInfo a = queued("stale", "1");
+    join(store.createAll(List.of(a)));
+    join(store.updateAll(List.of(running(a, 2, "w1", "c1"))));
+
+    List<TaskInfo> oldAttempt = join(store.completeLeases(List.of(report(a, 1, "w1", "x"))));
+    List<TaskInfo> otherWorker = join(store.completeLeases(List.of(report(a, 2, "w2", "x"))));
+    join(store.completeLeases(List.of(report(a, 2, "w1", "winner"))));
+    List<TaskInfo> afterDone = join(store.completeLeases(List.of(report(a, 2, "w1", "late"))));
+
+    assertThat(oldAttempt).isEmpty();
+    assertThat(otherWorker).isEmpty();
+    assertThat(afterDone).isEmpty();
+    TaskInfo stored = join(store.get(a.getSpec().getId())).orElseThrow();
+    assertThat(stored.getResult().getOutput().getData().toStringUtf8()).isEqualTo("winner");
+  }
+
+  @Test
+  void claimOrphans_liveRecordsOfDepartedOwners_claimedOnce() throws Exception {
+    TaskInfo orphan = queued("orphan", "1").toBuilder().setOwner("gone").build();
+    TaskInfo runningOrphan = running(queued("orphan-running", "2"), 1, "w1", "gone");
+    TaskInfo kept = queued("kept", "3").toBuilder().setOwner("alive").build();
+    TaskInfo finished = done(queued("finished", "4").toBuilder().setOwner("gone").build());
+    join(store.createAll(List.of(orphan, runningOrphan, kept)));
+    join(store.completeAll(List.of(finished)));
+
+    List<TaskInfo> claimed = join(store.claimOrphans(java.util.Set.of("alive", "me"), "me"));
+    List<TaskInfo> again = join(store.claimOrphans(java.util.Set.of("alive", "me"), "me"));
+
+    assertThat(claimed)
+        .filteredOn(i -> i.getSpec().getId().startsWith(prefix))
+        .extracting(i -> i.getSpec().getId())
+        .containsExactlyInAnyOrder(orphan.getSpec().getId(), runningOrphan.getSpec().getId());
+    assertThat(claimed).allSatisfy(i -> assertThat(i.getOwner()).isEqualTo("me"));
+    assertThat(again).filteredOn(i -> i.getSpec().getId().startsWith(prefix)).isEmpty();
+    assertThat(join(store.get(runningOrphan.getSpec().getId())).orElseThrow().getState())
+        .isEqualTo(TaskState.RUNNING);
+    assertThat(join(store.get(kept.getSpec().getId())).orElseThrow().getOwner()).isEqualTo("alive");
+  }
 }

@@ -2,6 +2,7 @@ package io.taskgrid.worker.internal.rpc;
 
 import io.taskgrid.proto.v1.Assignments;
 import io.taskgrid.proto.v1.CancelTasks;
+import io.taskgrid.proto.v1.Reconcile;
 
 /**
  * What a {@link CoordinatorConnection} tells the agent. Called on gRPC transport threads or the
@@ -22,4 +23,7 @@ public interface ConnectionListener {
 
   /** The coordinator asked for no new work. */
   void onDrain(CoordinatorConnection connection);
+
+  /** The coordinator asks which of these tasks this worker runs; answer with sendRunning. */
+  void onReconcile(CoordinatorConnection connection, Reconcile reconcile);
 }

@@ -9,6 +9,7 @@ import io.taskgrid.proto.v1.Credits;
 import io.taskgrid.proto.v1.Heartbeat;
 import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.PoolCredit;
+import io.taskgrid.proto.v1.RunningTasks;
 import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.WorkerHello;
 import io.taskgrid.proto.v1.WorkerMessage;
@@ -17,7 +18,9 @@ import io.taskgrid.proto.v1.WorkerServiceGrpc;
 import io.taskgrid.worker.internal.SlotLedger;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -62,6 +65,9 @@ public final class CoordinatorConnection implements AutoCloseable {
   private final Queue<TaskResult> results = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private final AtomicBoolean healthy = new AtomicBoolean();
+
+  /** Whether the stream is up (hello sent and not ended); read by the agent to route results. */
+  private volatile boolean live;
 
   // Confined to executor.
   private @Nullable ClientCallStreamObserver<WorkerMessage> stream;
@@ -118,6 +124,36 @@ public final class CoordinatorConnection implements AutoCloseable {
     scheduleFlush();
   }
 
+  /** Whether the stream is up now. */
+  public boolean isLive() {
+    return live;
+  }
+
+  /**
+   * Takes the results queued and not sent yet, so that the agent can send them to another
+   * coordinator while this one is unreachable (any thread).
+   */
+  public List<TaskResult> takeHeldResults() {
+    List<TaskResult> out = new ArrayList<>();
+    TaskResult r;
+    while ((r = results.poll()) != null) {
+      out.add(r);
+    }
+    return out;
+  }
+
+  /** Answers a Reconcile (any thread). */
+  public void sendRunning(RunningTasks running) {
+    post(
+        () -> {
+          ClientCallStreamObserver<WorkerMessage> s = stream;
+          if (s != null && !closed) {
+            s.onNext(WorkerMessage.newBuilder().setRunning(running).build());
+            sentSinceTick = true;
+          }
+        });
+  }
+
   /** The ledger may hold new credits for this connection: schedules a flush (any thread). */
   public void creditsChanged() {
     scheduleFlush();
@@ -168,6 +204,7 @@ public final class CoordinatorConnection implements AutoCloseable {
     s.onNext(WorkerMessage.newBuilder().setHello(hello).build());
     sentSinceTick = true;
     log.info("worker {} connected to {}", hello.getWorkerId(), name);
+    live = true;
     ledger.connected(this);
     listener.onConnected(this);
     flush();
@@ -178,6 +215,7 @@ public final class CoordinatorConnection implements AutoCloseable {
       return;
     }
     stream = null;
+    live = false;
     pendingCredits.clear();
     // Bump the generation so that late messages of the dead stream are dropped.
     generation++;
@@ -286,6 +324,9 @@ public final class CoordinatorConnection implements AutoCloseable {
           break;
         case CANCELS:
           listener.onCancels(CoordinatorConnection.this, message.getCancels());
+          break;
+        case RECONCILE:
+          listener.onReconcile(CoordinatorConnection.this, message.getReconcile());
           break;
         case DRAIN:
           log.info("coordinator {} asked worker {} to drain", name, hello.getWorkerId());

@@ -1,0 +1,104 @@
+package io.taskgrid.coordinator.internal.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import io.taskgrid.coordinator.internal.sched.Scheduler;
+import io.taskgrid.coordinator.internal.store.TaskStore;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Adopts the tasks of coordinators that left the cluster. Each task is scheduled by one
+ * coordinator, its owner (named in its record). When a member leaves, the oldest remaining member
+ * claims every live record whose owner is no longer a member (an atomic compare-and-set per record,
+ * so no task gets two owners) and hands them to its scheduler, which keeps the leases of workers
+ * connected to it and re-queues the rest. Claiming "every orphan" rather than "the tasks of the
+ * member that just left" also covers an adopter that dies half-way: the next one picks up what is
+ * left. Thread-safe; the work runs on the given executor, never on a Hazelcast thread.
+ */
+public final class TaskAdoption implements MembershipListener {
+  private static final Logger log = LoggerFactory.getLogger(TaskAdoption.class);
+
+  private final HazelcastInstance hazelcast;
+  private final TaskStore store;
+  private final Scheduler scheduler;
+  private final Executor executor;
+  private volatile boolean closed;
+
+  public TaskAdoption(
+      HazelcastInstance hazelcast, TaskStore store, Scheduler scheduler, Executor executor) {
+    this.hazelcast = hazelcast;
+    this.store = store;
+    this.scheduler = scheduler;
+    this.executor = executor;
+  }
+
+  /** Listens to membership changes, and adopts orphans left by members gone before this start. */
+  public void start() {
+    hazelcast.getCluster().addMembershipListener(this);
+    post();
+  }
+
+  /** Stops adopting (this coordinator is leaving). */
+  public void close() {
+    closed = true;
+  }
+
+  @Override
+  public void memberAdded(MembershipEvent event) {
+    // A new member owns nothing yet.
+  }
+
+  @Override
+  public void memberRemoved(MembershipEvent event) {
+    log.info("Coordinator {} left the cluster", event.getMember());
+    post();
+  }
+
+  private void post() {
+    try {
+      executor.execute(this::adoptIfOldest);
+    } catch (RejectedExecutionException e) {
+      log.debug("Not adopting: the coordinator is stopping");
+    }
+  }
+
+  private void adoptIfOldest() {
+    if (closed || !hazelcast.getLifecycleService().isRunning()) {
+      return;
+    }
+    Set<Member> members = hazelcast.getCluster().getMembers();
+    Iterator<Member> oldest = members.iterator();
+    if (!oldest.hasNext() || !oldest.next().localMember()) {
+      return;
+    }
+    Set<String> owners = new HashSet<>();
+    for (Member m : members) {
+      owners.add(m.getUuid().toString());
+    }
+    store
+        .claimOrphans(owners, scheduler.ownerId())
+        .whenComplete(
+            (claimed, e) -> {
+              if (e != null) {
+                log.error("Could not adopt the tasks of departed coordinators", e);
+              } else if (!claimed.isEmpty()) {
+                scheduler.adopt(claimed);
+              }
+            });
+  }
+
+  /** The id a coordinator writes into the records it owns. */
+  public static String ownerId(HazelcastInstance hazelcast) {
+    UUID uuid = hazelcast.getCluster().getLocalMember().getUuid();
+    return uuid.toString();
+  }
+}

@@ -1,0 +1,347 @@
+package io.taskgrid.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskgrid.client.ClientOptions;
+import io.taskgrid.client.TaskFuture;
+import io.taskgrid.client.TaskResultInfo;
+import io.taskgrid.client.TaskStatus;
+import io.taskgrid.client.TaskTypes;
+import io.taskgrid.client.TaskgridClient;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Chaos on real processes: 3 coordinators (one Hazelcast cluster) and 2 workers run a 20,000-task
+ * job (echo, sleep, sum_squares) while one process is broken. Every task must end exactly once with
+ * the right value; the test prints submitted / succeeded / re-executed / lost and the time the
+ * cluster took to recover (the longest pause in completions after the fault).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class ChaosIT {
+  static final int TASKS = 20_000;
+  static final Duration LEASE = Duration.ofSeconds(3);
+
+  private Path workDir;
+  private final List<TaskgridProcess> coordinators = new ArrayList<>();
+  private final List<TaskgridProcess> workers = new ArrayList<>();
+  private final List<String> targets = new ArrayList<>();
+  private int job;
+
+  @BeforeAll
+  void startCluster() throws Exception {
+    workDir = Files.createTempDirectory("taskgrid-chaos");
+    int[] hzPorts = {freePort(), freePort(), freePort()};
+    List<String> members = new ArrayList<>();
+    for (int p : hzPorts) {
+      members.add("127.0.0.1:" + p);
+    }
+    String cluster = "chaos-" + ProcessHandle.current().pid();
+    for (int i = 0; i < 3; i++) {
+      coordinators.add(
+          TaskgridProcess.startClusterCoordinator(
+              workDir,
+              "coordinator-" + i,
+              hzPorts[i],
+              members,
+              cluster,
+              "--lease-timeout-ms",
+              Long.toString(LEASE.toMillis()),
+              "--member-timeout-ms",
+              "5000"));
+    }
+    for (TaskgridProcess c : coordinators) {
+      c.awaitCoordinator(Duration.ofSeconds(90));
+      targets.add(c.target());
+    }
+    for (int i = 0; i < 2; i++) {
+      workers.add(startWorker(i));
+    }
+    try (TaskgridClient client = client()) {
+      coordinators
+          .get(0)
+          .await(Duration.ofSeconds(60), "2 workers connected", () -> client.workers().size() == 2);
+    }
+  }
+
+  @AfterAll
+  void stopCluster() {
+    workers.forEach(TaskgridProcess::close);
+    coordinators.forEach(TaskgridProcess::close);
+  }
+
+  private TaskgridProcess startWorker(int i) throws IOException {
+    return TaskgridProcess.start(
+        "worker-" + i + "-" + System.nanoTime(),
+        workDir,
+        "worker",
+        "--coordinator",
+        String.join(",", targets),
+        "--cpu-processes",
+        "1",
+        "--io-capacity",
+        "2000",
+        "--heartbeat-ms",
+        "500");
+  }
+
+  private TaskgridClient client() {
+    return TaskgridClient.connect(ClientOptions.newBuilder().targets(targets).build());
+  }
+
+  @Test
+  @Order(1)
+  void killDashNineWorker_midJob_everyTaskEndsOnceWithItsValue() throws Exception {
+    Report r =
+        runJob(
+            "kill -9 worker",
+            () -> {
+              TaskgridProcess victim = workers.get(0);
+              victim.process().destroyForcibly();
+            });
+    r.assertNothingLost();
+    assertThat(r.reExecuted).as("tasks re-executed after the worker died").isPositive();
+    workers.set(0, startWorker(0));
+  }
+
+  @Test
+  @Order(2)
+  void killDashNineCpuChild_midJob_everyTaskEndsOnceWithItsValue() throws Exception {
+    Report r =
+        runJob(
+            "kill -9 CPU child",
+            () -> {
+              List<ProcessHandle> children = workers.get(1).children();
+              assertThat(children).as("CPU children of worker 1").isNotEmpty();
+              children.get(0).destroyForcibly();
+            });
+    r.assertNothingLost();
+  }
+
+  @Test
+  @Order(3)
+  void sigstopWorkerLongerThanLease_midJob_everyTaskEndsOnceWithItsValue() throws Exception {
+    TaskgridProcess victim = workers.get(0);
+    Report r =
+        runJob(
+            "SIGSTOP worker > lease, then SIGCONT",
+            () -> {
+              victim.signal("STOP");
+              try {
+                // The fault itself is "frozen for longer than the lease": a duration, not a wait
+                // for a condition.
+                new CountDownLatch(1).await(LEASE.toMillis() + 2_000, TimeUnit.MILLISECONDS);
+              } finally {
+                victim.signal("CONT");
+              }
+            });
+    r.assertNothingLost();
+    assertThat(r.reExecuted).as("tasks re-executed after the lease expired").isPositive();
+  }
+
+  @Test
+  @Order(4)
+  void killDashNineCoordinator_midJob_everyTaskEndsOnceWithItsValue() throws Exception {
+    // The client talks to coordinator 0 first, so coordinator 0 owns the job's tasks and is the
+    // oldest member: killing it tests client failover, adoption and a new oldest member at once.
+    Report r = runJob("kill -9 coordinator", () -> coordinators.get(0).process().destroyForcibly());
+    r.assertNothingLost();
+  }
+
+  interface Fault {
+    void inject() throws Exception;
+  }
+
+  /** Runs one 20,000-task job, injects the fault once a fifth of it is done, and checks it. */
+  private Report runJob(String fault, Fault injection) throws Exception {
+    job++;
+    String prefix = "j" + job + "-" + System.nanoTime() + "-";
+    AtomicInteger done = new AtomicInteger();
+    AtomicLongArray doneAt = new AtomicLongArray(TASKS);
+    List<TaskFuture<?>> futures = new ArrayList<>(TASKS);
+    long[] faultAt = new long[1];
+    Thread breaker =
+        new Thread(
+            () -> {
+              try {
+                coordinators
+                    .get(1)
+                    .await(
+                        Duration.ofSeconds(120),
+                        "a fifth of the job",
+                        () -> done.get() > TASKS / 5);
+                faultAt[0] = System.nanoTime();
+                injection.inject();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            "chaos-breaker");
+    Throwable[] breakerError = new Throwable[1];
+    breaker.setUncaughtExceptionHandler((t, e) -> breakerError[0] = e);
+    try (TaskgridClient client = client()) {
+      breaker.start();
+      for (int i = 0; i < TASKS; i++) {
+        TaskFuture<?> f = submit(client, prefix, i);
+        int index = i;
+        f.whenComplete(
+            (v, e) -> {
+              doneAt.set(index, System.nanoTime());
+              done.incrementAndGet();
+            });
+        futures.add(f);
+      }
+      breaker.join(TimeUnit.MINUTES.toMillis(2));
+      assertThat(breakerError[0]).as("fault injection").isNull();
+      Report report = new Report(fault, futures.size());
+      for (int i = 0; i < TASKS; i++) {
+        TaskFuture<?> f = futures.get(i);
+        try {
+          Object value = f.get(120, TimeUnit.SECONDS);
+          if (value.equals(expected(i))) {
+            report.succeeded++;
+          } else {
+            report.wrong.add(f.taskId() + " = " + value);
+          }
+          TaskResultInfo info = f.resultInfo().orElseThrow();
+          if (info.attempt() > 1) {
+            report.reExecuted++;
+            report.lastReExecutedMillis =
+                Math.max(
+                    report.lastReExecutedMillis,
+                    TimeUnit.NANOSECONDS.toMillis(doneAt.get(i) - faultAt[0]));
+            if (report.checked.size() < 200) {
+              report.checked.add(f);
+            }
+          }
+        } catch (ExecutionException | TimeoutException e) {
+          report.lost.add(f.taskId() + ": " + e);
+        }
+      }
+      // Exactly one terminal outcome: what the client was told is what the cluster recorded.
+      for (TaskFuture<?> f : report.checked) {
+        TaskResultInfo seen = f.resultInfo().orElseThrow();
+        TaskResultInfo stored =
+            client.getTask(f.taskId()).flatMap(TaskStatus::result).orElseThrow();
+        assertThat(stored.attempt())
+            .as("stored attempt of " + f.taskId())
+            .isEqualTo(seen.attempt());
+        assertThat(stored.outcome()).isEqualTo(seen.outcome());
+      }
+      report.recoveryMillis = longestPauseAfter(doneAt, faultAt[0]);
+      report.print();
+      return report;
+    }
+  }
+
+  private static TaskFuture<?> submit(TaskgridClient client, String prefix, int i) {
+    io.taskgrid.client.TaskOptions id =
+        io.taskgrid.client.TaskOptions.newBuilder().id(prefix + i).build();
+    return switch (i % 10) {
+      case 0, 1, 2, 3, 4, 5 -> client.submit(TaskTypes.ECHO, "v" + i, id);
+      case 6, 7, 8 -> client.submit(TaskTypes.SLEEP, 20L + i % 50, id);
+      default -> client.submit(TaskTypes.SUM_SQUARES, 1_000L + i % 1_000, id);
+    };
+  }
+
+  private static Object expected(int i) {
+    return switch (i % 10) {
+      case 0, 1, 2, 3, 4, 5 -> "v" + i;
+      case 6, 7, 8 -> 20L + i % 50;
+      default -> sumSquares(1_000L + i % 1_000);
+    };
+  }
+
+  private static BigInteger sumSquares(long n) {
+    BigInteger sum = BigInteger.ZERO;
+    for (long k = 0; k < n; k++) {
+      sum = sum.add(BigInteger.valueOf(k * k));
+    }
+    return sum;
+  }
+
+  /** The longest gap between consecutive completions after the fault, in ms. */
+  private static long longestPauseAfter(AtomicLongArray doneAt, long faultNanos) {
+    long[] times = new long[doneAt.length()];
+    for (int i = 0; i < times.length; i++) {
+      times[i] = doneAt.get(i);
+    }
+    java.util.Arrays.sort(times);
+    long prev = faultNanos;
+    long longest = 0;
+    for (long t : times) {
+      if (t < faultNanos) {
+        continue;
+      }
+      longest = Math.max(longest, t - prev);
+      prev = t;
+    }
+    return TimeUnit.NANOSECONDS.toMillis(longest);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** What one job under one fault came to. */
+  private static final class Report {
+    final String fault;
+    final int submitted;
+    int succeeded;
+    int reExecuted;
+    long recoveryMillis;
+    long lastReExecutedMillis;
+    final List<String> lost = new ArrayList<>();
+    final List<String> wrong = new ArrayList<>();
+    final List<TaskFuture<?>> checked = new ArrayList<>();
+
+    Report(String fault, int submitted) {
+      this.fault = fault;
+      this.submitted = submitted;
+    }
+
+    void print() {
+      System.out.printf(
+          "CHAOS %-36s submitted=%d succeeded=%d re-executed=%d lost=%d wrong=%d"
+              + " longest-pause-after-fault=%d ms last-re-executed-done=%d ms after the fault%n",
+          fault,
+          submitted,
+          succeeded,
+          reExecuted,
+          lost.size(),
+          wrong.size(),
+          recoveryMillis,
+          lastReExecutedMillis);
+    }
+
+    void assertNothingLost() {
+      assertThat(lost).as("tasks lost under " + fault).isEmpty();
+      assertThat(wrong).as("tasks with a wrong value under " + fault).isEmpty();
+      assertThat(succeeded).isEqualTo(submitted);
+    }
+  }
+}
