@@ -55,5 +55,6 @@ note "Dask distributed LocalCluster (2 worker processes)"
 $py bench/python/dask_bench.py "$runs" 10000 1000 2>"$out/dask.log" | tee -a "$raw" >&2
 
 echo "META loadavg_end $(cut -d' ' -f1-3 /proc/loadavg)" >>"$raw"
-$py bench/report.py "$raw" "$out/jmh.json" bench/ANALYSIS.md >bench/RESULTS.md
+mkdir -p bench/results && cp "$raw" bench/results/raw-run.txt && cp "$out/jmh.json" bench/results/jmh.json
+$py bench/report.py bench/results/raw-run.txt bench/results/jmh.json bench/ANALYSIS.md >bench/RESULTS.md
 note "wrote bench/RESULTS.md"
