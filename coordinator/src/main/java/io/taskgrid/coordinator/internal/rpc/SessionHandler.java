@@ -45,6 +45,9 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
   private final OutboundStream<ServerMessage> out;
   private final Set<String> watched = ConcurrentHashMap.newKeySet();
 
+  /** Bound on one Completions message, well under gRPC's default 4 MiB inbound limit. */
+  static final int MAX_MESSAGE_BYTES = 1 << 20;
+
   /** The ack emission of the latest batch; the next batch's emission chains after it. */
   private CompletableFuture<Void> ackTail = CompletableFuture.completedFuture(null);
 
@@ -183,10 +186,22 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
       }
     }
     if (!fresh.isEmpty() && !ended.get()) {
-      out.send(
-          ServerMessage.newBuilder()
-              .setCompletions(Completions.newBuilder().addAllResults(fresh))
-              .build());
+      // Split into messages of at most MAX_MESSAGE_BYTES: 100,000 results in one message exceed
+      // the client's 4 MiB inbound limit, which broke the stream, and re-attaching then asked for
+      // the same oversized message again, forever.
+      Completions.Builder batch = Completions.newBuilder();
+      int bytes = 0;
+      for (TaskResult r : fresh) {
+        int size = r.getSerializedSize();
+        if (batch.getResultsCount() > 0 && bytes + size > MAX_MESSAGE_BYTES) {
+          out.send(ServerMessage.newBuilder().setCompletions(batch).build());
+          batch = Completions.newBuilder();
+          bytes = 0;
+        }
+        batch.addResults(r);
+        bytes += size + 8;
+      }
+      out.send(ServerMessage.newBuilder().setCompletions(batch).build());
     }
     if (halfClosed) {
       completeIfIdle();

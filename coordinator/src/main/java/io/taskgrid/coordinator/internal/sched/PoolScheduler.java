@@ -38,6 +38,9 @@ final class PoolScheduler {
   /** Bound on tasks set aside in one pump because no worker with credit runs their type. */
   private static final int MAX_SKIPPED_PER_PUMP = 4096;
 
+  /** Bound on one Assignments message, well under gRPC's default 4 MiB inbound limit. */
+  static final int MAX_ASSIGNMENT_BYTES = 1 << 20;
+
   private final Pool pool;
   private final SerialExecutor executor;
   private final Clock clock;
@@ -495,10 +498,30 @@ final class PoolScheduler {
     }
     for (Slot slot : workers.values()) {
       if (!slot.outbox.isEmpty()) {
-        slot.handle.link().sendAssignments(List.copyOf(slot.outbox));
-        slot.outbox.clear();
+        sendInChunks(slot);
       }
     }
+  }
+
+  /**
+   * Sends the outbox in messages of at most {@link #MAX_ASSIGNMENT_BYTES}: a worker joining a long
+   * queue gets as many tasks as it has credits (100,000 and more), far over gRPC's 4 MiB limit.
+   */
+  private static void sendInChunks(Slot slot) {
+    int from = 0;
+    int bytes = 0;
+    List<Assignment> out = slot.outbox;
+    for (int i = 0; i < out.size(); i++) {
+      int size = out.get(i).getSerializedSize() + 8;
+      if (i > from && bytes + size > MAX_ASSIGNMENT_BYTES) {
+        slot.handle.link().sendAssignments(List.copyOf(out.subList(from, i)));
+        from = i;
+        bytes = 0;
+      }
+      bytes += size;
+    }
+    slot.handle.link().sendAssignments(List.copyOf(out.subList(from, out.size())));
+    out.clear();
   }
 
   /** Round-robin over workers with credit that run the type. */
