@@ -355,8 +355,11 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
    */
   public boolean drain(Duration timeout) throws InterruptedException {
     draining = true;
+    ledger.stopGranting();
     for (CoordinatorConnection c : connections) {
       ledger.drained(c);
+      // Credits the coordinators still hold would otherwise keep bringing work.
+      c.sendDrain();
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (idle) {

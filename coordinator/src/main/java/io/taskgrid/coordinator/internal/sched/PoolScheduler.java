@@ -64,6 +64,7 @@ final class PoolScheduler {
     final Set<String> handlers;
     final Set<String> leases = new LinkedHashSet<>();
     long credits;
+    boolean draining;
     final List<Assignment> outbox = new ArrayList<>();
 
     Slot(WorkerHandle handle, Set<String> handlers) {
@@ -148,9 +149,22 @@ final class PoolScheduler {
     step(
         () -> {
           Slot slot = workers.get(workerId);
-          if (slot != null && credits > 0) {
+          if (slot != null && credits > 0 && !slot.draining) {
             slot.credits += credits;
             totalCredits += credits;
+          }
+        });
+  }
+
+  /** The worker takes no new work: the credits it granted are void, and so are later ones. */
+  void workerDraining(String workerId) {
+    step(
+        () -> {
+          Slot slot = workers.get(workerId);
+          if (slot != null) {
+            totalCredits -= slot.credits;
+            slot.credits = 0;
+            slot.draining = true;
           }
         });
   }

@@ -171,6 +171,14 @@ public final class Scheduler implements SchedulerSink {
     log.info("Worker {} disconnected", w.id());
   }
 
+  /** The worker is stopping: no new work goes to it; what it runs still reports as usual. */
+  public void workerDraining(WorkerHandle w) {
+    log.info("Worker {} is draining", w.id());
+    for (PoolScheduler ps : pools.values()) {
+      ps.workerDraining(w.id());
+    }
+  }
+
   public void credits(WorkerHandle w, Credits credits) {
     for (PoolCredit c : credits.getPoolsList()) {
       PoolScheduler ps = pools.get(c.getPool());
