@@ -95,6 +95,61 @@ class GracefulIT {
   }
 
   @Test
+  void sigtermWorkerWithIdleCredits_newTasksGoOnlyToTheOtherWorker() throws Exception {
+    try (TaskgridProcess coordinator = TaskgridProcess.startCoordinator(workDir);
+        TaskgridProcess draining = startWorker("idle-" + System.nanoTime(), coordinator.target());
+        TaskgridProcess staying = startWorker("busy-" + System.nanoTime(), coordinator.target());
+        TaskgridClient client = TaskgridClient.connect(coordinator.target())) {
+      coordinator.await(
+          Duration.ofSeconds(60), "2 workers connected", () -> client.workers().size() == 2);
+      String drainingId = workerId(draining);
+
+      // GIVEN long tasks on both workers, and the coordinator holding most of their credits unused
+      List<TaskFuture<Long>> held =
+          client.map(TaskTypes.SLEEP, List.of(4_000L, 4_000L, 4_000L, 4_000L));
+      coordinator.await(
+          Duration.ofSeconds(60),
+          "the draining worker running a task",
+          () -> usedSlots(client, drainingId) > 0);
+
+      // WHEN it gets SIGTERM, and the coordinator has heard it is draining
+      draining.process().destroy();
+      coordinator.await(
+          Duration.ofSeconds(30),
+          "the worker's Drain",
+          () ->
+              Files.readString(logOf(coordinator), StandardCharsets.UTF_8)
+                  .contains("Worker " + drainingId + " is draining"));
+      List<Long> values = new ArrayList<>();
+      for (long i = 0; i < 100; i++) {
+        values.add(i);
+      }
+      List<TaskFuture<Long>> fresh = client.map(TaskTypes.SLEEP, values);
+
+      // THEN the credits it had granted are void: no new task runs there, its own tasks finish
+      for (TaskFuture<Long> f : fresh) {
+        f.get(90, TimeUnit.SECONDS);
+        assertThat(f.resultInfo().orElseThrow().workerId()).isNotEqualTo(drainingId);
+      }
+      for (TaskFuture<Long> f : held) {
+        assertThat(f.get(90, TimeUnit.SECONDS)).isEqualTo(4_000L);
+        assertThat(f.resultInfo().orElseThrow().attempt()).isEqualTo(1);
+      }
+      assertThat(draining.process().waitFor(60, TimeUnit.SECONDS))
+          .as("the drained worker exited")
+          .isTrue();
+    }
+  }
+
+  private static int usedSlots(TaskgridClient client, String workerId) {
+    return client.workers().stream()
+        .filter(w -> w.workerId().equals(workerId))
+        .flatMap(w -> w.pools().stream())
+        .mapToInt(io.taskgrid.client.WorkerInfo.PoolInfo::used)
+        .sum();
+  }
+
+  @Test
   void sigtermCoordinator_midJob_tasksHandedOverAndEveryTaskEndsOnce() throws Exception {
     int[] hzPorts = {freePort(), freePort()};
     List<String> members = List.of("127.0.0.1:" + hzPorts[0], "127.0.0.1:" + hzPorts[1]);

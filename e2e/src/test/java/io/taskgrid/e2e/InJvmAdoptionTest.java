@@ -65,7 +65,7 @@ class InJvmAdoptionTest {
     resources.add(client);
 
     // GIVEN a job accepted by the owner: as many tasks running on the worker as it has credits
-    // there (half of 8), the rest queued
+    // there (at least its share, 4 of 8), the rest queued
     List<TaskFuture<Long>> futures =
         client.map(
             TaskTypes.SLEEP,
@@ -73,8 +73,9 @@ class InJvmAdoptionTest {
                 3_000L, 3_000L, 3_000L, 3_000L, 3_000L, 3_000L, 3_000L, 3_000L, 3_000L, 3_000L));
     Awaitility.await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> running(client, futures).size() == 4);
+        .until(() -> running(client, futures).size() >= 4);
     Set<String> runningAtClose = running(client, futures);
+    assertThat(runningAtClose).hasSizeLessThan(futures.size());
 
     // WHEN the owner closes (gracefully: it leaves the cluster)
     resources.remove(owner);
