@@ -334,8 +334,10 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
 
   /** A task ended: its result goes back on the stream that assigned it, its slot to the ledger. */
   private void done(CoordinatorConnection connection, Pool pool, TaskResult result) {
-    inFlight.remove(result.getTaskId(), result.getAttempt());
+    // Queued before the task is forgotten: drain() reads an empty inFlight as "every result is
+    // queued", and close() flushes only what is queued.
     route(connection).addResult(result);
+    inFlight.remove(result.getTaskId(), result.getAttempt());
     ledger.release(connection, pool);
     creditsMayHaveChanged();
     if (draining) {
