@@ -120,6 +120,19 @@ final class ProtoMapper {
         Instant.ofEpochMilli(w.getConnectedUnixMs()));
   }
 
+  static JobStatus toJob(io.taskgrid.proto.v1.GetJobResponse j) {
+    return new JobStatus(
+        j.getJobId(), j.getSubmitted(), j.getQueued(), j.getRunning(), j.getCompletedMap());
+  }
+
+  static CoordinatorStats toStats(io.taskgrid.proto.v1.GetStatsResponse s) {
+    Map<TaskPool, Long> queued = new java.util.EnumMap<>(TaskPool.class);
+    for (io.taskgrid.proto.v1.PoolQueue q : s.getQueuesList()) {
+      queued.put(q.getPool() == Pool.CPU ? TaskPool.CPU : TaskPool.IO, q.getQueued());
+    }
+    return new CoordinatorStats(queued, s.getLive(), s.getAcceptedTotal(), s.getCompletedTotal());
+  }
+
   /** The exception for a result that is not SUCCEEDED; every outcome maps to its own type. */
   static RuntimeException toException(TaskResult r) {
     String id = r.getTaskId();

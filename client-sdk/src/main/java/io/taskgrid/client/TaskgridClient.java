@@ -234,6 +234,35 @@ public final class TaskgridClient implements AutoCloseable {
     }
   }
 
+  /**
+   * The counts of a job's tasks (a unary call with {@link ClientOptions#defaultTimeout()}).
+   *
+   * @return empty if no coordinator knows the job
+   * @throws TaskException if no coordinator can be asked (its status is in the message)
+   */
+  public Optional<JobStatus> getJob(String jobId) {
+    requireNonNull(jobId, "jobId");
+    try {
+      return queries.getJob(jobId).map(ProtoMapper::toJob);
+    } catch (StatusRuntimeException e) {
+      throw new TaskException("", "getJob(" + jobId + ") failed: " + e.getStatus(), e);
+    }
+  }
+
+  /**
+   * The queue depths and task counters of the first coordinator that answers (a unary call with
+   * {@link ClientOptions#defaultTimeout()}).
+   *
+   * @throws TaskException if no coordinator can be asked (its status is in the message)
+   */
+  public CoordinatorStats stats() {
+    try {
+      return ProtoMapper.toStats(queries.getStats());
+    } catch (StatusRuntimeException e) {
+      throw new TaskException("", "stats() failed: " + e.getStatus(), e);
+    }
+  }
+
   /** Tasks submitted by this client and not yet ended. */
   public int pendingCount() {
     return session.pendingCount();

@@ -17,6 +17,8 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -32,6 +34,13 @@ final class TaskgridProcess implements AutoCloseable {
   private final Path log;
   private int port;
   private @org.jspecify.annotations.Nullable Path portFile;
+
+  /** Commands that serve a metrics endpoint. */
+  private static final List<String> SERVERS = List.of("coordinator", "worker", "local");
+
+  /** The lifecycle log line that says where the metrics endpoint listens. */
+  private static final Pattern METRICS_URL =
+      Pattern.compile("metrics on http://[^:/\\s]+:(\\d+)/metrics");
 
   private TaskgridProcess(String name, Process process, Path log) {
     this.name = name;
@@ -63,6 +72,11 @@ final class TaskgridProcess implements AutoCloseable {
     command.add(lib.toAbsolutePath() + "/*");
     command.add("io.taskgrid.cli.internal.TaskgridCli");
     command.addAll(List.of(args));
+    if (args.length > 0 && SERVERS.contains(args[0]) && !List.of(args).contains("--metrics-port")) {
+      // Never the standard metrics ports: tests run side by side on one machine.
+      command.add("--metrics-port");
+      command.add("0");
+    }
     command.add("--exit-on-stdin-close");
     Path log = workDir.resolve(name + ".log");
     Process process =
@@ -166,6 +180,23 @@ final class TaskgridProcess implements AutoCloseable {
 
   Process process() {
     return process;
+  }
+
+  /** Waits for the lifecycle line that reports the metrics endpoint; returns its port. */
+  int awaitMetricsPort(Duration atMost) {
+    int[] port = {-1};
+    await(
+        atMost,
+        "its metrics endpoint log line",
+        () -> {
+          Matcher m = METRICS_URL.matcher(Files.readString(log, StandardCharsets.UTF_8));
+          if (m.find()) {
+            port[0] = Integer.parseInt(m.group(1));
+            return true;
+          }
+          return false;
+        });
+    return port[0];
   }
 
   /** The process's descendants (for a worker: its CPU children). */

@@ -3,6 +3,7 @@ package io.taskgrid.worker;
 import static java.util.Objects.requireNonNull;
 
 import io.taskgrid.worker.internal.WorkerAgent;
+import java.util.OptionalInt;
 
 /**
  * A running worker agent: an I/O event-loop pool and a CPU process pool, connected to every
@@ -42,6 +43,12 @@ public final class Worker implements AutoCloseable {
   /** The worker's id, as announced to the coordinators. */
   public String id() {
     return agent.id();
+  }
+
+  /** The port of the worker's {@code /metrics} endpoint, if it serves one. */
+  public OptionalInt metricsPort() {
+    int port = agent.metricsPort();
+    return port < 0 ? OptionalInt.empty() : OptionalInt.of(port);
   }
 
   /** Stops the worker: closes the streams, cancels what runs, kills the CPU children. */

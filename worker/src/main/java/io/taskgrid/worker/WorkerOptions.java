@@ -3,6 +3,7 @@ package io.taskgrid.worker;
 import static java.util.Objects.requireNonNull;
 
 import io.grpc.Channel;
+import io.prometheus.client.CollectorRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,6 +45,15 @@ public final class WorkerOptions {
   /** The longest wait between reconnect attempts, by default. */
   public static final Duration DEFAULT_RECONNECT_MAX_BACKOFF = Duration.ofSeconds(10);
 
+  /** {@link #metricsPort()} value meaning: serve no metrics endpoint (the default). */
+  public static final int METRICS_DISABLED = -1;
+
+  /** The metrics port the {@code taskgrid worker} command uses unless told otherwise. */
+  public static final int STANDARD_METRICS_PORT = 9401;
+
+  /** The interface the metrics endpoint binds by default (every interface). */
+  public static final String DEFAULT_METRICS_HOST = "0.0.0.0";
+
   private static final WorkerOptions DEFAULT_INSTANCE = newBuilder().build();
 
   private final List<String> coordinators;
@@ -62,6 +72,9 @@ public final class WorkerOptions {
   private final Duration heartbeatInterval;
   private final Duration reconnectInitialBackoff;
   private final Duration reconnectMaxBackoff;
+  private final String metricsHost;
+  private final int metricsPort;
+  private final @Nullable CollectorRegistry metricsRegistry;
 
   private WorkerOptions(Builder b) {
     this.coordinators = List.copyOf(b.coordinators);
@@ -80,6 +93,9 @@ public final class WorkerOptions {
     this.heartbeatInterval = b.heartbeatInterval;
     this.reconnectInitialBackoff = b.reconnectInitialBackoff;
     this.reconnectMaxBackoff = b.reconnectMaxBackoff;
+    this.metricsHost = b.metricsHost;
+    this.metricsPort = b.metricsPort;
+    this.metricsRegistry = b.metricsRegistry;
   }
 
   /** A builder with every default. */
@@ -177,6 +193,27 @@ public final class WorkerOptions {
     return reconnectMaxBackoff;
   }
 
+  /** The interface of the metrics endpoint (default {@value #DEFAULT_METRICS_HOST}). */
+  public String metricsHost() {
+    return metricsHost;
+  }
+
+  /**
+   * The port of the {@code /metrics} endpoint: 0 picks a free one, {@link #METRICS_DISABLED} (the
+   * default) serves none.
+   */
+  public int metricsPort() {
+    return metricsPort;
+  }
+
+  /**
+   * The registry the worker's metrics go on, when the caller owns one (for example a coordinator in
+   * the same process); empty: the worker makes its own, with the JVM's metrics.
+   */
+  public Optional<CollectorRegistry> metricsRegistry() {
+    return Optional.ofNullable(metricsRegistry);
+  }
+
   @Override
   public String toString() {
     return "WorkerOptions{coordinators="
@@ -195,6 +232,8 @@ public final class WorkerOptions {
         + blockingThreads
         + ", pluginsDir="
         + pluginsDir
+        + ", metricsPort="
+        + metricsPort
         + "}";
   }
 
@@ -216,6 +255,9 @@ public final class WorkerOptions {
     private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
     private Duration reconnectInitialBackoff = DEFAULT_RECONNECT_INITIAL_BACKOFF;
     private Duration reconnectMaxBackoff = DEFAULT_RECONNECT_MAX_BACKOFF;
+    private String metricsHost = DEFAULT_METRICS_HOST;
+    private int metricsPort = METRICS_DISABLED;
+    private @Nullable CollectorRegistry metricsRegistry;
 
     private Builder() {}
 
@@ -236,6 +278,27 @@ public final class WorkerOptions {
       heartbeatInterval = o.heartbeatInterval;
       reconnectInitialBackoff = o.reconnectInitialBackoff;
       reconnectMaxBackoff = o.reconnectMaxBackoff;
+      metricsHost = o.metricsHost;
+      metricsPort = o.metricsPort;
+      metricsRegistry = o.metricsRegistry;
+    }
+
+    /** The interface the metrics endpoint binds. */
+    public Builder metricsHost(String metricsHost) {
+      this.metricsHost = requireNonNull(metricsHost, "metricsHost");
+      return this;
+    }
+
+    /** The metrics endpoint's port (0: a free one; {@link #METRICS_DISABLED}: none). */
+    public Builder metricsPort(int metricsPort) {
+      this.metricsPort = metricsPort;
+      return this;
+    }
+
+    /** A registry owned by the caller for the worker's metrics (never the default registry). */
+    public Builder metricsRegistry(CollectorRegistry metricsRegistry) {
+      this.metricsRegistry = requireNonNull(metricsRegistry, "metricsRegistry");
+      return this;
     }
 
     /** The coordinator targets ({@code host:port}, at least one). */
@@ -354,6 +417,12 @@ public final class WorkerOptions {
       check(ioCapacity > 0, "ioCapacity", ioCapacity, "> 0");
       check(cpuProcesses >= 0, "cpuProcesses", cpuProcesses, ">= 0");
       check(blockingThreads > 0, "blockingThreads", blockingThreads, "> 0");
+      check(
+          metricsPort == METRICS_DISABLED || (metricsPort >= 0 && metricsPort <= 65535),
+          "metricsPort",
+          metricsPort,
+          "0..65535 or -1 (disabled)");
+      check(!metricsHost.isBlank(), "metricsHost", "'" + metricsHost + "'", "not blank");
       check(!cancelGracePeriod.isNegative(), "cancelGracePeriod", cancelGracePeriod, ">= 0");
       check(isPositive(heartbeatInterval), "heartbeatInterval", heartbeatInterval, "> 0");
       check(

@@ -8,8 +8,11 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.prometheus.client.CollectorRegistry;
 import io.taskgrid.coordinator.internal.cluster.HazelcastCompletionBus;
 import io.taskgrid.coordinator.internal.cluster.TaskAdoption;
+import io.taskgrid.coordinator.internal.metrics.CoordinatorMetrics;
+import io.taskgrid.coordinator.internal.metrics.MetricsServer;
 import io.taskgrid.coordinator.internal.store.HazelcastTaskStore;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.WorkerServiceGrpc;
@@ -36,6 +39,7 @@ public final class Coordinator implements AutoCloseable {
   private final HealthStatusManager health;
   private final Server server;
   private final String target;
+  private final @Nullable MetricsServer metricsServer;
   private final TaskAdoption adoption;
   private boolean closed;
 
@@ -45,6 +49,7 @@ public final class Coordinator implements AutoCloseable {
       HealthStatusManager health,
       Server server,
       String target,
+      @Nullable MetricsServer metricsServer,
       TaskAdoption adoption) {
     this.adoption = adoption;
     this.ownedHazelcast = ownedHazelcast;
@@ -52,6 +57,7 @@ public final class Coordinator implements AutoCloseable {
     this.health = health;
     this.server = server;
     this.target = target;
+    this.metricsServer = metricsServer;
   }
 
   /** Starts a Hazelcast member and the gRPC server; returns once both are serving. */
@@ -77,12 +83,16 @@ public final class Coordinator implements AutoCloseable {
   private static Coordinator start(
       CoordinatorOptions options, HazelcastInstance hz, @Nullable HazelcastInstance owned)
       throws IOException {
+    CollectorRegistry registry = new CollectorRegistry();
+    CoordinatorMetrics.registerProcessMetrics(registry);
+    CoordinatorMetrics.registerClusterGauges(registry, hz);
     CoordinatorRuntime runtime =
         CoordinatorRuntime.create(
             options,
             exec -> new HazelcastTaskStore(hz, options.resultTtl(), exec),
             TaskAdoption.ownerId(hz),
-            new HazelcastCompletionBus(hz));
+            new HazelcastCompletionBus(hz),
+            registry);
     TaskAdoption adoption =
         new TaskAdoption(hz, runtime.store(), runtime.scheduler(), runtime.storeExecutor());
     HealthStatusManager health = new HealthStatusManager();
@@ -103,9 +113,16 @@ public final class Coordinator implements AutoCloseable {
       builder.addService(s);
     }
     Server server;
+    MetricsServer metrics = null;
     try {
+      if (options.metricsPort() != CoordinatorOptions.METRICS_DISABLED) {
+        metrics = MetricsServer.start(options.host(), options.metricsPort(), registry);
+      }
       server = builder.build().start();
     } catch (IOException | RuntimeException e) {
+      if (metrics != null) {
+        metrics.close();
+      }
       runtime.close();
       throw e;
     }
@@ -118,8 +135,14 @@ public final class Coordinator implements AutoCloseable {
             ? "127.0.0.1"
             : options.host();
     String target = advertised + ":" + server.getPort();
-    log.info("Coordinator serving on {} (cluster {})", target, options.clusterName());
-    return new Coordinator(owned, runtime, health, server, target, adoption);
+    log.info(
+        "Coordinator serving gRPC on {}; Hazelcast member {} of cluster {} ({} member(s)); {}",
+        target,
+        hz.getCluster().getLocalMember().getAddress(),
+        options.clusterName(),
+        hz.getCluster().getMembers().size(),
+        metrics == null ? "metrics endpoint disabled" : "metrics on " + metrics.url());
+    return new Coordinator(owned, runtime, health, server, target, metrics, adoption);
   }
 
   /** The bound gRPC port. */
@@ -130,6 +153,18 @@ public final class Coordinator implements AutoCloseable {
   /** The "host:port" clients and workers dial. */
   public String target() {
     return target;
+  }
+
+  /** The bound metrics port, or -1 when no metrics endpoint is served. */
+  public int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.port();
+  }
+
+  /**
+   * The registry holding this coordinator's metrics (a worker in the same process may share it).
+   */
+  public CollectorRegistry metricsRegistry() {
+    return runtime.metricsRegistry();
   }
 
   /** The coordinator's logic (scheduler, store), for status and tests. */
@@ -164,6 +199,9 @@ public final class Coordinator implements AutoCloseable {
     // member's graceful shutdown migrates its partitions, and the oldest remaining coordinator
     // adopts the tasks this one scheduled (see TaskAdoption).
     runtime.close();
+    if (metricsServer != null) {
+      metricsServer.close();
+    }
     if (ownedHazelcast != null) {
       ownedHazelcast.shutdown();
     }

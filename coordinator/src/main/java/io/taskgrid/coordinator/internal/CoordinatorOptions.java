@@ -10,6 +10,12 @@ import java.util.Objects;
  * validates every value and throws {@link IllegalArgumentException} with a clear message.
  */
 public final class CoordinatorOptions {
+  /** {@link #metricsPort()} value meaning: serve no metrics endpoint (the library default). */
+  public static final int METRICS_DISABLED = -1;
+
+  /** The metrics port the {@code taskgrid coordinator} command uses unless told otherwise. */
+  public static final int STANDARD_METRICS_PORT = 9400;
+
   /** How long a worker may be silent before it is declared dead, by default. */
   public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -22,6 +28,7 @@ public final class CoordinatorOptions {
   private final int port;
   private final String clusterName;
   private final List<String> members;
+  private final String kubernetesServiceDns;
   private final String hazelcastHost;
   private final int hazelcastPort;
   private final Duration resultTtl;
@@ -29,6 +36,7 @@ public final class CoordinatorOptions {
   private final int maxBatchSize;
   private final long maxQueuedTasks;
   private final Clock clock;
+  private final int metricsPort;
   private final Duration leaseTimeout;
   private final Duration memberTimeout;
 
@@ -39,6 +47,7 @@ public final class CoordinatorOptions {
     this.port = b.port;
     this.clusterName = b.clusterName;
     this.members = List.copyOf(b.members);
+    this.kubernetesServiceDns = b.kubernetesServiceDns;
     this.hazelcastHost = b.hazelcastHost;
     this.hazelcastPort = b.hazelcastPort;
     this.resultTtl = b.resultTtl;
@@ -46,6 +55,7 @@ public final class CoordinatorOptions {
     this.maxBatchSize = b.maxBatchSize;
     this.maxQueuedTasks = b.maxQueuedTasks;
     this.clock = b.clock;
+    this.metricsPort = b.metricsPort;
   }
 
   /** The defaults: port 7070, standalone Hazelcast on 127.0.0.1:5701, 1 h result TTL. */
@@ -65,6 +75,7 @@ public final class CoordinatorOptions {
     b.port = port;
     b.clusterName = clusterName;
     b.members = members;
+    b.kubernetesServiceDns = kubernetesServiceDns;
     b.hazelcastHost = hazelcastHost;
     b.hazelcastPort = hazelcastPort;
     b.resultTtl = resultTtl;
@@ -72,6 +83,7 @@ public final class CoordinatorOptions {
     b.maxBatchSize = maxBatchSize;
     b.maxQueuedTasks = maxQueuedTasks;
     b.clock = clock;
+    b.metricsPort = metricsPort;
     b.leaseTimeout = leaseTimeout;
     b.memberTimeout = memberTimeout;
     return b;
@@ -95,6 +107,14 @@ public final class CoordinatorOptions {
   /** Hazelcast members to join (host[:port]); empty means standalone. */
   public List<String> members() {
     return members;
+  }
+
+  /**
+   * The DNS name of the Kubernetes headless service whose pods are the other members (Hazelcast's
+   * built-in Kubernetes discovery, DNS lookup mode); empty when not on Kubernetes.
+   */
+  public String kubernetesServiceDns() {
+    return kubernetesServiceDns;
   }
 
   /** The interface Hazelcast binds (keep it private: member traffic is not encrypted). */
@@ -132,6 +152,14 @@ public final class CoordinatorOptions {
     return clock;
   }
 
+  /**
+   * The port of the {@code /metrics} HTTP endpoint, bound on {@link #host()}: 0 picks a free one,
+   * {@link #METRICS_DISABLED} (the default) serves none.
+   */
+  public int metricsPort() {
+    return metricsPort;
+  }
+
   /** How long a worker may be silent (no message at all) before it is declared dead. */
   public Duration leaseTimeout() {
     return leaseTimeout;
@@ -155,6 +183,7 @@ public final class CoordinatorOptions {
         + clusterName
         + ", members="
         + members
+        + (kubernetesServiceDns.isEmpty() ? "" : ", kubernetesServiceDns=" + kubernetesServiceDns)
         + ", hazelcast="
         + hazelcastHost
         + ":"
@@ -167,6 +196,8 @@ public final class CoordinatorOptions {
         + maxBatchSize
         + ", maxQueuedTasks="
         + maxQueuedTasks
+        + ", metricsPort="
+        + metricsPort
         + ", leaseTimeout="
         + leaseTimeout
         + ", memberTimeout="
@@ -180,6 +211,7 @@ public final class CoordinatorOptions {
     private int port = 7070;
     private String clusterName = "taskgrid";
     private List<String> members = List.of();
+    private String kubernetesServiceDns = "";
     private String hazelcastHost = "127.0.0.1";
     private int hazelcastPort = 5701;
     private Duration resultTtl = Duration.ofHours(1);
@@ -187,6 +219,7 @@ public final class CoordinatorOptions {
     private int maxBatchSize = 10_000;
     private long maxQueuedTasks = 5_000_000;
     private Clock clock = Clock.systemUTC();
+    private int metricsPort = METRICS_DISABLED;
     private Duration leaseTimeout = DEFAULT_LEASE_TIMEOUT;
     private Duration memberTimeout = DEFAULT_MEMBER_TIMEOUT;
 
@@ -225,6 +258,16 @@ public final class CoordinatorOptions {
     /** Sets the Hazelcast members to join (host[:port]). */
     public Builder members(List<String> members) {
       this.members = List.copyOf(members);
+      return this;
+    }
+
+    /**
+     * Finds the other members through Kubernetes: the DNS name of their headless service, for
+     * example {@code taskgrid-coordinator-hz.default.svc.cluster.local}; empty turns it off.
+     */
+    public Builder kubernetesServiceDns(String kubernetesServiceDns) {
+      this.kubernetesServiceDns =
+          Objects.requireNonNull(kubernetesServiceDns, "kubernetesServiceDns");
       return this;
     }
 
@@ -270,6 +313,12 @@ public final class CoordinatorOptions {
       return this;
     }
 
+    /** Sets the metrics HTTP port (0 = ephemeral, {@link #METRICS_DISABLED} = none). */
+    public Builder metricsPort(int metricsPort) {
+      this.metricsPort = metricsPort;
+      return this;
+    }
+
     /** Validates and builds. */
     public CoordinatorOptions build() {
       check(!host.isBlank(), "host must not be blank");
@@ -278,6 +327,12 @@ public final class CoordinatorOptions {
       for (String m : members) {
         check(m != null && !m.isBlank(), "members must not contain blank entries");
       }
+      check(
+          kubernetesServiceDns.isEmpty() || members.isEmpty(),
+          "members and kubernetesServiceDns are exclusive: give one way to find the members");
+      check(
+          kubernetesServiceDns.equals(kubernetesServiceDns.strip()),
+          "kubernetesServiceDns must not have spaces, was '" + kubernetesServiceDns + "'");
       check(!hazelcastHost.isBlank(), "hazelcastHost must not be blank");
       check(
           hazelcastPort >= 0 && hazelcastPort <= 65535,
@@ -287,6 +342,9 @@ public final class CoordinatorOptions {
           "resultTtl must be at least 1s (Hazelcast TTL granularity), was " + resultTtl);
       check(maxPayloadBytes > 0, "maxPayloadBytes must be positive, was " + maxPayloadBytes);
       check(maxBatchSize > 0, "maxBatchSize must be positive, was " + maxBatchSize);
+      check(
+          metricsPort == METRICS_DISABLED || (metricsPort >= 0 && metricsPort <= 65535),
+          "metricsPort must be 0..65535 or -1 (disabled), was " + metricsPort);
       check(maxQueuedTasks > 0, "maxQueuedTasks must be positive, was " + maxQueuedTasks);
       check(
           leaseTimeout.compareTo(Duration.ofMillis(100)) >= 0,

@@ -1,8 +1,10 @@
 package io.taskgrid.coordinator.internal;
 
 import io.grpc.BindableService;
+import io.prometheus.client.CollectorRegistry;
 import io.taskgrid.coordinator.internal.concurrent.Executors2;
 import io.taskgrid.coordinator.internal.concurrent.NamedThreadFactory;
+import io.taskgrid.coordinator.internal.metrics.CoordinatorMetrics;
 import io.taskgrid.coordinator.internal.rpc.LeaseMonitor;
 import io.taskgrid.coordinator.internal.rpc.TaskGrpcService;
 import io.taskgrid.coordinator.internal.rpc.WorkerGrpcService;
@@ -41,13 +43,16 @@ public final class CoordinatorRuntime implements AutoCloseable {
   private final TaskGrpcService taskService;
   private final WorkerGrpcService workerService;
 
+  private final CollectorRegistry metricsRegistry;
   private final ScheduledFuture<?> leaseCheck;
 
   private CoordinatorRuntime(
       CoordinatorOptions options,
       Function<Executor, TaskStore> storeFactory,
       String ownerId,
-      CompletionBus bus) {
+      CompletionBus bus,
+      CollectorRegistry metricsRegistry) {
+    this.metricsRegistry = metricsRegistry;
     // Small fixed pools: the machine has 2 cores and all work here is non-blocking hand-offs.
     this.storeExecutor = Executors2.fixed("store", 2);
     this.schedulerExecutor = Executors2.fixed("sched", 2);
@@ -56,7 +61,16 @@ public final class CoordinatorRuntime implements AutoCloseable {
     CompletionHub hub = new CompletionHub();
     JobStats jobs = new JobStats();
     this.scheduler =
-        new Scheduler(options.clock(), store, hub, jobs, schedulerExecutor, ownerId, bus);
+        new Scheduler(
+            options.clock(),
+            store,
+            hub,
+            jobs,
+            schedulerExecutor,
+            ownerId,
+            bus,
+            CoordinatorMetrics.register(metricsRegistry));
+    CoordinatorMetrics.registerSchedulerGauges(metricsRegistry, scheduler);
     TaskIntake intake =
         new TaskIntake(
             options.clock(),
@@ -90,19 +104,39 @@ public final class CoordinatorRuntime implements AutoCloseable {
    */
   public static CoordinatorRuntime create(
       CoordinatorOptions options, Function<Executor, TaskStore> storeFactory) {
-    return new CoordinatorRuntime(options, storeFactory, "local", CompletionBus.LOCAL);
+    return new CoordinatorRuntime(
+        options, storeFactory, "local", CompletionBus.LOCAL, new CollectorRegistry());
   }
 
   /**
    * Creates a runtime that is one member of a coordinator cluster: {@code ownerId} goes into the
-   * records it schedules, {@code bus} carries completions between the members.
+   * records it schedules, {@code bus} carries completions between the members. Its metrics go on a
+   * registry of its own.
    */
   public static CoordinatorRuntime create(
       CoordinatorOptions options,
       Function<Executor, TaskStore> storeFactory,
       String ownerId,
       CompletionBus bus) {
-    return new CoordinatorRuntime(options, storeFactory, ownerId, bus);
+    return create(options, storeFactory, ownerId, bus, new CollectorRegistry());
+  }
+
+  /**
+   * Creates a cluster member runtime that registers its metrics on {@code metricsRegistry} (owned
+   * by the caller; never the default registry).
+   */
+  public static CoordinatorRuntime create(
+      CoordinatorOptions options,
+      Function<Executor, TaskStore> storeFactory,
+      String ownerId,
+      CompletionBus bus,
+      CollectorRegistry metricsRegistry) {
+    return new CoordinatorRuntime(options, storeFactory, ownerId, bus, metricsRegistry);
+  }
+
+  /** The registry this runtime's metrics are on. */
+  public CollectorRegistry metricsRegistry() {
+    return metricsRegistry;
   }
 
   /** The executor for store continuations and rare cluster work (adoption). */

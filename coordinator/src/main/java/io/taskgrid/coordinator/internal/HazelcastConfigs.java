@@ -10,8 +10,9 @@ public final class HazelcastConfigs {
   private HazelcastConfigs() {}
 
   /**
-   * Multicast off; TCP-IP join only with the given members (none: standalone, no join at all); Jet
-   * off; no phone-home; SLF4J logging; no shutdown hook (the coordinator closes it).
+   * Multicast off; Kubernetes discovery when a service DNS name is given, else TCP-IP join with the
+   * given members (none: standalone, no join at all); Jet off; no phone-home; SLF4J logging; no
+   * shutdown hook (the coordinator closes it).
    */
   public static Config memberConfig(CoordinatorOptions options) {
     Config config = new Config();
@@ -43,7 +44,14 @@ public final class HazelcastConfigs {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    if (options.members().isEmpty()) {
+    if (!options.kubernetesServiceDns().isEmpty()) {
+      // Hazelcast's built-in Kubernetes discovery, DNS lookup mode: the headless service's
+      // records are the members; no Kubernetes API access (no RBAC) needed.
+      join.getTcpIpConfig().setEnabled(false);
+      join.getKubernetesConfig()
+          .setEnabled(true)
+          .setProperty("service-dns", options.kubernetesServiceDns());
+    } else if (options.members().isEmpty()) {
       join.getTcpIpConfig().setEnabled(false);
     } else {
       join.getTcpIpConfig().setEnabled(true).setMembers(options.members());

@@ -17,6 +17,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run a coordinator (gRPC for clients and workers, task state in Hazelcast).")
 final class CoordinatorCommand implements Callable<Integer> {
+  /** The gRPC port clients and workers dial (also the gRPC health service's port). */
+  static final String DEFAULT_PORT = "7070";
+
   @Option(
       names = "--host",
       defaultValue = "0.0.0.0",
@@ -25,7 +28,7 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--port",
-      defaultValue = "7070",
+      defaultValue = DEFAULT_PORT,
       description =
           "gRPC port for clients and workers; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port = 7070;
@@ -44,6 +47,14 @@ final class CoordinatorCommand implements Callable<Integer> {
   List<String> members = new ArrayList<>();
 
   @Option(
+      names = "--kubernetes-service-dns",
+      paramLabel = "NAME",
+      description =
+          "Find the other coordinators with Hazelcast's Kubernetes discovery: the DNS name of"
+              + " their headless service (instead of --member).")
+  @Nullable String kubernetesServiceDns;
+
+  @Option(
       names = "--hz-host",
       defaultValue = "127.0.0.1",
       description =
@@ -56,6 +67,14 @@ final class CoordinatorCommand implements Callable<Integer> {
       defaultValue = "5701",
       description = "Hazelcast member port (default: ${DEFAULT-VALUE}).")
   int hazelcastPort = 5701;
+
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "9400",
+      description =
+          "Port of the Prometheus /metrics endpoint, on --host; 0 picks a free one, -1 serves none"
+              + " (default: ${DEFAULT-VALUE}).")
+  int metricsPort = CoordinatorOptions.STANDARD_METRICS_PORT;
 
   @Option(
       names = "--lease-timeout-ms",
@@ -88,14 +107,20 @@ final class CoordinatorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Ports.check("--port", port);
     Ports.check("--hz-port", hazelcastPort);
+    MetricsPorts.check(metricsPort);
+    if (kubernetesServiceDns != null && !members.isEmpty()) {
+      throw new UsageException("--kubernetes-service-dns and --member are exclusive");
+    }
     CoordinatorOptions options =
         CoordinatorOptions.newBuilder()
             .host(host)
             .port(port)
             .clusterName(clusterName)
             .members(members)
+            .kubernetesServiceDns(kubernetesServiceDns == null ? "" : kubernetesServiceDns)
             .hazelcastHost(hazelcastHost)
             .hazelcastPort(hazelcastPort)
+            .metricsPort(metricsPort)
             .leaseTimeout(
                 Duration.ofMillis(Checks.atLeast("--lease-timeout-ms", leaseTimeoutMillis, 100)))
             .memberTimeout(
@@ -105,7 +130,12 @@ final class CoordinatorCommand implements Callable<Integer> {
       LongRunning.exitWhenStdinCloses();
     }
     Coordinator coordinator = Coordinator.start(options);
-    System.out.println("taskgrid coordinator listening on " + coordinator.target());
+    System.out.println(
+        "taskgrid coordinator listening on "
+            + coordinator.target()
+            + (coordinator.metricsPort() < 0
+                ? ""
+                : "; metrics on port " + coordinator.metricsPort() + " (/metrics)"));
     Ports.writePortFile(portFile, coordinator.port());
     LongRunning.awaitShutdown(coordinator);
     return 0;

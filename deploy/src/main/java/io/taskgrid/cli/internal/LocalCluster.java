@@ -27,6 +27,15 @@ final class LocalCluster implements AutoCloseable {
   }
 
   static LocalCluster start(int port, @Nullable Integer cpuProcesses) throws IOException {
+    return start(port, cpuProcesses, CoordinatorOptions.METRICS_DISABLED);
+  }
+
+  /**
+   * A local cluster whose coordinator serves the metrics of both on {@code metricsPort} (the worker
+   * shares the coordinator's registry); -1 serves none.
+   */
+  static LocalCluster start(int port, @Nullable Integer cpuProcesses, int metricsPort)
+      throws IOException {
     Coordinator coordinator =
         Coordinator.start(
             CoordinatorOptions.newBuilder()
@@ -34,6 +43,7 @@ final class LocalCluster implements AutoCloseable {
                 .port(port)
                 .clusterName("taskgrid-local-" + ProcessHandle.current().pid())
                 .hazelcastPort(0)
+                .metricsPort(metricsPort)
                 .build());
     int cpu = cpuProcesses != null ? cpuProcesses : Runtime.getRuntime().availableProcessors();
     try {
@@ -43,6 +53,7 @@ final class LocalCluster implements AutoCloseable {
                   .coordinators(List.of(coordinator.target()))
                   .cpuProcesses(cpu)
                   .ioCapacity(LOCAL_IO_CAPACITY)
+                  .metricsRegistry(coordinator.metricsRegistry())
                   .build());
       return new LocalCluster(coordinator, worker, cpu);
     } catch (RuntimeException e) {
@@ -68,7 +79,10 @@ final class LocalCluster implements AutoCloseable {
         + cpuProcesses
         + " CPU processes and "
         + LOCAL_IO_CAPACITY
-        + " I/O slots";
+        + " I/O slots"
+        + (coordinator.metricsPort() < 0
+            ? ""
+            : "; metrics on http://127.0.0.1:" + coordinator.metricsPort() + "/metrics");
   }
 
   @Override

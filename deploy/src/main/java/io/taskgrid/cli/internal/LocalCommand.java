@@ -18,6 +18,14 @@ final class LocalCommand implements Callable<Integer> {
       description = "gRPC port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port = 7070;
 
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "9400",
+      description =
+          "Port of the Prometheus /metrics endpoint (coordinator and worker metrics together); 0"
+              + " picks a free one, -1 serves none (default: ${DEFAULT-VALUE}).")
+  int metricsPort = 9400;
+
   @Option(names = "--cpu-processes", description = "CPU child processes (default: one per core).")
   @Nullable Integer cpuProcesses;
 
@@ -35,13 +43,14 @@ final class LocalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Ports.check("--port", port);
+    MetricsPorts.check(metricsPort);
     if (cpuProcesses != null) {
       Checks.atLeast("--cpu-processes", cpuProcesses, 1);
     }
     if (exitOnStdinClose) {
       LongRunning.exitWhenStdinCloses();
     }
-    LocalCluster cluster = LocalCluster.start(port, cpuProcesses);
+    LocalCluster cluster = LocalCluster.start(port, cpuProcesses, metricsPort);
     System.out.println(cluster.describe());
     Ports.writePortFile(portFile, cluster.port());
     LongRunning.awaitShutdown(cluster);

@@ -40,6 +40,20 @@ final class WorkerCommand implements Callable<Integer> {
   @Nullable String workerId;
 
   @Option(
+      names = "--metrics-port",
+      defaultValue = "9401",
+      description =
+          "Port of the Prometheus /metrics endpoint; 0 picks a free one, -1 serves none"
+              + " (default: ${DEFAULT-VALUE}).")
+  int metricsPort = WorkerOptions.STANDARD_METRICS_PORT;
+
+  @Option(
+      names = "--metrics-host",
+      defaultValue = "0.0.0.0",
+      description = "Interface the metrics endpoint binds (default: ${DEFAULT-VALUE}).")
+  String metricsHost = WorkerOptions.DEFAULT_METRICS_HOST;
+
+  @Option(
       names = "--heartbeat-ms",
       description =
           "Heartbeat interval of an idle stream in ms; keep it well under the"
@@ -67,7 +81,14 @@ final class WorkerCommand implements Callable<Integer> {
     }
     Worker worker = Worker.start(options());
     System.out.println(
-        "taskgrid worker " + worker.id() + " connected to " + String.join(", ", targets()));
+        "taskgrid worker "
+            + worker.id()
+            + " connected to "
+            + String.join(", ", targets())
+            + worker.metricsPort().stream()
+                .mapToObj(p -> "; metrics on port " + p + " (/metrics)")
+                .findFirst()
+                .orElse(""));
     Duration drain = Duration.ofMillis(Checks.atLeast("--drain-timeout-ms", drainTimeoutMillis, 0));
     // SIGTERM: take no new work, let the running tasks finish (up to the timeout), then stop.
     LongRunning.awaitShutdown(() -> worker.shutdownGracefully(drain));
@@ -82,7 +103,11 @@ final class WorkerCommand implements Callable<Integer> {
     for (String target : coordinators) {
       Addresses.checkTarget("--coordinator", target);
     }
-    WorkerOptions.Builder builder = WorkerOptions.newBuilder().coordinators(targets());
+    WorkerOptions.Builder builder =
+        WorkerOptions.newBuilder()
+            .coordinators(targets())
+            .metricsPort(MetricsPorts.check(metricsPort))
+            .metricsHost(metricsHost);
     if (cpuProcesses != null) {
       builder.cpuProcesses(Checks.atLeast("--cpu-processes", cpuProcesses, 1));
     }

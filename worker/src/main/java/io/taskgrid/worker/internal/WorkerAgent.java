@@ -3,6 +3,7 @@ package io.taskgrid.worker.internal;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.prometheus.client.CollectorRegistry;
 import io.taskgrid.proto.v1.Assignment;
 import io.taskgrid.proto.v1.Assignments;
 import io.taskgrid.proto.v1.CancelTasks;
@@ -19,6 +20,8 @@ import io.taskgrid.worker.WorkerOptions;
 import io.taskgrid.worker.internal.cpu.ChildCommand;
 import io.taskgrid.worker.internal.cpu.CpuPool;
 import io.taskgrid.worker.internal.io.IoPool;
+import io.taskgrid.worker.internal.metrics.MetricsServer;
+import io.taskgrid.worker.internal.metrics.WorkerMetrics;
 import io.taskgrid.worker.internal.rpc.ConnectionListener;
 import io.taskgrid.worker.internal.rpc.CoordinatorConnection;
 import java.io.IOException;
@@ -59,6 +62,9 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
   private final ScheduledExecutorService rpcExecutor;
   private final List<CoordinatorConnection> connections = new ArrayList<>();
   private final List<ManagedChannel> ownedChannels = new ArrayList<>();
+  private final CollectorRegistry metricsRegistry;
+  private final WorkerMetrics metrics;
+  private @Nullable MetricsServer metricsServer;
 
   /** Tasks started here and not ended, by id (the attempt), for Reconcile answers. */
   private final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
@@ -81,7 +87,24 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
       capacity.put(Pool.CPU, options.cpuProcesses());
     }
     this.ledger = new SlotLedger<>(capacity);
-    this.ioPool = new IoPool(options.ioThreads(), options.blockingThreads(), clock, workerId);
+    this.metricsRegistry =
+        options
+            .metricsRegistry()
+            .orElseGet(
+                () -> {
+                  CollectorRegistry own = new CollectorRegistry();
+                  WorkerMetrics.registerProcessMetrics(own);
+                  return own;
+                });
+    this.metrics = WorkerMetrics.register(metricsRegistry, capacity, ledger::running);
+    this.ioPool =
+        new IoPool(
+            options.ioThreads(),
+            options.blockingThreads(),
+            clock,
+            workerId,
+            System::nanoTime,
+            metrics::eventLoopLag);
     this.cpuPool =
         options.cpuProcesses() > 0
             ? new CpuPool(
@@ -89,7 +112,8 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
                 ChildCommand.of(jars, options.childJvmOptions()),
                 clock,
                 workerId,
-                options.cancelGracePeriod())
+                options.cancelGracePeriod(),
+                metrics::childRestarted)
             : null;
     this.rpcExecutor =
         Executors.newSingleThreadScheduledExecutor(
@@ -130,6 +154,14 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
   }
 
   private void connect(WorkerOptions options, String node) {
+    if (options.metricsPort() != WorkerOptions.METRICS_DISABLED) {
+      try {
+        metricsServer =
+            MetricsServer.start(options.metricsHost(), options.metricsPort(), metricsRegistry);
+      } catch (IOException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }
     if (cpuPool != null) {
       cpuPool.start();
     }
@@ -166,13 +198,22 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
     }
     connections.forEach(CoordinatorConnection::start);
     log.info(
-        "worker {} started: IO {} slots on {} loops, CPU {} processes, handlers IO {} CPU {}",
+        "worker {} started: IO {} slots on {} loops, CPU {} processes, handlers IO {} CPU {};"
+            + " coordinators {}; {}",
         workerId,
         options.ioCapacity(),
         options.ioThreads(),
         options.cpuProcesses(),
         registry.names(TaskPool.IO),
-        registry.names(TaskPool.CPU));
+        registry.names(TaskPool.CPU),
+        names,
+        metricsServer == null ? "metrics endpoint disabled" : "metrics on " + metricsServer.url());
+  }
+
+  /** The bound metrics port, or -1 when no metrics endpoint is served. */
+  public int metricsPort() {
+    MetricsServer m = metricsServer;
+    return m == null ? -1 : m.port();
   }
 
   private WorkerHello hello(WorkerOptions options, String node) {
@@ -334,6 +375,7 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
 
   /** A task ended: its result goes back on the stream that assigned it, its slot to the ledger. */
   private void done(CoordinatorConnection connection, Pool pool, TaskResult result) {
+    metrics.completed(pool, result.getOutcome());
     // Queued before the task is forgotten: drain() reads an empty inFlight as "every result is
     // queued", and close() flushes only what is queued.
     route(connection).addResult(result);
@@ -396,6 +438,9 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
       cpuPool.close();
     }
     Executors2.shutdown(rpcExecutor, Duration.ofSeconds(1));
+    if (metricsServer != null) {
+      metricsServer.close();
+    }
     for (ManagedChannel channel : ownedChannels) {
       channel.shutdown();
     }

@@ -13,10 +13,14 @@ import io.taskgrid.proto.v1.CancelResponse;
 import io.taskgrid.proto.v1.ClientMessage;
 import io.taskgrid.proto.v1.GetJobRequest;
 import io.taskgrid.proto.v1.GetJobResponse;
+import io.taskgrid.proto.v1.GetStatsRequest;
+import io.taskgrid.proto.v1.GetStatsResponse;
 import io.taskgrid.proto.v1.GetTaskRequest;
 import io.taskgrid.proto.v1.GetTaskResponse;
 import io.taskgrid.proto.v1.ListWorkersRequest;
 import io.taskgrid.proto.v1.ListWorkersResponse;
+import io.taskgrid.proto.v1.Pool;
+import io.taskgrid.proto.v1.PoolQueue;
 import io.taskgrid.proto.v1.ServerMessage;
 import io.taskgrid.proto.v1.SubmitRequest;
 import io.taskgrid.proto.v1.SubmitResponse;
@@ -154,6 +158,25 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
     } catch (RuntimeException e) {
       responses.onError(StatusMapper.toStatus(e).asRuntimeException());
     }
+  }
+
+  @Override
+  public void getStats(GetStatsRequest req, StreamObserver<GetStatsResponse> responses) {
+    unary(
+        responses,
+        () ->
+            scheduler
+                .queued(Pool.IO)
+                .thenCombine(
+                    scheduler.queued(Pool.CPU),
+                    (io, cpu) ->
+                        GetStatsResponse.newBuilder()
+                            .addQueues(PoolQueue.newBuilder().setPool(Pool.IO).setQueued(io))
+                            .addQueues(PoolQueue.newBuilder().setPool(Pool.CPU).setQueued(cpu))
+                            .setLive(scheduler.liveTasks())
+                            .setAcceptedTotal(scheduler.acceptedTotal())
+                            .setCompletedTotal(scheduler.completedTotal())
+                            .build()));
   }
 
   /** Runs a unary call whose answer is asynchronous; every failure becomes a Status. */

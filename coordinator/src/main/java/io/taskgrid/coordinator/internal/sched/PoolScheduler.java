@@ -484,6 +484,7 @@ final class PoolScheduler {
     slot.outbox.add(
         Assignment.newBuilder().setSpec(t.spec).setAttempt(t.attempt).setPool(pool).build());
     leasedNow.add(t.info());
+    sink.started(pool, t);
   }
 
   private void release(LiveTask t) {

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,12 +42,15 @@ public final class Scheduler implements SchedulerSink {
   private final TaskTypes types = new TaskTypes();
   private final Map<Pool, PoolScheduler> pools = new EnumMap<>(Pool.class);
   private final UnresolvedTasks unresolved;
+  private final TaskEvents events;
 
   /** Tasks accepted here and not ended, for routing; their state belongs to the owners. */
   private final ConcurrentHashMap<String, LiveTask> live = new ConcurrentHashMap<>();
 
   private final ConcurrentHashMap<String, WorkerHandle> workers = new ConcurrentHashMap<>();
   private final AtomicLong liveCount = new AtomicLong();
+  private final LongAdder acceptedTotal = new LongAdder();
+  private final LongAdder completedTotal = new LongAdder();
 
   /** This coordinator's id as written into the records it schedules ({@code TaskInfo.owner}). */
   private final String ownerId;
@@ -55,12 +59,21 @@ public final class Scheduler implements SchedulerSink {
 
   public Scheduler(
       Clock clock, TaskStore store, CompletionHub hub, JobStats jobs, Executor delegate) {
-    this(clock, store, hub, jobs, delegate, "local", CompletionBus.LOCAL);
+    this(clock, store, hub, jobs, delegate, "local", CompletionBus.LOCAL, TaskEvents.NONE);
   }
 
-  /**
-   * @param delegate the shared pool on which the per-pool serial executors run
-   */
+  /** A single-coordinator scheduler reporting per-task events to {@code events} (metrics). */
+  public Scheduler(
+      Clock clock,
+      TaskStore store,
+      CompletionHub hub,
+      JobStats jobs,
+      Executor delegate,
+      TaskEvents events) {
+    this(clock, store, hub, jobs, delegate, "local", CompletionBus.LOCAL, events);
+  }
+
+  /** A scheduler that is one member of a coordinator cluster, without metrics. */
   public Scheduler(
       Clock clock,
       TaskStore store,
@@ -69,9 +82,26 @@ public final class Scheduler implements SchedulerSink {
       Executor delegate,
       String ownerId,
       CompletionBus bus) {
+    this(clock, store, hub, jobs, delegate, ownerId, bus, TaskEvents.NONE);
+  }
+
+  /**
+   * @param delegate the shared pool on which the per-pool serial executors run
+   * @param events where per-task events go (metrics)
+   */
+  public Scheduler(
+      Clock clock,
+      TaskStore store,
+      CompletionHub hub,
+      JobStats jobs,
+      Executor delegate,
+      String ownerId,
+      CompletionBus bus,
+      TaskEvents events) {
     this.clock = clock;
     this.ownerId = ownerId;
     this.bus = bus;
+    this.events = events;
     this.store = store;
     this.hub = hub;
     this.jobs = jobs;
@@ -105,6 +135,10 @@ public final class Scheduler implements SchedulerSink {
     return types;
   }
 
+  TaskEvents events() {
+    return events;
+  }
+
   /** Reserves room for one more live task; false when {@code max} are live already. */
   boolean tryReserve(long max) {
     while (true) {
@@ -126,10 +160,12 @@ public final class Scheduler implements SchedulerSink {
   void schedule(List<LiveTask> tasks) {
     Map<Pool, List<LiveTask>> byPool = new EnumMap<>(Pool.class);
     List<LiveTask> waiting = new ArrayList<>();
+    acceptedTotal.add(tasks.size());
     for (LiveTask t : tasks) {
       live.put(t.id(), t);
       jobs.accepted(t.jobId(), t.id());
       Pool p = t.pool;
+      events.submitted(p);
       if (p == null) {
         waiting.add(t);
       } else {
@@ -396,6 +432,25 @@ public final class Scheduler implements SchedulerSink {
     return types.connectedWorkers();
   }
 
+  /** Tasks of one pool leased to the connected workers (a sum of counters, for metrics). */
+  public int running(Pool pool) {
+    int n = 0;
+    for (WorkerHandle w : workers.values()) {
+      n += w.used(pool).get();
+    }
+    return n;
+  }
+
+  /** Tasks accepted here since this coordinator started. */
+  public long acceptedTotal() {
+    return acceptedTotal.sum();
+  }
+
+  /** Tasks that ended here since this coordinator started. */
+  public long completedTotal() {
+    return completedTotal.sum();
+  }
+
   /** Queued tasks of one pool (a snapshot taken on the pool's executor). */
   public CompletionStage<Integer> queued(Pool pool) {
     return pools.get(pool).queuedCount();
@@ -414,14 +469,28 @@ public final class Scheduler implements SchedulerSink {
   }
 
   @Override
+  public void started(Pool pool, LiveTask t) {
+    events.started(pool, t.attempt, t.startedMillis - t.submittedMillis);
+  }
+
+  @Override
   public void completed(List<LiveTask> tasks, List<TaskInfo> done) {
+    long now = clock.millis();
     int removed = 0;
-    for (LiveTask t : tasks) {
-      if (live.remove(t.id(), t)) {
-        removed++;
+    for (int i = 0; i < tasks.size(); i++) {
+      LiveTask t = tasks.get(i);
+      if (!live.remove(t.id(), t)) {
+        continue; // not this coordinator's any more: counted where it ended
       }
+      removed++;
+      TaskResult r = done.get(i).getResult();
+      long started = r.getStartedUnixMs();
+      long finished = r.getFinishedUnixMs();
+      long run = started > 0 && finished >= started ? finished - started : -1;
+      events.ended(t.pool, r.getOutcome(), run, now - t.submittedMillis);
     }
     liveCount.addAndGet(-removed);
+    completedTotal.add(removed);
     // The first terminal outcome wins in the store; watchers get the one that stands.
     store
         .completeFirst(List.copyOf(done))

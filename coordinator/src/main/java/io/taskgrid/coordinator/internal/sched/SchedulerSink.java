@@ -1,10 +1,14 @@
 package io.taskgrid.coordinator.internal.sched;
 
+import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.TaskInfo;
 import java.util.List;
 
 /** Where the serial schedulers hand state changes; implementations never block. */
 interface SchedulerSink {
+  /** An attempt of a task was just leased in {@code pool} (for metrics; must not block). */
+  void started(Pool pool, LiveTask task);
+
   /** Tasks just leased (RUNNING), for the store. */
   void leased(List<TaskInfo> running);
 

@@ -57,6 +57,20 @@ public final class TaskIntake {
 
   /** Validates and stores a batch; the stage never fails (store errors become REJECTED acks). */
   public CompletionStage<Admission> submit(List<TaskSpec> specs) {
+    return admit(specs).thenApply(this::countRejections);
+  }
+
+  /** Reports each REJECTED ack, by its status code, to the scheduler's task events (metrics). */
+  private Admission countRejections(Admission admission) {
+    for (SubmitAck ack : admission.acks()) {
+      if (ack.getStatus() == SubmitAck.Status.REJECTED) {
+        scheduler.events().rejected(ack.getCode());
+      }
+    }
+    return admission;
+  }
+
+  private CompletionStage<Admission> admit(List<TaskSpec> specs) {
     long now = clock.millis();
     SubmitAck[] acks = new SubmitAck[specs.size()];
     List<Integer> positions = new ArrayList<>();

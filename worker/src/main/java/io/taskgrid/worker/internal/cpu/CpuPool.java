@@ -9,6 +9,7 @@ import io.taskgrid.worker.internal.Executors2;
 import io.taskgrid.worker.internal.NamedThreadFactory;
 import io.taskgrid.worker.internal.Results;
 import io.taskgrid.worker.internal.TaskContexts;
+import io.taskgrid.worker.internal.metrics.WorkerMetrics.RestartReason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -58,6 +59,7 @@ public final class CpuPool implements AutoCloseable {
   private final Clock clock;
   private final String workerId;
   private final Duration grace;
+  private final Consumer<RestartReason> restarts;
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(
           new NamedThreadFactory("taskgrid-worker-cpu", true));
@@ -72,6 +74,18 @@ public final class CpuPool implements AutoCloseable {
   /** A pool of {@code processes} children started with {@code command}; call {@link #start()}. */
   public CpuPool(
       int processes, List<String> command, Clock clock, String workerId, Duration grace) {
+    this(processes, command, clock, workerId, grace, reason -> {});
+  }
+
+  /** A pool that reports each child restart, with its reason, to {@code restarts}. */
+  public CpuPool(
+      int processes,
+      List<String> command,
+      Clock clock,
+      String workerId,
+      Duration grace,
+      Consumer<RestartReason> restarts) {
+    this.restarts = restarts;
     this.command = List.copyOf(command);
     this.clock = clock;
     this.workerId = workerId;
@@ -348,6 +362,10 @@ public final class CpuPool implements AutoCloseable {
     if (closed) {
       return;
     }
+    restarts.accept(
+        process == null
+            ? RestartReason.START_FAILED
+            : killedByUs ? RestartReason.KILLED : RestartReason.CRASHED);
     long delay = 0;
     if (!killedByUs) {
       slot.failures = wasReady ? 1 : slot.failures + 1;

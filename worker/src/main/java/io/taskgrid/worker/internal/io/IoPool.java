@@ -22,6 +22,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.DoubleConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * The I/O pool: a few single-threaded event loops ({@code taskgrid-worker-io-N}) that run
@@ -37,9 +39,27 @@ public final class IoPool implements AutoCloseable {
   private final Map<String, IoTask> running = new ConcurrentHashMap<>();
   private final Clock clock;
   private final String workerId;
+  private final List<EventLoopLagProbe> lagProbes = new ArrayList<>();
+
+  /** How often each event loop's lag is sampled. */
+  static final long LAG_PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   /** A pool with {@code loopThreads} event loops and {@code blockingThreads} blocking threads. */
   public IoPool(int loopThreads, int blockingThreads, Clock clock, String workerId) {
+    this(loopThreads, blockingThreads, clock, workerId, System::nanoTime, lag -> {});
+  }
+
+  /**
+   * A pool whose event loops report their lag to {@code lagSeconds}, measured with {@code ticker}
+   * (nanoseconds, for example {@code System::nanoTime}).
+   */
+  public IoPool(
+      int loopThreads,
+      int blockingThreads,
+      Clock clock,
+      String workerId,
+      LongSupplier ticker,
+      DoubleConsumer lagSeconds) {
     this.clock = clock;
     this.workerId = workerId;
     NamedThreadFactory loopThreadsFactory = new NamedThreadFactory("taskgrid-worker-io", true);
@@ -48,6 +68,10 @@ public final class IoPool implements AutoCloseable {
       // Cancelled sleeps must not stay in the timer queue until they would have fired.
       loop.setRemoveOnCancelPolicy(true);
       loops.add(loop);
+      EventLoopLagProbe probe =
+          new EventLoopLagProbe(loop, ticker, LAG_PROBE_INTERVAL_NANOS, lagSeconds);
+      lagProbes.add(probe);
+      probe.start();
     }
     this.blocking =
         new ThreadPoolExecutor(
@@ -95,6 +119,7 @@ public final class IoPool implements AutoCloseable {
   /** Cancels what runs (without reporting) and stops the threads. */
   @Override
   public void close() {
+    lagProbes.forEach(EventLoopLagProbe::stop);
     for (IoTask task : List.copyOf(running.values())) {
       task.abandon();
     }

@@ -1,0 +1,27 @@
+package io.taskgrid.coordinator.internal.metrics;
+
+/**
+ * Every metric name the coordinator exports (docs/METRICS.md describes them). Counters are named
+ * without {@code _total}: simpleclient appends it in the exposition.
+ */
+public final class MetricNames {
+  public static final String BUILD_INFO = "taskgrid_build_info";
+  public static final String TASKS_SUBMITTED = "taskgrid_tasks_submitted";
+  public static final String TASKS_REJECTED = "taskgrid_tasks_rejected";
+  public static final String TASKS_COMPLETED = "taskgrid_tasks_completed";
+  public static final String TASKS_RETRIED = "taskgrid_tasks_retried";
+  public static final String TASK_QUEUE_WAIT = "taskgrid_task_queue_wait_seconds";
+  public static final String TASK_RUN_TIME = "taskgrid_task_run_seconds";
+  public static final String TASK_LATENCY = "taskgrid_task_latency_seconds";
+  public static final String QUEUE_DEPTH = "taskgrid_queue_depth";
+  public static final String TASKS_RUNNING = "taskgrid_tasks_running";
+  public static final String TASKS_LIVE = "taskgrid_tasks_live";
+  public static final String WORKERS_CONNECTED = "taskgrid_workers_connected";
+  public static final String CLUSTER_MEMBERS = "taskgrid_cluster_members";
+
+  public static final String POOL = "pool";
+  public static final String OUTCOME = "outcome";
+  public static final String REASON = "reason";
+
+  private MetricNames() {}
+}

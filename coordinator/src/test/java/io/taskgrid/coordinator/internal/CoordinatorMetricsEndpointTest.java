@@ -1,0 +1,59 @@
+package io.taskgrid.coordinator.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+class CoordinatorMetricsEndpointTest {
+  @Test
+  void start_metricsPortZero_servesPrometheusTextOnAFreePort() throws Exception {
+    try (Coordinator c =
+        Coordinator.start(
+            CoordinatorOptions.newBuilder()
+                .host("127.0.0.1")
+                .port(0)
+                .hazelcastPort(0)
+                .metricsPort(0)
+                .clusterName("metrics-" + System.nanoTime())
+                .build())) {
+      assertThat(c.metricsPort()).isPositive();
+
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + c.metricsPort() + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body())
+          .contains("taskgrid_cluster_members 1.0")
+          .contains("taskgrid_workers_connected 0.0")
+          .contains("taskgrid_queue_depth{pool=\"io\",} 0.0")
+          .contains("# TYPE taskgrid_task_queue_wait_seconds histogram")
+          .contains("taskgrid_tasks_completed_total{pool=\"cpu\",outcome=\"failed\",} 0.0")
+          .containsPattern("taskgrid_build_info\\{version=\"[^\"]+\",} 1.0")
+          .contains("jvm_threads_current");
+    }
+  }
+
+  @Test
+  void start_metricsDisabledByDefault_noEndpoint() throws Exception {
+    try (Coordinator c =
+        Coordinator.start(
+            CoordinatorOptions.newBuilder()
+                .host("127.0.0.1")
+                .port(0)
+                .hazelcastPort(0)
+                .clusterName("metrics-off-" + System.nanoTime())
+                .build())) {
+      assertThat(c.metricsPort()).isEqualTo(-1);
+      assertThat(c.metricsRegistry().getSampleValue("taskgrid_cluster_members")).isEqualTo(1.0);
+    }
+  }
+}

@@ -1,0 +1,273 @@
+package io.taskgrid.cli.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * The deployment files (k8s/, compose/, systemd/) use what the code really has: the image the build
+ * makes, the commands and flags of the CLI, its default ports, the gRPC health service's port and
+ * the metrics endpoints.
+ */
+class ManifestsTest {
+  /**
+   * The metrics ports and path the metrics work serves; when the CLI has {@code --metrics-port},
+   * its default is checked instead.
+   */
+  private static final int PLANNED_COORDINATOR_METRICS_PORT = 9400;
+
+  private static final int PLANNED_WORKER_METRICS_PORT = 9401;
+  private static final String METRICS_PATH = "/metrics";
+
+  private static final YAMLMapper YAML = new YAMLMapper();
+  private final CommandLine cli = TaskgridCli.newCommandLine();
+
+  private static List<JsonNode> documents(String file) throws IOException {
+    List<JsonNode> docs = new ArrayList<>();
+    try (var it = YAML.readerFor(JsonNode.class).<JsonNode>readValues(Path.of(file).toFile())) {
+      while (it.hasNext()) {
+        docs.add(it.next());
+      }
+    }
+    return docs;
+  }
+
+  private static JsonNode kind(List<JsonNode> docs, String kind, String name) {
+    return docs.stream()
+        .filter(d -> d.path("kind").asText().equals(kind))
+        .filter(d -> d.path("metadata").path("name").asText().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
+  }
+
+  private CommandSpec command(String name) {
+    CommandLine sub = cli.getSubcommands().get(name);
+    assertThat(sub).as("taskgrid has a '%s' command", name).isNotNull();
+    return sub.getCommandSpec();
+  }
+
+  private int defaultInt(String command, String option) {
+    OptionSpec spec = command(command).findOption(option);
+    assertThat(spec).as("%s %s", command, option).isNotNull();
+    return Integer.parseInt(spec.defaultValue());
+  }
+
+  private int metricsPort(String command, int planned) {
+    OptionSpec spec = command(command).findOption("--metrics-port");
+    return spec == null || spec.defaultValue() == null
+        ? planned
+        : Integer.parseInt(spec.defaultValue());
+  }
+
+  /** Every flag of an argument list exists on the command its first argument names. */
+  private void assertCliArgs(List<String> args) {
+    assertThat(args).isNotEmpty();
+    CommandSpec spec = command(args.get(0));
+    for (String arg : args) {
+      if (arg.startsWith("-")) {
+        String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+        assertThat(spec.findOption(flag)).as("taskgrid %s has %s", spec.name(), flag).isNotNull();
+      }
+    }
+  }
+
+  /** Every TASKGRID_* variable is the environment name of an option of that command. */
+  private void assertEnv(String command, List<String> names) {
+    for (String name : names) {
+      if (name.startsWith(ConfigDefaults.ENV_PREFIX)) {
+        assertThat(
+                command(command).options().stream()
+                    .filter(ConfigDefaults::configurable)
+                    .map(ConfigDefaults::envName))
+            .as("taskgrid %s reads %s", command, name)
+            .contains(name);
+      }
+    }
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  private static String image() {
+    String image = System.getProperty("taskgrid.image");
+    assertThat(image).as("surefire passes the pom's taskgrid.image").isNotBlank();
+    return image;
+  }
+
+  @Test
+  void k8sCoordinator_imageArgsPortsHealthProbesAndScrapeAnnotations() throws IOException {
+    List<JsonNode> docs = documents("k8s/coordinator.yaml");
+    JsonNode sts = kind(docs, "StatefulSet", "taskgrid-coordinator");
+    JsonNode pod = sts.path("spec").path("template");
+    JsonNode container = pod.path("spec").path("containers").get(0);
+    int grpcPort = defaultInt("coordinator", "--port");
+
+    assertThat(container.path("image").asText()).isEqualTo(image());
+    List<String> args = texts(container.path("args"));
+    assertCliArgs(args);
+    List<String> env = new ArrayList<>();
+    container.path("env").forEach(e -> env.add(e.path("name").asText()));
+    assertEnv("coordinator", env);
+    // grpc.health.v1 is served on the gRPC port.
+    assertThat(container.path("readinessProbe").path("grpc").path("port").asInt())
+        .isEqualTo(grpcPort);
+    assertThat(container.path("livenessProbe").path("grpc").path("port").asInt())
+        .isEqualTo(grpcPort);
+    assertThat(containerPort(container, "grpc")).isEqualTo(grpcPort);
+    assertThat(containerPort(container, "hazelcast"))
+        .isEqualTo(defaultInt("coordinator", "--hz-port"));
+    int metrics = metricsPort("coordinator", PLANNED_COORDINATOR_METRICS_PORT);
+    assertThat(containerPort(container, "metrics")).isEqualTo(metrics);
+    JsonNode annotations = pod.path("metadata").path("annotations");
+    assertThat(annotations.path("prometheus.io/scrape").asText()).isEqualTo("true");
+    assertThat(annotations.path("prometheus.io/port").asInt()).isEqualTo(metrics);
+    assertThat(annotations.path("prometheus.io/path").asText()).isEqualTo(METRICS_PATH);
+    assertThat(container.path("resources").path("requests").isObject()).isTrue();
+    assertThat(container.path("resources").path("limits").isObject()).isTrue();
+
+    // Kubernetes discovery looks up the headless service the StatefulSet is governed by.
+    JsonNode headless = kind(docs, "Service", sts.path("spec").path("serviceName").asText());
+    assertThat(headless.path("spec").path("clusterIP").asText()).isEqualTo("None");
+    String dns = args.get(args.indexOf("--kubernetes-service-dns") + 1);
+    assertThat(dns).startsWith(headless.path("metadata").path("name").asText() + ".");
+    JsonNode client = kind(docs, "Service", "taskgrid-coordinator");
+    assertThat(client.path("spec").path("ports").get(0).path("port").asInt()).isEqualTo(grpcPort);
+  }
+
+  private static int containerPort(JsonNode container, String name) {
+    for (JsonNode p : container.path("ports")) {
+      if (p.path("name").asText().equals(name)) {
+        return p.path("containerPort").asInt();
+      }
+    }
+    throw new AssertionError("no container port named " + name);
+  }
+
+  @Test
+  void k8sWorker_imageArgsCoordinatorPortsProbesAndScrapeAnnotations() throws IOException {
+    JsonNode deployment = kind(documents("k8s/worker.yaml"), "Deployment", "taskgrid-worker");
+    JsonNode pod = deployment.path("spec").path("template");
+    JsonNode container = pod.path("spec").path("containers").get(0);
+    int metrics = metricsPort("worker", PLANNED_WORKER_METRICS_PORT);
+
+    assertThat(container.path("image").asText()).isEqualTo(image());
+    List<String> args = texts(container.path("args"));
+    assertCliArgs(args);
+    String coordinators = args.get(args.indexOf("--coordinator") + 1);
+    for (String target : coordinators.split(",")) {
+      Addresses.checkTarget("--coordinator", target);
+      // Each name is a StatefulSet pod under the headless service, on the coordinator's port.
+      assertThat(target)
+          .matches(
+              "taskgrid-coordinator-\\d\\.taskgrid-coordinator-hz:"
+                  + defaultInt("coordinator", "--port"));
+    }
+    JsonNode annotations = pod.path("metadata").path("annotations");
+    assertThat(annotations.path("prometheus.io/port").asInt()).isEqualTo(metrics);
+    assertThat(annotations.path("prometheus.io/path").asText()).isEqualTo(METRICS_PATH);
+    assertThat(container.path("livenessProbe").path("httpGet").path("port").asInt())
+        .isEqualTo(metrics);
+    assertThat(container.path("livenessProbe").path("httpGet").path("path").asText())
+        .isEqualTo(METRICS_PATH);
+    assertThat(containerPort(container, "metrics")).isEqualTo(metrics);
+  }
+
+  @Test
+  void compose_threeCoordinatorsTwoWorkersPrometheusGrafana_withRealCommandsAndPorts()
+      throws IOException {
+    JsonNode services = documents("compose/compose.yaml").get(0).path("services");
+    int grpcPort = defaultInt("coordinator", "--port");
+    int hzPort = defaultInt("coordinator", "--hz-port");
+    List<String> coordinators = new ArrayList<>();
+    List<String> workers = new ArrayList<>();
+    services
+        .fields()
+        .forEachRemaining(
+            e -> {
+              if (e.getKey().startsWith("coordinator-")) {
+                coordinators.add(e.getKey());
+              } else if (e.getKey().startsWith("worker-")) {
+                workers.add(e.getKey());
+              }
+            });
+    assertThat(coordinators).hasSize(3);
+    assertThat(workers).hasSize(2);
+    assertThat(services.has("prometheus")).isTrue();
+    assertThat(services.has("grafana")).isTrue();
+
+    for (String name : coordinators) {
+      JsonNode s = services.path(name);
+      assertThat(s.path("image").asText()).isEqualTo(image());
+      List<String> command = texts(s.path("command"));
+      assertCliArgs(command);
+      assertThat(command.get(0)).isEqualTo("coordinator");
+      for (String member : command.get(command.indexOf("--member") + 1).split(",")) {
+        assertThat(member).endsWith(":" + hzPort);
+      }
+      assertThat(texts(s.path("ports"))).anyMatch(p -> p.endsWith(":" + grpcPort));
+      List<String> health = texts(s.path("healthcheck").path("test"));
+      assertThat(health).contains(TaskgridCli.class.getName());
+      assertCliArgs(health.subList(health.indexOf(TaskgridCli.class.getName()) + 1, health.size()));
+    }
+    for (String name : workers) {
+      JsonNode s = services.path(name);
+      assertThat(s.path("image").asText()).isEqualTo(image());
+      List<String> command = texts(s.path("command"));
+      assertCliArgs(command);
+      for (String target : command.get(command.indexOf("--coordinator") + 1).split(",")) {
+        assertThat(target).endsWith(":" + grpcPort);
+      }
+    }
+
+    JsonNode prometheus = documents("compose/prometheus.yml").get(0);
+    for (JsonNode job : prometheus.path("scrape_configs")) {
+      assertThat(job.path("metrics_path").asText()).isEqualTo(METRICS_PATH);
+      for (String target : texts(job.path("static_configs").get(0).path("targets"))) {
+        String service = target.substring(0, target.indexOf(':'));
+        assertThat(services.has(service)).as("compose has %s", service).isTrue();
+        int port = Integer.parseInt(target.substring(target.indexOf(':') + 1));
+        assertThat(port)
+            .isEqualTo(
+                service.startsWith("worker-")
+                    ? metricsPort("worker", PLANNED_WORKER_METRICS_PORT)
+                    : metricsPort("coordinator", PLANNED_COORDINATOR_METRICS_PORT));
+      }
+    }
+  }
+
+  @Test
+  void systemdUnits_runRealCommandsWithSigtermAndAnEnvironmentFile() throws IOException {
+    for (String unit : List.of("coordinator", "worker")) {
+      String text = Files.readString(Path.of("systemd/taskgrid-" + unit + ".service"));
+      Matcher exec = Pattern.compile("(?m)^ExecStart=\\S*/bin/taskgrid (.*)$").matcher(text);
+      assertThat(exec.find()).as("%s ExecStart", unit).isTrue();
+      assertCliArgs(List.of(exec.group(1).trim().split("\\s+")));
+      assertThat(exec.group(1).trim()).startsWith(unit);
+      assertThat(text).contains("KillSignal=SIGTERM").contains("NoNewPrivileges=yes");
+      assertThat(text).containsPattern("(?m)^EnvironmentFile=-?/etc/taskgrid/" + unit + "\\.env$");
+      // The TASKGRID_* examples in the comments are real variables of this command.
+      Matcher env = Pattern.compile("#\\s+(TASKGRID_[A-Z_]+)=").matcher(text);
+      List<String> names = new ArrayList<>();
+      while (env.find()) {
+        names.add(env.group(1));
+      }
+      assertThat(names).isNotEmpty();
+      assertEnv(unit, names);
+    }
+  }
+}

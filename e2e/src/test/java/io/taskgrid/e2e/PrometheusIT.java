@@ -1,0 +1,308 @@
+package io.taskgrid.e2e;
+
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.taskgrid.client.TaskFuture;
+import io.taskgrid.client.TaskState;
+import io.taskgrid.client.TaskStatus;
+import io.taskgrid.client.TaskTypes;
+import io.taskgrid.client.TaskgridClient;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shipped monitoring files against a real Prometheus: a coordinator and a worker (real
+ * processes) serve /metrics, Prometheus scrapes them every second while mixed load runs (with
+ * failures and a CPU child killed), and then every query of the Grafana dashboard and every alert
+ * expression must return data. {@code promtool} checks and unit-tests the rules.
+ *
+ * <p>Needs {@code prometheus} and {@code promtool} on the PATH ({@code .ci/run} installs Debian's
+ * {@code prometheus} package).
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class PrometheusIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir Path workDir;
+
+  @Test
+  void dashboardAndAlerts_againstRealPrometheus_everyQueryReturnsData() throws Exception {
+    Path prometheusBin = onPath("prometheus");
+    Path promtool = onPath("promtool");
+    Path deploy = Paths.get(System.getProperty("taskgrid.deploy.dir", "../deploy"));
+    Path alerts = deploy.resolve("prometheus/alerts.yml");
+    List<String> alertExprs = alertExpressions(alerts);
+    List<String> panelExprs =
+        dashboardExpressions(deploy.resolve("grafana/taskgrid-dashboard.json"));
+    assertThat(alertExprs).hasSizeGreaterThanOrEqualTo(5);
+    assertThat(panelExprs).hasSizeGreaterThanOrEqualTo(8);
+
+    // promtool: the rules are valid and their unit tests pass
+    assertThat(run(promtool, "check", "rules", alerts.toString())).isEqualTo(0);
+    assertThat(
+            run(promtool, "test", "rules", deploy.resolve("prometheus/alerts_test.yml").toString()))
+        .isEqualTo(0);
+    assertThat(
+            run(
+                promtool,
+                "check",
+                "config",
+                deploy.resolve("prometheus/prometheus.yml").toString()))
+        .isEqualTo(0);
+
+    try (TaskgridProcess coordinator = TaskgridProcess.startCoordinator(workDir);
+        TaskgridProcess worker =
+            TaskgridProcess.start(
+                "worker",
+                workDir,
+                "worker",
+                "--coordinator",
+                coordinator.target(),
+                "--cpu-processes",
+                "1");
+        TaskgridClient client = TaskgridClient.connect(coordinator.target())) {
+      int coordinatorMetrics = coordinator.awaitMetricsPort(Duration.ofSeconds(30));
+      int workerMetrics = worker.awaitMetricsPort(Duration.ofSeconds(60));
+
+      // GIVEN Prometheus scraping both every second, with the shipped alert rules loaded
+      int webPort = freePort();
+      Path config = workDir.resolve("prometheus.yml");
+      Files.copy(alerts, workDir.resolve("alerts.yml"));
+      Files.writeString(
+          config,
+          String.join(
+              "\n",
+              "global:",
+              "  scrape_interval: 1s",
+              "  evaluation_interval: 1s",
+              "rule_files: [alerts.yml]",
+              "scrape_configs:",
+              "  - job_name: taskgrid-coordinator",
+              "    static_configs: [{targets: ['127.0.0.1:" + coordinatorMetrics + "']}]",
+              "  - job_name: taskgrid-worker",
+              "    static_configs: [{targets: ['127.0.0.1:" + workerMetrics + "']}]",
+              ""));
+      Process prometheus =
+          new ProcessBuilder(
+                  prometheusBin.toString(),
+                  "--config.file=" + config,
+                  "--storage.tsdb.path=" + workDir.resolve("data"),
+                  "--web.listen-address=127.0.0.1:" + webPort)
+              .redirectErrorStream(true)
+              .redirectOutput(workDir.resolve("prometheus.log").toFile())
+              .start();
+      try {
+        String api = "http://127.0.0.1:" + webPort;
+        awaitQuery(api, prometheus, "up{job=\"taskgrid-worker\"} == 1");
+        awaitQuery(api, prometheus, "up{job=\"taskgrid-coordinator\"} == 1");
+
+        // WHEN mixed load runs: I/O and CPU successes, failures, and a CPU child killed mid-task
+        List<TaskFuture<?>> all = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+          all.add(client.submit(TaskTypes.ECHO, "e" + i));
+        }
+        for (int i = 0; i < 20; i++) {
+          all.add(client.submit(TaskTypes.SLEEP, 200L));
+          all.add(client.submit(TaskTypes.FAIL, "boom" + i));
+        }
+        for (int i = 0; i < 3; i++) {
+          all.add(client.submit(TaskTypes.SUM_SQUARES, 100_000L));
+        }
+        TaskFuture<Long> spin = client.submit(TaskTypes.SPIN, 2_000L);
+        worker.await(
+            Duration.ofSeconds(60),
+            "the spin task running",
+            () ->
+                client.getTask(spin.taskId()).map(TaskStatus::state).orElse(null)
+                    == TaskState.RUNNING);
+        List<ProcessHandle> children = worker.children();
+        assertThat(children).as("CPU children").hasSize(1);
+        assertThat(children.get(0).destroyForcibly()).isTrue();
+        assertThat(spin.get(90, TimeUnit.SECONDS)).isEqualTo(2_000L);
+        for (TaskFuture<?> f : all) {
+          f.handle((v, e) -> null).get(90, TimeUnit.SECONDS);
+        }
+
+        // THEN Prometheus has scraped the outcome of that load ...
+        awaitQuery(
+            api, prometheus, "taskgrid_worker_cpu_child_restarts_total{reason=\"crashed\"} > 0");
+        awaitQuery(api, prometheus, "taskgrid_tasks_completed_total{outcome=\"failed\"} >= 20");
+        awaitQuery(api, prometheus, "taskgrid_tasks_completed_total{outcome=\"succeeded\"} >= 200");
+        awaitQuery(api, prometheus, "taskgrid_tasks_retried_total > 0");
+        awaitQuery(api, prometheus, "taskgrid_cluster_members == 1");
+        awaitQuery(api, prometheus, "taskgrid_workers_connected == 1");
+        awaitQuery(api, prometheus, "taskgrid_build_info == 1");
+
+        // ... every dashboard panel query returns data ...
+        for (String expr : panelExprs) {
+          awaitQuery(api, prometheus, expr);
+        }
+        // ... and every alert expression yields series (its comparison turned into "bool", so
+        // that a healthy cluster, where no alert fires, still shows the expression works)
+        for (String expr : alertExprs) {
+          awaitQuery(api, prometheus, withBoolComparison(expr));
+        }
+        // The rules loaded into the server are the shipped ones, and all are healthy.
+        Awaitility.await("every alert rule evaluated with health ok")
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(500, MILLISECONDS)
+            .untilAsserted(
+                () -> {
+                  List<String> health = new ArrayList<>();
+                  get(api + "/api/v1/rules")
+                      .path("data")
+                      .path("groups")
+                      .forEach(
+                          g -> g.path("rules").forEach(r -> health.add(r.path("health").asText())));
+                  assertThat(health).hasSize(alertExprs.size()).containsOnly("ok");
+                });
+      } finally {
+        prometheus.destroy();
+        if (!prometheus.waitFor(10, TimeUnit.SECONDS)) {
+          prometheus.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  /** A program on the PATH, or a failure that says how to install it. */
+  private static Path onPath(String program) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path p = Paths.get(dir, program);
+      if (Files.isExecutable(p)) {
+        return p;
+      }
+    }
+    throw new AssertionError(
+        program
+            + " is not on the PATH. This test runs the real Prometheus: install it with"
+            + " `sudo apt-get install -y prometheus` (Debian/Ubuntu; provides prometheus and"
+            + " promtool), or put both binaries on the PATH. .ci/run installs it.");
+  }
+
+  private static List<String> alertExpressions(Path alerts) throws IOException {
+    List<String> out = new ArrayList<>();
+    new YAMLMapper()
+        .readTree(alerts.toFile())
+        .path("groups")
+        .forEach(g -> g.path("rules").forEach(r -> out.add(r.path("expr").asText())));
+    return out;
+  }
+
+  private static List<String> dashboardExpressions(Path dashboard) throws IOException {
+    List<String> out = new ArrayList<>();
+    JSON.readTree(dashboard.toFile())
+        .path("panels")
+        .forEach(p -> p.path("targets").forEach(t -> out.add(t.path("expr").asText())));
+    return out;
+  }
+
+  /**
+   * Adds the {@code bool} modifier to the expression's top-level comparison: {@code a > 3} becomes
+   * {@code a > bool 3}, which returns 0 or 1 for every series instead of filtering them out.
+   */
+  static String withBoolComparison(String expr) {
+    int depth = 0;
+    boolean quoted = false;
+    int at = -1;
+    int len = 0;
+    for (int i = 0; i < expr.length(); i++) {
+      char c = expr.charAt(i);
+      if (c == '"') {
+        quoted = !quoted;
+      }
+      if (quoted) {
+        continue;
+      }
+      if (c == '(' || c == '{' || c == '[') {
+        depth++;
+      } else if (c == ')' || c == '}' || c == ']') {
+        depth--;
+      } else if (depth == 0) {
+        String two = i + 1 < expr.length() ? expr.substring(i, i + 2) : "";
+        if (List.of("==", "!=", ">=", "<=").contains(two)) {
+          at = i;
+          len = 2;
+          i++;
+        } else if (c == '>' || c == '<') {
+          at = i;
+          len = 1;
+        }
+      }
+    }
+    assertThat(at).as("a top-level comparison in: %s", expr).isNotNegative();
+    return expr.substring(0, at + len) + " bool" + expr.substring(at + len);
+  }
+
+  /** Waits until an instant query returns at least one series. */
+  private static void awaitQuery(String api, Process prometheus, String expr) {
+    Awaitility.await("Prometheus query returns data: " + expr)
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(500, MILLISECONDS)
+        .ignoreExceptionsMatching(e -> e instanceof IOException)
+        .until(
+            () -> {
+              assertThat(prometheus.isAlive()).as("prometheus running").isTrue();
+              JsonNode r =
+                  get(
+                      api
+                          + "/api/v1/query?query="
+                          + URLEncoder.encode(expr, StandardCharsets.UTF_8));
+              assertThat(r.path("status").asText())
+                  .as("status of %s: %s", expr, r)
+                  .isEqualTo("success");
+              return r.path("data").path("result").size() > 0;
+            });
+  }
+
+  private static JsonNode get(String url) throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    return JSON.readTree(r.body());
+  }
+
+  private int run(Path program, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(program.toString());
+    command.addAll(List.of(args));
+    Path log = workDir.resolve(program.getFileName() + "-" + System.nanoTime() + ".log");
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
+    if (p.exitValue() != 0) {
+      System.err.println(command + " failed:\n" + Files.readString(log));
+    }
+    return p.exitValue();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

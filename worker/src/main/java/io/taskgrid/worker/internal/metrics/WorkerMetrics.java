@@ -1,0 +1,183 @@
+package io.taskgrid.worker.internal.metrics;
+
+import io.prometheus.client.Collector;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Counter;
+import io.prometheus.client.Gauge;
+import io.prometheus.client.GaugeMetricFamily;
+import io.prometheus.client.Histogram;
+import io.prometheus.client.hotspot.DefaultExports;
+import io.taskgrid.proto.v1.Outcome;
+import io.taskgrid.proto.v1.Pool;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.ToIntFunction;
+
+/**
+ * The worker's metrics. Per-task counters are resolved into children once (arrays indexed by pool
+ * and outcome): the per-task cost is an array index and a lock-free add. Slot gauges are read from
+ * the slot ledger at scrape time.
+ */
+public final class WorkerMetrics {
+  public static final String BUILD_INFO = "taskgrid_build_info";
+  public static final String TASKS_COMPLETED = "taskgrid_worker_tasks_completed";
+  public static final String SLOTS_USED = "taskgrid_worker_slots_used";
+  public static final String SLOTS_FREE = "taskgrid_worker_slots_free";
+  public static final String EVENT_LOOP_LAG = "taskgrid_worker_event_loop_lag_seconds";
+  public static final String CHILD_RESTARTS = "taskgrid_worker_cpu_child_restarts";
+
+  /** Why a CPU child was replaced: bounded label values. */
+  public enum RestartReason {
+    /** The child exited on its own (a crash, an OOM kill, kill -9 from outside). */
+    CRASHED,
+    /** The worker killed it (hard timeout or forced cancel). */
+    KILLED,
+    /** The process could not be started at all. */
+    START_FAILED;
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private static final List<Outcome> OUTCOMES =
+      List.of(
+          Outcome.SUCCEEDED,
+          Outcome.FAILED,
+          Outcome.CANCELLED,
+          Outcome.TIMED_OUT,
+          Outcome.WORKER_LOST,
+          Outcome.REJECTED);
+
+  private static final double[] LAG_BUCKETS = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
+  };
+
+  private final Counter.Child[][] completed = new Counter.Child[2][OUTCOMES.size()];
+  private final Counter.Child[] restarts = new Counter.Child[RestartReason.values().length];
+  private final Histogram lag;
+
+  private WorkerMetrics(CollectorRegistry registry) {
+    Counter completedC =
+        Counter.build(TASKS_COMPLETED, "Tasks this worker ran to an end, by outcome.")
+            .labelNames("pool", "outcome")
+            .withoutExemplars()
+            .register(registry);
+    for (Pool p : new Pool[] {Pool.IO, Pool.CPU}) {
+      for (int o = 0; o < OUTCOMES.size(); o++) {
+        completed[poolIndex(p)][o] =
+            completedC.labels(pool(p), OUTCOMES.get(o).name().toLowerCase(Locale.ROOT));
+      }
+    }
+    Counter restartsC =
+        Counter.build(CHILD_RESTARTS, "CPU child processes restarted, by reason.")
+            .labelNames("reason")
+            .withoutExemplars()
+            .register(registry);
+    for (RestartReason r : RestartReason.values()) {
+      restarts[r.ordinal()] = restartsC.labels(r.label());
+    }
+    lag =
+        Histogram.build(
+                EVENT_LOOP_LAG,
+                "How late a timer fires on an I/O event loop (time the loop was busy).")
+            .buckets(LAG_BUCKETS)
+            .withoutExemplars()
+            .register(registry);
+  }
+
+  /**
+   * Registers the worker's metrics on {@code registry}, with slot gauges read from {@code
+   * usedSlots} for pools of the given capacities.
+   */
+  public static WorkerMetrics register(
+      CollectorRegistry registry, Map<Pool, Integer> capacity, ToIntFunction<Pool> usedSlots) {
+    registry.register(new SlotGauges(Map.copyOf(capacity), usedSlots));
+    return new WorkerMetrics(registry);
+  }
+
+  /**
+   * Registers what a process exports once: the JVM's metrics and {@code taskgrid_build_info}. The
+   * owner of the registry calls it, once per registry.
+   */
+  public static void registerProcessMetrics(CollectorRegistry registry) {
+    DefaultExports.register(registry);
+    Gauge.build(BUILD_INFO, "Taskgrid build information; the value is always 1.")
+        .labelNames("version")
+        .register(registry)
+        .labels(version())
+        .set(1);
+  }
+
+  /** A task ended on this worker (any thread; lock-free). */
+  public void completed(Pool pool, Outcome outcome) {
+    int o = OUTCOMES.indexOf(outcome);
+    completed[poolIndex(pool)][o >= 0 ? o : 1].inc();
+  }
+
+  /** A CPU child is being replaced. */
+  public void childRestarted(RestartReason reason) {
+    restarts[reason.ordinal()].inc();
+  }
+
+  /** One event-loop lag measurement. */
+  public void eventLoopLag(double seconds) {
+    lag.observe(seconds);
+  }
+
+  private static int poolIndex(Pool pool) {
+    return pool == Pool.CPU ? 1 : 0;
+  }
+
+  private static String pool(Pool pool) {
+    return pool.name().toLowerCase(Locale.ROOT);
+  }
+
+  private static String version() {
+    try (InputStream in =
+        WorkerMetrics.class.getResourceAsStream(
+            "/META-INF/maven/io.taskgrid/taskgrid-worker/pom.properties")) {
+      if (in == null) {
+        return "dev";
+      }
+      Properties p = new Properties();
+      p.load(in);
+      return p.getProperty("version", "dev");
+    } catch (IOException e) {
+      return "dev";
+    }
+  }
+
+  /** Slots used and free per pool, read from the ledger at scrape time. */
+  private static final class SlotGauges extends Collector {
+    private final Map<Pool, Integer> capacity;
+    private final ToIntFunction<Pool> usedSlots;
+
+    SlotGauges(Map<Pool, Integer> capacity, ToIntFunction<Pool> usedSlots) {
+      this.capacity = capacity;
+      this.usedSlots = usedSlots;
+    }
+
+    @Override
+    public List<MetricFamilySamples> collect() {
+      GaugeMetricFamily used =
+          new GaugeMetricFamily(SLOTS_USED, "Slots running a task.", List.of("pool"));
+      GaugeMetricFamily free =
+          new GaugeMetricFamily(
+              SLOTS_FREE, "Slots not running a task (granted or grantable).", List.of("pool"));
+      List<Pool> pools = new ArrayList<>(capacity.keySet());
+      pools.sort(null);
+      for (Pool p : pools) {
+        int u = usedSlots.applyAsInt(p);
+        used.addMetric(List.of(pool(p)), u);
+        free.addMetric(List.of(pool(p)), Math.max(0, capacity.get(p) - u));
+      }
+      return List.of(used, free);
+    }
+  }
+}
