@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 class GracefulIT {
   static final int IO_CAPACITY = 20;
 
-  @TempDir Path workDir;
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path workDir;
 
   @Test
   void sigtermWorker_midJob_drainsAndEveryTaskSucceedsOnItsFirstAttempt() throws Exception {
@@ -133,7 +135,9 @@ class GracefulIT {
       }
       for (TaskFuture<Long> f : held) {
         assertThat(f.get(90, TimeUnit.SECONDS)).isEqualTo(4_000L);
-        assertThat(f.resultInfo().orElseThrow().attempt()).isEqualTo(1);
+        assertThat(f.resultInfo().orElseThrow().attempt())
+            .as(() -> f.taskId() + "\n" + draining.logTail() + "\n" + coordinator.logTail())
+            .isEqualTo(1);
       }
       assertThat(draining.process().waitFor(60, TimeUnit.SECONDS))
           .as("the drained worker exited")

@@ -74,6 +74,10 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
 
   private volatile boolean draining;
 
+  /** Connections whose coordinator answered this worker's Drain (or asked it to drain). */
+  private final java.util.Set<CoordinatorConnection> drainAcknowledged =
+      ConcurrentHashMap.newKeySet();
+
   private WorkerAgent(WorkerOptions options, String workerId) {
     this.workerId = workerId;
     this.clock = options.clock();
@@ -308,7 +312,27 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
 
   @Override
   public void onDrain(CoordinatorConnection connection) {
+    // While this worker drains, a Drain from a coordinator acknowledges ours: everything it
+    // assigned before is already here.
+    drainAcknowledged.add(connection);
     creditsMayHaveChanged();
+    if (draining) {
+      synchronized (idle) {
+        idle.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Whether an assignment may still be on its way: a live stream has not acknowledged the drain.
+   */
+  private boolean assignmentsMayArrive() {
+    for (CoordinatorConnection c : connections) {
+      if (c.isLive() && !drainAcknowledged.contains(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void assign(CoordinatorConnection connection, Assignment assignment) {
@@ -407,7 +431,7 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (idle) {
-      while (!inFlight.isEmpty()) {
+      while (!inFlight.isEmpty() || assignmentsMayArrive()) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           log.warn("worker {} drained with {} task(s) still running", workerId, inFlight.size());

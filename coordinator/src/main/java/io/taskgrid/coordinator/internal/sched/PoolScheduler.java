@@ -156,8 +156,12 @@ final class PoolScheduler {
         });
   }
 
-  /** The worker takes no new work: the credits it granted are void, and so are later ones. */
-  void workerDraining(String workerId) {
+  /**
+   * The worker takes no new work: the credits it granted are void, and so are later ones. Completes
+   * once every assignment this pool sent the worker before is on its stream.
+   */
+  CompletableFuture<Void> workerDraining(String workerId) {
+    CompletableFuture<Void> sentBefore = new CompletableFuture<>();
     step(
         () -> {
           Slot slot = workers.get(workerId);
@@ -167,6 +171,9 @@ final class PoolScheduler {
             slot.draining = true;
           }
         });
+    // Serial executor: this runs after the step above and everything it sent.
+    executor.execute(() -> sentBefore.complete(null));
+    return sentBefore;
   }
 
   void results(String workerId, List<TaskResult> results) {

@@ -435,6 +435,7 @@ class SchedulerTest {
     credit(w1, 5);
 
     assertThat(draining.assigned()).isEmpty();
+    assertThat(draining.drained).as("the Drain acknowledged to the worker").isTrue();
     credit(worker("w2", staying, "echo"), 5);
     assertThat(staying.assignedIds()).containsExactlyInAnyOrder("a", "b");
   }
