@@ -2,6 +2,7 @@ package io.taskgrid.client;
 
 import io.taskgrid.client.internal.rpc.TaskListener;
 import io.taskgrid.proto.v1.Outcome;
+import io.taskgrid.proto.v1.TaskProgress;
 import io.taskgrid.proto.v1.TaskResult;
 
 /** Completes one {@link TaskFuture} from what the session reports, decoding the output. */
@@ -47,6 +48,12 @@ final class FutureBinding<O> implements TaskListener {
       return;
     }
     future.complete(value);
+  }
+
+  @Override
+  public void onProgress(TaskProgress progress) {
+    future.progress(
+        new Progress(progress.getFraction(), progress.getMessage(), progress.getAttempt()));
   }
 
   @Override

@@ -2,12 +2,15 @@ package io.taskgrid.client;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,9 +38,13 @@ public class TaskFuture<T> extends CompletableFuture<T> {
     CompletableFuture<CancelOutcome> cancel(String taskId, boolean force);
   }
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TaskFuture.class);
+
   private final String taskId;
   private final Canceller canceller;
   private volatile @Nullable TaskResultInfo resultInfo;
+  private volatile @Nullable Progress latestProgress;
+  private final List<Consumer<? super Progress>> progressListeners = new CopyOnWriteArrayList<>();
 
   TaskFuture(String taskId, Canceller canceller) {
     this.taskId = requireNonNull(taskId, "taskId");
@@ -75,6 +82,49 @@ public class TaskFuture<T> extends CompletableFuture<T> {
    */
   public CompletableFuture<CancelOutcome> cancelAsync(boolean force) {
     return canceller.cancel(taskId, force);
+  }
+
+  /**
+   * Calls {@code listener} with each progress report of the task that reaches this client, on the
+   * client's callback threads (keep it short; never block there). A listener added after a report
+   * was received gets the latest one at once. Reports stop when the future completes. A listener
+   * that throws is ignored for that report.
+   *
+   * @return this future, for chaining
+   */
+  public TaskFuture<T> onProgress(Consumer<? super Progress> listener) {
+    requireNonNull(listener, "listener");
+    progressListeners.add(listener);
+    Progress last = latestProgress;
+    if (last != null && !isDone()) {
+      notify(listener, last);
+    }
+    return this;
+  }
+
+  /** The latest progress report received for the task, if any. */
+  public Optional<Progress> latestProgress() {
+    return Optional.ofNullable(latestProgress);
+  }
+
+  /** Called by the client on its callback threads, in the order reports arrive. */
+  void progress(Progress p) {
+    if (isDone()) {
+      return;
+    }
+    latestProgress = p;
+    for (Consumer<? super Progress> l : progressListeners) {
+      notify(l, p);
+    }
+  }
+
+  private static void notify(Consumer<? super Progress> listener, Progress p) {
+    try {
+      listener.accept(p);
+    } catch (RuntimeException e) {
+      // A listener's bug must not stop the others; progress is informational only.
+      log.debug("A progress listener threw", e);
+    }
   }
 
   /** Where and when the task ran, once it has ended with a result from the coordinator. */

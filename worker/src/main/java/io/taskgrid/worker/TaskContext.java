@@ -23,6 +23,16 @@ public interface TaskContext {
   boolean isCancelled();
 
   /**
+   * Reports how far the task is: {@code fraction} from 0 to 1 (clamped; {@link Double#NaN} when
+   * only the message says something) and a short message (at most 256 characters are kept). The
+   * client sees it on {@code TaskFuture.onProgress}. Cheap and never blocking: only the latest
+   * report of a task is kept and sent at most every {@value
+   * io.taskgrid.worker.WorkerOptions#PROGRESS_INTERVAL_MILLIS} ms, so call it as often as useful.
+   * Ignored once the task is cancelled.
+   */
+  void reportProgress(double fraction, String message);
+
+  /**
    * Runs {@code callback} once when the task is cancelled or times out (at once if it already was).
    * The callback must be quick and must not block.
    */

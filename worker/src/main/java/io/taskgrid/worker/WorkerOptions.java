@@ -33,6 +33,12 @@ public final class WorkerOptions {
   /** Threads of the pool that runs blocking I/O handlers by default. */
   public static final int DEFAULT_BLOCKING_THREADS = 16;
 
+  /**
+   * How often progress reports are sent on, in milliseconds: only each task's latest report of an
+   * interval is sent (by the worker, and by each CPU child to the worker).
+   */
+  public static final long PROGRESS_INTERVAL_MILLIS = 100;
+
   /** How long a cancelled CPU task may take to stop before its process is killed, by default. */
   public static final Duration DEFAULT_CANCEL_GRACE_PERIOD = Duration.ofSeconds(2);
 

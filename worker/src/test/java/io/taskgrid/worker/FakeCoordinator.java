@@ -11,6 +11,7 @@ import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Payload;
 import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.PoolCredit;
+import io.taskgrid.proto.v1.TaskProgress;
 import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.TaskSpec;
 import io.taskgrid.proto.v1.WorkerHello;
@@ -40,6 +41,7 @@ final class FakeCoordinator extends WorkerServiceGrpc.WorkerServiceImplBase {
   final AtomicInteger streams = new AtomicInteger();
   final AtomicInteger heartbeats = new AtomicInteger();
   final AtomicInteger resultMessages = new AtomicInteger();
+  final List<TaskProgress> progress = new CopyOnWriteArrayList<>();
 
   // Guarded by this.
   private final Deque<Assignment> queue = new ArrayDeque<>();
@@ -74,6 +76,9 @@ final class FakeCoordinator extends WorkerServiceGrpc.WorkerServiceImplBase {
             break;
           case HEARTBEAT:
             heartbeats.incrementAndGet();
+            break;
+          case PROGRESS:
+            progress.addAll(message.getProgress().getUpdatesList());
             break;
           default:
             violations.add("unknown message " + message);

@@ -81,6 +81,14 @@ class WorkerCpuTest {
     submitDecimal("spin1", "spin", "0", 0);
     await().atMost(Duration.ofSeconds(10)).until(() -> harness.coordinator.held(Pool.CPU) == 0);
 
+    // The child's progress reports reach the coordinator while it spins.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                harness.coordinator.progress.stream()
+                    .anyMatch(
+                        p -> p.getTaskId().equals("spin1") && p.getMessage().startsWith("spun ")));
     harness.coordinator.cancel("spin1", Outcome.CANCELLED, false);
 
     assertThat(harness.awaitResult("spin1").getOutcome()).isEqualTo(Outcome.CANCELLED);

@@ -3,6 +3,7 @@ package io.taskgrid.coordinator.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -35,6 +36,7 @@ public final class CoordinatorOptions {
   private final int maxPayloadBytes;
   private final int maxBatchSize;
   private final long maxQueuedTasks;
+  private final Map<String, Integer> typeLimits;
   private final Clock clock;
   private final int metricsPort;
   private final Duration leaseTimeout;
@@ -54,6 +56,7 @@ public final class CoordinatorOptions {
     this.maxPayloadBytes = b.maxPayloadBytes;
     this.maxBatchSize = b.maxBatchSize;
     this.maxQueuedTasks = b.maxQueuedTasks;
+    this.typeLimits = Map.copyOf(b.typeLimits);
     this.clock = b.clock;
     this.metricsPort = b.metricsPort;
   }
@@ -82,6 +85,7 @@ public final class CoordinatorOptions {
     b.maxPayloadBytes = maxPayloadBytes;
     b.maxBatchSize = maxBatchSize;
     b.maxQueuedTasks = maxQueuedTasks;
+    b.typeLimits = typeLimits;
     b.clock = clock;
     b.metricsPort = metricsPort;
     b.leaseTimeout = leaseTimeout;
@@ -147,6 +151,14 @@ public final class CoordinatorOptions {
     return maxQueuedTasks;
   }
 
+  /**
+   * The most tasks of a type running at once (the {@code asyncio.Semaphore} idea, enforced by the
+   * scheduler); types not listed are unlimited. Immutable.
+   */
+  public Map<String, Integer> typeLimits() {
+    return typeLimits;
+  }
+
   /** The clock for timestamps and scheduling decisions. */
   public Clock clock() {
     return clock;
@@ -198,6 +210,8 @@ public final class CoordinatorOptions {
         + maxQueuedTasks
         + ", metricsPort="
         + metricsPort
+        + ", typeLimits="
+        + typeLimits
         + ", leaseTimeout="
         + leaseTimeout
         + ", memberTimeout="
@@ -218,6 +232,7 @@ public final class CoordinatorOptions {
     private int maxPayloadBytes = 4 * 1024 * 1024;
     private int maxBatchSize = 10_000;
     private long maxQueuedTasks = 5_000_000;
+    private Map<String, Integer> typeLimits = Map.of();
     private Clock clock = Clock.systemUTC();
     private int metricsPort = METRICS_DISABLED;
     private Duration leaseTimeout = DEFAULT_LEASE_TIMEOUT;
@@ -307,6 +322,12 @@ public final class CoordinatorOptions {
       return this;
     }
 
+    /** Sets the most running tasks per task type, for example {@code http.get -> 100}. */
+    public Builder typeLimits(Map<String, Integer> typeLimits) {
+      this.typeLimits = Map.copyOf(Objects.requireNonNull(typeLimits, "typeLimits"));
+      return this;
+    }
+
     /** Sets the clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -346,6 +367,13 @@ public final class CoordinatorOptions {
           metricsPort == METRICS_DISABLED || (metricsPort >= 0 && metricsPort <= 65535),
           "metricsPort must be 0..65535 or -1 (disabled), was " + metricsPort);
       check(maxQueuedTasks > 0, "maxQueuedTasks must be positive, was " + maxQueuedTasks);
+      typeLimits.forEach(
+          (type, limit) -> {
+            check(!type.isBlank(), "typeLimits must not have a blank task type");
+            check(
+                limit != null && limit > 0,
+                "typeLimits[" + type + "] must be positive, was " + limit);
+          });
       check(
           leaseTimeout.compareTo(Duration.ofMillis(100)) >= 0,
           "leaseTimeout must be at least 100ms, was " + leaseTimeout);

@@ -20,6 +20,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -69,7 +70,9 @@ public final class CoordinatorRuntime implements AutoCloseable {
             schedulerExecutor,
             ownerId,
             bus,
-            CoordinatorMetrics.register(metricsRegistry));
+            CoordinatorMetrics.register(metricsRegistry),
+            options.typeLimits(),
+            () -> ThreadLocalRandom.current().nextDouble());
     CoordinatorMetrics.registerSchedulerGauges(metricsRegistry, scheduler);
     TaskIntake intake =
         new TaskIntake(

@@ -37,6 +37,19 @@ class CoordinatorOptionsTest {
   }
 
   @Test
+  void typeLimits_setAndCopied_zeroRejectedNamingTheType() {
+    CoordinatorOptions o =
+        CoordinatorOptions.newBuilder().typeLimits(java.util.Map.of("http.get", 100)).build();
+
+    assertThat(o.toBuilder().build().typeLimits())
+        .containsExactly(java.util.Map.entry("http.get", 100));
+    assertThatThrownBy(
+            () -> CoordinatorOptions.newBuilder().typeLimits(java.util.Map.of("x", 0)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("typeLimits[x] must be positive, was 0");
+  }
+
+  @Test
   void build_badValues_rejectedWithClearMessage() {
     assertThatThrownBy(() -> CoordinatorOptions.newBuilder().port(70000).build())
         .isInstanceOf(IllegalArgumentException.class)

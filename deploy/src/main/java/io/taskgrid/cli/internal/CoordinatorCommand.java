@@ -5,7 +5,9 @@ import io.taskgrid.coordinator.internal.CoordinatorOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -77,6 +79,15 @@ final class CoordinatorCommand implements Callable<Integer> {
   int metricsPort = CoordinatorOptions.STANDARD_METRICS_PORT;
 
   @Option(
+      names = "--type-limit",
+      paramLabel = "TYPE=N",
+      description =
+          "The most tasks of a type running at once among the tasks this coordinator schedules,"
+              + " e.g. http.get=100 (repeatable; like asyncio.Semaphore). Tasks beyond it wait"
+              + " queued.")
+  Map<String, Integer> typeLimits = new LinkedHashMap<>();
+
+  @Option(
       names = "--lease-timeout-ms",
       defaultValue = "10000",
       description =
@@ -108,6 +119,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     Ports.check("--port", port);
     Ports.check("--hz-port", hazelcastPort);
     MetricsPorts.check(metricsPort);
+    typeLimits.forEach((type, limit) -> Checks.atLeast("--type-limit " + type, limit, 1));
     if (kubernetesServiceDns != null && !members.isEmpty()) {
       throw new UsageException("--kubernetes-service-dns and --member are exclusive");
     }
@@ -121,6 +133,7 @@ final class CoordinatorCommand implements Callable<Integer> {
             .hazelcastHost(hazelcastHost)
             .hazelcastPort(hazelcastPort)
             .metricsPort(metricsPort)
+            .typeLimits(typeLimits)
             .leaseTimeout(
                 Duration.ofMillis(Checks.atLeast("--lease-timeout-ms", leaseTimeoutMillis, 100)))
             .memberTimeout(

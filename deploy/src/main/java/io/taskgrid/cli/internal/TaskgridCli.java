@@ -34,6 +34,7 @@ import picocli.CommandLine.ParseResult;
       WorkersCommand.class,
       TopCommand.class,
       CompletionCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class TaskgridCli implements Runnable {

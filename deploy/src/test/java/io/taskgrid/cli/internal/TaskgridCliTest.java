@@ -52,6 +52,19 @@ class TaskgridCliTest {
   }
 
   @Test
+  void execute_zeroTypeLimit_usageErrorExitTwo() {
+    assertThat(run("coordinator", "--type-limit", "http.get=0")).isEqualTo(TaskgridCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("--type-limit http.get: 0 (expected: >= 1)");
+  }
+
+  @Test
+  void execute_nonNumericTypeLimit_usageErrorExitTwo() {
+    assertThat(run("coordinator", "--type-limit", "http.get=many"))
+        .isEqualTo(TaskgridCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("--type-limit").doesNotContain("\tat ");
+  }
+
+  @Test
   void execute_help_listsEveryCommand() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("local", "coordinator", "worker", "demo");

@@ -1,6 +1,7 @@
 package io.taskgrid.worker.internal;
 
 import io.taskgrid.proto.v1.Assignment;
+import io.taskgrid.proto.v1.TaskProgress;
 import io.taskgrid.worker.TaskContext;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /** The {@link TaskContext} of one attempt, shared by the I/O pool and the CPU child. */
@@ -23,6 +25,7 @@ public final class TaskContexts implements TaskContext {
   private final Executor executor;
   private final ScheduledExecutorService timer;
   private final @Nullable Instant deadline;
+  private final Consumer<TaskProgress> progress;
   private final Object lock = new Object();
   private @Nullable List<Runnable> callbacks = new ArrayList<>();
   private volatile boolean cancelled;
@@ -33,10 +36,21 @@ public final class TaskContexts implements TaskContext {
    */
   public TaskContexts(
       Assignment assignment, Executor executor, ScheduledExecutorService timer, Clock clock) {
+    this(assignment, executor, timer, clock, p -> {});
+  }
+
+  /** As above, with {@code progress} receiving the handler's progress reports (must not block). */
+  public TaskContexts(
+      Assignment assignment,
+      Executor executor,
+      ScheduledExecutorService timer,
+      Clock clock,
+      Consumer<TaskProgress> progress) {
     this.assignment = assignment;
     this.executor = executor;
     this.timer = timer;
     this.deadline = deadline(assignment, clock);
+    this.progress = progress;
   }
 
   /** The end of the attempt: the earlier of start + timeout_ms and deadline_unix_ms, if any. */
@@ -86,6 +100,15 @@ public final class TaskContexts implements TaskContext {
     if (toRun != null) {
       toRun.forEach(Runnable::run);
     }
+  }
+
+  @Override
+  public void reportProgress(double fraction, String message) {
+    if (cancelled) {
+      return;
+    }
+    progress.accept(
+        ProgressCoalescer.progress(taskId(), attempt(), fraction, message == null ? "" : message));
   }
 
   @Override

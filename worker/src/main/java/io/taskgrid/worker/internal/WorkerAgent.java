@@ -12,6 +12,7 @@ import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.PoolSpec;
 import io.taskgrid.proto.v1.Reconcile;
 import io.taskgrid.proto.v1.RunningTasks;
+import io.taskgrid.proto.v1.TaskProgress;
 import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.WorkerHello;
 import io.taskgrid.worker.TaskHandler;
@@ -40,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +67,10 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
   private final CollectorRegistry metricsRegistry;
   private final WorkerMetrics metrics;
   private @Nullable MetricsServer metricsServer;
+
+  /** Handlers' progress, coalesced per task and sent on the assigning connection every tick. */
+  private final ProgressCoalescer<CoordinatorConnection> progress =
+      new ProgressCoalescer<>(CoordinatorConnection::sendProgress);
 
   /** Tasks started here and not ended, by id (the attempt), for Reconcile answers. */
   private final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
@@ -122,6 +128,11 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
     this.rpcExecutor =
         Executors.newSingleThreadScheduledExecutor(
             new NamedThreadFactory("taskgrid-worker-rpc", true));
+    rpcExecutor.scheduleWithFixedDelay(
+        progress::flush,
+        WorkerOptions.PROGRESS_INTERVAL_MILLIS,
+        WorkerOptions.PROGRESS_INTERVAL_MILLIS,
+        TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -353,10 +364,12 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
       done(connection, pool, invalid);
       return;
     }
+    Consumer<TaskProgress> reports = p -> progress.report(connection, p);
     if (pool == Pool.CPU && cpuPool != null) {
-      cpuPool.submit(assignment, result -> done(connection, pool, result));
+      cpuPool.submit(assignment, reports, result -> done(connection, pool, result));
     } else {
-      ioPool.start(assignment, handler.orElseThrow(), result -> done(connection, pool, result));
+      ioPool.start(
+          assignment, handler.orElseThrow(), reports, result -> done(connection, pool, result));
     }
   }
 
@@ -400,6 +413,7 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
   /** A task ended: its result goes back on the stream that assigned it, its slot to the ledger. */
   private void done(CoordinatorConnection connection, Pool pool, TaskResult result) {
     metrics.completed(pool, result.getOutcome());
+    progress.forget(result.getTaskId());
     // Queued before the task is forgotten: drain() reads an empty inFlight as "every result is
     // queued", and close() flushes only what is queued.
     route(connection).addResult(result);

@@ -1,5 +1,6 @@
 package io.taskgrid.client.internal.rpc;
 
+import io.taskgrid.proto.v1.TaskProgress;
 import io.taskgrid.proto.v1.TaskResult;
 
 /**
@@ -12,6 +13,9 @@ public interface TaskListener {
 
   /** The task ended with this result (any outcome). */
   void onResult(TaskResult result);
+
+  /** The task's handler reported progress (best effort; never after {@link #onResult}). */
+  void onProgress(TaskProgress progress);
 
   /** The client was closed before the task ended. */
   void onClientClosed();

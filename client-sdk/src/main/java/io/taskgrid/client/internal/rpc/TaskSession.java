@@ -18,6 +18,7 @@ import io.taskgrid.proto.v1.SubmitAck;
 import io.taskgrid.proto.v1.SubmitRequest;
 import io.taskgrid.proto.v1.SubmitResponse;
 import io.taskgrid.proto.v1.TaskError;
+import io.taskgrid.proto.v1.TaskProgress;
 import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.TaskSpec;
@@ -314,6 +315,7 @@ public final class TaskSession implements AutoCloseable {
       case COMPLETIONS -> onCompletions(message.getCompletions(), deliveries);
       case CANCEL_OUTCOMES ->
           onCancelOutcomes(message.getCancelOutcomes().getOutcomesList(), deliveries);
+      case PROGRESS -> onProgress(message.getProgress().getUpdatesList(), deliveries);
       default -> log.debug("Ignoring an empty server message");
     }
     deliver(deliveries);
@@ -341,6 +343,16 @@ public final class TaskSession implements AutoCloseable {
       Pending p = pending.get(result.getTaskId());
       if (p != null && finish(p)) {
         deliveries.add(() -> p.listener.onResult(result));
+      }
+    }
+  }
+
+  private void onProgress(List<TaskProgress> updates, List<Runnable> deliveries) {
+    for (TaskProgress update : updates) {
+      Pending p = pending.get(update.getTaskId());
+      if (p != null) {
+        // Dropped by the future once it has completed (a completion may overtake it).
+        deliveries.add(() -> p.listener.onProgress(update));
       }
     }
   }

@@ -1,8 +1,12 @@
 package io.taskgrid.coordinator.internal.rpc;
 
 import io.taskgrid.proto.v1.CoordinatorMessage;
+import io.taskgrid.proto.v1.ProgressUpdates;
 import io.taskgrid.proto.v1.ServerMessage;
+import io.taskgrid.proto.v1.TaskProgress;
 import io.taskgrid.proto.v1.WatchResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** Coalescing rules for outbound messages: batches of the same kind merge into one. */
@@ -24,7 +28,18 @@ final class Messages {
               a.getCompletions().toBuilder().addAllResults(b.getCompletions().getResultsList()))
           .build();
     }
+    if (a.hasProgress() && b.hasProgress()) {
+      return a.toBuilder().setProgress(latestPerTask(a.getProgress(), b.getProgress())).build();
+    }
     return null;
+  }
+
+  /** Queued progress for a slow reader: only each task's latest report is kept. */
+  private static ProgressUpdates latestPerTask(ProgressUpdates older, ProgressUpdates newer) {
+    Map<String, TaskProgress> latest = new LinkedHashMap<>();
+    older.getUpdatesList().forEach(p -> latest.put(p.getTaskId(), p));
+    newer.getUpdatesList().forEach(p -> latest.put(p.getTaskId(), p));
+    return ProgressUpdates.newBuilder().addAllUpdates(latest.values()).build();
   }
 
   static @Nullable CoordinatorMessage merge(

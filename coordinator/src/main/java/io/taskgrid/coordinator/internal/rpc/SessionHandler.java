@@ -11,9 +11,11 @@ import io.taskgrid.coordinator.internal.sched.TaskIntake;
 import io.taskgrid.coordinator.internal.store.TaskStore;
 import io.taskgrid.proto.v1.ClientMessage;
 import io.taskgrid.proto.v1.Completions;
+import io.taskgrid.proto.v1.ProgressUpdates;
 import io.taskgrid.proto.v1.ServerMessage;
 import io.taskgrid.proto.v1.SubmitResponse;
 import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskProgress;
 import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.TaskState;
 import java.util.ArrayList;
@@ -42,6 +44,9 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
   private final Executor callbacks;
   private final OutboundStream<ServerMessage> out;
   private final Set<String> watched = ConcurrentHashMap.newKeySet();
+
+  /** Bound on one Completions message, well under gRPC's default 4 MiB inbound limit. */
+  static final int MAX_MESSAGE_BYTES = 1 << 20;
 
   /** The ack emission of the latest batch; the next batch's emission chains after it. */
   private CompletableFuture<Void> ackTail = CompletableFuture.completedFuture(null);
@@ -157,6 +162,22 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
     push(results);
   }
 
+  @Override
+  public void onProgress(List<TaskProgress> updates) {
+    List<TaskProgress> wanted = new ArrayList<>(updates.size());
+    for (TaskProgress p : updates) {
+      if (watched.contains(p.getTaskId())) {
+        wanted.add(p);
+      }
+    }
+    if (!wanted.isEmpty() && !ended.get()) {
+      out.send(
+          ServerMessage.newBuilder()
+              .setProgress(ProgressUpdates.newBuilder().addAllUpdates(wanted))
+              .build());
+    }
+  }
+
   private void push(List<TaskResult> results) {
     List<TaskResult> fresh = new ArrayList<>(results.size());
     for (TaskResult r : results) {
@@ -165,10 +186,22 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
       }
     }
     if (!fresh.isEmpty() && !ended.get()) {
-      out.send(
-          ServerMessage.newBuilder()
-              .setCompletions(Completions.newBuilder().addAllResults(fresh))
-              .build());
+      // Split into messages of at most MAX_MESSAGE_BYTES: 100,000 results in one message exceed
+      // the client's 4 MiB inbound limit, which broke the stream, and re-attaching then asked for
+      // the same oversized message again, forever.
+      Completions.Builder batch = Completions.newBuilder();
+      int bytes = 0;
+      for (TaskResult r : fresh) {
+        int size = r.getSerializedSize();
+        if (batch.getResultsCount() > 0 && bytes + size > MAX_MESSAGE_BYTES) {
+          out.send(ServerMessage.newBuilder().setCompletions(batch).build());
+          batch = Completions.newBuilder();
+          bytes = 0;
+        }
+        batch.addResults(r);
+        bytes += size + 8;
+      }
+      out.send(ServerMessage.newBuilder().setCompletions(batch).build());
     }
     if (halfClosed) {
       completeIfIdle();

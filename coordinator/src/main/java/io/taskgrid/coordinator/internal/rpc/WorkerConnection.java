@@ -72,6 +72,7 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
     switch (msg.getKindCase()) {
       case CREDITS -> scheduler.credits(h, msg.getCredits());
       case RESULTS -> scheduler.results(h, msg.getResults().getResultsList());
+      case PROGRESS -> scheduler.progress(h, msg.getProgress().getUpdatesList());
       case HEARTBEAT -> {} // any message renews the lease (see lastHeardMillis)
       case RUNNING -> scheduler.notRunning(h, msg.getRunning().getUnknownTaskIdsList());
       case DRAIN -> scheduler.workerDraining(h);

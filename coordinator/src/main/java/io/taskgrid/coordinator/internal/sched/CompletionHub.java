@@ -1,6 +1,7 @@
 package io.taskgrid.coordinator.internal.sched;
 
 import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskProgress;
 import io.taskgrid.proto.v1.TaskResult;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,6 +36,20 @@ public final class CompletionHub {
 
   public void unwatchJob(String jobId, CompletionSubscriber s) {
     byJob.computeIfPresent(jobId, (k, set) -> set.remove(s) && set.isEmpty() ? null : set);
+  }
+
+  /** Delivers progress to the subscribers of each task, one batch per subscriber (not removed). */
+  void publishProgress(List<TaskProgress> updates) {
+    Map<CompletionSubscriber, List<TaskProgress>> out = new LinkedHashMap<>();
+    for (TaskProgress p : updates) {
+      Set<CompletionSubscriber> subs = byTask.get(p.getTaskId());
+      if (subs != null) {
+        for (CompletionSubscriber s : subs) {
+          out.computeIfAbsent(s, k -> new ArrayList<>()).add(p);
+        }
+      }
+    }
+    out.forEach(CompletionSubscriber::onProgress);
   }
 
   /** Delivers each result once per subscriber, one batch per subscriber. */

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +38,9 @@ final class PoolScheduler {
   /** Bound on tasks set aside in one pump because no worker with credit runs their type. */
   private static final int MAX_SKIPPED_PER_PUMP = 4096;
 
+  /** Bound on one Assignments message, well under gRPC's default 4 MiB inbound limit. */
+  static final int MAX_ASSIGNMENT_BYTES = 1 << 20;
+
   private final Pool pool;
   private final SerialExecutor executor;
   private final Clock clock;
@@ -50,6 +54,17 @@ final class PoolScheduler {
   private final List<Slot> order = new ArrayList<>();
 
   private final Map<String, LiveTask> running = new HashMap<>();
+  private final TypeLimits typeLimits;
+  private final RetryBackoff backoff;
+
+  /**
+   * Failed attempts waiting out their retry backoff, soonest first. They are QUEUED (a cancel ends
+   * them at once) but not in {@link #queue}; each step moves the due ones there, and {@link
+   * Scheduler#checkTimeouts()} steps every pool on a timer, so nothing blocks while they wait.
+   */
+  private final PriorityQueue<RetryAt> retries = new PriorityQueue<>();
+
+  private long retrySequence;
   private int rotation;
   private long totalCredits;
 
@@ -73,13 +88,31 @@ final class PoolScheduler {
     }
   }
 
+  /** A task due to go back to the queue at {@code dueMillis}; ties keep the order of failure. */
+  private record RetryAt(long dueMillis, long sequence, LiveTask task)
+      implements Comparable<RetryAt> {
+    @Override
+    public int compareTo(RetryAt o) {
+      int c = Long.compare(dueMillis, o.dueMillis);
+      return c != 0 ? c : Long.compare(sequence, o.sequence);
+    }
+  }
+
   PoolScheduler(
-      Pool pool, SerialExecutor executor, Clock clock, SchedulerSink sink, JobStats jobs) {
+      Pool pool,
+      SerialExecutor executor,
+      Clock clock,
+      SchedulerSink sink,
+      JobStats jobs,
+      TypeLimits typeLimits,
+      RetryBackoff backoff) {
     this.pool = pool;
     this.executor = executor;
     this.clock = clock;
     this.sink = sink;
     this.jobs = jobs;
+    this.typeLimits = typeLimits;
+    this.backoff = backoff;
   }
 
   Pool pool() {
@@ -125,6 +158,7 @@ final class PoolScheduler {
             if (t == null) {
               continue;
             }
+            freeTypeSlot(t);
             jobs.running(t.jobId(), -1);
             if (t.attempt >= t.maxAttempts) {
               finish(t, workerLost(t), true);
@@ -283,6 +317,7 @@ final class PoolScheduler {
               slot.leases.add(t.id());
               slot.handle.used(pool).incrementAndGet();
               running.put(t.id(), t);
+              typeLimits.started(t);
               jobs.running(t.jobId(), 1);
             } else {
               t.state = TaskState.QUEUED;
@@ -340,10 +375,13 @@ final class PoolScheduler {
         });
   }
 
-  /** Queued tasks (including ones cancelled lazily but not yet polled). For tests and metrics. */
+  /**
+   * Queued tasks (including ones cancelled lazily but not yet polled, ones waiting out a retry
+   * backoff and ones held by a type limit). For tests and metrics.
+   */
   CompletableFuture<Integer> queuedCount() {
     CompletableFuture<Integer> f = new CompletableFuture<>();
-    executor.execute(() -> f.complete(queue.size()));
+    executor.execute(() -> f.complete(queue.size() + retries.size() + typeLimits.heldCount()));
     return f;
   }
 
@@ -351,9 +389,21 @@ final class PoolScheduler {
     executor.execute(
         () -> {
           change.run();
+          releaseDueRetries();
           pump();
           flush();
         });
+  }
+
+  /** Moves the retries whose backoff has passed (by the injected clock) to the queue. */
+  private void releaseDueRetries() {
+    long now = clock.millis();
+    while (!retries.isEmpty() && retries.peek().dueMillis() <= now) {
+      LiveTask t = retries.poll().task();
+      if (t.state == TaskState.QUEUED) {
+        queue.add(t);
+      }
+    }
   }
 
   private void accept(String workerId, TaskResult r) {
@@ -367,10 +417,15 @@ final class PoolScheduler {
     release(t);
     jobs.running(t.jobId(), -1);
     if (retryable(t, r)) {
-      // TODO(backoff): retry at once; RetryPolicy backoff is not applied yet.
       t.state = TaskState.QUEUED;
       t.workerId = null;
-      queue.add(t);
+      long delay = backoff.delayMillis(t.spec.getRetry(), t.attempt);
+      if (delay <= 0) {
+        queue.add(t);
+      } else {
+        retries.add(new RetryAt(clock.millis() + delay, retrySequence++, t));
+        log.debug("Task {} attempt {} failed: retry in {} ms", t.id(), t.attempt, delay);
+      }
       return;
     }
     TaskResult.Builder b = r.toBuilder();
@@ -391,8 +446,11 @@ final class PoolScheduler {
     if (r.getOutcome() == Outcome.WORKER_LOST) {
       return true;
     }
+    // A handler's failure is retried when the client asked for retries (an explicit policy, as in
+    // Temporal or Celery's autoretry) or the worker marked it transient; never for a type the
+    // policy lists as non-retryable. Without a policy only worker loss is retried.
     return r.getOutcome() == Outcome.FAILED
-        && r.getError().getRetryable()
+        && (t.spec.hasRetry() || r.getError().getRetryable())
         && !t.spec.getRetry().getNonRetryableErrorTypesList().contains(r.getError().getType());
   }
 
@@ -443,6 +501,9 @@ final class PoolScheduler {
             false);
         continue;
       }
+      if (!typeLimits.admitOrHold(t)) {
+        continue; // its type is at its limit: held until a task of that type stops
+      }
       Slot slot = pickWorker(t.spec.getType());
       if (slot == null) {
         skipped.add(t);
@@ -458,10 +519,30 @@ final class PoolScheduler {
     }
     for (Slot slot : workers.values()) {
       if (!slot.outbox.isEmpty()) {
-        slot.handle.link().sendAssignments(List.copyOf(slot.outbox));
-        slot.outbox.clear();
+        sendInChunks(slot);
       }
     }
+  }
+
+  /**
+   * Sends the outbox in messages of at most {@link #MAX_ASSIGNMENT_BYTES}: a worker joining a long
+   * queue gets as many tasks as it has credits (100,000 and more), far over gRPC's 4 MiB limit.
+   */
+  private static void sendInChunks(Slot slot) {
+    int from = 0;
+    int bytes = 0;
+    List<Assignment> out = slot.outbox;
+    for (int i = 0; i < out.size(); i++) {
+      int size = out.get(i).getSerializedSize() + 8;
+      if (i > from && bytes + size > MAX_ASSIGNMENT_BYTES) {
+        slot.handle.link().sendAssignments(List.copyOf(out.subList(from, i)));
+        from = i;
+        bytes = 0;
+      }
+      bytes += size;
+    }
+    slot.handle.link().sendAssignments(List.copyOf(out.subList(from, out.size())));
+    out.clear();
   }
 
   /** Round-robin over workers with credit that run the type. */
@@ -487,6 +568,7 @@ final class PoolScheduler {
     slot.leases.add(t.id());
     slot.handle.used(pool).incrementAndGet();
     running.put(t.id(), t);
+    typeLimits.started(t);
     jobs.running(t.jobId(), 1);
     slot.outbox.add(
         Assignment.newBuilder().setSpec(t.spec).setAttempt(t.attempt).setPool(pool).build());
@@ -495,10 +577,20 @@ final class PoolScheduler {
   }
 
   private void release(LiveTask t) {
-    running.remove(t.id());
+    if (running.remove(t.id()) != null) {
+      freeTypeSlot(t);
+    }
     Slot slot = t.workerId == null ? null : workers.get(t.workerId);
     if (slot != null && slot.leases.remove(t.id())) {
       slot.handle.used(pool).decrementAndGet();
+    }
+  }
+
+  /** A task of a limited type stopped running: the oldest one held for that type may go. */
+  private void freeTypeSlot(LiveTask t) {
+    LiveTask next = typeLimits.stopped(t);
+    if (next != null) {
+      queue.addFirst(next);
     }
   }
 

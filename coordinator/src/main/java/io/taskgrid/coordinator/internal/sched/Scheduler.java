@@ -9,6 +9,7 @@ import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.PoolCredit;
 import io.taskgrid.proto.v1.PoolSpec;
 import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskProgress;
 import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.TaskState;
 import io.taskgrid.proto.v1.WorkerStatus;
@@ -21,8 +22,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +76,29 @@ public final class Scheduler implements SchedulerSink {
     this(clock, store, hub, jobs, delegate, "local", CompletionBus.LOCAL, events);
   }
 
+  /** A cluster member's scheduler without type limits, with random retry jitter. */
+  public Scheduler(
+      Clock clock,
+      TaskStore store,
+      CompletionHub hub,
+      JobStats jobs,
+      Executor delegate,
+      String ownerId,
+      CompletionBus bus,
+      TaskEvents events) {
+    this(
+        clock,
+        store,
+        hub,
+        jobs,
+        delegate,
+        ownerId,
+        bus,
+        events,
+        Map.of(),
+        () -> ThreadLocalRandom.current().nextDouble());
+  }
+
   /** A scheduler that is one member of a coordinator cluster, without metrics. */
   public Scheduler(
       Clock clock,
@@ -87,7 +113,11 @@ public final class Scheduler implements SchedulerSink {
 
   /**
    * @param delegate the shared pool on which the per-pool serial executors run
+   * @param ownerId this coordinator's id as written into the records it schedules
+   * @param bus completions recorded by other coordinators
    * @param events where per-task events go (metrics)
+   * @param typeLimits the most running tasks per task type (types not listed are unlimited)
+   * @param jitter uniform values in [0, 1) that spread retry backoffs
    */
   public Scheduler(
       Clock clock,
@@ -97,7 +127,10 @@ public final class Scheduler implements SchedulerSink {
       Executor delegate,
       String ownerId,
       CompletionBus bus,
-      TaskEvents events) {
+      TaskEvents events,
+      Map<String, Integer> typeLimits,
+      DoubleSupplier jitter) {
+    RetryBackoff backoff = new RetryBackoff(jitter);
     this.clock = clock;
     this.ownerId = ownerId;
     this.bus = bus;
@@ -113,7 +146,9 @@ public final class Scheduler implements SchedulerSink {
               new SerialExecutor("pool-" + p.name().toLowerCase(java.util.Locale.ROOT), delegate),
               clock,
               this,
-              jobs));
+              jobs,
+              new TypeLimits(typeLimits),
+              backoff));
     }
     this.unresolved =
         new UnresolvedTasks(
@@ -363,6 +398,23 @@ public final class Scheduler implements SchedulerSink {
   /** Whether a worker is connected here now. */
   boolean isConnected(String workerId) {
     return workers.containsKey(workerId);
+  }
+
+  /**
+   * Passes progress reports of a worker's tasks on to the streams that watch them. Only tasks that
+   * are live here are passed; the session drops reports of tasks it no longer waits for. Never
+   * blocks: progress is best effort and is neither stored nor ordered against results.
+   */
+  public void progress(WorkerHandle w, List<TaskProgress> updates) {
+    List<TaskProgress> known = new ArrayList<>(updates.size());
+    for (TaskProgress p : updates) {
+      if (live.containsKey(p.getTaskId())) {
+        known.add(p);
+      }
+    }
+    if (!known.isEmpty()) {
+      hub.publishProgress(known);
+    }
   }
 
   /** Cancels tasks; the response lists one outcome per id, in order. */

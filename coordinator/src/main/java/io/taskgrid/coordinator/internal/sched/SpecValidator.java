@@ -1,6 +1,7 @@
 package io.taskgrid.coordinator.internal.sched;
 
 import io.grpc.Status;
+import io.taskgrid.proto.v1.RetryPolicy;
 import io.taskgrid.proto.v1.TaskSpec;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -60,6 +61,10 @@ final class SpecValidator {
     if (attempts < 0 || attempts > MAX_ATTEMPTS_LIMIT) {
       return invalid("retry.max_attempts must be 0.." + MAX_ATTEMPTS_LIMIT + ", was " + attempts);
     }
+    String retryProblem = retryProblem(spec.getRetry());
+    if (retryProblem != null) {
+      return invalid(retryProblem);
+    }
     if (spec.getLabelsCount() > MAX_LABELS) {
       return invalid("more than " + MAX_LABELS + " labels");
     }
@@ -67,6 +72,32 @@ final class SpecValidator {
       if (e.getKey().length() > MAX_LABEL_CHARS || e.getValue().length() > MAX_LABEL_CHARS) {
         return invalid("label '" + abbreviate(e.getKey()) + "' is longer than " + MAX_LABEL_CHARS);
       }
+    }
+    return null;
+  }
+
+  /** Why the backoff settings of a retry policy are unusable, or null if they are fine. */
+  private static @Nullable String retryProblem(RetryPolicy r) {
+    if (r.getInitialBackoffMs() < 0) {
+      return "retry.initial_backoff_ms must not be negative, was " + r.getInitialBackoffMs();
+    }
+    if (r.getMaxBackoffMs() < 0) {
+      return "retry.max_backoff_ms must not be negative, was " + r.getMaxBackoffMs();
+    }
+    if (r.getMaxBackoffMs() > 0 && r.getMaxBackoffMs() < r.getInitialBackoffMs()) {
+      return "retry.max_backoff_ms ("
+          + r.getMaxBackoffMs()
+          + ") must not be less than retry.initial_backoff_ms ("
+          + r.getInitialBackoffMs()
+          + ")";
+    }
+    double m = r.getBackoffMultiplier();
+    if (!(m == 0 || m >= 1.0) || Double.isInfinite(m)) {
+      return "retry.backoff_multiplier must be 0 (default 2) or >= 1, was " + m;
+    }
+    double j = r.getJitter();
+    if (!(j >= 0 && j <= 1)) {
+      return "retry.jitter must be 0..1, was " + j;
     }
     return null;
   }

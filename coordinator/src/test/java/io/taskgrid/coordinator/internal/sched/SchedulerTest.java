@@ -2,12 +2,14 @@ package io.taskgrid.coordinator.internal.sched;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.taskgrid.coordinator.internal.store.InMemoryTaskStore;
 import io.taskgrid.coordinator.internal.testing.FakeClock;
 import io.taskgrid.proto.v1.Assignment;
 import io.taskgrid.proto.v1.CancelOutcome;
 import io.taskgrid.proto.v1.Credits;
 import io.taskgrid.proto.v1.Outcome;
+import io.taskgrid.proto.v1.Payload;
 import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.PoolCredit;
 import io.taskgrid.proto.v1.PoolSpec;
@@ -19,6 +21,7 @@ import io.taskgrid.proto.v1.TaskSpec;
 import io.taskgrid.proto.v1.TaskState;
 import io.taskgrid.proto.v1.WorkerHello;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -150,6 +153,36 @@ class SchedulerTest {
 
     assertThat(link.batches).hasSize(1);
     assertThat(link.batches.get(0)).hasSize(10);
+  }
+
+  @Test
+  void credits_queueLargerThanOneMessage_assignmentsSplitUnderTheLimit() {
+    // GIVEN 1,000 queued tasks of 3 KB each: 3 MB of assignments, over one message's limit
+    TaskIntake roomy = new TaskIntake(clock, store, scheduler, 4096, 100, 1000);
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    Payload threeKb = Payload.newBuilder().setData(ByteString.copyFrom(new byte[3000])).build();
+    List<String> ids = new ArrayList<>();
+    for (int b = 0; b < 10; b++) {
+      List<TaskSpec> batch = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        String id = "t" + (b * 100 + i);
+        ids.add(id);
+        batch.add(spec(id).toBuilder().setPayload(threeKb).build());
+      }
+      roomy.submit(batch).toCompletableFuture().join().schedule();
+    }
+
+    // WHEN the worker has credit for all of them
+    credit(w, 1000);
+
+    assertThat(link.batches).hasSizeGreaterThan(1);
+    assertThat(link.batches)
+        .allSatisfy(
+            batch ->
+                assertThat(batch.stream().mapToInt(Assignment::getSerializedSize).sum())
+                    .isLessThanOrEqualTo(PoolScheduler.MAX_ASSIGNMENT_BYTES));
+    assertThat(link.assignedIds()).containsExactlyElementsOf(ids);
   }
 
   @Test

@@ -7,9 +7,11 @@ import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.worker.TaskHandler;
 import io.taskgrid.worker.TaskPool;
+import io.taskgrid.worker.WorkerOptions;
 import io.taskgrid.worker.internal.HandlerRegistry;
 import io.taskgrid.worker.internal.NamedThreadFactory;
 import io.taskgrid.worker.internal.Payloads;
+import io.taskgrid.worker.internal.ProgressCoalescer;
 import io.taskgrid.worker.internal.Results;
 import io.taskgrid.worker.internal.TaskContexts;
 import java.io.IOException;
@@ -21,6 +23,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,12 +42,31 @@ final class ChildRunner {
           new NamedThreadFactory("taskgrid-child-timer", true));
   private final Object lock = new Object();
 
+  /** The running task's latest progress, written to the agent at most every interval. */
+  private final ProgressCoalescer<String> progress =
+      new ProgressCoalescer<>(
+          (route, updates) ->
+              updates.forEach(p -> send(ChildResponse.newBuilder().setProgress(p).build())));
+
   // Guarded by lock.
   private @Nullable Running current;
 
   ChildRunner(HandlerRegistry registry, OutputStream frames) {
     this.registry = registry;
     this.frames = frames;
+    timer.scheduleWithFixedDelay(
+        this::flushProgress,
+        WorkerOptions.PROGRESS_INTERVAL_MILLIS,
+        WorkerOptions.PROGRESS_INTERVAL_MILLIS,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void flushProgress() {
+    try {
+      progress.flush();
+    } catch (UncheckedIOException e) {
+      // The agent is gone; the child exits when its stdin closes.
+    }
   }
 
   void handle(ChildRequest request) {
@@ -55,7 +77,8 @@ final class ChildRunner {
         Running running =
             new Running(
                 assignment.getSpec().getId(),
-                new TaskContexts(assignment, Runnable::run, timer, clock));
+                new TaskContexts(
+                    assignment, Runnable::run, timer, clock, p -> progress.report("", p)));
         synchronized (lock) {
           current = running;
         }
@@ -104,6 +127,7 @@ final class ChildRunner {
       stop = running.stopOutcome;
     }
     Thread.interrupted(); // A late cancel must not leak into the next task.
+    progress.forget(running.taskId);
     if (stop != null) {
       result = Results.stopped(Results.base(assignment, "", started, clock.millis()), stop);
     }

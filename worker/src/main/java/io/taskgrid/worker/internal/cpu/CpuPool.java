@@ -4,6 +4,7 @@ import io.taskgrid.proto.v1.Assignment;
 import io.taskgrid.proto.v1.ChildRequest;
 import io.taskgrid.proto.v1.ChildResponse;
 import io.taskgrid.proto.v1.Outcome;
+import io.taskgrid.proto.v1.TaskProgress;
 import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.worker.internal.Executors2;
 import io.taskgrid.worker.internal.NamedThreadFactory;
@@ -102,7 +103,16 @@ public final class CpuPool implements AutoCloseable {
 
   /** Queues a task; {@code done} receives its one result on the pool's thread. */
   public void submit(Assignment assignment, Consumer<TaskResult> done) {
-    CpuTask task = new CpuTask(assignment, done);
+    submit(assignment, p -> {}, done);
+  }
+
+  /**
+   * As above, with {@code progress} receiving the progress its child reports, on the pool's thread
+   * (must not block).
+   */
+  public void submit(
+      Assignment assignment, Consumer<TaskProgress> progress, Consumer<TaskResult> done) {
+    CpuTask task = new CpuTask(assignment, done, progress);
     if (!post(() -> enqueue(task))) {
       done.accept(
           Results.ended(
@@ -326,6 +336,14 @@ public final class CpuPool implements AutoCloseable {
         }
         dispatch();
         break;
+      case PROGRESS:
+        CpuTask reporting = slot.task;
+        if (reporting != null
+            && reporting.stopOutcome == null
+            && reporting.id().equals(response.getProgress().getTaskId())) {
+          reporting.progress.accept(response.getProgress());
+        }
+        break;
       default:
         log.debug("ignoring an unknown frame from CPU child {}", process.pid());
     }
@@ -443,6 +461,7 @@ public final class CpuPool implements AutoCloseable {
   private static final class CpuTask {
     final Assignment assignment;
     final Consumer<TaskResult> done;
+    final Consumer<TaskProgress> progress;
     @Nullable Slot slot;
     long startedMs;
     @Nullable Outcome stopOutcome;
@@ -450,9 +469,10 @@ public final class CpuPool implements AutoCloseable {
     @Nullable ScheduledFuture<?> graceKill;
     boolean finished;
 
-    CpuTask(Assignment assignment, Consumer<TaskResult> done) {
+    CpuTask(Assignment assignment, Consumer<TaskResult> done, Consumer<TaskProgress> progress) {
       this.assignment = assignment;
       this.done = done;
+      this.progress = progress;
     }
 
     String id() {

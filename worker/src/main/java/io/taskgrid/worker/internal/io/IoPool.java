@@ -2,6 +2,7 @@ package io.taskgrid.worker.internal.io;
 
 import io.taskgrid.proto.v1.Assignment;
 import io.taskgrid.proto.v1.Outcome;
+import io.taskgrid.proto.v1.TaskProgress;
 import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.worker.TaskHandler;
 import io.taskgrid.worker.internal.Executors2;
@@ -89,9 +90,18 @@ public final class IoPool implements AutoCloseable {
    * same task id is stale (the coordinator re-assigned the task) and is cancelled first.
    */
   public void start(Assignment assignment, TaskHandler<?, ?> handler, Consumer<TaskResult> done) {
+    start(assignment, handler, p -> {}, done);
+  }
+
+  /** As above, with {@code progress} receiving the handler's progress reports (non-blocking). */
+  public void start(
+      Assignment assignment,
+      TaskHandler<?, ?> handler,
+      Consumer<TaskProgress> progress,
+      Consumer<TaskResult> done) {
     ScheduledExecutorService loop =
         loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
-    IoTask task = new IoTask(assignment, handler, loop, clock, workerId, done, running);
+    IoTask task = new IoTask(assignment, handler, loop, clock, workerId, done, running, progress);
     IoTask stale = running.put(assignment.getSpec().getId(), task);
     if (stale != null) {
       stale.stop(Outcome.CANCELLED);

@@ -2,6 +2,7 @@ package io.taskgrid.worker.internal.io;
 
 import io.taskgrid.proto.v1.Assignment;
 import io.taskgrid.proto.v1.Outcome;
+import io.taskgrid.proto.v1.TaskProgress;
 import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.worker.TaskHandler;
 import io.taskgrid.worker.internal.Payloads;
@@ -43,7 +44,8 @@ final class IoTask {
       Clock clock,
       String workerId,
       Consumer<TaskResult> done,
-      Map<String, IoTask> running) {
+      Map<String, IoTask> running,
+      Consumer<TaskProgress> progress) {
     this.assignment = assignment;
     this.handler = handler;
     this.loop = loop;
@@ -51,7 +53,7 @@ final class IoTask {
     this.workerId = workerId;
     this.done = done;
     this.running = running;
-    this.context = new TaskContexts(assignment, loop, loop, clock);
+    this.context = new TaskContexts(assignment, loop, loop, clock, progress);
     this.startedMs = clock.millis();
   }
 

@@ -10,7 +10,9 @@ import io.taskgrid.proto.v1.Drain;
 import io.taskgrid.proto.v1.Heartbeat;
 import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.PoolCredit;
+import io.taskgrid.proto.v1.ProgressUpdates;
 import io.taskgrid.proto.v1.RunningTasks;
+import io.taskgrid.proto.v1.TaskProgress;
 import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.WorkerHello;
 import io.taskgrid.proto.v1.WorkerMessage;
@@ -123,6 +125,24 @@ public final class CoordinatorConnection implements AutoCloseable {
   public void addResult(TaskResult result) {
     results.add(result);
     scheduleFlush();
+  }
+
+  /**
+   * Sends progress reports if the stream is open and ready, else drops them: progress is best
+   * effort and must never queue up behind results (any thread; never blocks).
+   */
+  public void sendProgress(List<TaskProgress> updates) {
+    post(
+        () -> {
+          ClientCallStreamObserver<WorkerMessage> s = stream;
+          if (s != null && !closed && s.isReady()) {
+            s.onNext(
+                WorkerMessage.newBuilder()
+                    .setProgress(ProgressUpdates.newBuilder().addAllUpdates(updates))
+                    .build());
+            sentSinceTick = true;
+          }
+        });
   }
 
   /** Whether the stream is up now. */

@@ -1,0 +1,162 @@
+package io.taskgrid.coordinator.internal.sched;
+
+import static io.taskgrid.coordinator.internal.sched.SchedulerFixture.spec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskgrid.proto.v1.CancelOutcome;
+import io.taskgrid.proto.v1.Outcome;
+import io.taskgrid.proto.v1.RetryPolicy;
+import io.taskgrid.proto.v1.SubmitAck;
+import io.taskgrid.proto.v1.TaskSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Retries: backoff by the injected clock, non-retryable error types, worker deaths as attempts. */
+class SchedulerRetryTest {
+  private final SchedulerFixture f = new SchedulerFixture(Map.of(), () -> 0.0);
+
+  private static TaskSpec withRetry(String id, RetryPolicy.Builder retry) {
+    return spec(id, "echo").toBuilder().setRetry(retry).build();
+  }
+
+  @Test
+  void results_failedRetryable_requeuedOnlyAfterExponentialBackoff() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = f.worker("w1", link, "echo");
+    f.submit(
+        withRetry(
+            "t",
+            RetryPolicy.newBuilder()
+                .setMaxAttempts(3)
+                .setInitialBackoffMs(1_000)
+                .setBackoffMultiplier(2)));
+    f.credit(w, 10);
+
+    f.report(w, link.assigned().get(0), Outcome.FAILED, "java.io.IOException", true);
+    f.clock.advance(Duration.ofMillis(999));
+    f.scheduler.checkTimeouts();
+    assertThat(link.assigned()).as("still waiting out the 1 s backoff").hasSize(1);
+    assertThat(f.queued()).isEqualTo(1);
+
+    f.clock.advance(Duration.ofMillis(1));
+    f.scheduler.checkTimeouts();
+    assertThat(link.assigned()).hasSize(2);
+    assertThat(link.assigned().get(1).getAttempt()).isEqualTo(2);
+
+    // The second wait is doubled.
+    f.report(w, link.assigned().get(1), Outcome.FAILED, "java.io.IOException", true);
+    f.clock.advance(Duration.ofMillis(1_999));
+    f.scheduler.checkTimeouts();
+    assertThat(link.assigned()).hasSize(2);
+    f.clock.advance(Duration.ofMillis(1));
+    f.scheduler.checkTimeouts();
+    assertThat(link.assigned()).hasSize(3);
+
+    f.report(w, link.assigned().get(2), Outcome.FAILED, "java.io.IOException", true);
+    assertThat(f.completed.get("t").getOutcome()).isEqualTo(Outcome.FAILED);
+    assertThat(f.completed.get("t").getAttempt()).isEqualTo(3);
+  }
+
+  @Test
+  void results_handlerFailureWithExplicitPolicy_retriedThoughWorkerSaidNotRetryable() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = f.worker("w1", link, "echo");
+    f.submit(withRetry("t", RetryPolicy.newBuilder().setMaxAttempts(2)));
+    f.submit(spec("no-policy", "echo"));
+    f.credit(w, 10);
+
+    f.report(w, link.assigned().get(0), Outcome.FAILED, "java.lang.IllegalStateException", false);
+    f.report(w, link.assigned().get(1), Outcome.FAILED, "java.lang.IllegalStateException", false);
+
+    assertThat(link.assignedIds()).containsExactly("t", "no-policy", "t");
+    assertThat(f.completed.get("no-policy").getOutcome()).isEqualTo(Outcome.FAILED);
+    assertThat(f.completed).doesNotContainKey("t");
+  }
+
+  @Test
+  void results_backoffPending_otherTasksStillAssigned() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = f.worker("w1", link, "echo");
+    f.submit(withRetry("slow", RetryPolicy.newBuilder().setInitialBackoffMs(60_000)));
+    f.credit(w, 10);
+    f.report(w, link.assigned().get(0), Outcome.FAILED, "X", true);
+
+    f.submit(spec("other", "echo"));
+
+    assertThat(link.assignedIds()).containsExactly("slow", "other");
+  }
+
+  @Test
+  void results_nonRetryableErrorType_failsAtOnceDespiteRetryableFlag() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = f.worker("w1", link, "echo");
+    f.submit(
+        withRetry(
+            "t",
+            RetryPolicy.newBuilder()
+                .setMaxAttempts(5)
+                .addNonRetryableErrorTypes("java.lang.IllegalArgumentException")));
+    f.credit(w, 10);
+
+    f.report(w, link.assigned().get(0), Outcome.FAILED, "java.lang.IllegalArgumentException", true);
+
+    assertThat(f.completed.get("t").getOutcome()).isEqualTo(Outcome.FAILED);
+    assertThat(f.completed.get("t").getAttempt()).isEqualTo(1);
+    assertThat(link.assigned()).hasSize(1);
+  }
+
+  @Test
+  void cancel_whileWaitingOutBackoff_removedFromQueueAndNeverRetried() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = f.worker("w1", link, "echo");
+    f.submit(withRetry("t", RetryPolicy.newBuilder().setInitialBackoffMs(500)));
+    f.credit(w, 10);
+    f.report(w, link.assigned().get(0), Outcome.FAILED, "X", true);
+
+    assertThat(f.cancel("t")).isEqualTo(CancelOutcome.Result.REMOVED_FROM_QUEUE);
+    f.clock.advance(Duration.ofSeconds(1));
+    f.scheduler.checkTimeouts();
+
+    assertThat(link.assigned()).hasSize(1);
+    assertThat(f.completed.get("t").getOutcome()).isEqualTo(Outcome.CANCELLED);
+  }
+
+  @Test
+  void workerDisconnected_defaultPolicyThreeTimes_workerLostAfterAttemptThree() {
+    f.submit(spec("t", "echo"));
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      FakeLink link = new FakeLink();
+      WorkerHandle w = f.worker("w" + attempt, link, "echo");
+      f.credit(w, 1);
+      assertThat(link.assigned()).hasSize(1);
+      assertThat(link.assigned().get(0).getAttempt()).isEqualTo(attempt);
+      f.scheduler.workerDisconnected(w);
+    }
+
+    assertThat(f.completed.get("t").getOutcome()).isEqualTo(Outcome.WORKER_LOST);
+    assertThat(f.completed.get("t").getAttempt()).isEqualTo(3);
+  }
+
+  @Test
+  void submit_badBackoffSettings_rejectedInvalidArgumentWithReason() {
+    List<SubmitAck> acks =
+        f.submit(
+            withRetry("a", RetryPolicy.newBuilder().setInitialBackoffMs(-1)),
+            withRetry("b", RetryPolicy.newBuilder().setInitialBackoffMs(500).setMaxBackoffMs(100)),
+            withRetry("c", RetryPolicy.newBuilder().setBackoffMultiplier(0.5)),
+            withRetry("d", RetryPolicy.newBuilder().setJitter(1.5)));
+
+    assertThat(acks)
+        .allSatisfy(
+            a -> {
+              assertThat(a.getStatus()).isEqualTo(SubmitAck.Status.REJECTED);
+              assertThat(a.getCode()).isEqualTo("INVALID_ARGUMENT");
+            });
+    assertThat(acks.get(0).getMessage()).contains("initial_backoff_ms");
+    assertThat(acks.get(1).getMessage()).contains("max_backoff_ms");
+    assertThat(acks.get(2).getMessage()).contains("backoff_multiplier");
+    assertThat(acks.get(3).getMessage()).contains("jitter");
+  }
+}

@@ -1,0 +1,254 @@
+package io.taskgrid.cli.internal;
+
+import io.taskgrid.client.Futures;
+import io.taskgrid.client.TaskFuture;
+import io.taskgrid.client.TaskTypes;
+import io.taskgrid.client.TaskgridClient;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The end-to-end workloads of issue 6, each against a coordinator and a worker running as real
+ * processes on loopback. Every run re-checks the results, so a fast wrong answer is an error.
+ */
+final class BenchWorkloads {
+  private static final byte[] EMPTY = new byte[0];
+
+  private final Path workDir;
+  private final List<String> coordinatorJvm;
+  private final BenchSizes sizes;
+  private final BenchReport report;
+
+  BenchWorkloads(Path workDir, List<String> coordinatorJvm, BenchSizes sizes, BenchReport report) {
+    this.workDir = workDir;
+    this.coordinatorJvm = coordinatorJvm;
+    this.sizes = sizes;
+    this.report = report;
+  }
+
+  /** Starts a coordinator and a worker, runs the body, stops both. */
+  private void withCluster(ClusterBody body) throws Exception {
+    try (BenchCluster cluster = BenchCluster.startCoordinator(workDir, coordinatorJvm)) {
+      cluster.startWorker();
+      body.run(cluster);
+    }
+  }
+
+  private interface ClusterBody {
+    void run(BenchCluster cluster) throws Exception;
+  }
+
+  /** (a) noop tasks submitted at once: throughput and coordinator CPU per task. */
+  void noop() throws Exception {
+    withCluster(
+        cluster -> {
+          noopRound(cluster, sizes.noop() / 10, false);
+          for (int r = 0; r < sizes.runs(); r++) {
+            noopRound(cluster, sizes.noop(), true);
+          }
+        });
+  }
+
+  private void noopRound(BenchCluster cluster, int n, boolean record) {
+    TaskgridClient client = cluster.client();
+    Duration cpu0 = cluster.coordinator().cpuTime();
+    long start = System.nanoTime();
+    List<TaskFuture<byte[]>> futures = client.map(TaskTypes.NOOP, Collections.nCopies(n, EMPTY));
+    CompletableFuture.allOf(futures.toArray(CompletableFuture<?>[]::new)).join();
+    long nanos = System.nanoTime() - start;
+    Duration cpu = cluster.coordinator().cpuTime().minus(cpu0);
+    if (record) {
+      report.figure("a_noop", "throughput", "tasks/s", n / (nanos / 1e9));
+      report.figure("a_noop", "coordinator_cpu_per_task", "us", cpu.toNanos() / 1e3 / n);
+    }
+  }
+
+  /** (b) sequential round trips: submit one noop, wait for its result, repeat. */
+  void roundTrips() throws Exception {
+    withCluster(
+        cluster -> {
+          rttRound(cluster.client(), Math.max(100, sizes.rtt() / 5), false);
+          for (int r = 0; r < sizes.runs(); r++) {
+            rttRound(cluster.client(), sizes.rtt(), true);
+          }
+        });
+  }
+
+  private void rttRound(TaskgridClient client, int n, boolean record) {
+    Histogram h = new Histogram(3_600_000_000L, 3);
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      client.submit(TaskTypes.NOOP, EMPTY).join();
+      h.recordValue((System.nanoTime() - t0) / 1000);
+    }
+    if (record) {
+      report.figure("b_rtt", "p50", "us", h.getValueAtPercentile(50));
+      report.figure("b_rtt", "p99", "us", h.getValueAtPercentile(99));
+      report.figure("b_rtt", "p999", "us", h.getValueAtPercentile(99.9));
+      report.figure("b_rtt", "max", "us", h.getMaxValue());
+    }
+  }
+
+  /** (c) sleep(1 s) tasks all in flight on one worker: wall time of the whole batch. */
+  void sleeps() throws Exception {
+    withCluster(
+        cluster -> {
+          sleepRound(cluster.client(), 1_000, "warmup");
+          for (int r = 0; r < sizes.runs(); r++) {
+            sleepRound(
+                cluster.client(), sizes.sleepSmall(), "c_sleep_" + label(sizes.sleepSmall()));
+            sleepRound(
+                cluster.client(), sizes.sleepLarge(), "c_sleep_" + label(sizes.sleepLarge()));
+          }
+        });
+  }
+
+  private void sleepRound(TaskgridClient client, int n, String workload) {
+    long start = System.nanoTime();
+    List<TaskFuture<Long>> futures = client.map(TaskTypes.SLEEP, Collections.nCopies(n, 1000L));
+    int errors = 0;
+    for (TaskFuture<Long> f : futures) {
+      try {
+        if (f.join() != 1000L) {
+          errors++;
+        }
+      } catch (CompletionException e) {
+        errors++;
+      }
+    }
+    long nanos = System.nanoTime() - start;
+    if (!workload.equals("warmup")) {
+      report.figure(workload, "wall", "s", nanos / 1e9);
+      report.figure(workload, "errors", "tasks", errors);
+    }
+  }
+
+  /** (d) the seeds' CPU job on the worker's 2 CPU children vs one thread of this JVM. */
+  void cpuJob() throws Exception {
+    List<Long> inputs = new ArrayList<>();
+    for (int x = 0; x < sizes.cpuTasks(); x++) {
+      inputs.add(sizes.cpuBase() + x);
+    }
+    withCluster(
+        cluster -> {
+          cpuParallel(cluster.client(), inputs); // warm-up: children's JIT
+          sequential(inputs); // warm-up: this JVM's JIT
+          for (int r = 0; r < sizes.runs(); r++) {
+            double seq = sequential(inputs);
+            double par = cpuParallel(cluster.client(), inputs);
+            report.figure("d_cpu", "sequential_in_jvm", "s", seq);
+            report.figure("d_cpu", "taskgrid_2_children", "s", par);
+            report.figure("d_cpu", "efficiency", "%", 100 * seq / (2 * par));
+          }
+        });
+  }
+
+  private static double sequential(List<Long> inputs) {
+    long start = System.nanoTime();
+    for (long n : inputs) {
+      check(n, SumOfSquares.loop(n));
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private static double cpuParallel(TaskgridClient client, List<Long> inputs) {
+    long start = System.nanoTime();
+    List<BigInteger> sums = Futures.gather(client.map(TaskTypes.SUM_SQUARES, inputs)).join();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    for (int i = 0; i < inputs.size(); i++) {
+      check(inputs.get(i), sums.get(i));
+    }
+    return seconds;
+  }
+
+  private static void check(long n, BigInteger sum) {
+    if (!sum.equals(SumOfSquares.closedForm(n))) {
+      throw new IllegalStateException("wrong sum_squares(" + n + "): " + sum);
+    }
+  }
+
+  /**
+   * (e) heap per queued task: N tasks queued with no worker connected, the coordinator's live heap
+   * compared after a full GC, then the job completes once a worker joins. A fresh coordinator per
+   * run; the last run is the big job (1,000,000 tasks at the coordinator's default heap).
+   */
+  void heap() throws Exception {
+    for (int r = 0; r < sizes.runs(); r++) {
+      heapRound(sizes.heapTasks(), "e_heap");
+    }
+    heapRound(sizes.jobTasks(), "e_job");
+  }
+
+  private void heapRound(int n, String workload) throws Exception {
+    try (BenchCluster cluster = BenchCluster.startCoordinator(workDir, coordinatorJvm)) {
+      long pid = cluster.coordinator().pid();
+      long before = HeapProbe.liveBytes(pid);
+      long start = System.nanoTime();
+      List<TaskFuture<byte[]>> futures =
+          cluster.client().map(TaskTypes.NOOP, Collections.nCopies(n, EMPTY));
+      String last = futures.get(n - 1).taskId();
+      cluster
+          .coordinator()
+          .await(
+              Duration.ofMinutes(10),
+              "the last task stored",
+              () -> cluster.client().getTask(last).isPresent());
+      double submitSeconds = (System.nanoTime() - start) / 1e9;
+      long after = HeapProbe.liveBytes(pid);
+      report.figure(workload, "heap_per_queued_task", "bytes", (after - before) / (double) n);
+      report.figure(workload, "submit_and_store", "s", submitSeconds);
+      long drain = System.nanoTime();
+      cluster.startWorker();
+      int failed = 0;
+      for (TaskFuture<byte[]> f : futures) {
+        try {
+          f.join();
+        } catch (CompletionException e) {
+          failed++;
+        }
+      }
+      report.figure(workload, "worker_start_to_done", "s", (System.nanoTime() - drain) / 1e9);
+      report.figure(workload, "tasks_completed", "tasks", n - failed);
+    }
+  }
+
+  /** (f) asCompleted over N futures: consume every result in completion order. */
+  void asCompleted() throws Exception {
+    withCluster(
+        cluster -> {
+          asCompletedRound(cluster.client(), sizes.asCompleted() / 10, false);
+          for (int r = 0; r < sizes.runs(); r++) {
+            asCompletedRound(cluster.client(), sizes.asCompleted(), true);
+          }
+        });
+  }
+
+  private void asCompletedRound(TaskgridClient client, int n, boolean record) {
+    long start = System.nanoTime();
+    List<TaskFuture<byte[]>> futures = client.map(TaskTypes.NOOP, Collections.nCopies(n, EMPTY));
+    int seen = 0;
+    for (TaskFuture<byte[]> f : Futures.asCompleted(futures)) {
+      f.join();
+      seen++;
+    }
+    long nanos = System.nanoTime() - start;
+    if (seen != n) {
+      throw new IllegalStateException("asCompleted yielded " + seen + " of " + n);
+    }
+    if (record) {
+      report.figure("f_ascompleted", "wall", "s", nanos / 1e9);
+      report.figure("f_ascompleted", "throughput", "tasks/s", n / (nanos / 1e9));
+    }
+  }
+
+  private static String label(int n) {
+    return n % 1000 == 0 ? (n / 1000) + "k" : Integer.toString(n);
+  }
+}

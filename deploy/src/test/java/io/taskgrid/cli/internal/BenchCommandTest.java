@@ -1,0 +1,38 @@
+package io.taskgrid.cli.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class BenchCommandTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = TaskgridCli.newCommandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void execute_unknownWorkload_oneLineUsageErrorExitTwo() {
+    assertThat(run("bench", "--workload", "nosuch")).isEqualTo(TaskgridCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("--workload").doesNotContain("\tat ");
+  }
+
+  @Test
+  void execute_zeroRuns_usageErrorExitTwo() {
+    assertThat(run("bench", "--runs", "0")).isEqualTo(TaskgridCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("--runs").doesNotContain("\tat ");
+  }
+
+  @Test
+  void help_listsTheWorkloads() {
+    assertThat(run("bench", "--help")).isZero();
+    assertThat(out.toString()).contains("noop", "rtt", "sleep", "cpu", "heap", "ascompleted");
+  }
+}
