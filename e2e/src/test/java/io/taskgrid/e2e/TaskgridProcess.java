@@ -50,12 +50,21 @@ final class TaskgridProcess implements AutoCloseable {
 
   /** Starts {@code taskgrid <args>} with {@code --exit-on-stdin-close}. */
   static TaskgridProcess start(String name, Path workDir, String... args) throws IOException {
+    return startPrefixed(List.of(), name, workDir, args);
+  }
+
+  /**
+   * Starts {@code <prefix> java ... taskgrid <args>}: the prefix wraps the JVM's command line, for
+   * example {@code ip netns exec NS} to run it in a network namespace.
+   */
+  static TaskgridProcess startPrefixed(
+      List<String> prefix, String name, Path workDir, String... args) throws IOException {
     Path lib = Paths.get(System.getProperty("taskgrid.dist.lib", "../deploy/target/dist/lib"));
     if (!Files.isDirectory(lib)) {
       throw new IllegalStateException(
           "distribution not built: " + lib.toAbsolutePath() + " (run mvn verify from the root)");
     }
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(prefix);
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=4");
     command.add("-Xmx512m");
@@ -141,6 +150,11 @@ final class TaskgridProcess implements AutoCloseable {
     await(atMost, "its port file", () -> Files.exists(file) && Files.size(file) > 0);
     port = Integer.parseInt(Files.readString(file, StandardCharsets.US_ASCII).trim());
     awaitServing(atMost);
+  }
+
+  /** The name given at start (also the log file's name, without ".log"). */
+  String name() {
+    return name;
   }
 
   /** The process id. */

@@ -24,6 +24,7 @@ public final class SlotLedger<K> {
   private final Map<Pool, Integer> capacity;
   private final Map<Pool, Integer> running = new EnumMap<>(Pool.class);
   private final Map<K, Holder> holders = new LinkedHashMap<>();
+  private boolean stopped;
 
   /** A ledger of pools with the given capacities (a pool with capacity 0 is not offered). */
   public SlotLedger(Map<Pool, Integer> capacity) {
@@ -55,6 +56,11 @@ public final class SlotLedger<K> {
     Holder h = holder(connection);
     h.draining = true;
     redistributeAll();
+  }
+
+  /** The worker is stopping: no connection gets credits any more, including one that reconnects. */
+  public synchronized void stopGranting() {
+    stopped = true;
   }
 
   /**
@@ -117,6 +123,9 @@ public final class SlotLedger<K> {
   }
 
   private void redistribute(Pool pool) {
+    if (stopped) {
+      return;
+    }
     List<Holder> eligible = new ArrayList<>();
     int used = running.getOrDefault(pool, 0);
     for (Holder h : holders.values()) {

@@ -80,6 +80,10 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
 
   private volatile boolean draining;
 
+  /** Connections whose coordinator answered this worker's Drain (or asked it to drain). */
+  private final java.util.Set<CoordinatorConnection> drainAcknowledged =
+      ConcurrentHashMap.newKeySet();
+
   private WorkerAgent(WorkerOptions options, String workerId) {
     this.workerId = workerId;
     this.clock = options.clock();
@@ -319,7 +323,27 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
 
   @Override
   public void onDrain(CoordinatorConnection connection) {
+    // While this worker drains, a Drain from a coordinator acknowledges ours: everything it
+    // assigned before is already here.
+    drainAcknowledged.add(connection);
     creditsMayHaveChanged();
+    if (draining) {
+      synchronized (idle) {
+        idle.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Whether an assignment may still be on its way: a live stream has not acknowledged the drain.
+   */
+  private boolean assignmentsMayArrive() {
+    for (CoordinatorConnection c : connections) {
+      if (c.isLive() && !drainAcknowledged.contains(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void assign(CoordinatorConnection connection, Assignment assignment) {
@@ -390,8 +414,10 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
   private void done(CoordinatorConnection connection, Pool pool, TaskResult result) {
     metrics.completed(pool, result.getOutcome());
     progress.forget(result.getTaskId());
-    inFlight.remove(result.getTaskId(), result.getAttempt());
+    // Queued before the task is forgotten: drain() reads an empty inFlight as "every result is
+    // queued", and close() flushes only what is queued.
     route(connection).addResult(result);
+    inFlight.remove(result.getTaskId(), result.getAttempt());
     ledger.release(connection, pool);
     creditsMayHaveChanged();
     if (draining) {
@@ -411,12 +437,15 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
    */
   public boolean drain(Duration timeout) throws InterruptedException {
     draining = true;
+    ledger.stopGranting();
     for (CoordinatorConnection c : connections) {
       ledger.drained(c);
+      // Credits the coordinators still hold would otherwise keep bringing work.
+      c.sendDrain();
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (idle) {
-      while (!inFlight.isEmpty()) {
+      while (!inFlight.isEmpty() || assignmentsMayArrive()) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           log.warn("worker {} drained with {} task(s) still running", workerId, inFlight.size());

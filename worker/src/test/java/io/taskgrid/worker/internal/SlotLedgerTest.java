@@ -62,4 +62,20 @@ class SlotLedgerTest {
 
     assertThat(ledger.takeUnsent("a")).isEmpty();
   }
+
+  @Test
+  void stopGranting_freedSlotsAndReconnects_grantNothing() {
+    ledger.connected("a");
+    ledger.takeUnsent("a");
+    assertThat(ledger.acquire("a", Pool.CPU)).isTrue();
+
+    ledger.stopGranting();
+    ledger.release("a", Pool.CPU);
+    ledger.disconnected("a");
+    ledger.connected("a");
+    ledger.connected("b");
+
+    assertThat(ledger.takeUnsent("a")).isEmpty();
+    assertThat(ledger.takeUnsent("b")).isEmpty();
+  }
 }

@@ -75,6 +75,7 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
       case PROGRESS -> scheduler.progress(h, msg.getProgress().getUpdatesList());
       case HEARTBEAT -> {} // any message renews the lease (see lastHeardMillis)
       case RUNNING -> scheduler.notRunning(h, msg.getRunning().getUnknownTaskIdsList());
+      case DRAIN -> scheduler.workerDraining(h);
       case HELLO -> fail(Status.FAILED_PRECONDITION.withDescription("hello sent twice"));
       default -> fail(Status.INVALID_ARGUMENT.withDescription("empty WorkerMessage"));
     }

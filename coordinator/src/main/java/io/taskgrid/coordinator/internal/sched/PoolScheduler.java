@@ -79,6 +79,7 @@ final class PoolScheduler {
     final Set<String> handlers;
     final Set<String> leases = new LinkedHashSet<>();
     long credits;
+    boolean draining;
     final List<Assignment> outbox = new ArrayList<>();
 
     Slot(WorkerHandle handle, Set<String> handlers) {
@@ -182,11 +183,31 @@ final class PoolScheduler {
     step(
         () -> {
           Slot slot = workers.get(workerId);
-          if (slot != null && credits > 0) {
+          if (slot != null && credits > 0 && !slot.draining) {
             slot.credits += credits;
             totalCredits += credits;
           }
         });
+  }
+
+  /**
+   * The worker takes no new work: the credits it granted are void, and so are later ones. Completes
+   * once every assignment this pool sent the worker before is on its stream.
+   */
+  CompletableFuture<Void> workerDraining(String workerId) {
+    CompletableFuture<Void> sentBefore = new CompletableFuture<>();
+    step(
+        () -> {
+          Slot slot = workers.get(workerId);
+          if (slot != null) {
+            totalCredits -= slot.credits;
+            slot.credits = 0;
+            slot.draining = true;
+          }
+        });
+    // Serial executor: this runs after the step above and everything it sent.
+    executor.execute(() -> sentBefore.complete(null));
+    return sentBefore;
   }
 
   void results(String workerId, List<TaskResult> results) {

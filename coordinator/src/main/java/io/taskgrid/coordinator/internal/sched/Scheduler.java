@@ -242,6 +242,21 @@ public final class Scheduler implements SchedulerSink {
     log.info("Worker {} disconnected", w.id());
   }
 
+  /**
+   * The worker is stopping: no new work goes to it; what it runs still reports as usual. Once every
+   * pool has sent what it assigned before, the worker gets a Drain back: nothing more will come, so
+   * it may stop as soon as its running tasks end.
+   */
+  public void workerDraining(WorkerHandle w) {
+    log.info("Worker {} is draining", w.id());
+    List<CompletableFuture<Void>> pending = new ArrayList<>();
+    for (PoolScheduler ps : pools.values()) {
+      pending.add(ps.workerDraining(w.id()));
+    }
+    CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]))
+        .thenRun(() -> w.link().sendDrain());
+  }
+
   public void credits(WorkerHandle w, Credits credits) {
     for (PoolCredit c : credits.getPoolsList()) {
       PoolScheduler ps = pools.get(c.getPool());

@@ -457,6 +457,39 @@ class SchedulerTest {
   }
 
   @Test
+  void workerDraining_heldCredits_forgottenAndLaterCreditsIgnored() {
+    FakeLink draining = new FakeLink();
+    FakeLink staying = new FakeLink();
+    WorkerHandle w1 = worker("w1", draining, "echo");
+    credit(w1, 5);
+
+    scheduler.workerDraining(w1);
+    submit(spec("a"), spec("b"));
+    credit(w1, 5);
+
+    assertThat(draining.assigned()).isEmpty();
+    assertThat(draining.drained).as("the Drain acknowledged to the worker").isTrue();
+    credit(worker("w2", staying, "echo"), 5);
+    assertThat(staying.assignedIds()).containsExactlyInAnyOrder("a", "b");
+  }
+
+  @Test
+  void workerDraining_leasedTask_resultStillAccepted() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    submit(spec("t"));
+    credit(w, 1);
+    Assignment a = link.assigned().get(0);
+
+    scheduler.workerDraining(w);
+    report(w, a, Outcome.SUCCEEDED, false);
+
+    assertThat(stateOf("t")).isEqualTo(TaskState.DONE);
+    assertThat(store.get("t").toCompletableFuture().join().orElseThrow().getResult().getAttempt())
+        .isEqualTo(1);
+  }
+
+  @Test
   void drainWorkers_connectedWorker_toldToDrain() {
     FakeLink link = new FakeLink();
     worker("w1", link, "echo");

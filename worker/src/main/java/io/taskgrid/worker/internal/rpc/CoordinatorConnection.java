@@ -6,6 +6,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.taskgrid.proto.v1.CoordinatorMessage;
 import io.taskgrid.proto.v1.Credits;
+import io.taskgrid.proto.v1.Drain;
 import io.taskgrid.proto.v1.Heartbeat;
 import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.PoolCredit;
@@ -169,6 +170,21 @@ public final class CoordinatorConnection implements AutoCloseable {
           ClientCallStreamObserver<WorkerMessage> s = stream;
           if (s != null && !closed) {
             s.onNext(WorkerMessage.newBuilder().setRunning(running).build());
+            sentSinceTick = true;
+          }
+        });
+  }
+
+  /**
+   * Tells the coordinator this worker takes no new work, so that it forgets the credits it holds
+   * (any thread). A stream opened later gets no credits from a stopped ledger.
+   */
+  public void sendDrain() {
+    post(
+        () -> {
+          ClientCallStreamObserver<WorkerMessage> s = stream;
+          if (s != null && !closed) {
+            s.onNext(WorkerMessage.newBuilder().setDrain(Drain.getDefaultInstance()).build());
             sentSinceTick = true;
           }
         });

@@ -1,0 +1,286 @@
+package io.taskgrid.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskgrid.client.TaskFuture;
+import io.taskgrid.client.TaskResultInfo;
+import io.taskgrid.client.TaskStatus;
+import io.taskgrid.client.TaskTypes;
+import io.taskgrid.client.TaskgridClient;
+import io.taskgrid.client.WorkerInfo;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Across machines, approximated with network namespaces: a coordinator and two workers each in
+ * their own namespace with their own 10.x address, joined by a bridge (in a fourth namespace, so
+ * the host's firewall never sees the traffic; the test JVM reaches it through one more veth). One
+ * worker's link is cut mid-job: its leases expire, the other worker finishes its tasks; the link
+ * comes back and the worker rejoins. Needs root and {@code ip netns}; skipped elsewhere.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class NetworkNamespaceIT {
+  static final long LEASE_MILLIS = 3_000;
+
+  @TempDir Path workDir;
+
+  /** Unique per run: namespace and link names must not collide with a parallel run. */
+  private final String tag =
+      Integer.toHexString(0x1000 + ThreadLocalRandom.current().nextInt(0xe000));
+
+  private final String subnet =
+      "10."
+          + (200 + ThreadLocalRandom.current().nextInt(50))
+          + "."
+          + ThreadLocalRandom.current().nextInt(256)
+          + ".";
+  private final List<String> namespaces = new ArrayList<>();
+  private final List<String> rootLinks = new ArrayList<>();
+  private final List<TaskgridProcess> processes = new ArrayList<>();
+
+  @BeforeEach
+  void requireRootAndNetns() {
+    String reason = unavailableReason();
+    if (reason != null) {
+      System.out.println("NetworkNamespaceIT skipped: " + reason);
+    }
+    Assumptions.assumeTrue(reason == null, reason);
+  }
+
+  @AfterEach
+  void cleanUp() {
+    processes.forEach(TaskgridProcess::close);
+    for (String ns : namespaces) {
+      runQuietly("ip", "netns", "del", ns);
+    }
+    for (String link : rootLinks) {
+      runQuietly("ip", "link", "del", link);
+    }
+  }
+
+  @Test
+  void cutWorkerLink_midJob_leasesExpireOtherWorkerFinishesAndWorkerRejoins() throws Exception {
+    // GIVEN a coordinator and two workers, each in its own namespace behind one bridge
+    String bridgeNs = namespace("b");
+    run("ip", "netns", "exec", bridgeNs, "ip", "link", "add", "br0", "type", "bridge");
+    run("ip", "netns", "exec", bridgeNs, "ip", "link", "set", "br0", "up");
+    String coordinatorNs = namespace("c");
+    plug(coordinatorNs, bridgeNs, "c", subnet + "1");
+    String w0Ns = namespace("w0");
+    String w0Port = plug(w0Ns, bridgeNs, "w0", subnet + "2");
+    String w1Ns = namespace("w1");
+    plug(w1Ns, bridgeNs, "w1", subnet + "3");
+    // The test JVM's own way in: a veth from the root namespace to the bridge.
+    String hostEnd = "t" + tag + "h";
+    run("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", hostEnd + "b");
+    rootLinks.add(hostEnd);
+    run("ip", "link", "set", hostEnd + "b", "netns", bridgeNs);
+    run("ip", "netns", "exec", bridgeNs, "ip", "link", "set", hostEnd + "b", "master", "br0");
+    run("ip", "netns", "exec", bridgeNs, "ip", "link", "set", hostEnd + "b", "up");
+    run("ip", "addr", "add", subnet + "254/24", "dev", hostEnd);
+    run("ip", "link", "set", hostEnd, "up");
+
+    Path portFile = workDir.resolve("coordinator.port");
+    TaskgridProcess coordinator =
+        started(
+            TaskgridProcess.startPrefixed(
+                List.of("ip", "netns", "exec", coordinatorNs),
+                "coordinator",
+                workDir,
+                "coordinator",
+                "--host",
+                subnet + "1",
+                "--port",
+                "0",
+                "--hz-port",
+                "0",
+                "--cluster-name",
+                "netns-" + tag,
+                "--lease-timeout-ms",
+                Long.toString(LEASE_MILLIS),
+                "--port-file",
+                portFile.toString()));
+    coordinator.await(
+        Duration.ofSeconds(90),
+        "its port file",
+        () -> Files.exists(portFile) && Files.size(portFile) > 0);
+    String target = subnet + "1:" + Files.readString(portFile, StandardCharsets.US_ASCII).trim();
+    String w0 = "nsw0-" + tag;
+    String w1 = "nsw1-" + tag;
+    TaskgridProcess worker0 = started(startWorker(w0Ns, w0, target));
+    started(startWorker(w1Ns, w1, target));
+
+    try (TaskgridClient client = TaskgridClient.connect(target)) {
+      coordinator.await(
+          Duration.ofSeconds(60), "2 workers connected", () -> workersOrNone(client).size() == 2);
+
+      int tasks = 600;
+      List<TaskFuture<Long>> futures = new ArrayList<>();
+      for (int i = 0; i < tasks; i++) {
+        futures.add(client.submit(TaskTypes.SLEEP, 300L + i % 11));
+      }
+      coordinator.await(
+          Duration.ofSeconds(60),
+          "worker 0 running tasks",
+          () -> futures.stream().filter(TaskFuture::isDone).count() > 60);
+
+      // WHEN worker 0's link goes down
+      run("ip", "netns", "exec", bridgeNs, "ip", "link", "set", w0Port, "down");
+      worker0.await(
+          Duration.ofSeconds(30),
+          "the coordinator declaring worker 0 dead (lease)",
+          () ->
+              workersOrNone(client).stream()
+                  .map(WorkerInfo::workerId)
+                  .toList()
+                  .equals(List.of(w1)));
+
+      // THEN worker 1 finishes the job, including worker 0's re-queued tasks
+      int reExecuted = 0;
+      for (int i = 0; i < tasks; i++) {
+        TaskFuture<Long> f = futures.get(i);
+        assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(300L + i % 11);
+        TaskResultInfo seen = f.resultInfo().orElseThrow();
+        assertThat(seen.outcome()).isEqualTo("SUCCEEDED");
+        if (seen.attempt() > 1) {
+          reExecuted++;
+          assertThat(seen.workerId()).as("who finished re-queued " + f.taskId()).isEqualTo(w1);
+        }
+      }
+      assertThat(reExecuted).as("worker 0's tasks re-queued after the lease").isPositive();
+
+      // AND when the link comes back, worker 0 rejoins; its late results were fenced out
+      run("ip", "netns", "exec", bridgeNs, "ip", "link", "set", w0Port, "up");
+      worker0.await(
+          Duration.ofSeconds(45), "worker 0 back", () -> workersOrNone(client).size() == 2);
+      for (TaskFuture<Long> f : futures) {
+        TaskResultInfo seen = f.resultInfo().orElseThrow();
+        TaskResultInfo stored =
+            client.getTask(f.taskId()).flatMap(TaskStatus::result).orElseThrow();
+        assertThat(stored.attempt())
+            .as("stored attempt of " + f.taskId())
+            .isEqualTo(seen.attempt());
+        assertThat(stored.workerId()).isEqualTo(seen.workerId());
+      }
+      List<TaskFuture<String>> after = client.map(TaskTypes.ECHO, List.of("a", "b", "c", "d"));
+      for (TaskFuture<String> f : after) {
+        assertThat(f.get(30, TimeUnit.SECONDS)).isIn("a", "b", "c", "d");
+      }
+      System.out.printf(
+          "NETNS cut worker link: submitted=%d succeeded=%d re-executed=%d lost=0%n",
+          tasks, tasks, reExecuted);
+    }
+  }
+
+  private TaskgridProcess started(TaskgridProcess p) {
+    processes.add(p);
+    return p;
+  }
+
+  private TaskgridProcess startWorker(String ns, String id, String target) throws IOException {
+    return TaskgridProcess.startPrefixed(
+        List.of("ip", "netns", "exec", ns),
+        "worker-" + id,
+        workDir,
+        "worker",
+        "--id",
+        id,
+        "--coordinator",
+        target,
+        "--cpu-processes",
+        "1",
+        "--io-capacity",
+        "20",
+        "--heartbeat-ms",
+        "500");
+  }
+
+  private static List<WorkerInfo> workersOrNone(TaskgridClient client) {
+    try {
+      return client.workers();
+    } catch (RuntimeException e) {
+      return List.of(); // the coordinator is not serving yet
+    }
+  }
+
+  /** Creates a namespace with its loopback up. */
+  private String namespace(String role) throws IOException, InterruptedException {
+    String ns = "tg" + role + "-" + tag;
+    run("ip", "netns", "add", ns);
+    namespaces.add(ns);
+    run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
+    return ns;
+  }
+
+  /**
+   * Joins {@code ns} to the bridge with a veth pair ({@code eth0} inside, with {@code address}/24).
+   *
+   * @return the name of the bridge-side end (set it down to cut the link)
+   */
+  private String plug(String ns, String bridgeNs, String role, String address)
+      throws IOException, InterruptedException {
+    String inner = "t" + tag + role;
+    String outer = inner + "b";
+    run("ip", "link", "add", inner, "type", "veth", "peer", "name", outer);
+    run("ip", "link", "set", inner, "netns", ns);
+    run("ip", "link", "set", outer, "netns", bridgeNs);
+    run("ip", "netns", "exec", ns, "ip", "link", "set", inner, "name", "eth0");
+    run("ip", "netns", "exec", ns, "ip", "addr", "add", address + "/24", "dev", "eth0");
+    run("ip", "netns", "exec", ns, "ip", "link", "set", "eth0", "up");
+    run("ip", "netns", "exec", bridgeNs, "ip", "link", "set", outer, "master", "br0");
+    run("ip", "netns", "exec", bridgeNs, "ip", "link", "set", outer, "up");
+    return outer;
+  }
+
+  /** Why this machine cannot run the test, or null if it can. */
+  private static @org.jspecify.annotations.Nullable String unavailableReason() {
+    if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+      return "network namespaces need Linux";
+    }
+    if (!"root".equals(System.getProperty("user.name"))) {
+      return "needs root (ip netns)";
+    }
+    String probe = "tg-probe-" + ProcessHandle.current().pid();
+    try {
+      run("ip", "netns", "add", probe);
+      run("ip", "netns", "del", probe);
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return "ip netns is not usable here: " + e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+  }
+
+  private static void run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed: " + output.trim());
+    }
+  }
+
+  private static void runQuietly(String... command) {
+    try {
+      run(command);
+    } catch (IOException | RuntimeException e) {
+      // Cleanup: the namespace or link may already be gone with its peer.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
