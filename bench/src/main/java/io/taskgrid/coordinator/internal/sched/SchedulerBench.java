@@ -13,6 +13,7 @@ import io.taskgrid.proto.v1.WorkerHello;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -83,6 +84,9 @@ public class SchedulerBench {
 
     @Override
     public void forgotten(LiveTask task) {}
+
+    @Override
+    public void started(Pool pool, LiveTask task) {}
   }
 
   @Setup
@@ -96,7 +100,9 @@ public class SchedulerBench {
             new SerialExecutor("bench", Runnable::run),
             Clock.systemUTC(),
             new DiscardingSink(),
-            new JobStats());
+            new JobStats(),
+            new TypeLimits(Map.of()),
+            new RetryBackoff(() -> 0.5));
     WorkerHello hello =
         WorkerHello.newBuilder()
             .setWorkerId("w1")
