@@ -237,7 +237,9 @@ class ChaosIT {
             }
           }
         } catch (ExecutionException | TimeoutException e) {
-          report.lost.add(f.taskId() + ": " + e);
+          // What the store says of a task the client never saw end tells lost task from lost
+          // completion.
+          report.lost.add(f.taskId() + ": " + e + "; store: " + storeView(client, f.taskId()));
         }
       }
       // Exactly one terminal outcome: what the client was told is what the cluster recorded.
@@ -342,6 +344,14 @@ class ChaosIT {
       assertThat(lost).as("tasks lost under " + fault).isEmpty();
       assertThat(wrong).as("tasks with a wrong value under " + fault).isEmpty();
       assertThat(succeeded).isEqualTo(submitted);
+    }
+  }
+
+  private static String storeView(TaskgridClient client, String taskId) {
+    try {
+      return client.getTask(taskId).map(Object::toString).orElse("no such task");
+    } catch (RuntimeException e) {
+      return "cannot ask: " + e.getMessage();
     }
   }
 }

@@ -6,12 +6,16 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import io.taskgrid.coordinator.internal.sched.Scheduler;
 import io.taskgrid.coordinator.internal.store.TaskStore;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +45,13 @@ public final class TaskAdoption implements MembershipListener {
     this.executor = executor;
   }
 
+  /** When to scan for orphans again after a member left. */
+  private static final List<Duration> RESCAN_DELAYS =
+      List.of(Duration.ofSeconds(2), Duration.ofSeconds(10));
+
+  /** When to try again after a scan failed. */
+  private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+
   /** Listens to membership changes, and adopts orphans left by members gone before this start. */
   public void start() {
     hazelcast.getCluster().addMembershipListener(this);
@@ -61,11 +72,25 @@ public final class TaskAdoption implements MembershipListener {
   public void memberRemoved(MembershipEvent event) {
     log.info("Coordinator {} left the cluster", event.getMember());
     post();
+    // Scan again once the partitions have settled: a scan that overlapped the migration of the
+    // departed member's partitions, or that failed, must not leave a task without an owner.
+    // A rescan claims only tasks still owned by a departed member, so it never claims twice.
+    for (Duration delay : RESCAN_DELAYS) {
+      postAfter(delay);
+    }
   }
 
   private void post() {
+    run(executor);
+  }
+
+  private void postAfter(Duration delay) {
+    run(CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS, executor));
+  }
+
+  private void run(Executor on) {
     try {
-      executor.execute(this::adoptIfOldest);
+      on.execute(this::adoptIfOldest);
     } catch (RejectedExecutionException e) {
       log.debug("Not adopting: the coordinator is stopping");
     }
@@ -89,7 +114,11 @@ public final class TaskAdoption implements MembershipListener {
         .whenComplete(
             (claimed, e) -> {
               if (e != null) {
-                log.error("Could not adopt the tasks of departed coordinators", e);
+                log.warn(
+                    "Could not adopt the tasks of departed coordinators; trying again in {}",
+                    RETRY_DELAY,
+                    e);
+                postAfter(RETRY_DELAY);
               } else if (!claimed.isEmpty()) {
                 scheduler.adopt(claimed);
               }
