@@ -44,6 +44,9 @@ class ChaosIT {
   static final int TASKS = 20_000;
   static final Duration LEASE = Duration.ofSeconds(3);
 
+  /** How long one job may take once the fault is injected, before its stragglers count as lost. */
+  static final Duration JOB_DEADLINE = Duration.ofSeconds(100);
+
   private Path workDir;
   private final List<TaskgridProcess> coordinators = new ArrayList<>();
   private final List<TaskgridProcess> workers = new ArrayList<>();
@@ -216,10 +219,13 @@ class ChaosIT {
       breaker.join(TimeUnit.MINUTES.toMillis(2));
       assertThat(breakerError[0]).as("fault injection").isNull();
       Report report = new Report(fault, futures.size());
+      // One deadline for the whole job, well inside the test's timeout, so that a hang still ends
+      // in a report that names the tasks and what the store says of them.
+      long deadline = System.nanoTime() + JOB_DEADLINE.toNanos();
       for (int i = 0; i < TASKS; i++) {
         TaskFuture<?> f = futures.get(i);
         try {
-          Object value = f.get(120, TimeUnit.SECONDS);
+          Object value = f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
           if (value.equals(expected(i))) {
             report.succeeded++;
           } else {
@@ -239,7 +245,9 @@ class ChaosIT {
         } catch (ExecutionException | TimeoutException e) {
           // What the store says of a task the client never saw end tells lost task from lost
           // completion.
-          report.lost.add(f.taskId() + ": " + e + "; store: " + storeView(client, f.taskId()));
+          String store =
+              report.lost.size() < 20 ? storeView(client, f.taskId()) : "(not asked: too many)";
+          report.lost.add(f.taskId() + ": " + e + "; store: " + store);
         }
       }
       // Exactly one terminal outcome: what the client was told is what the cluster recorded.
@@ -254,6 +262,11 @@ class ChaosIT {
       }
       report.recoveryMillis = longestPauseAfter(doneAt, faultAt[0]);
       report.print();
+      if (!report.lost.isEmpty()) {
+        for (TaskgridProcess c : coordinators) {
+          System.out.println(c.logTail());
+        }
+      }
       return report;
     }
   }
@@ -341,7 +354,13 @@ class ChaosIT {
     }
 
     void assertNothingLost() {
-      assertThat(lost).as("tasks lost under " + fault).isEmpty();
+      assertThat(lost.size())
+          .as(
+              "tasks lost under "
+                  + fault
+                  + "; the first: "
+                  + lost.subList(0, Math.min(20, lost.size())))
+          .isZero();
       assertThat(wrong).as("tasks with a wrong value under " + fault).isEmpty();
       assertThat(succeeded).isEqualTo(submitted);
     }

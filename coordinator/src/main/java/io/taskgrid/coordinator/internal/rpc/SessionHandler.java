@@ -11,9 +11,11 @@ import io.taskgrid.coordinator.internal.sched.TaskIntake;
 import io.taskgrid.coordinator.internal.store.TaskStore;
 import io.taskgrid.proto.v1.ClientMessage;
 import io.taskgrid.proto.v1.Completions;
+import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.ProgressUpdates;
 import io.taskgrid.proto.v1.ServerMessage;
 import io.taskgrid.proto.v1.SubmitResponse;
+import io.taskgrid.proto.v1.TaskError;
 import io.taskgrid.proto.v1.TaskInfo;
 import io.taskgrid.proto.v1.TaskProgress;
 import io.taskgrid.proto.v1.TaskResult;
@@ -24,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +47,9 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
   private final Executor callbacks;
   private final OutboundStream<ServerMessage> out;
   private final Set<String> watched = ConcurrentHashMap.newKeySet();
+
+  /** How long to wait before reading the store again after a failed read. */
+  static final long READ_RETRY_MILLIS = 500;
 
   /** Bound on one Completions message, well under gRPC's default 4 MiB inbound limit. */
   static final int MAX_MESSAGE_BYTES = 1 << 20;
@@ -116,6 +122,11 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
       a.alreadyDone().forEach(r -> watched.add(r.getTaskId()));
       push(a.alreadyDone());
     }
+    if (!a.liveDuplicates().isEmpty()) {
+      // Already subscribed above; a duplicate that ended since the store was read would otherwise
+      // never be pushed.
+      readEnded(a.liveDuplicates());
+    }
     return null;
   }
 
@@ -139,22 +150,61 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
       watched.add(id);
       hub.watchTask(id, this);
     }
+    readEnded(ids);
+  }
+
+  /**
+   * Reads watched tasks from the store and pushes those that have ended. A failed read (a member
+   * just left and its partitions are migrating) is tried again until it succeeds or the stream
+   * ends: dropping it would leave the client waiting forever for results that were published before
+   * it subscribed. A task the store does not know cannot end either, so it is reported as lost
+   * rather than left pending.
+   */
+  private void readEnded(List<String> ids) {
+    if (ended.get()) {
+      return;
+    }
     store
         .getAll(ids)
         .whenComplete(
             (found, e) -> {
               if (e != null) {
-                log.warn("Attach could not read the store", e);
+                log.warn(
+                    "Could not read {} watched task(s) from the store; trying again in {} ms",
+                    ids.size(),
+                    READ_RETRY_MILLIS,
+                    e);
+                CompletableFuture.delayedExecutor(
+                        READ_RETRY_MILLIS, TimeUnit.MILLISECONDS, callbacks)
+                    .execute(() -> readEnded(ids));
                 return;
               }
               List<TaskResult> done = new ArrayList<>();
-              for (TaskInfo info : found.values()) {
-                if (info.getState() == TaskState.DONE) {
+              for (String id : ids) {
+                TaskInfo info = found.get(id);
+                if (info == null) {
+                  done.add(unknown(id));
+                } else if (info.getState() == TaskState.DONE) {
                   done.add(info.getResult());
                 }
               }
               push(done);
             });
+  }
+
+  private static TaskResult unknown(String id) {
+    return TaskResult.newBuilder()
+        .setTaskId(id)
+        .setOutcome(Outcome.REJECTED)
+        .setError(
+            TaskError.newBuilder()
+                .setType(Status.Code.NOT_FOUND.name())
+                .setMessage(
+                    "task '"
+                        + id
+                        + "' is not in the cluster's store: its result expired, or the task was"
+                        + " lost with more coordinators than the store keeps backups for"))
+        .build();
   }
 
   @Override

@@ -12,18 +12,26 @@ import java.util.List;
 public final class Admission {
   private final List<SubmitAck> acks;
   private final List<String> watchIds;
+  private final List<String> liveDuplicates;
   private final List<TaskResult> alreadyDone;
   private final Runnable schedule;
 
   Admission(
       List<SubmitAck> acks,
       List<String> watchIds,
+      List<String> liveDuplicates,
       List<TaskResult> alreadyDone,
       Runnable schedule) {
     this.acks = List.copyOf(acks);
     this.watchIds = List.copyOf(watchIds);
+    this.liveDuplicates = List.copyOf(liveDuplicates);
     this.alreadyDone = List.copyOf(alreadyDone);
     this.schedule = schedule;
+  }
+
+  /** An admission that stored nothing: every spec was rejected before the store. */
+  static Admission rejectedAll(List<SubmitAck> acks) {
+    return new Admission(acks, List.of(), List.of(), List.of(), () -> {});
   }
 
   /** One ack per submitted spec, in order. */
@@ -34,6 +42,15 @@ public final class Admission {
   /** Accepted and duplicate ids that have not ended: their completions will follow. */
   public List<String> watchIds() {
     return watchIds;
+  }
+
+  /**
+   * Duplicates (a subset of {@link #watchIds()}) that were live when the store was read. Another
+   * coordinator may end one before the caller subscribes, so after subscribing the caller must read
+   * them again, or it could wait forever for a completion that was already published.
+   */
+  public List<String> liveDuplicates() {
+    return liveDuplicates;
   }
 
   /** Results of duplicates that had already ended. */

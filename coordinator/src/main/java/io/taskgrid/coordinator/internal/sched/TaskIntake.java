@@ -104,7 +104,7 @@ public final class TaskIntake {
     }
     if (candidates.isEmpty()) {
       return java.util.concurrent.CompletableFuture.completedFuture(
-          new Admission(List.of(acks), List.of(), List.of(), () -> {}));
+          Admission.rejectedAll(List.of(acks)));
     }
     return store
         .createAll(records)
@@ -120,7 +120,7 @@ public final class TaskIntake {
                           Status.Code.UNAVAILABLE,
                           "task store unavailable: " + error.getMessage());
                 }
-                return new Admission(List.of(acks), List.of(), List.of(), () -> {});
+                return Admission.rejectedAll(List.of(acks));
               }
               return admitted(acks, positions, candidates, existing);
             });
@@ -133,6 +133,7 @@ public final class TaskIntake {
       List<Optional<TaskInfo>> existing) {
     List<LiveTask> accepted = new ArrayList<>();
     List<String> watch = new ArrayList<>();
+    List<String> liveDuplicates = new ArrayList<>();
     List<TaskResult> done = new ArrayList<>();
     int notCreated = 0;
     for (int k = 0; k < candidates.size(); k++) {
@@ -158,11 +159,13 @@ public final class TaskIntake {
           done.add(old.get().getResult());
         } else {
           watch.add(t.id());
+          liveDuplicates.add(t.id());
         }
       }
     }
     scheduler.unreserve(notCreated);
-    return new Admission(List.of(acks), watch, done, () -> scheduler.schedule(accepted));
+    return new Admission(
+        List.of(acks), watch, liveDuplicates, done, () -> scheduler.schedule(accepted));
   }
 
   private static SubmitAck ack(String id, SubmitAck.Status status) {
