@@ -322,6 +322,11 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
   }
 
   @Override
+  public void onDemand(CoordinatorConnection connection) {
+    creditsMayHaveChanged();
+  }
+
+  @Override
   public void onDrain(CoordinatorConnection connection) {
     // While this worker drains, a Drain from a coordinator acknowledges ours: everything it
     // assigned before is already here.

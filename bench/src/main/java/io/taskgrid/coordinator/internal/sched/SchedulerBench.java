@@ -65,6 +65,9 @@ public class SchedulerBench {
 
     @Override
     public void sendReconcile(List<String> taskIds) {}
+
+    @Override
+    public void sendDemand(io.taskgrid.proto.v1.PoolDemand demand) {}
   }
 
   /** A sink that drops the state changes (the store's share is measured by StoreBench). */

@@ -10,8 +10,10 @@ import io.taskgrid.proto.v1.Assignment;
 import io.taskgrid.proto.v1.Assignments;
 import io.taskgrid.proto.v1.CancelTasks;
 import io.taskgrid.proto.v1.CoordinatorMessage;
+import io.taskgrid.proto.v1.Demand;
 import io.taskgrid.proto.v1.Drain;
 import io.taskgrid.proto.v1.Pool;
+import io.taskgrid.proto.v1.PoolDemand;
 import io.taskgrid.proto.v1.PoolSpec;
 import io.taskgrid.proto.v1.Reconcile;
 import io.taskgrid.proto.v1.WorkerHello;
@@ -76,6 +78,7 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
       case HEARTBEAT -> {} // any message renews the lease (see lastHeardMillis)
       case RUNNING -> scheduler.notRunning(h, msg.getRunning().getUnknownTaskIdsList());
       case DRAIN -> scheduler.workerDraining(h);
+      case RECALL -> scheduler.recall(h, msg.getRecall());
       case HELLO -> fail(Status.FAILED_PRECONDITION.withDescription("hello sent twice"));
       default -> fail(Status.INVALID_ARGUMENT.withDescription("empty WorkerMessage"));
     }
@@ -163,6 +166,12 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
         CoordinatorMessage.newBuilder()
             .setReconcile(Reconcile.newBuilder().addAllTaskIds(taskIds))
             .build());
+  }
+
+  @Override
+  public void sendDemand(PoolDemand demand) {
+    out.send(
+        CoordinatorMessage.newBuilder().setDemand(Demand.newBuilder().addPools(demand)).build());
   }
 
   @Override

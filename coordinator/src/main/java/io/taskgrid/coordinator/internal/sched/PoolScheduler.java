@@ -6,6 +6,7 @@ import io.taskgrid.proto.v1.CancelOutcome;
 import io.taskgrid.proto.v1.CancelTasks;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Pool;
+import io.taskgrid.proto.v1.PoolDemand;
 import io.taskgrid.proto.v1.PoolSpec;
 import io.taskgrid.proto.v1.TaskError;
 import io.taskgrid.proto.v1.TaskInfo;
@@ -80,6 +81,8 @@ final class PoolScheduler {
     final Set<String> leases = new LinkedHashSet<>();
     long credits;
     boolean draining;
+    // What the worker was last told of this pool's demand: UNTOLD, IDLE or WANTING.
+    byte toldDemand = UNTOLD;
     final List<Assignment> outbox = new ArrayList<>();
 
     Slot(WorkerHandle handle, Set<String> handlers) {
@@ -87,6 +90,10 @@ final class PoolScheduler {
       this.handlers = handlers;
     }
   }
+
+  private static final byte UNTOLD = 0;
+  private static final byte IDLE = 1;
+  private static final byte WANTING = 2;
 
   /** A task due to go back to the queue at {@code dueMillis}; ties keep the order of failure. */
   private record RetryAt(long dueMillis, long sequence, LiveTask task)
@@ -187,6 +194,29 @@ final class PoolScheduler {
             slot.credits += credits;
             totalCredits += credits;
           }
+        });
+  }
+
+  /**
+   * The worker asks for credits back (another coordinator sharing it has work and no credit). The
+   * credits a slot still holds when this step starts found nothing to run at the end of the last
+   * step (each step pumps), so they are idle: up to {@code wanted} of them go back.
+   */
+  void recall(String workerId, int wanted) {
+    step(
+        () -> {
+          Slot slot = workers.get(workerId);
+          if (slot == null || slot.draining) {
+            return;
+          }
+          // Answered even with nothing to give, so that the worker knows the recall is over.
+          int give = (int) Math.max(0, Math.min(wanted, slot.credits));
+          slot.credits -= give;
+          totalCredits -= give;
+          slot.toldDemand = IDLE;
+          slot.handle
+              .link()
+              .sendDemand(PoolDemand.newBuilder().setPool(pool).setReturnedCredits(give).build());
         });
   }
 
@@ -391,6 +421,7 @@ final class PoolScheduler {
           change.run();
           releaseDueRetries();
           pump();
+          tellDemand();
           flush();
         });
   }
@@ -520,6 +551,32 @@ final class PoolScheduler {
     for (Slot slot : workers.values()) {
       if (!slot.outbox.isEmpty()) {
         sendInChunks(slot);
+      }
+    }
+  }
+
+  /**
+   * Tells each worker whose view is stale whether this pool wants more of its slots: it does when
+   * tasks are still queued after the pump and the worker's credits are used up. (Credits left over
+   * with tasks still queued mean those tasks cannot run there: no demand from that worker.) Sent
+   * only on a change, so a single coordinator costs one message per idle/busy transition.
+   */
+  private void tellDemand() {
+    boolean waiting = !queue.isEmpty();
+    for (Slot slot : order) {
+      if (slot.draining) {
+        continue;
+      }
+      byte now = waiting && slot.credits == 0 ? WANTING : IDLE;
+      if (slot.toldDemand != now) {
+        slot.toldDemand = now;
+        slot.handle
+            .link()
+            .sendDemand(
+                PoolDemand.newBuilder()
+                    .setPool(pool)
+                    .setQueued(now == WANTING ? queue.size() : 0)
+                    .build());
       }
     }
   }

@@ -4,6 +4,7 @@ import io.taskgrid.coordinator.internal.concurrent.SerialExecutor;
 import io.taskgrid.coordinator.internal.store.TaskStore;
 import io.taskgrid.proto.v1.CancelOutcome;
 import io.taskgrid.proto.v1.CancelResponse;
+import io.taskgrid.proto.v1.CreditRecall;
 import io.taskgrid.proto.v1.Credits;
 import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.PoolCredit;
@@ -262,6 +263,16 @@ public final class Scheduler implements SchedulerSink {
       PoolScheduler ps = pools.get(c.getPool());
       if (ps != null) {
         ps.credits(w.id(), c.getCredits());
+      }
+    }
+  }
+
+  /** The worker asks for unused credits back: pools with nothing waiting give them. */
+  public void recall(WorkerHandle w, CreditRecall recall) {
+    for (PoolCredit c : recall.getPoolsList()) {
+      PoolScheduler ps = pools.get(c.getPool());
+      if (ps != null) {
+        ps.recall(w.id(), c.getCredits());
       }
     }
   }

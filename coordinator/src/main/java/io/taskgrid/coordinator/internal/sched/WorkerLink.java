@@ -2,6 +2,7 @@ package io.taskgrid.coordinator.internal.sched;
 
 import io.taskgrid.proto.v1.Assignment;
 import io.taskgrid.proto.v1.CancelTasks;
+import io.taskgrid.proto.v1.PoolDemand;
 import java.util.List;
 
 /**
@@ -20,4 +21,7 @@ public interface WorkerLink {
 
   /** Asks the worker which of these tasks it still runs (it answers with RunningTasks). */
   void sendReconcile(List<String> taskIds);
+
+  /** Tells the worker whether work is waiting in a pool, and gives credits back. */
+  void sendDemand(PoolDemand demand);
 }

@@ -2,6 +2,7 @@ package io.taskgrid.coordinator.internal.sched;
 
 import io.taskgrid.proto.v1.Assignment;
 import io.taskgrid.proto.v1.CancelTasks;
+import io.taskgrid.proto.v1.PoolDemand;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,6 +34,13 @@ final class FakeLink implements WorkerLink {
   @Override
   public void sendReconcile(List<String> taskIds) {
     reconciles.add(List.copyOf(taskIds));
+  }
+
+  final List<PoolDemand> demands = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void sendDemand(PoolDemand demand) {
+    demands.add(demand);
   }
 
   List<Assignment> assigned() {

@@ -24,6 +24,12 @@ public interface ConnectionListener {
   /** The coordinator asked for no new work. */
   void onDrain(CoordinatorConnection connection);
 
+  /**
+   * The coordinator said whether it has work waiting (already applied to the ledger): slots may
+   * have moved to other connections, which must send their new credits or recalls.
+   */
+  void onDemand(CoordinatorConnection connection);
+
   /** The coordinator asks which of these tasks this worker runs; answer with sendRunning. */
   void onReconcile(CoordinatorConnection connection, Reconcile reconcile);
 }

@@ -5,11 +5,13 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.taskgrid.proto.v1.CoordinatorMessage;
+import io.taskgrid.proto.v1.CreditRecall;
 import io.taskgrid.proto.v1.Credits;
 import io.taskgrid.proto.v1.Drain;
 import io.taskgrid.proto.v1.Heartbeat;
 import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.PoolCredit;
+import io.taskgrid.proto.v1.PoolDemand;
 import io.taskgrid.proto.v1.ProgressUpdates;
 import io.taskgrid.proto.v1.RunningTasks;
 import io.taskgrid.proto.v1.TaskProgress;
@@ -76,6 +78,7 @@ public final class CoordinatorConnection implements AutoCloseable {
   private @Nullable ClientCallStreamObserver<WorkerMessage> stream;
   private boolean closed;
   private final Map<Pool, Integer> pendingCredits = new EnumMap<>(Pool.class);
+  private final Map<Pool, Integer> pendingRecalls = new EnumMap<>(Pool.class);
   private boolean sentSinceTick;
   private @Nullable ScheduledFuture<?> heartbeat;
 
@@ -253,6 +256,7 @@ public final class CoordinatorConnection implements AutoCloseable {
     stream = null;
     live = false;
     pendingCredits.clear();
+    pendingRecalls.clear();
     // Bump the generation so that late messages of the dead stream are dropped.
     generation++;
     ledger.disconnected(this);
@@ -298,15 +302,26 @@ public final class CoordinatorConnection implements AutoCloseable {
       s.onNext(WorkerMessage.newBuilder().setResults(nextBatch()).build());
       sentSinceTick = true;
     }
-    if (!s.isReady() || pendingCredits.isEmpty()) {
+    ledger.takeRecalls(this).forEach((pool, n) -> pendingRecalls.merge(pool, n, Integer::sum));
+    if (!s.isReady()) {
       return; // the on-ready handler schedules the next flush
     }
-    Credits.Builder msg = Credits.newBuilder();
-    pendingCredits.forEach(
-        (pool, n) -> msg.addPools(PoolCredit.newBuilder().setPool(pool).setCredits(n)));
-    pendingCredits.clear();
-    s.onNext(WorkerMessage.newBuilder().setCredits(msg).build());
-    sentSinceTick = true;
+    if (!pendingCredits.isEmpty()) {
+      Credits.Builder msg = Credits.newBuilder();
+      pendingCredits.forEach(
+          (pool, n) -> msg.addPools(PoolCredit.newBuilder().setPool(pool).setCredits(n)));
+      pendingCredits.clear();
+      s.onNext(WorkerMessage.newBuilder().setCredits(msg).build());
+      sentSinceTick = true;
+    }
+    if (!pendingRecalls.isEmpty()) {
+      CreditRecall.Builder msg = CreditRecall.newBuilder();
+      pendingRecalls.forEach(
+          (pool, n) -> msg.addPools(PoolCredit.newBuilder().setPool(pool).setCredits(n)));
+      pendingRecalls.clear();
+      s.onNext(WorkerMessage.newBuilder().setRecall(msg).build());
+      sentSinceTick = true;
+    }
   }
 
   private WorkerResults nextBatch() {
@@ -363,6 +378,13 @@ public final class CoordinatorConnection implements AutoCloseable {
           break;
         case RECONCILE:
           listener.onReconcile(CoordinatorConnection.this, message.getReconcile());
+          break;
+        case DEMAND:
+          for (PoolDemand d : message.getDemand().getPoolsList()) {
+            ledger.demand(
+                CoordinatorConnection.this, d.getPool(), d.getQueued(), d.getReturnedCredits());
+          }
+          listener.onDemand(CoordinatorConnection.this);
           break;
         case DRAIN:
           log.info("coordinator {} asked worker {} to drain", name, hello.getWorkerId());
