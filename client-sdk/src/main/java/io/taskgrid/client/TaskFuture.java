@@ -27,6 +27,13 @@ import org.jspecify.annotations.Nullable;
  * {@link #cancelAsync(boolean)} instead returns what the coordinator did, and this future then ends
  * with the task's real outcome.
  *
+ * <p>Several futures may be bound to one task: a resubmit of a pending id with the same spec
+ * returns a new future for the same task (see {@link TaskgridClient#submit(TaskType, Object,
+ * TaskOptions)}). They complete with the same outcome, each decoded on its own. Cancelling one of
+ * them cancels the task: that one completes at once, the others when the coordinator reports the
+ * cancel (with {@link TaskCancelledException}, or with the real outcome if the task had already
+ * ended).
+ *
  * <p>Derived stages ({@code thenApply}, ...) are plain {@link CompletableFuture}s: cancelling one
  * of them does not cancel the task.
  *

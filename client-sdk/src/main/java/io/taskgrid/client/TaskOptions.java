@@ -12,10 +12,13 @@ import org.jspecify.annotations.Nullable;
  * How to run one task: its id, job, priority, limits, retry policy, labels and pool. Immutable;
  * build with {@link #newBuilder()}. Every field is optional.
  *
- * <p>The id is the task's idempotency key: submitting the same id twice (for example after a
- * reconnect) returns the existing task. When no id is given, each submission gets a fresh random
- * URL-safe id. Give an explicit id only to a single submission: {@link TaskgridClient#map} with a
- * fixed id would submit one task.
+ * <p>The id is the task's idempotency key: submitting the same id with the same spec again (for
+ * example after a reconnect, or from another client) returns the existing task and its outcome; the
+ * same id with a different spec is rejected with {@code ALREADY_EXISTS}. The spec includes the
+ * resolved deadline, so give an id that may be resubmitted an absolute {@link Builder#deadline}
+ * rather than a {@link Builder#deadlineIn} (resolved anew at each submission). When no id is given,
+ * each submission gets a fresh random URL-safe id. Give an explicit id only to a single submission:
+ * {@link TaskgridClient#map} with a fixed id would submit one task.
  */
 public final class TaskOptions {
   private static final TaskOptions DEFAULT = newBuilder().build();

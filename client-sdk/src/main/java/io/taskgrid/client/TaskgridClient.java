@@ -115,8 +115,16 @@ public final class TaskgridClient implements AutoCloseable {
    * Submits one task and returns its future at once; blocks only while the in-flight bound is
    * reached.
    *
-   * @throws IllegalArgumentException if the input codec cannot encode {@code input}, or the id is
-   *     already pending on this client
+   * <p><b>Resubmitting an id.</b> {@link TaskOptions#id()} is an idempotency key. While a task of
+   * that id is pending on this client, a resubmit is not sent again and takes no in-flight permit:
+   * with the same spec (type, payload and options, compared as the coordinator does) it returns a
+   * new {@link TaskFuture} bound to the same task, which completes with the same outcome; with a
+   * different spec the returned future fails with {@link TaskRejectedException} ({@code
+   * ALREADY_EXISTS}) and the pending task is left alone. Once the task has ended, a resubmit goes
+   * to the coordinator, which answers with the stored outcome (or {@code ALREADY_EXISTS}).
+   * Cancelling any future bound to a task cancels the task, and so ends the others too.
+   *
+   * @throws IllegalArgumentException if the input codec cannot encode {@code input}
    * @throws IllegalStateException if the client is closed
    */
   public <I, O> TaskFuture<O> submit(TaskType<I, O> type, I input, TaskOptions options) {

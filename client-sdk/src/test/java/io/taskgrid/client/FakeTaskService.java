@@ -22,13 +22,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A coordinator stand-in that records every Session message, acks submissions (unless told not to),
- * optionally completes echo-like tasks at once, and lets a test push messages and break the stream.
+ * A coordinator stand-in that records every Session message, acks submissions (unless told not to)
+ * treating ids as the coordinator does, optionally completes echo-like tasks at once, and lets a
+ * test push messages and break the stream.
  */
 final class FakeTaskService extends TaskServiceGrpc.TaskServiceImplBase {
   final List<ClientMessage> received = new CopyOnWriteArrayList<>();
   final List<StreamObserver<ServerMessage>> sessions = new CopyOnWriteArrayList<>();
   final Map<String, TaskSpec> tasks = new ConcurrentHashMap<>();
+  final Map<String, TaskResult> results = new ConcurrentHashMap<>();
   volatile boolean autoAck = true;
   volatile boolean autoComplete;
 
@@ -56,31 +58,50 @@ final class FakeTaskService extends TaskServiceGrpc.TaskServiceImplBase {
     };
   }
 
+  /** Admits as the coordinator does: a known id is DUPLICATE (its stored result replayed). */
   private void onSubmit(StreamObserver<ServerMessage> responses, List<TaskSpec> specs) {
-    specs.forEach(s -> tasks.put(s.getId(), s));
-    if (autoAck) {
-      SubmitResponse.Builder acks = SubmitResponse.newBuilder();
-      specs.forEach(
-          s ->
-              acks.addAcks(
-                  SubmitAck.newBuilder()
-                      .setTaskId(s.getId())
-                      .setStatus(SubmitAck.Status.ACCEPTED)));
-      send(responses, ServerMessage.newBuilder().setAcks(acks).build());
-    }
-    if (autoComplete) {
-      Completions.Builder done = Completions.newBuilder();
-      specs.forEach(
-          s ->
-              done.addResults(
+    SubmitResponse.Builder acks = SubmitResponse.newBuilder();
+    Completions.Builder done = Completions.newBuilder();
+    for (TaskSpec s : specs) {
+      TaskSpec old = tasks.putIfAbsent(s.getId(), s);
+      SubmitAck.Builder ack = SubmitAck.newBuilder().setTaskId(s.getId());
+      if (old == null) {
+        ack.setStatus(SubmitAck.Status.ACCEPTED);
+        if (autoComplete) {
+          done.addResults(
+              remember(
                   TaskResult.newBuilder()
                       .setTaskId(s.getId())
                       .setOutcome(Outcome.SUCCEEDED)
                       .setOutput(s.getPayload())
                       .setAttempt(1)
-                      .setWorkerId("fake-worker")));
+                      .setWorkerId("fake-worker")
+                      .build()));
+        }
+      } else if (!old.equals(s)) {
+        ack.setStatus(SubmitAck.Status.REJECTED)
+            .setCode("ALREADY_EXISTS")
+            .setMessage("task id '" + s.getId() + "' already exists with a different spec");
+      } else {
+        ack.setStatus(SubmitAck.Status.DUPLICATE);
+        TaskResult stored = results.get(s.getId());
+        if (stored != null) {
+          done.addResults(stored);
+        }
+      }
+      acks.addAcks(ack);
+    }
+    if (autoAck) {
+      send(responses, ServerMessage.newBuilder().setAcks(acks).build());
+    }
+    if (done.getResultsCount() > 0) {
       send(responses, ServerMessage.newBuilder().setCompletions(done).build());
     }
+  }
+
+  private TaskResult remember(TaskResult result) {
+    results.put(result.getTaskId(), result);
+    return result;
   }
 
   @Override
@@ -103,10 +124,14 @@ final class FakeTaskService extends TaskServiceGrpc.TaskServiceImplBase {
     send(sessions.get(sessions.size() - 1), message);
   }
 
-  void complete(TaskResult... results) {
+  /** Ends tasks on the latest session; a later submit of their ids is answered with the result. */
+  void complete(TaskResult... ended) {
+    for (TaskResult r : ended) {
+      remember(r);
+    }
     push(
         ServerMessage.newBuilder()
-            .setCompletions(Completions.newBuilder().addAllResults(List.of(results)))
+            .setCompletions(Completions.newBuilder().addAllResults(List.of(ended)))
             .build());
   }
 

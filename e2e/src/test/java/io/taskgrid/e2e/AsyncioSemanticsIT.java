@@ -210,6 +210,11 @@ class AsyncioSemanticsIT {
   void idempotentIds_sameIdFromTwoClients_sameTask_differentSpecAlreadyExists() throws Exception {
     TaskOptions id = TaskOptions.newBuilder().id("asyncio-it-idem-1").build();
     TaskFuture<Long> first = client.submit(TaskTypes.SLEEP, 300L, id);
+    // On the same client while pending: bound to the same task, not sent again.
+    TaskFuture<Long> sameClient = client.submit(TaskTypes.SLEEP, 300L, id);
+    TaskFuture<Long> sameClientDifferent =
+        client.submit(
+            TaskTypes.SLEEP, 301L, TaskOptions.newBuilder().id("asyncio-it-idem-1").build());
     try (TaskgridClient other = TaskgridClient.connect(coordinator.target());
         TaskgridClient third = TaskgridClient.connect(coordinator.target())) {
       TaskFuture<Long> again = other.submit(TaskTypes.SLEEP, 300L, id);
@@ -221,16 +226,19 @@ class AsyncioSemanticsIT {
 
       assertThat(first).succeedsWithin(LONG).isEqualTo(300L);
       assertThat(again).succeedsWithin(LONG).isEqualTo(300L);
-      assertThat(different)
-          .failsWithin(LONG)
-          .withThrowableOfType(ExecutionException.class)
-          .havingCause()
-          .isInstanceOfSatisfying(
-              TaskRejectedException.class,
-              e -> {
-                assertThat(e.code()).isEqualTo("ALREADY_EXISTS");
-                assertThat(e.getMessage()).contains("already exists with a different spec");
-              });
+      assertThat(sameClient).succeedsWithin(LONG).isEqualTo(300L);
+      for (TaskFuture<Long> rejected : List.of(different, sameClientDifferent)) {
+        assertThat(rejected)
+            .failsWithin(LONG)
+            .withThrowableOfType(ExecutionException.class)
+            .havingCause()
+            .isInstanceOfSatisfying(
+                TaskRejectedException.class,
+                e -> {
+                  assertThat(e.code()).isEqualTo("ALREADY_EXISTS");
+                  assertThat(e.getMessage()).contains("already exists with a different spec");
+                });
+      }
     }
     // One task ran, once.
     assertThat(client.getTask("asyncio-it-idem-1").flatMap(TaskStatus::result).orElseThrow())

@@ -137,6 +137,32 @@ class InJvmClusterTest {
     assertThat(echo).succeedsWithin(Duration.ofSeconds(30)).isEqualTo("patient");
   }
 
+  @Test
+  void submit_sameIdTwiceOnOneClient_oneTaskBothFutures_differentSpecAlreadyExists() {
+    // No worker yet, so the task stays pending while it is resubmitted.
+    TaskOptions id = TaskOptions.newBuilder().id("in-jvm-idem-1").build();
+    TaskFuture<String> first = client.submit(TaskTypes.ECHO, "once", id);
+    TaskFuture<String> again = client.submit(TaskTypes.ECHO, "once", id);
+    TaskFuture<String> different = client.submit(TaskTypes.ECHO, "other", id);
+
+    assertRejected(different, "ALREADY_EXISTS", "already exists with a different spec");
+    assertThat(client.pendingCount()).isEqualTo(1);
+    startWorker();
+    assertThat(first).succeedsWithin(Duration.ofSeconds(30)).isEqualTo("once");
+    assertThat(again).succeedsWithin(Duration.ofSeconds(30)).isEqualTo("once");
+
+    // Ended: a resubmit goes to the coordinator, which answers from the stored task.
+    assertThat(client.submit(TaskTypes.ECHO, "once", id))
+        .succeedsWithin(Duration.ofSeconds(30))
+        .isEqualTo("once");
+    assertRejected(
+        client.submit(TaskTypes.ECHO, "other", id),
+        "ALREADY_EXISTS",
+        "already exists with a different spec");
+    assertThat(client.getTask("in-jvm-idem-1").flatMap(TaskStatus::result).orElseThrow().attempt())
+        .isEqualTo(1);
+  }
+
   private static void assertRejected(TaskFuture<?> future, String code, String messagePart) {
     assertThat(future)
         .failsWithin(Duration.ofSeconds(30))

@@ -1,5 +1,7 @@
 package io.taskgrid.cli.internal;
 
+import java.util.Map;
+
 /** Range checks of numeric flags, with messages that name the flag. */
 final class Checks {
   private Checks() {}
@@ -16,5 +18,21 @@ final class Checks {
       throw new UsageException(flag + ": " + value + " (expected: >= " + min + ")");
     }
     return value;
+  }
+
+  /**
+   * The limits of a {@code --type-limit TYPE=N} flag: each at least 1 (0 would hold the type's
+   * tasks queued forever), the message naming the type.
+   */
+  static Map<String, Integer> typeLimits(String flag, Map<String, Integer> limits) {
+    limits.forEach(
+        (type, limit) -> {
+          if (type.isBlank()) {
+            throw new UsageException(
+                flag + ": '" + type + "=" + limit + "' (expected: TYPE=N, e.g. http.get=100)");
+          }
+          atLeast(flag + " " + type, limit, 1);
+        });
+    return limits;
   }
 }

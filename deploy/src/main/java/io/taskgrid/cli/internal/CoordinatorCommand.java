@@ -119,7 +119,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     Ports.check("--port", port);
     Ports.check("--hz-port", hazelcastPort);
     MetricsPorts.check(metricsPort);
-    typeLimits.forEach((type, limit) -> Checks.atLeast("--type-limit " + type, limit, 1));
+    Checks.typeLimits("--type-limit", typeLimits);
     if (kubernetesServiceDns != null && !members.isEmpty()) {
       throw new UsageException("--kubernetes-service-dns and --member are exclusive");
     }

@@ -6,6 +6,8 @@ import io.taskgrid.worker.Worker;
 import io.taskgrid.worker.WorkerOptions;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,22 +21,27 @@ final class LocalCluster implements AutoCloseable {
   private final Coordinator coordinator;
   private final Worker worker;
   private final int cpuProcesses;
+  private final Map<String, Integer> typeLimits;
 
-  private LocalCluster(Coordinator coordinator, Worker worker, int cpuProcesses) {
+  private LocalCluster(
+      Coordinator coordinator, Worker worker, int cpuProcesses, Map<String, Integer> typeLimits) {
     this.coordinator = coordinator;
     this.worker = worker;
     this.cpuProcesses = cpuProcesses;
+    this.typeLimits = Map.copyOf(typeLimits);
   }
 
   static LocalCluster start(int port, @Nullable Integer cpuProcesses) throws IOException {
-    return start(port, cpuProcesses, CoordinatorOptions.METRICS_DISABLED);
+    return start(port, cpuProcesses, CoordinatorOptions.METRICS_DISABLED, Map.of());
   }
 
   /**
    * A local cluster whose coordinator serves the metrics of both on {@code metricsPort} (the worker
-   * shares the coordinator's registry); -1 serves none.
+   * shares the coordinator's registry; -1 serves none) and caps the running tasks of each type in
+   * {@code typeLimits}.
    */
-  static LocalCluster start(int port, @Nullable Integer cpuProcesses, int metricsPort)
+  static LocalCluster start(
+      int port, @Nullable Integer cpuProcesses, int metricsPort, Map<String, Integer> typeLimits)
       throws IOException {
     Coordinator coordinator =
         Coordinator.start(
@@ -44,6 +51,7 @@ final class LocalCluster implements AutoCloseable {
                 .clusterName("taskgrid-local-" + ProcessHandle.current().pid())
                 .hazelcastPort(0)
                 .metricsPort(metricsPort)
+                .typeLimits(typeLimits)
                 .build());
     int cpu = cpuProcesses != null ? cpuProcesses : Runtime.getRuntime().availableProcessors();
     try {
@@ -55,7 +63,7 @@ final class LocalCluster implements AutoCloseable {
                   .ioCapacity(LOCAL_IO_CAPACITY)
                   .metricsRegistry(coordinator.metricsRegistry())
                   .build());
-      return new LocalCluster(coordinator, worker, cpu);
+      return new LocalCluster(coordinator, worker, cpu, typeLimits);
     } catch (RuntimeException e) {
       coordinator.close();
       throw e;
@@ -80,9 +88,18 @@ final class LocalCluster implements AutoCloseable {
         + " CPU processes and "
         + LOCAL_IO_CAPACITY
         + " I/O slots"
+        + (typeLimits.isEmpty() ? "" : "; type limits " + describeLimits())
         + (coordinator.metricsPort() < 0
             ? ""
             : "; metrics on http://127.0.0.1:" + coordinator.metricsPort() + "/metrics");
+  }
+
+  /** The limits as given on the command line, sorted by type: {@code http.get=100, sleep=2}. */
+  private String describeLimits() {
+    return typeLimits.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(", "));
   }
 
   @Override

@@ -1,6 +1,8 @@
 package io.taskgrid.cli.internal;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -30,6 +32,14 @@ final class LocalCommand implements Callable<Integer> {
   @Nullable Integer cpuProcesses;
 
   @Option(
+      names = "--type-limit",
+      paramLabel = "TYPE=N",
+      description =
+          "The most tasks of a type running at once, e.g. http.get=100 (repeatable; like"
+              + " asyncio.Semaphore). Tasks beyond it wait queued.")
+  Map<String, Integer> typeLimits = new LinkedHashMap<>();
+
+  @Option(
       names = "--port-file",
       description = "Write the bound gRPC port to this file once serving.")
   @Nullable Path portFile;
@@ -47,10 +57,11 @@ final class LocalCommand implements Callable<Integer> {
     if (cpuProcesses != null) {
       Checks.atLeast("--cpu-processes", cpuProcesses, 1);
     }
+    Checks.typeLimits("--type-limit", typeLimits);
     if (exitOnStdinClose) {
       LongRunning.exitWhenStdinCloses();
     }
-    LocalCluster cluster = LocalCluster.start(port, cpuProcesses, metricsPort);
+    LocalCluster cluster = LocalCluster.start(port, cpuProcesses, metricsPort, typeLimits);
     System.out.println(cluster.describe());
     Ports.writePortFile(portFile, cluster.port());
     LongRunning.awaitShutdown(cluster);

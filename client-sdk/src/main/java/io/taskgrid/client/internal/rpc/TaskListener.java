@@ -5,7 +5,8 @@ import io.taskgrid.proto.v1.TaskResult;
 
 /**
  * Receives the end of one submitted task. Called exactly once, on the client's callback executor
- * (never on a gRPC thread), so an implementation may run user code.
+ * (never on a gRPC thread), so an implementation may run user code. Several listeners may be bound
+ * to one task (each resubmit of a pending id with the same spec adds one); each is told on its own.
  */
 public interface TaskListener {
   /** The coordinator (or the SDK itself) refused the task; it never runs. */

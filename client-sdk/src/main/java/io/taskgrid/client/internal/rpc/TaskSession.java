@@ -35,6 +35,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>In-flight bound: {@link #submit} blocks the caller (never a gRPC or session thread) while
- * {@code inFlightLimit} tasks are pending; a permit comes back when a task ends.
+ * {@code inFlightLimit} tasks are pending; a permit comes back when a task ends. A resubmit that
+ * joins a pending task takes no permit: it adds no work.
  */
 public final class TaskSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskSession.class);
@@ -78,7 +80,7 @@ public final class TaskSession implements AutoCloseable {
   private final Semaphore inFlight;
 
   /** Every task submitted and not yet ended, by id. Written by callers and the session thread. */
-  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final Map<String, PendingTask> pending = new ConcurrentHashMap<>();
 
   /** Cancels sent and not yet answered, by task id. */
   private final Map<String, List<CompletableFuture<CancelOutcome.Result>>> cancelWaiters =
@@ -131,10 +133,14 @@ public final class TaskSession implements AutoCloseable {
    * Submits tasks: queues them for the next batch and returns. Blocks while the in-flight bound is
    * reached.
    *
+   * <p>An id that is still pending on this session is not sent again: with the same spec its
+   * listener joins the pending task (no permit taken) and is told the same outcome; with a
+   * different spec its listener is rejected with {@code ALREADY_EXISTS}, as the coordinator would,
+   * and the pending task is left alone.
+   *
    * @throws InterruptedException if interrupted while waiting for in-flight capacity; tasks queued
    *     before the interrupt are still submitted
    * @throws IllegalStateException if the session is closed
-   * @throws IllegalArgumentException if an id is already pending on this session
    */
   public void submit(List<TaskSpec> specs, List<TaskListener> listeners)
       throws InterruptedException {
@@ -143,30 +149,67 @@ public final class TaskSession implements AutoCloseable {
     }
     try {
       for (int i = 0; i < specs.size(); i++) {
-        if (!inFlight.tryAcquire()) {
-          // Let what is queued go out before waiting, or the permits we wait for never come back.
-          scheduleDrain();
-          inFlight.acquire();
-        }
-        enqueue(specs.get(i), listeners.get(i));
+        submitOne(specs.get(i), listeners.get(i));
       }
     } finally {
       scheduleDrain();
     }
   }
 
-  private void enqueue(TaskSpec spec, TaskListener listener) {
+  private void submitOne(TaskSpec spec, TaskListener listener) throws InterruptedException {
     if (closed) {
-      inFlight.release();
       throw new IllegalStateException("client is closed");
     }
-    Pending p = new Pending(spec, listener);
-    if (pending.putIfAbsent(spec.getId(), p) != null) {
-      inFlight.release();
-      throw new IllegalArgumentException(
-          "task id '" + spec.getId() + "' is already pending on this client");
+    // Checked before taking a permit: a resubmit of a pending id must not wait for capacity.
+    PendingTask existing = pending.get(spec.getId());
+    if (existing != null && bind(existing, spec, listener)) {
+      return;
     }
-    outbound.add(new Outbound.Submit(p));
+    if (!inFlight.tryAcquire()) {
+      // Let what is queued go out before waiting, or the permits we wait for never come back.
+      scheduleDrain();
+      inFlight.acquire();
+    }
+    enqueue(spec, listener);
+  }
+
+  /** Queues a new task under the permit the caller holds, or binds to one queued meanwhile. */
+  private void enqueue(TaskSpec spec, TaskListener listener) {
+    PendingTask p = new PendingTask(spec, listener);
+    while (true) {
+      if (closed) {
+        inFlight.release();
+        throw new IllegalStateException("client is closed");
+      }
+      PendingTask existing = pending.putIfAbsent(spec.getId(), p);
+      if (existing == null) {
+        outbound.add(new Outbound.Submit(p));
+        return;
+      }
+      // Another caller submitted the same id while this one waited for the permit.
+      if (bind(existing, spec, listener)) {
+        inFlight.release();
+        return;
+      }
+      // It ended, and so has left the map, in between: try again.
+    }
+  }
+
+  /**
+   * Binds a resubmit to the pending task of its id, or rejects it when its spec differs.
+   *
+   * @return false if that task has ended meanwhile, so the resubmit is a new submission
+   */
+  private boolean bind(PendingTask existing, TaskSpec spec, TaskListener listener) {
+    return switch (existing.join(spec, listener)) {
+      case JOINED -> true;
+      case CONFLICT -> {
+        String message = existing.conflictMessage(spec);
+        deliver(List.of(() -> listener.onRejected("ALREADY_EXISTS", message)));
+        yield true;
+      }
+      case ENDED -> false;
+    };
   }
 
   /**
@@ -220,7 +263,7 @@ public final class TaskSession implements AutoCloseable {
     // Re-attach tasks the server already holds; resend the ones it never acknowledged (ids are
     // idempotent, so a resend of a task that was stored after all is answered DUPLICATE).
     List<String> attach = new ArrayList<>();
-    for (Pending p : pending.values()) {
+    for (PendingTask p : pending.values()) {
       if (p.acked) {
         attach.add(p.spec.getId());
       } else if (p.sentGeneration != 0) {
@@ -303,7 +346,7 @@ public final class TaskSession implements AutoCloseable {
         .build();
   }
 
-  private boolean needsSending(Pending p) {
+  private boolean needsSending(PendingTask p) {
     return p.sentGeneration != generation && pending.get(p.spec.getId()) == p;
   }
 
@@ -323,15 +366,13 @@ public final class TaskSession implements AutoCloseable {
 
   private void onAcks(SubmitResponse acks, List<Runnable> deliveries) {
     for (SubmitAck ack : acks.getAcksList()) {
-      Pending p = pending.get(ack.getTaskId());
+      PendingTask p = pending.get(ack.getTaskId());
       if (p == null) {
         continue;
       }
       if (ack.getStatus() == SubmitAck.Status.REJECTED) {
-        if (finish(p)) {
-          String code = ack.getCode().isEmpty() ? "UNKNOWN" : ack.getCode();
-          deliveries.add(() -> p.listener.onRejected(code, ack.getMessage()));
-        }
+        String code = ack.getCode().isEmpty() ? "UNKNOWN" : ack.getCode();
+        tell(finish(p), l -> l.onRejected(code, ack.getMessage()), deliveries);
       } else {
         p.acked = true;
       }
@@ -340,19 +381,19 @@ public final class TaskSession implements AutoCloseable {
 
   private void onCompletions(Completions completions, List<Runnable> deliveries) {
     for (TaskResult result : completions.getResultsList()) {
-      Pending p = pending.get(result.getTaskId());
-      if (p != null && finish(p)) {
-        deliveries.add(() -> p.listener.onResult(result));
+      PendingTask p = pending.get(result.getTaskId());
+      if (p != null) {
+        tell(finish(p), l -> l.onResult(result), deliveries);
       }
     }
   }
 
   private void onProgress(List<TaskProgress> updates, List<Runnable> deliveries) {
     for (TaskProgress update : updates) {
-      Pending p = pending.get(update.getTaskId());
+      PendingTask p = pending.get(update.getTaskId());
       if (p != null) {
         // Dropped by the future once it has completed (a completion may overtake it).
-        deliveries.add(() -> p.listener.onProgress(update));
+        tell(p.listeners(), l -> l.onProgress(update), deliveries);
       }
     }
   }
@@ -367,11 +408,10 @@ public final class TaskSession implements AutoCloseable {
         deliveries.add(() -> waiters.forEach(w -> w.complete(outcome.getResult())));
       }
       // A task removed from the queue (or unknown) may never produce a completion: end it here.
-      Pending p = pending.get(outcome.getTaskId());
+      PendingTask p = pending.get(outcome.getTaskId());
       if (p != null
           && (outcome.getResult() == CancelOutcome.Result.REMOVED_FROM_QUEUE
-              || outcome.getResult() == CancelOutcome.Result.NOT_FOUND)
-          && finish(p)) {
+              || outcome.getResult() == CancelOutcome.Result.NOT_FOUND)) {
         TaskResult cancelled =
             TaskResult.newBuilder()
                 .setTaskId(outcome.getTaskId())
@@ -381,18 +421,30 @@ public final class TaskSession implements AutoCloseable {
                         .setType("Cancelled")
                         .setMessage("cancel: " + outcome.getResult()))
                 .build();
-        deliveries.add(() -> p.listener.onResult(cancelled));
+        tell(finish(p), l -> l.onResult(cancelled), deliveries);
       }
     }
   }
 
-  /** Removes a pending task and returns its permit; false if it had ended already. */
-  private boolean finish(Pending p) {
+  /**
+   * Removes a pending task and returns its permit.
+   *
+   * @return the listeners to tell how it ended; none if it had ended already
+   */
+  private List<TaskListener> finish(PendingTask p) {
     if (pending.remove(p.spec.getId(), p)) {
       inFlight.release();
-      return true;
+      return p.end();
     }
-    return false;
+    return List.of();
+  }
+
+  /** Adds one delivery per listener, so that one listener that throws does not starve the rest. */
+  private static void tell(
+      List<TaskListener> listeners, Consumer<TaskListener> event, List<Runnable> deliveries) {
+    for (TaskListener l : listeners) {
+      deliveries.add(() -> event.accept(l));
+    }
   }
 
   private void deliver(List<Runnable> deliveries) {
@@ -462,10 +514,10 @@ public final class TaskSession implements AutoCloseable {
     String message =
         "the session stream failed: "
             + (status.getDescription() == null ? code : status.getDescription());
-    for (Pending p : pending.values()) {
+    for (PendingTask p : pending.values()) {
       boolean reject = all || (!p.acked && p.sentGeneration == gen);
-      if (reject && finish(p)) {
-        deliveries.add(() -> p.listener.onRejected(code, message));
+      if (reject) {
+        tell(finish(p), l -> l.onRejected(code, message), deliveries);
       }
     }
     return deliveries;
@@ -505,10 +557,8 @@ public final class TaskSession implements AutoCloseable {
       c.cancel("client closed", null);
     }
     List<Runnable> deliveries = new ArrayList<>();
-    for (Pending p : pending.values()) {
-      if (finish(p)) {
-        deliveries.add(p.listener::onClientClosed);
-      }
+    for (PendingTask p : pending.values()) {
+      tell(finish(p), TaskListener::onClientClosed, deliveries);
     }
     for (String id : cancelWaiters.keySet()) {
       List<CompletableFuture<CancelOutcome.Result>> waiters = cancelWaiters.remove(id);
@@ -522,24 +572,9 @@ public final class TaskSession implements AutoCloseable {
     deliver(deliveries);
   }
 
-  /** A task submitted on this session. */
-  private static final class Pending {
-    final TaskSpec spec;
-    final TaskListener listener;
-    // Session thread only: the stream generation it was last sent on (0: never), and whether the
-    // server acknowledged it (from then on a reconnect attaches instead of resending).
-    int sentGeneration;
-    boolean acked;
-
-    Pending(TaskSpec spec, TaskListener listener) {
-      this.spec = spec;
-      this.listener = listener;
-    }
-  }
-
   /** What waits in the outbound queue. */
   private sealed interface Outbound {
-    record Submit(Pending pending) implements Outbound {}
+    record Submit(PendingTask pending) implements Outbound {}
 
     record Cancel(String taskId, boolean force) implements Outbound {}
 
