@@ -183,6 +183,14 @@ public final class TaskSession implements AutoCloseable {
       }
       PendingTask existing = pending.putIfAbsent(spec.getId(), p);
       if (existing == null) {
+        if (closed) {
+          // close() may have swept the map before this task entered it: end it here, or its
+          // future (and any resubmit that joined it meanwhile) would wait forever.
+          List<Runnable> deliveries = new ArrayList<>();
+          tell(finish(p), TaskListener::onClientClosed, deliveries);
+          deliveries.forEach(Runnable::run);
+          return;
+        }
         outbound.add(new Outbound.Submit(p));
         return;
       }
