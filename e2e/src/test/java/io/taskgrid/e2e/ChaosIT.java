@@ -276,7 +276,7 @@ class ChaosIT {
         io.taskgrid.client.TaskOptions.newBuilder().id(prefix + i).build();
     return switch (i % 10) {
       case 0, 1, 2, 3, 4, 5 -> client.submit(TaskTypes.ECHO, "v" + i, id);
-      case 6, 7, 8 -> client.submit(TaskTypes.SLEEP, 20L + i % 50, id);
+      case 6, 7, 8 -> client.submit(TaskTypes.SLEEP, sleepMillis(i), id);
       default -> client.submit(TaskTypes.SUM_SQUARES, 1_000L + i % 1_000, id);
     };
   }
@@ -284,9 +284,18 @@ class ChaosIT {
   private static Object expected(int i) {
     return switch (i % 10) {
       case 0, 1, 2, 3, 4, 5 -> "v" + i;
-      case 6, 7, 8 -> 20L + i % 50;
+      case 6, 7, 8 -> sleepMillis(i);
       default -> sumSquares(1_000L + i % 1_000);
     };
+  }
+
+  /**
+   * 200–699 ms: long enough that I/O tasks are in flight on every worker whenever the fault strikes
+   * (with 20–70 ms sleeps the I/O part of the job was often over by then, and a killed worker had
+   * only CPU tasks to lose).
+   */
+  private static long sleepMillis(int i) {
+    return 200L + i % 500;
   }
 
   private static BigInteger sumSquares(long n) {
