@@ -10,6 +10,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.prometheus.client.CollectorRegistry;
 import io.taskgrid.coordinator.internal.cluster.HazelcastCompletionBus;
+import io.taskgrid.coordinator.internal.cluster.HazelcastTypePermits;
 import io.taskgrid.coordinator.internal.cluster.TaskAdoption;
 import io.taskgrid.coordinator.internal.metrics.CoordinatorMetrics;
 import io.taskgrid.coordinator.internal.metrics.MetricsServer;
@@ -90,6 +91,7 @@ public final class Coordinator implements AutoCloseable {
         CoordinatorRuntime.create(
             options,
             exec -> new HazelcastTaskStore(hz, options.resultTtl(), exec),
+            exec -> new HazelcastTypePermits(hz, exec),
             TaskAdoption.ownerId(hz),
             new HazelcastCompletionBus(hz),
             registry);
