@@ -182,6 +182,9 @@ public final class Coordinator implements AutoCloseable {
     }
     closed = true;
     adoption.close();
+    // Before the worker streams end: the permits of the tasks still running on those workers go
+    // to the adopting member with the tasks, not back to the cluster.
+    runtime.scheduler().freezeTypePermits();
     health.enterTerminalState();
     // Best effort: workers stop asking this coordinator for work before their streams are cut.
     runtime.scheduler().drainWorkers();

@@ -143,7 +143,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
   /** Runs a task on the timer after a delay; once the runtime is closed, drops it. */
   private void afterDelay(Duration delay, Runnable task) {
     try {
-      timer.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+      ScheduledFuture<?> unused = timer.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       // Closing: nothing is scheduled any more.
     }

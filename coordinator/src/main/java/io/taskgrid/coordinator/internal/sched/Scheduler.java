@@ -47,7 +47,7 @@ public final class Scheduler implements SchedulerSink {
   private final Map<Pool, PoolScheduler> pools = new EnumMap<>(Pool.class);
   private final Map<Pool, TypeLimits> typeLimitsByPool = new EnumMap<>(Pool.class);
   private final Map<String, Integer> limits;
-  private final TypePermits permits;
+  private final FreezablePermits permits;
   private final UnresolvedTasks unresolved;
   private final TaskEvents events;
 
@@ -169,7 +169,7 @@ public final class Scheduler implements SchedulerSink {
       RetryTimer permitRetries) {
     RetryBackoff backoff = new RetryBackoff(jitter);
     this.limits = Map.copyOf(typeLimits);
-    this.permits = permits;
+    this.permits = new FreezablePermits(permits);
     this.clock = clock;
     this.ownerId = ownerId;
     this.bus = bus;
@@ -178,7 +178,7 @@ public final class Scheduler implements SchedulerSink {
     this.hub = hub;
     this.jobs = jobs;
     for (Pool p : new Pool[] {Pool.IO, Pool.CPU}) {
-      TypeLimits poolLimits = new TypeLimits(limits, permits, ownerId, permitRetries);
+      TypeLimits poolLimits = new TypeLimits(limits, this.permits, ownerId, permitRetries);
       typeLimitsByPool.put(p, poolLimits);
       pools.put(
           p,
@@ -444,6 +444,15 @@ public final class Scheduler implements SchedulerSink {
                   .thenCompose(rest -> typeLimitsByPool.get(Pool.CPU).inherit(rest))
                   .thenCompose(this::giveBack);
             });
+  }
+
+  /**
+   * This coordinator is leaving the cluster: from now on it neither gives type permits back nor
+   * takes new ones. Its worker streams are about to end, and the tasks those workers still run are
+   * adopted with their leases by another member, which inherits the permits with them.
+   */
+  public void freezeTypePermits() {
+    permits.freeze();
   }
 
   private CompletionStage<Void> giveBack(Map<String, Integer> unused) {
