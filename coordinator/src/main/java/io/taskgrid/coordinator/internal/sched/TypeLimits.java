@@ -271,6 +271,10 @@ final class TypeLimits {
   private void settle(String type, TypeBudget b, List<LiveTask> freed) {
     // Handed a permit but ended before they started (cancelled, deadline passed while queued).
     b.reserved.removeIf(t -> t.state != TaskState.QUEUED);
+    while (!b.held.isEmpty() && b.held.peekFirst().state != TaskState.QUEUED) {
+      b.held.pollFirst(); // cancelled while held: not worth a permit
+      heldCount--;
+    }
     handOut(b, b.available(), freed);
     if (b.inFlight) {
       return; // the answer settles again
