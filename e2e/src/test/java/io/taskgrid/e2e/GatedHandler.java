@@ -59,12 +59,13 @@ public final class GatedHandler implements TaskHandler<Long, Long> {
       waiting.add(new Waiting(result, input));
       maxRunning = Math.max(maxRunning, waiting.size());
       // Cancelled by the worker (cancel, timeout): no longer running.
-      result.whenComplete(
-          (v, e) -> {
-            if (e != null) {
-              leave(result);
-            }
-          });
+      var unused =
+          result.whenComplete(
+              (v, e) -> {
+                if (e != null) {
+                  leave(result);
+                }
+              });
       return result;
     }
 

@@ -438,10 +438,13 @@ public final class Scheduler implements SchedulerSink {
                 return CompletableFuture.completedFuture(null);
               }
               log.info("Inherited type permits of coordinators that left: {}", inherited);
-              return typeLimitsByPool
-                  .get(Pool.IO)
-                  .inherit(inherited)
-                  .thenCompose(rest -> typeLimitsByPool.get(Pool.CPU).inherit(rest))
+              // Running tasks first, in either pool: they run whether or not they are counted.
+              TypeLimits io = typeLimitsByPool.get(Pool.IO);
+              TypeLimits cpu = typeLimitsByPool.get(Pool.CPU);
+              return io.inherit(inherited, false)
+                  .thenCompose(rest -> cpu.inherit(rest, false))
+                  .thenCompose(rest -> io.inherit(rest, true))
+                  .thenCompose(rest -> cpu.inherit(rest, true))
                   .thenCompose(this::giveBack);
             });
   }

@@ -199,10 +199,11 @@ final class TypeLimits {
 
   /**
    * Permits this coordinator inherited from coordinators that left (per type). Takes, on the pool's
-   * executor, what its tasks need (adopted tasks still running, then held ones); completes with the
-   * rest. Thread-safe.
+   * executor, what its tasks need: the tasks running without a permit (adopted with their lease),
+   * and with {@code forHeldToo} the held ones as well; completes with the rest. Thread-safe.
    */
-  CompletableFuture<Map<String, Integer>> inherit(Map<String, Integer> inherited) {
+  CompletableFuture<Map<String, Integer>> inherit(
+      Map<String, Integer> inherited, boolean forHeldToo) {
     CompletableFuture<Map<String, Integer>> rest = new CompletableFuture<>();
     steps.post(
         () -> {
@@ -211,8 +212,8 @@ final class TypeLimits {
           inherited.forEach(
               (type, n) -> {
                 TypeBudget b = budgets.get(type);
-                int take =
-                    b == null ? 0 : Math.min(n, Math.max(0, b.used() + b.held.size() - b.budget));
+                int need = b == null ? 0 : b.used() + (forHeldToo ? b.held.size() : 0) - b.budget;
+                int take = Math.min(n, Math.max(0, need));
                 if (take > 0) {
                   b.budget += take;
                   settle(type, b, freed);

@@ -191,11 +191,27 @@ class TypeLimitsTest {
     permits.answer(0, false); // the dead coordinator's permits still count in the cluster
     steps.runAll();
 
-    CompletableFuture<Map<String, Integer>> rest = limits.inherit(Map.of(GET, 3, "other", 2));
+    CompletableFuture<Map<String, Integer>> rest = limits.inherit(Map.of(GET, 3, "other", 2), true);
     steps.runAll();
 
     assertThat(rest).isCompletedWithValue(Map.of(GET, 2, "other", 2));
     assertThat(limits.budget(GET)).isEqualTo(1);
+  }
+
+  @Test
+  void inherit_forRunningOnly_heldTasksGetNothingYet() {
+    limits.admitOrHold(task("g0", GET));
+    steps.runAll();
+    permits.answer(0, false);
+    steps.runAll();
+
+    CompletableFuture<Map<String, Integer>> forRunning = limits.inherit(Map.of(GET, 2), false);
+    steps.runAll();
+    assertThat(forRunning).isCompletedWithValue(Map.of(GET, 2));
+
+    CompletableFuture<Map<String, Integer>> forHeld = limits.inherit(Map.of(GET, 2), true);
+    assertThat(steps.runAll()).extracting(t -> t.id()).containsExactly("g0");
+    assertThat(forHeld).isCompletedWithValue(Map.of(GET, 1));
   }
 
   @Test
