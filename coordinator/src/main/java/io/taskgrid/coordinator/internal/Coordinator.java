@@ -10,6 +10,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.prometheus.client.CollectorRegistry;
 import io.taskgrid.coordinator.internal.cluster.HazelcastCompletionBus;
+import io.taskgrid.coordinator.internal.cluster.HazelcastTypePermits;
 import io.taskgrid.coordinator.internal.cluster.TaskAdoption;
 import io.taskgrid.coordinator.internal.metrics.CoordinatorMetrics;
 import io.taskgrid.coordinator.internal.metrics.MetricsServer;
@@ -90,6 +91,7 @@ public final class Coordinator implements AutoCloseable {
         CoordinatorRuntime.create(
             options,
             exec -> new HazelcastTaskStore(hz, options.resultTtl(), exec),
+            exec -> new HazelcastTypePermits(hz, exec),
             TaskAdoption.ownerId(hz),
             new HazelcastCompletionBus(hz),
             registry);
@@ -180,6 +182,9 @@ public final class Coordinator implements AutoCloseable {
     }
     closed = true;
     adoption.close();
+    // Before the worker streams end: the permits of the tasks still running on those workers go
+    // to the adopting member with the tasks, not back to the cluster.
+    runtime.scheduler().freezeTypePermits();
     health.enterTerminalState();
     // Best effort: workers stop asking this coordinator for work before their streams are cut.
     runtime.scheduler().drainWorkers();

@@ -10,14 +10,17 @@ import io.taskgrid.coordinator.internal.rpc.TaskGrpcService;
 import io.taskgrid.coordinator.internal.rpc.WorkerGrpcService;
 import io.taskgrid.coordinator.internal.sched.CompletionBus;
 import io.taskgrid.coordinator.internal.sched.CompletionHub;
+import io.taskgrid.coordinator.internal.sched.InMemoryTypePermits;
 import io.taskgrid.coordinator.internal.sched.JobStats;
 import io.taskgrid.coordinator.internal.sched.Scheduler;
 import io.taskgrid.coordinator.internal.sched.TaskIntake;
+import io.taskgrid.coordinator.internal.sched.TypePermits;
 import io.taskgrid.coordinator.internal.store.TaskStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -50,6 +53,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
   private CoordinatorRuntime(
       CoordinatorOptions options,
       Function<Executor, TaskStore> storeFactory,
+      Function<Executor, TypePermits> permitsFactory,
       String ownerId,
       CompletionBus bus,
       CollectorRegistry metricsRegistry) {
@@ -58,6 +62,8 @@ public final class CoordinatorRuntime implements AutoCloseable {
     this.storeExecutor = Executors2.fixed("store", 2);
     this.schedulerExecutor = Executors2.fixed("sched", 2);
     this.outboundExecutor = Executors2.fixed("out", 2);
+    // The timer only triggers checks and retries; what is due is decided with the injected clock.
+    this.timer = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("timer"));
     this.store = storeFactory.apply(storeExecutor);
     CompletionHub hub = new CompletionHub();
     JobStats jobs = new JobStats();
@@ -72,7 +78,9 @@ public final class CoordinatorRuntime implements AutoCloseable {
             bus,
             CoordinatorMetrics.register(metricsRegistry),
             options.typeLimits(),
-            () -> ThreadLocalRandom.current().nextDouble());
+            () -> ThreadLocalRandom.current().nextDouble(),
+            permitsFactory.apply(storeExecutor),
+            this::afterDelay);
     CoordinatorMetrics.registerSchedulerGauges(metricsRegistry, scheduler);
     TaskIntake intake =
         new TaskIntake(
@@ -86,8 +94,6 @@ public final class CoordinatorRuntime implements AutoCloseable {
     LeaseMonitor leases = new LeaseMonitor(options.clock(), options.leaseTimeout());
     this.workerService =
         new WorkerGrpcService(scheduler, options.clock(), outboundExecutor, leases);
-    // The timer only triggers the check; what has expired is decided with the injected clock.
-    this.timer = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("timer"));
     this.timeoutCheck =
         timer.scheduleWithFixedDelay(
             scheduler::checkTimeouts,
@@ -103,38 +109,44 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
   /**
    * Creates a runtime whose store is built by {@code storeFactory} from the store executor (for
-   * example {@code exec -> new InMemoryTaskStore(clock, ttl, exec)}).
+   * example {@code exec -> new InMemoryTaskStore(clock, ttl, exec)}). It is alone: its type limits
+   * count its own tasks.
    */
   public static CoordinatorRuntime create(
       CoordinatorOptions options, Function<Executor, TaskStore> storeFactory) {
     return new CoordinatorRuntime(
-        options, storeFactory, "local", CompletionBus.LOCAL, new CollectorRegistry());
+        options,
+        storeFactory,
+        exec -> new InMemoryTypePermits(),
+        "local",
+        CompletionBus.LOCAL,
+        new CollectorRegistry());
   }
 
   /**
    * Creates a runtime that is one member of a coordinator cluster: {@code ownerId} goes into the
-   * records it schedules, {@code bus} carries completions between the members. Its metrics go on a
-   * registry of its own.
+   * records it schedules, {@code bus} carries completions between the members, the type permits
+   * built by {@code permitsFactory} (from the store executor) are shared with them. Its metrics go
+   * on {@code metricsRegistry} (owned by the caller; never the default registry).
    */
   public static CoordinatorRuntime create(
       CoordinatorOptions options,
       Function<Executor, TaskStore> storeFactory,
-      String ownerId,
-      CompletionBus bus) {
-    return create(options, storeFactory, ownerId, bus, new CollectorRegistry());
-  }
-
-  /**
-   * Creates a cluster member runtime that registers its metrics on {@code metricsRegistry} (owned
-   * by the caller; never the default registry).
-   */
-  public static CoordinatorRuntime create(
-      CoordinatorOptions options,
-      Function<Executor, TaskStore> storeFactory,
+      Function<Executor, TypePermits> permitsFactory,
       String ownerId,
       CompletionBus bus,
       CollectorRegistry metricsRegistry) {
-    return new CoordinatorRuntime(options, storeFactory, ownerId, bus, metricsRegistry);
+    return new CoordinatorRuntime(
+        options, storeFactory, permitsFactory, ownerId, bus, metricsRegistry);
+  }
+
+  /** Runs a task on the timer after a delay; once the runtime is closed, drops it. */
+  private void afterDelay(Duration delay, Runnable task) {
+    try {
+      ScheduledFuture<?> unused = timer.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // Closing: nothing is scheduled any more.
+    }
   }
 
   /** The registry this runtime's metrics are on. */

@@ -3,6 +3,7 @@ package io.taskgrid.coordinator.internal;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.taskgrid.coordinator.internal.cluster.HazelcastTypePermits;
 import io.taskgrid.coordinator.internal.store.HazelcastTaskStore;
 
 /** The programmatic Hazelcast member configuration of a coordinator. */
@@ -32,6 +33,8 @@ public final class HazelcastConfigs {
     // Task records and their backups: one synchronous backup, so an acknowledged write survives
     // the loss of any one member.
     config.getMapConfig(HazelcastTaskStore.TASKS_MAP).setBackupCount(1).setAsyncBackupCount(0);
+    // Type permits likewise: a lost permit change would let a type run over its limit.
+    config.getMapConfig(HazelcastTypePermits.PERMITS_MAP).setBackupCount(1).setAsyncBackupCount(0);
 
     NetworkConfig network = config.getNetworkConfig();
     network.getInterfaces().setEnabled(true).addInterface(options.hazelcastHost());

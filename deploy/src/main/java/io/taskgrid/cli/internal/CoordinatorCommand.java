@@ -82,9 +82,9 @@ final class CoordinatorCommand implements Callable<Integer> {
       names = "--type-limit",
       paramLabel = "TYPE=N",
       description =
-          "The most tasks of a type running at once among the tasks this coordinator schedules,"
-              + " e.g. http.get=100 (repeatable; like asyncio.Semaphore). Tasks beyond it wait"
-              + " queued.")
+          "The most tasks of a type running at once in the whole cluster, e.g. http.get=100"
+              + " (repeatable; like asyncio.Semaphore; give every coordinator the same limits)."
+              + " Tasks beyond it wait queued.")
   Map<String, Integer> typeLimits = new LinkedHashMap<>();
 
   @Option(

@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
  * coordinator, its owner (named in its record). When a member leaves, the oldest remaining member
  * claims every live record whose owner is no longer a member (an atomic compare-and-set per record,
  * so no task gets two owners) and hands them to its scheduler, which keeps the leases of workers
- * connected to it and re-queues the rest. Claiming "every orphan" rather than "the tasks of the
- * member that just left" also covers an adopter that dies half-way: the next one picks up what is
- * left. Thread-safe; the work runs on the given executor, never on a Hazelcast thread.
+ * connected to it and re-queues the rest. Then it takes over the type permits those members held
+ * (see {@link Scheduler#inheritPermits}), so a dead coordinator never keeps a type's permits from
+ * the others. Claiming "every orphan" rather than "the tasks of the member that just left" also
+ * covers an adopter that dies half-way: the next one picks up what is left. Thread-safe; the work
+ * runs on the given executor, never on a Hazelcast thread.
  */
 public final class TaskAdoption implements MembershipListener {
   private static final Logger log = LoggerFactory.getLogger(TaskAdoption.class);
@@ -119,8 +121,28 @@ public final class TaskAdoption implements MembershipListener {
                     RETRY_DELAY,
                     e);
                 postAfter(RETRY_DELAY);
-              } else if (!claimed.isEmpty()) {
-                scheduler.adopt(claimed);
+              } else {
+                if (!claimed.isEmpty()) {
+                  scheduler.adopt(claimed);
+                }
+                // After adopt: the adopted tasks are counted before their permits arrive.
+                inheritPermits(owners);
+              }
+            });
+  }
+
+  private void inheritPermits(Set<String> owners) {
+    scheduler
+        .inheritPermits(owners)
+        .whenComplete(
+            (v, e) -> {
+              if (e != null) {
+                log.warn(
+                    "Could not take over the type permits of departed coordinators; trying"
+                        + " again in {}",
+                    RETRY_DELAY,
+                    e);
+                postAfter(RETRY_DELAY);
               }
             });
   }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,6 +121,7 @@ final class PoolScheduler {
     this.jobs = jobs;
     this.typeLimits = typeLimits;
     this.backoff = backoff;
+    typeLimits.attach(this::typePermitsChanged);
   }
 
   Pool pool() {
@@ -401,6 +403,20 @@ final class PoolScheduler {
               t.workerId = null;
               queue.addFirst(t);
             }
+          }
+        });
+  }
+
+  /**
+   * Applies a change of the type permits (a cluster answer, a retry, inherited permits) in a step:
+   * the held tasks it hands a permit go back to the front of the queue, oldest first.
+   */
+  void typePermitsChanged(Supplier<List<LiveTask>> change) {
+    step(
+        () -> {
+          List<LiveTask> freed = change.get();
+          for (int i = freed.size() - 1; i >= 0; i--) {
+            queue.addFirst(freed.get(i));
           }
         });
   }

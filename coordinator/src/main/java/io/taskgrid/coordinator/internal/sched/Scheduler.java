@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +46,9 @@ public final class Scheduler implements SchedulerSink {
   private final JobStats jobs;
   private final TaskTypes types = new TaskTypes();
   private final Map<Pool, PoolScheduler> pools = new EnumMap<>(Pool.class);
+  private final Map<Pool, TypeLimits> typeLimitsByPool = new EnumMap<>(Pool.class);
+  private final Map<String, Integer> limits;
+  private final FreezablePermits permits;
   private final UnresolvedTasks unresolved;
   private final TaskEvents events;
 
@@ -112,14 +116,7 @@ public final class Scheduler implements SchedulerSink {
     this(clock, store, hub, jobs, delegate, ownerId, bus, TaskEvents.NONE);
   }
 
-  /**
-   * @param delegate the shared pool on which the per-pool serial executors run
-   * @param ownerId this coordinator's id as written into the records it schedules
-   * @param bus completions recorded by other coordinators
-   * @param events where per-task events go (metrics)
-   * @param typeLimits the most running tasks per task type (types not listed are unlimited)
-   * @param jitter uniform values in [0, 1) that spread retry backoffs
-   */
+  /** A scheduler whose type limits count only its own tasks (permits in memory). */
   public Scheduler(
       Clock clock,
       TaskStore store,
@@ -131,7 +128,49 @@ public final class Scheduler implements SchedulerSink {
       TaskEvents events,
       Map<String, Integer> typeLimits,
       DoubleSupplier jitter) {
+    this(
+        clock,
+        store,
+        hub,
+        jobs,
+        delegate,
+        ownerId,
+        bus,
+        events,
+        typeLimits,
+        jitter,
+        new InMemoryTypePermits(),
+        RetryTimer.daemon());
+  }
+
+  /**
+   * @param delegate the shared pool on which the per-pool serial executors run
+   * @param ownerId this coordinator's id as written into the records it schedules, and under which
+   *     it holds type permits
+   * @param bus completions recorded by other coordinators
+   * @param events where per-task events go (metrics)
+   * @param typeLimits the most running tasks per task type in the cluster (types not listed are
+   *     unlimited)
+   * @param jitter uniform values in [0, 1) that spread retry backoffs
+   * @param permits the type permits shared by the coordinators of the cluster
+   * @param permitRetries when to ask again for type permits the cluster refused
+   */
+  public Scheduler(
+      Clock clock,
+      TaskStore store,
+      CompletionHub hub,
+      JobStats jobs,
+      Executor delegate,
+      String ownerId,
+      CompletionBus bus,
+      TaskEvents events,
+      Map<String, Integer> typeLimits,
+      DoubleSupplier jitter,
+      TypePermits permits,
+      RetryTimer permitRetries) {
     RetryBackoff backoff = new RetryBackoff(jitter);
+    this.limits = Map.copyOf(typeLimits);
+    this.permits = new FreezablePermits(permits);
     this.clock = clock;
     this.ownerId = ownerId;
     this.bus = bus;
@@ -140,6 +179,8 @@ public final class Scheduler implements SchedulerSink {
     this.hub = hub;
     this.jobs = jobs;
     for (Pool p : new Pool[] {Pool.IO, Pool.CPU}) {
+      TypeLimits poolLimits = new TypeLimits(limits, this.permits, ownerId, permitRetries);
+      typeLimitsByPool.put(p, poolLimits);
       pools.put(
           p,
           new PoolScheduler(
@@ -148,7 +189,7 @@ public final class Scheduler implements SchedulerSink {
               clock,
               this,
               jobs,
-              new TypeLimits(typeLimits),
+              poolLimits,
               backoff));
     }
     this.unresolved =
@@ -388,6 +429,50 @@ public final class Scheduler implements SchedulerSink {
       unresolved.add(waiting);
     }
     log.info("Adopted {} task(s) of coordinators that left the cluster", tasks.size());
+  }
+
+  /**
+   * Takes over the type permits held by coordinators that left the cluster (owners not in {@code
+   * liveOwners}); called after {@link #adopt}, by the member that adopts. The tasks adopted with
+   * their lease keep the permits they run under, the tasks held here get what they need, and the
+   * rest goes back to the cluster. Without type limits this makes no call at all.
+   */
+  public CompletionStage<Void> inheritPermits(Set<String> liveOwners) {
+    if (limits.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return permits
+        .inheritOrphans(liveOwners, ownerId)
+        .thenCompose(
+            inherited -> {
+              if (inherited.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+              }
+              log.info("Inherited type permits of coordinators that left: {}", inherited);
+              // Running tasks first, in either pool: they run whether or not they are counted.
+              TypeLimits io = typeLimitsByPool.get(Pool.IO);
+              TypeLimits cpu = typeLimitsByPool.get(Pool.CPU);
+              return io.inherit(inherited, false)
+                  .thenCompose(rest -> cpu.inherit(rest, false))
+                  .thenCompose(rest -> io.inherit(rest, true))
+                  .thenCompose(rest -> cpu.inherit(rest, true))
+                  .thenCompose(this::giveBack);
+            });
+  }
+
+  /**
+   * This coordinator is leaving the cluster: from now on it neither gives type permits back nor
+   * takes new ones. Its worker streams are about to end, and the tasks those workers still run are
+   * adopted with their leases by another member, which inherits the permits with them.
+   */
+  public void freezeTypePermits() {
+    permits.freeze();
+  }
+
+  private CompletionStage<Void> giveBack(Map<String, Integer> unused) {
+    List<CompletableFuture<PermitGrant>> calls = new ArrayList<>();
+    unused.forEach((type, n) -> calls.add(permits.release(type, ownerId, n).toCompletableFuture()));
+    return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]));
   }
 
   /**

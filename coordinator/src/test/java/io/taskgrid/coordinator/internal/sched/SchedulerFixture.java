@@ -2,6 +2,7 @@ package io.taskgrid.coordinator.internal.sched;
 
 import io.taskgrid.coordinator.internal.store.InMemoryTaskStore;
 import io.taskgrid.coordinator.internal.testing.FakeClock;
+import io.taskgrid.coordinator.internal.testing.FakeTimer;
 import io.taskgrid.proto.v1.Assignment;
 import io.taskgrid.proto.v1.CancelOutcome;
 import io.taskgrid.proto.v1.Credits;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A scheduler with direct executors, a fake clock, an in-memory store and chosen type limits and
@@ -29,6 +31,10 @@ final class SchedulerFixture {
   final FakeClock clock = new FakeClock();
   final InMemoryTaskStore store = new InMemoryTaskStore(clock, Duration.ofHours(1), Runnable::run);
   final CompletionHub hub = new CompletionHub();
+
+  /** Runs permit retries when a test advances it (unless the fixture was given another timer). */
+  final FakeTimer timer;
+
   final Scheduler scheduler;
   final TaskIntake intake;
   final Map<String, TaskResult> completed = new ConcurrentHashMap<>();
@@ -36,6 +42,21 @@ final class SchedulerFixture {
       rs -> rs.forEach(r -> completed.put(r.getTaskId(), r));
 
   SchedulerFixture(Map<String, Integer> typeLimits, DoubleSupplier jitter) {
+    this(typeLimits, jitter, new InMemoryTypePermits(), "local", null);
+  }
+
+  /**
+   * A scheduler that shares {@code permits} as coordinator {@code owner} (fixtures sharing one
+   * permits object act as the coordinators of one cluster) and retries refused permits on {@code
+   * permitRetries} (null: on {@link #timer}).
+   */
+  SchedulerFixture(
+      Map<String, Integer> typeLimits,
+      DoubleSupplier jitter,
+      TypePermits permits,
+      String owner,
+      @Nullable RetryTimer permitRetries) {
+    timer = new FakeTimer(clock);
     scheduler =
         new Scheduler(
             clock,
@@ -43,11 +64,13 @@ final class SchedulerFixture {
             hub,
             new JobStats(),
             Runnable::run,
-            "local",
+            owner,
             CompletionBus.LOCAL,
             TaskEvents.NONE,
             typeLimits,
-            jitter);
+            jitter,
+            permits,
+            permitRetries == null ? timer : permitRetries);
     intake = new TaskIntake(clock, store, scheduler, 1024, 100, 100_000);
   }
 

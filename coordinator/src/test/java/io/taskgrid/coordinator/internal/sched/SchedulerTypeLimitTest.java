@@ -3,14 +3,27 @@ package io.taskgrid.coordinator.internal.sched;
 import static io.taskgrid.coordinator.internal.sched.SchedulerFixture.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.taskgrid.coordinator.internal.testing.FakeClock;
+import io.taskgrid.coordinator.internal.testing.FakeTimer;
 import io.taskgrid.proto.v1.CancelOutcome;
 import io.taskgrid.proto.v1.Outcome;
+import io.taskgrid.proto.v1.TaskInfo;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Per-type concurrency limits (asyncio.Semaphore across the cluster). */
+/**
+ * Per-type concurrency limits (asyncio.Semaphore across the cluster): on one coordinator, and on
+ * two whose schedulers share one permits object, as the coordinators of a cluster do.
+ */
 class SchedulerTypeLimitTest {
-  private final SchedulerFixture f = new SchedulerFixture(Map.of("http.get", 2), () -> 0.0);
+  private static final String GET = "http.get";
+
+  private final SchedulerFixture f = new SchedulerFixture(Map.of(GET, 2), () -> 0.0);
+
+  private final InMemoryTypePermits cluster = new InMemoryTypePermits();
+  private final FakeTimer clusterTimer = new FakeTimer(new FakeClock());
 
   @Test
   void pump_typeAtLimit_extraTasksWaitWhileOtherTypesRun() {
@@ -23,7 +36,8 @@ class SchedulerTypeLimitTest {
 
     f.credit(w, 100);
 
-    assertThat(link.assignedIds()).containsExactly("g0", "g1", "e0", "e1", "e2");
+    // The limited ones start once their permits are granted (a step later here).
+    assertThat(link.assignedIds()).containsExactlyInAnyOrder("g0", "g1", "e0", "e1", "e2");
     assertThat(f.queued()).isEqualTo(3);
   }
 
@@ -66,5 +80,131 @@ class SchedulerTypeLimitTest {
 
     assertThat(second.assigned()).hasSize(2);
     assertThat(f.queued()).isEqualTo(1);
+  }
+
+  @Test
+  void twoCoordinators_limitCountsBoth_permitFreedOnOneStartsTaskOnOther() {
+    SchedulerFixture a = coordinator("a");
+    SchedulerFixture b = coordinator("b");
+    FakeLink toA = new FakeLink();
+    FakeLink toB = new FakeLink();
+    WorkerHandle wa = a.worker("wa", toA, GET);
+    WorkerHandle wb = b.worker("wb", toB, GET);
+    a.submit(spec("a0", GET), spec("a1", GET));
+    a.credit(wa, 100);
+    b.submit(spec("b0", GET), spec("b1", GET));
+    b.credit(wb, 100);
+
+    assertThat(toA.assignedIds()).containsExactly("a0", "a1");
+    assertThat(toB.assigned()).isEmpty();
+    assertThat(b.queued()).isEqualTo(2);
+
+    // A task ends on a: its permit goes back; b sees it when it asks again.
+    a.report(wa, toA.assigned().get(0), Outcome.SUCCEEDED, "", false);
+    clusterTimer.advance(TypeLimits.MAX_RETRY);
+
+    assertThat(toB.assignedIds()).containsExactly("b0");
+    assertThat(cluster.total(GET)).isEqualTo(2);
+
+    a.report(wa, toA.assigned().get(1), Outcome.SUCCEEDED, "", false);
+    clusterTimer.advance(TypeLimits.MAX_RETRY);
+
+    assertThat(toB.assignedIds()).containsExactly("b0", "b1");
+    assertThat(cluster.held(GET, "a")).isZero();
+    assertThat(cluster.held(GET, "b")).isEqualTo(2);
+  }
+
+  @Test
+  void twoCoordinators_bothWaiting_theOneHoldingEveryPermitGivesUpItsFreedOne() {
+    SchedulerFixture a = coordinator("a");
+    SchedulerFixture b = coordinator("b");
+    FakeLink toA = new FakeLink();
+    FakeLink toB = new FakeLink();
+    WorkerHandle wa = a.worker("wa", toA, GET);
+    WorkerHandle wb = b.worker("wb", toB, GET);
+    for (int i = 0; i < 6; i++) {
+      a.submit(spec("a" + i, GET));
+    }
+    a.credit(wa, 100);
+    b.submit(spec("b0", GET), spec("b1", GET));
+    b.credit(wb, 100);
+    clusterTimer.advance(TypeLimits.MAX_RETRY); // both ask again: a learns that b waits
+
+    a.report(wa, toA.assigned().get(0), Outcome.SUCCEEDED, "", false);
+    clusterTimer.advance(TypeLimits.MAX_RETRY);
+
+    // a did not keep the freed permit for its own queue: b got it.
+    assertThat(toA.assignedIds()).containsExactly("a0", "a1");
+    assertThat(toB.assignedIds()).containsExactly("b0");
+    assertThat(a.queued()).isEqualTo(4);
+  }
+
+  @Test
+  void coordinatorDies_survivorInheritsItsPermits_heldTasksStart() {
+    SchedulerFixture a = coordinator("a");
+    SchedulerFixture b = coordinator("b");
+    FakeLink toA = new FakeLink();
+    FakeLink toB = new FakeLink();
+    a.credit(a.worker("wa", toA, GET), 100);
+    a.submit(spec("a0", GET), spec("a1", GET));
+    b.credit(b.worker("wb", toB, GET), 100);
+    b.submit(spec("b0", GET), spec("b1", GET));
+    assertThat(toB.assigned()).isEmpty();
+
+    // a leaves the cluster holding both permits; b is the member that adopts.
+    b.scheduler.inheritPermits(Set.of("b")).toCompletableFuture().join();
+
+    assertThat(toB.assignedIds()).containsExactly("b0", "b1");
+    assertThat(cluster.held(GET, "a")).isZero();
+    assertThat(cluster.held(GET, "b")).isEqualTo(2);
+  }
+
+  @Test
+  void coordinatorDies_adoptedTasksStillRunning_keepTheirPermitsUntilTheyEnd() {
+    SchedulerFixture a = coordinator("a");
+    SchedulerFixture b = coordinator("b");
+    FakeLink toA = new FakeLink();
+    FakeLink toB = new FakeLink();
+    // One worker connected to both coordinators.
+    a.credit(a.worker("w", toA, GET), 100);
+    a.submit(spec("a0", GET), spec("a1", GET));
+    WorkerHandle w = b.worker("w", toB, GET);
+    b.credit(w, 100);
+    b.submit(spec("b0", GET), spec("b1", GET));
+    List<TaskInfo> records =
+        List.of(a.store.get("a0"), a.store.get("a1")).stream()
+            .map(s -> s.toCompletableFuture().join().orElseThrow())
+            .toList();
+
+    // a leaves: b adopts its tasks (still running on w) and then its permits.
+    b.scheduler.adopt(records);
+    b.scheduler.inheritPermits(Set.of("b")).toCompletableFuture().join();
+
+    assertThat(toB.assigned()).isEmpty();
+    assertThat(b.queued()).isEqualTo(2);
+    assertThat(cluster.held(GET, "b")).isEqualTo(2);
+
+    // The adopted tasks end: b's own take their permits, never more than 2 at once.
+    b.report(w, toA.assigned().get(0), Outcome.SUCCEEDED, "", false);
+    assertThat(toB.assignedIds()).containsExactly("b0");
+    b.report(w, toA.assigned().get(1), Outcome.SUCCEEDED, "", false);
+    assertThat(toB.assignedIds()).containsExactly("b0", "b1");
+    assertThat(cluster.total(GET)).isEqualTo(2);
+  }
+
+  @Test
+  void inheritPermits_noTypeLimits_nothingAsked() {
+    SchedulerFixture unlimited =
+        new SchedulerFixture(Map.of(), () -> 0.0, cluster, "b", clusterTimer);
+    cluster.acquire(GET, "a", 2, 2).toCompletableFuture().join();
+
+    unlimited.scheduler.inheritPermits(Set.of("b")).toCompletableFuture().join();
+
+    assertThat(cluster.held(GET, "a")).isEqualTo(2);
+  }
+
+  /** A coordinator of the cluster whose permits are {@link #cluster}. */
+  private SchedulerFixture coordinator(String owner) {
+    return new SchedulerFixture(Map.of(GET, 2), () -> 0.0, cluster, owner, clusterTimer);
   }
 }
