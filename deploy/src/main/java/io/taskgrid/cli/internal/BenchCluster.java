@@ -64,7 +64,11 @@ final class BenchCluster implements AutoCloseable {
                 "--cluster-name",
                 "bench-" + ProcessHandle.current().pid() + "-" + System.nanoTime(),
                 "--port-file",
-                portFile.toString()));
+                portFile.toString(),
+                // Metrics stay on (their cost is part of what is measured), on a free port: the
+                // default one may be taken by a cluster already running on this machine.
+                "--metrics-port",
+                "0"));
     try {
       coordinator.await(Duration.ofSeconds(60), "port file", () -> Files.exists(portFile));
       String port = Files.readString(portFile, StandardCharsets.US_ASCII).trim();
@@ -99,7 +103,9 @@ final class BenchCluster implements AutoCloseable {
                       "--cpu-processes",
                       "2",
                       "--io-capacity",
-                      Integer.toString(IO_CAPACITY))));
+                      Integer.toString(IO_CAPACITY),
+                      "--metrics-port",
+                      "0")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
