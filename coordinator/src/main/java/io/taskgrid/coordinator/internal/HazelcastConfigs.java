@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.taskgrid.coordinator.internal.store.HazelcastTaskStore;
+import io.taskgrid.coordinator.internal.store.StoreSerialization;
 
 /** The programmatic Hazelcast member configuration of a coordinator. */
 public final class HazelcastConfigs {
@@ -32,6 +33,8 @@ public final class HazelcastConfigs {
     // Task records and their backups: one synchronous backup, so an acknowledged write survives
     // the loss of any one member.
     config.getMapConfig(HazelcastTaskStore.TASKS_MAP).setBackupCount(1).setAsyncBackupCount(0);
+    // The store's batched writes travel between members as its own operations.
+    StoreSerialization.register(config);
 
     NetworkConfig network = config.getNetworkConfig();
     network.getInterfaces().setEnabled(true).addInterface(options.hazelcastHost());

@@ -86,6 +86,7 @@ public class StoreBench {
     config.getJetConfig().setEnabled(false);
     // The coordinator's setting for the task map (HazelcastConfigs): one synchronous backup.
     config.getMapConfig(HazelcastTaskStore.TASKS_MAP).setBackupCount(1).setAsyncBackupCount(0);
+    StoreSerialization.register(config);
     config.getNetworkConfig().setPort(5901).setPortAutoIncrement(true).setPortCount(200);
     config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
     config.setProperty("hazelcast.socket.bind.any", "false");
