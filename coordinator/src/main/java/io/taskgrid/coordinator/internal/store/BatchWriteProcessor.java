@@ -23,15 +23,28 @@ public final class BatchWriteProcessor
     implements EntryProcessor<String, byte[], byte[]>, IdentifiedDataSerializable {
   private static final long serialVersionUID = 1L;
 
-  /** Which single-key write to apply. */
+  /** Which single-key write to apply; {@code code} is its wire form, fixed across versions. */
   enum Kind {
-    PUT_IF_ABSENT,
-    UPDATE_LIVE,
-    COMPLETE_FIRST,
-    COMPLETE_LEASE
-  }
+    PUT_IF_ABSENT(1),
+    UPDATE_LIVE(2),
+    COMPLETE_FIRST(3),
+    COMPLETE_LEASE(4);
 
-  private static final Kind[] KINDS = Kind.values();
+    final byte code;
+
+    Kind(int code) {
+      this.code = (byte) code;
+    }
+
+    static Kind of(byte code) {
+      for (Kind k : values()) {
+        if (k.code == code) {
+          return k;
+        }
+      }
+      throw new IllegalArgumentException("unknown batch write kind " + code);
+    }
+  }
 
   private Kind kind = Kind.PUT_IF_ABSENT;
   private long ttlMillis;
@@ -81,7 +94,7 @@ public final class BatchWriteProcessor
 
   @Override
   public void writeData(ObjectDataOutput out) throws IOException {
-    out.writeByte(kind.ordinal());
+    out.writeByte(kind.code);
     out.writeLong(ttlMillis);
     out.writeInt(inputs.size());
     for (Map.Entry<String, byte[]> e : inputs.entrySet()) {
@@ -92,7 +105,7 @@ public final class BatchWriteProcessor
 
   @Override
   public void readData(ObjectDataInput in) throws IOException {
-    kind = KINDS[in.readByte()];
+    kind = Kind.of(in.readByte());
     ttlMillis = in.readLong();
     int n = in.readInt();
     inputs = new HashMap<>(Math.max(16, n * 2));
