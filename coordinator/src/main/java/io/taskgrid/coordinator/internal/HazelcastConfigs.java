@@ -5,6 +5,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.taskgrid.coordinator.internal.cluster.HazelcastTypePermits;
 import io.taskgrid.coordinator.internal.store.HazelcastTaskStore;
+import io.taskgrid.coordinator.internal.store.StoreSerialization;
 
 /** The programmatic Hazelcast member configuration of a coordinator. */
 public final class HazelcastConfigs {
@@ -35,6 +36,8 @@ public final class HazelcastConfigs {
     config.getMapConfig(HazelcastTaskStore.TASKS_MAP).setBackupCount(1).setAsyncBackupCount(0);
     // Type permits likewise: a lost permit change would let a type run over its limit.
     config.getMapConfig(HazelcastTypePermits.PERMITS_MAP).setBackupCount(1).setAsyncBackupCount(0);
+    // The store's batched writes travel between members as its own operations.
+    StoreSerialization.register(config);
 
     NetworkConfig network = config.getNetworkConfig();
     network.getInterfaces().setEnabled(true).addInterface(options.hazelcastHost());

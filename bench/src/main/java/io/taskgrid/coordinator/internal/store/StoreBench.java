@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -31,9 +32,13 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Store writes per task, as the coordinator issues them: a batch of 1,000 new records ({@code
- * createAll}, what a submission does before it is acknowledged), then the same records marked DONE
- * ({@code completeAll}). HazelcastTaskStore on one embedded member vs InMemoryTaskStore.
+ * Store writes per task, as the coordinator issues them, in batches of 1,000 records: {@code
+ * createThenComplete} is the new records ({@code createAll}, what a submission does before it is
+ * acknowledged), then the same records marked DONE ({@code completeAll}); {@code lifecycle} adds
+ * the RUNNING write in between ({@code updateAll}, what a lease does), so it is all three writes a
+ * task costs. HazelcastTaskStore on one embedded member ({@code hazelcast}), on the first of two
+ * members in this JVM with the coordinator's one synchronous backup ({@code hazelcast-2}: half the
+ * partitions are remote and every write waits for a backup), and InMemoryTaskStore.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,10 +51,10 @@ import org.openjdk.jmh.infra.Blackhole;
 public class StoreBench {
   static final int BATCH = 1_000;
 
-  @Param({"hazelcast", "memory"})
+  @Param({"hazelcast", "hazelcast-2", "memory"})
   public String store;
 
-  private HazelcastInstance hazelcast;
+  private final List<HazelcastInstance> members = new ArrayList<>();
   private ExecutorService executor;
   private TaskStore taskStore;
   private long round;
@@ -57,24 +62,48 @@ public class StoreBench {
   @Setup
   public void setUp() {
     executor = Executors.newFixedThreadPool(2);
-    if (store.equals("hazelcast")) {
-      Config config = new Config().setClusterName("store-bench-" + ProcessHandle.current().pid());
-      config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
-      config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(false);
-      config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
-      config.setProperty("hazelcast.logging.type", "none");
-      hazelcast = Hazelcast.newHazelcastInstance(config);
-      taskStore = new HazelcastTaskStore(hazelcast, Duration.ofMinutes(5), executor);
+    if (store.startsWith("hazelcast")) {
+      String cluster = "store-bench-" + ProcessHandle.current().pid();
+      HazelcastInstance first = Hazelcast.newHazelcastInstance(memberConfig(cluster, null));
+      members.add(first);
+      if (store.equals("hazelcast-2")) {
+        int port = first.getCluster().getLocalMember().getAddress().getPort();
+        members.add(Hazelcast.newHazelcastInstance(memberConfig(cluster, "127.0.0.1:" + port)));
+        if (first.getCluster().getMembers().size() != 2) {
+          throw new IllegalStateException("the second member did not join the first");
+        }
+      }
+      taskStore = new HazelcastTaskStore(first, Duration.ofMinutes(5), executor);
     } else {
       taskStore = new InMemoryTaskStore(Clock.systemUTC(), Duration.ofMinutes(5), executor);
     }
   }
 
+  /** A member on 127.0.0.1 that joins {@code join} (none: the first member). */
+  private static Config memberConfig(String cluster, @Nullable String join) {
+    Config config = new Config().setClusterName(cluster);
+    config.setProperty("hazelcast.logging.type", "none");
+    config.getJetConfig().setEnabled(false);
+    // The coordinator's setting for the task map (HazelcastConfigs): one synchronous backup.
+    config.getMapConfig(HazelcastTaskStore.TASKS_MAP).setBackupCount(1).setAsyncBackupCount(0);
+    StoreSerialization.register(config);
+    config.getNetworkConfig().setPort(5901).setPortAutoIncrement(true).setPortCount(200);
+    config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
+    config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
+    config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true);
+    if (join != null) {
+      config.getNetworkConfig().getJoin().getTcpIpConfig().addMember(join);
+    }
+    return config;
+  }
+
   @TearDown
   public void tearDown() {
     taskStore.close();
-    if (hazelcast != null) {
-      hazelcast.shutdown();
+    for (HazelcastInstance m : members) {
+      m.shutdown();
     }
     executor.shutdownNow();
   }
@@ -82,7 +111,7 @@ public class StoreBench {
   private List<TaskInfo> batch(TaskState state) {
     List<TaskInfo> records = new ArrayList<>(BATCH);
     for (int i = 0; i < BATCH; i++) {
-      records.add(
+      TaskInfo.Builder r =
           TaskInfo.newBuilder()
               .setSpec(
                   TaskSpec.newBuilder()
@@ -92,8 +121,11 @@ public class StoreBench {
                       .setPool(Pool.IO)
                       .setPayload(Payload.getDefaultInstance()))
               .setState(state)
-              .setSubmittedUnixMs(1L)
-              .build());
+              .setSubmittedUnixMs(1L);
+      if (state == TaskState.RUNNING) {
+        r.setAttempt(1).setWorkerId("w-1");
+      }
+      records.add(r.build());
     }
     return records;
   }
@@ -104,5 +136,14 @@ public class StoreBench {
     round++;
     bh.consume(taskStore.createAll(batch(TaskState.QUEUED)).toCompletableFuture().join());
     bh.consume(taskStore.completeAll(batch(TaskState.DONE)).toCompletableFuture().join());
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public void lifecycle(Blackhole bh) {
+    round++;
+    bh.consume(taskStore.createAll(batch(TaskState.QUEUED)).toCompletableFuture().join());
+    bh.consume(taskStore.updateAll(batch(TaskState.RUNNING)).toCompletableFuture().join());
+    bh.consume(taskStore.completeFirst(batch(TaskState.DONE)).toCompletableFuture().join());
   }
 }

@@ -28,7 +28,12 @@ public final class CompleteLeaseProcessor
   public CompleteLeaseProcessor() {}
 
   CompleteLeaseProcessor(TaskResult result, long ttlMillis) {
-    this.result = result.toByteArray();
+    this(result.toByteArray(), ttlMillis);
+  }
+
+  /** {@code result}: an encoded {@link TaskResult}. */
+  CompleteLeaseProcessor(byte[] result, long ttlMillis) {
+    this.result = result;
     this.ttlMillis = ttlMillis;
   }
 

@@ -1,13 +1,24 @@
 package io.taskgrid.coordinator.internal.store;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.partition.IPartitionService;
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.impl.MapEntries;
+import com.hazelcast.map.impl.MapService;
+import com.hazelcast.map.impl.proxy.MapProxyImpl;
+import com.hazelcast.partition.PartitioningStrategy;
+import com.hazelcast.spi.impl.NodeEngine;
+import com.hazelcast.spi.impl.operationservice.OperationService;
+import io.taskgrid.coordinator.internal.store.BatchWriteProcessor.Kind;
 import io.taskgrid.proto.v1.TaskInfo;
 import io.taskgrid.proto.v1.TaskResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,54 +26,78 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link TaskStore} on a Hazelcast {@code IMap<String, byte[]>} (protobuf bytes). Every call is
  * issued from the store executor and pipelined with Hazelcast's async API; continuations run on
  * that executor too, so neither gRPC threads nor Hazelcast's partition threads run our code.
  * Terminal records are written with a per-entry TTL. The given instance is not closed here.
+ *
+ * <p>Batch writes cost one Hazelcast operation per partition a batch spans, not one per record (see
+ * {@link #writeAll}): every invocation is registered, monitored, routed, answered and completed,
+ * which is most of what a store write costs the coordinator.
  */
 public final class HazelcastTaskStore implements TaskStore {
   /** The map holding task records. */
   public static final String TASKS_MAP = "taskgrid-tasks";
 
+  /**
+   * Bounds of one batched operation: it holds its partition thread while it runs (other writes to
+   * that partition wait) and travels as one message to the partition owner and its backups.
+   */
+  static final int MAX_RECORDS_PER_OPERATION = 500;
+
+  static final int MAX_BYTES_PER_OPERATION = 1 << 20;
+
   private final IMap<String, byte[]> tasks;
   private final long ttlMillis;
   private final Executor executor;
+  private final SerializationService serialization;
+  private final PartitioningStrategy<?> partitioning;
+  private final IPartitionService partitions;
+  private final OperationService operations;
 
+  /**
+   * {@code hazelcast}: a member (not a client) whose configuration went through {@link
+   * StoreSerialization#register}.
+   */
   public HazelcastTaskStore(HazelcastInstance hazelcast, Duration resultTtl, Executor executor) {
+    if (!StoreSerialization.isRegistered(hazelcast.getConfig())) {
+      throw new IllegalArgumentException(
+          "the member's configuration lacks StoreSerialization.register(config)");
+    }
     this.tasks = hazelcast.getMap(TASKS_MAP);
     this.ttlMillis = resultTtl.toMillis();
     this.executor = executor;
+    // Batched writes are invoked per partition through the member's own services (see
+    // PartitionBatchOperation); keys are serialized as the map proxy does, so they land in the
+    // same partitions as its single-key calls.
+    MapProxyImpl<?, ?> proxy = (MapProxyImpl<?, ?>) tasks;
+    NodeEngine engine = proxy.getNodeEngine();
+    this.serialization = engine.getSerializationService();
+    this.partitioning = proxy.getPartitionStrategy();
+    this.partitions = engine.getPartitionService();
+    this.operations = engine.getOperationService();
   }
 
   @Override
   public CompletionStage<List<Optional<TaskInfo>>> createAll(List<TaskInfo> records) {
+    List<TaskInfo> copy = List.copyOf(records);
     return issue(
-        () -> {
-          List<CompletableFuture<byte[]>> calls = new ArrayList<>(records.size());
-          for (TaskInfo r : records) {
-            calls.add(
-                tasks
-                    .submitToKey(
-                        r.getSpec().getId(), new PutIfAbsentProcessor(TaskRecords.encode(r)))
-                    .toCompletableFuture());
-          }
-          return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
-              .thenApplyAsync(
-                  ignored -> {
-                    List<Optional<TaskInfo>> out = new ArrayList<>(calls.size());
-                    for (CompletableFuture<byte[]> c : calls) {
-                      byte[] existing = c.join();
-                      out.add(
-                          existing == null
-                              ? Optional.empty()
-                              : Optional.of(TaskRecords.decode(existing)));
-                    }
-                    return out;
-                  },
-                  executor);
-        });
+        () ->
+            writeRecords(Kind.PUT_IF_ABSENT, copy)
+                .thenApply(
+                    stored -> {
+                      List<Optional<TaskInfo>> out = new ArrayList<>(stored.length);
+                      for (byte[] existing : stored) {
+                        out.add(
+                            existing == null
+                                ? Optional.empty()
+                                : Optional.of(TaskRecords.decode(existing)));
+                      }
+                      return out;
+                    }));
   }
 
   @Override
@@ -103,49 +138,29 @@ public final class HazelcastTaskStore implements TaskStore {
   @Override
   public CompletionStage<Void> updateAll(Collection<TaskInfo> records) {
     List<TaskInfo> copy = List.copyOf(records);
-    return issue(
-        () -> {
-          // A conditional write per record (pipelined), not putAll: a RUNNING write that lands
-          // after the DONE write must not undo the completion.
-          List<CompletableFuture<Boolean>> calls = new ArrayList<>(copy.size());
-          for (TaskInfo r : copy) {
-            calls.add(
-                tasks
-                    .submitToKey(
-                        r.getSpec().getId(), new UpdateLiveProcessor(TaskRecords.encode(r)))
-                    .toCompletableFuture());
-          }
-          return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
-              .thenApplyAsync(v -> null, executor);
-        });
+    // A conditional write per record, not putAll: a RUNNING write that lands after the DONE write
+    // must not undo the completion.
+    return issue(() -> writeRecords(Kind.UPDATE_LIVE, copy).thenApply(stored -> null));
   }
 
   @Override
   public CompletionStage<List<TaskInfo>> completeFirst(List<TaskInfo> records) {
     List<TaskInfo> copy = List.copyOf(records);
+    // A conditional write per record: the first terminal outcome wins.
     return issue(
-        () -> {
-          // A conditional write per record (pipelined): the first terminal outcome wins.
-          List<CompletableFuture<byte[]>> calls = new ArrayList<>(copy.size());
-          for (TaskInfo r : copy) {
-            calls.add(
-                tasks
-                    .submitToKey(
-                        r.getSpec().getId(),
-                        new CompleteFirstProcessor(TaskRecords.encode(r), ttlMillis))
-                    .toCompletableFuture());
-          }
-          return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
-              .thenApplyAsync(
-                  v -> {
-                    List<TaskInfo> out = new ArrayList<>(calls.size());
-                    for (CompletableFuture<byte[]> c : calls) {
-                      out.add(TaskRecords.decode(c.join()));
-                    }
-                    return out;
-                  },
-                  executor);
-        });
+        () ->
+            writeRecords(Kind.COMPLETE_FIRST, copy)
+                .thenApply(
+                    stands -> {
+                      List<TaskInfo> out = new ArrayList<>(stands.length);
+                      for (byte[] bytes : stands) {
+                        if (bytes == null) {
+                          throw new IllegalStateException("no DONE record stands after a write");
+                        }
+                        out.add(TaskRecords.decode(bytes));
+                      }
+                      return out;
+                    }));
   }
 
   @Override
@@ -153,15 +168,23 @@ public final class HazelcastTaskStore implements TaskStore {
     List<TaskResult> copy = List.copyOf(reports);
     return issue(
         () -> {
-          List<CompletableFuture<byte[]>> calls = new ArrayList<>(copy.size());
+          List<String> ids = new ArrayList<>(copy.size());
+          List<byte[]> inputs = new ArrayList<>(copy.size());
           for (TaskResult r : copy) {
-            calls.add(
-                tasks
-                    .submitToKey(r.getTaskId(), new CompleteLeaseProcessor(r, ttlMillis))
-                    .toCompletableFuture());
+            ids.add(r.getTaskId());
+            inputs.add(r.toByteArray());
           }
-          return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
-              .thenApplyAsync(v -> decodeNonNull(calls), executor);
+          return writeAll(Kind.COMPLETE_LEASE, ids, inputs)
+              .thenApply(
+                  written -> {
+                    List<TaskInfo> out = new ArrayList<>();
+                    for (byte[] bytes : written) {
+                      if (bytes != null) {
+                        out.add(TaskRecords.decode(bytes));
+                      }
+                    }
+                    return out;
+                  });
         });
   }
 
@@ -183,15 +206,121 @@ public final class HazelcastTaskStore implements TaskStore {
         executor);
   }
 
-  private static List<TaskInfo> decodeNonNull(List<CompletableFuture<byte[]>> calls) {
-    List<TaskInfo> out = new ArrayList<>();
-    for (CompletableFuture<byte[]> c : calls) {
-      byte[] bytes = c.join();
-      if (bytes != null) {
-        out.add(TaskRecords.decode(bytes));
-      }
+  /** {@link #writeAll} of records, keyed by their ids. */
+  private CompletableFuture<byte @Nullable [][]> writeRecords(Kind kind, List<TaskInfo> records) {
+    List<String> ids = new ArrayList<>(records.size());
+    List<byte[]> inputs = new ArrayList<>(records.size());
+    for (TaskInfo r : records) {
+      ids.add(r.getSpec().getId());
+      inputs.add(TaskRecords.encode(r));
     }
-    return out;
+    return writeAll(kind, ids, inputs);
+  }
+
+  /**
+   * Applies one kind of conditional write to each {@code (ids[i], inputs[i])} and returns the
+   * processor's result per input, in order (null where it has none). The records are grouped by
+   * partition and each group (at most {@link #MAX_RECORDS_PER_OPERATION} records and about {@link
+   * #MAX_BYTES_PER_OPERATION}) is one {@link PartitionBatchOperation}, so a batch costs at most one
+   * invocation per partition it spans instead of one per record; each key is still written
+   * atomically on its partition thread, with the map's synchronous backups. An id that occurs more
+   * than once is written in a later round, after the earlier occurrence's write completed, so
+   * duplicates behave as the same writes one after the other would. Runs on the store executor.
+   */
+  private CompletableFuture<byte @Nullable [][]> writeAll(
+      Kind kind, List<String> ids, List<byte[]> inputs) {
+    byte[][] results = new byte[ids.size()][];
+    CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+    for (List<Integer> round : roundsOfDistinctIds(ids)) {
+      // Each round's stage completes on the store executor, so the next is issued from there.
+      done = done.thenCompose(ignored -> writeRound(kind, ids, inputs, round, results));
+    }
+    return done.thenApply(ignored -> results);
+  }
+
+  /** Index lists in which no id occurs twice: the first occurrence of each id in the first. */
+  private static List<List<Integer>> roundsOfDistinctIds(List<String> ids) {
+    List<List<Integer>> rounds = new ArrayList<>(1);
+    Map<String, Integer> seen = new HashMap<>(ids.size() * 2);
+    for (int i = 0; i < ids.size(); i++) {
+      int round = seen.merge(ids.get(i), 1, Integer::sum) - 1;
+      if (round == rounds.size()) {
+        rounds.add(new ArrayList<>(round == 0 ? ids.size() : 4));
+      }
+      rounds.get(round).add(i);
+    }
+    return rounds;
+  }
+
+  private CompletableFuture<Void> writeRound(
+      Kind kind,
+      List<String> ids,
+      List<byte[]> inputs,
+      List<Integer> round,
+      byte @Nullable [][] results) {
+    Map<Integer, PartitionChunk> open = new HashMap<>();
+    List<PartitionChunk> chunks = new ArrayList<>();
+    for (int i : round) {
+      String id = ids.get(i);
+      byte[] input = inputs.get(i);
+      Data key = serialization.toData(id, partitioning);
+      int partitionId = partitions.getPartitionId(key);
+      PartitionChunk chunk = open.get(partitionId);
+      if (chunk == null || chunk.isFull(input.length)) {
+        chunk = new PartitionChunk(partitionId);
+        open.put(partitionId, chunk);
+        chunks.add(chunk);
+      }
+      chunk.add(i, key, id, input);
+    }
+    List<CompletableFuture<MapEntries>> calls = new ArrayList<>(chunks.size());
+    for (PartitionChunk c : chunks) {
+      PartitionBatchOperation op =
+          new PartitionBatchOperation(
+              TASKS_MAP, c.keys, new BatchWriteProcessor(kind, ttlMillis, c.inputs));
+      calls.add(operations.invokeOnPartition(MapService.SERVICE_NAME, op, c.partitionId));
+    }
+    return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
+        .thenRunAsync(
+            () -> {
+              for (int c = 0; c < chunks.size(); c++) {
+                MapEntries answer = calls.get(c).join();
+                Map<Data, Integer> indexes = chunks.get(c).indexes;
+                for (int j = 0; j < answer.size(); j++) {
+                  Integer index = indexes.get(answer.getKey(j));
+                  if (index == null) {
+                    throw new IllegalStateException("a batch answered for a key it was not sent");
+                  }
+                  results[index] = serialization.toObject(answer.getValue(j));
+                }
+              }
+            },
+            executor);
+  }
+
+  /** The records of one operation: keys of one partition, with their inputs and positions. */
+  private static final class PartitionChunk {
+    final int partitionId;
+    final Set<Data> keys = new HashSet<>();
+    final Map<String, byte[]> inputs = new HashMap<>();
+    final Map<Data, Integer> indexes = new HashMap<>();
+    private long bytes;
+
+    PartitionChunk(int partitionId) {
+      this.partitionId = partitionId;
+    }
+
+    boolean isFull(int moreBytes) {
+      return keys.size() >= MAX_RECORDS_PER_OPERATION
+          || (!keys.isEmpty() && bytes + moreBytes > MAX_BYTES_PER_OPERATION);
+    }
+
+    void add(int index, Data key, String id, byte[] input) {
+      keys.add(key);
+      inputs.put(id, input);
+      indexes.put(key, index);
+      bytes += input.length + key.totalSize();
+    }
   }
 
   @Override

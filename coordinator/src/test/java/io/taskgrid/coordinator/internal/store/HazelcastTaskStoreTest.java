@@ -1,14 +1,24 @@
 package io.taskgrid.coordinator.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.taskgrid.coordinator.internal.CoordinatorOptions;
 import io.taskgrid.coordinator.internal.HazelcastConfigs;
 import io.taskgrid.coordinator.internal.concurrent.Executors2;
+import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskState;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ThreadPoolExecutor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,14 +47,59 @@ class HazelcastTaskStoreTest extends TaskStoreContractTest {
   }
 
   @Override
-  TaskStore newStore() {
-    return new HazelcastTaskStore(hazelcast, TTL, executor);
+  TaskStore newStore(Duration resultTtl) {
+    return new HazelcastTaskStore(hazelcast, resultTtl, executor);
   }
 
   @Override
   void passTtl(TaskStore store, String expiringId) {
     // Hazelcast expiry runs on real time (1 s granularity): wait until the entry is gone.
     await().atMost(Duration.ofSeconds(10)).until(() -> join(store.get(expiringId)).isEmpty());
+  }
+
+  @Test
+  void writes_moreRecordsOfOnePartitionThanOneOperationCarries_allWritten() throws Exception {
+    TaskStore store = newStore(Duration.ofHours(1));
+    String prefix = "same-partition-" + UUID.randomUUID() + "-";
+    int partition = hazelcast.getPartitionService().getPartition(prefix + 0).getPartitionId();
+    List<TaskInfo> records = new ArrayList<>();
+    for (int i = 0; records.size() < 2 * HazelcastTaskStore.MAX_RECORDS_PER_OPERATION + 7; i++) {
+      String id = prefix + i;
+      if (hazelcast.getPartitionService().getPartition(id).getPartitionId() == partition) {
+        TaskInfo r = queued("x", "1");
+        records.add(r.toBuilder().setSpec(r.getSpec().toBuilder().setId(id)).build());
+      }
+    }
+    List<String> ids = records.stream().map(r -> r.getSpec().getId()).toList();
+
+    List<Optional<TaskInfo>> created = join(store.createAll(records));
+    List<TaskInfo> stands = join(store.completeFirst(records.stream().map(r -> done(r)).toList()));
+
+    assertThat(created).hasSize(records.size()).allMatch(Optional::isEmpty);
+    assertThat(stands).extracting(r -> r.getSpec().getId()).containsExactlyElementsOf(ids);
+    Map<String, TaskInfo> stored = join(store.getAll(ids));
+    assertThat(stored.values())
+        .hasSize(records.size())
+        .allSatisfy(r -> assertThat(r.getState()).isEqualTo(TaskState.DONE));
+  }
+
+  @Test
+  void newStore_memberWithoutStoreSerialization_refused() {
+    HazelcastInstance unregistered =
+        (HazelcastInstance)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {HazelcastInstance.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("getConfig")) {
+                    return new Config();
+                  }
+                  throw new UnsupportedOperationException(method.getName());
+                });
+
+    assertThatThrownBy(() -> new HazelcastTaskStore(unregistered, TTL, Runnable::run))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("StoreSerialization");
   }
 
   @Test

@@ -1,13 +1,14 @@
 package io.taskgrid.coordinator.internal.store;
 
 import io.taskgrid.coordinator.internal.testing.FakeClock;
+import java.time.Duration;
 
 class InMemoryTaskStoreTest extends TaskStoreContractTest {
   private final FakeClock clock = new FakeClock();
 
   @Override
-  TaskStore newStore() {
-    return new InMemoryTaskStore(clock, TTL, Runnable::run);
+  TaskStore newStore(Duration resultTtl) {
+    return new InMemoryTaskStore(clock, resultTtl, Runnable::run);
   }
 
   @Override

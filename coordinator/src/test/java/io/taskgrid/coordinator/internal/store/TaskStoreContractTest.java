@@ -10,6 +10,7 @@ import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.TaskSpec;
 import io.taskgrid.proto.v1.TaskState;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,26 +25,37 @@ import org.junit.jupiter.api.Test;
 abstract class TaskStoreContractTest {
   static final Duration TTL = Duration.ofSeconds(1);
 
+  /** Spans every partition of a Hazelcast map, several records to each. */
+  static final int LARGE_BATCH = 3_000;
+
   private TaskStore store;
+
+  /**
+   * A store whose terminal records outlive any test: for tests whose DONE records must still be
+   * there when a later write checks them, however slow the machine.
+   */
+  private TaskStore lasting;
 
   /** Unique per test so stores shared across tests (one Hazelcast member) do not interfere. */
   private String prefix;
 
-  /** A store whose terminal records expire after {@link #TTL}. */
-  abstract TaskStore newStore();
+  /** A store whose terminal records expire after {@code resultTtl}. */
+  abstract TaskStore newStore(Duration resultTtl);
 
   /** Makes time pass beyond the TTL (advance a fake clock, or wait for real time). */
   abstract void passTtl(TaskStore store, String expiringId);
 
   @BeforeEach
   void setUp() {
-    store = newStore();
+    store = newStore(TTL);
+    lasting = newStore(Duration.ofHours(1));
     prefix = "t-" + UUID.randomUUID() + "-";
   }
 
   @AfterEach
   void tearDown() {
     store.close();
+    lasting.close();
   }
 
   static <T> T join(CompletionStage<T> stage) throws Exception {
@@ -102,6 +114,44 @@ abstract class TaskStoreContractTest {
         join(store.createAll(List.of(queued("a", "x"), queued("a", "x"))));
 
     assertThat(result.stream().filter(Optional::isEmpty).count()).isEqualTo(1);
+  }
+
+  @Test
+  void createAll_sameIdTwiceInOneBatch_laterOneGetsTheFirst() throws Exception {
+    TaskInfo first = queued("a", "first");
+
+    List<Optional<TaskInfo>> result = join(store.createAll(List.of(first, queued("a", "second"))));
+
+    assertThat(result).containsExactly(Optional.empty(), Optional.of(first));
+    assertThat(join(store.get(prefix + "a"))).contains(first);
+  }
+
+  @Test
+  void createAll_largeBatchPartlyStored_answersEachInInputOrder() throws Exception {
+    List<TaskInfo> earlier = new ArrayList<>();
+    List<TaskInfo> batch = new ArrayList<>();
+    for (int i = 0; i < LARGE_BATCH; i++) {
+      if (i % 3 == 0) {
+        TaskInfo old = queued("n" + i, "earlier");
+        earlier.add(old);
+      }
+      batch.add(queued("n" + i, "later"));
+    }
+    join(store.createAll(earlier));
+
+    List<Optional<TaskInfo>> result = join(store.createAll(batch));
+
+    assertThat(result).hasSize(LARGE_BATCH);
+    for (int i = 0; i < LARGE_BATCH; i++) {
+      assertThat(result.get(i))
+          .as("answer " + i)
+          .isEqualTo(i % 3 == 0 ? Optional.of(earlier.get(i / 3)) : Optional.empty());
+    }
+    Map<String, TaskInfo> stored =
+        join(store.getAll(batch.stream().map(r -> r.getSpec().getId()).toList()));
+    assertThat(stored).hasSize(LARGE_BATCH);
+    assertThat(stored.get(prefix + "n1")).isEqualTo(batch.get(1));
+    assertThat(stored.get(prefix + "n3")).isEqualTo(earlier.get(1));
   }
 
   @Test
@@ -178,6 +228,97 @@ abstract class TaskStoreContractTest {
     assertThat(join(store.get(prefix + "a"))).contains(second);
   }
 
+  @Test
+  void updateAll_batchOfDoneAndLiveRecords_onlyLiveOnesChange() throws Exception {
+    List<TaskInfo> created = new ArrayList<>();
+    List<TaskInfo> completed = new ArrayList<>();
+    List<TaskInfo> leases = new ArrayList<>();
+    for (int i = 0; i < LARGE_BATCH; i++) {
+      TaskInfo t = queued("u" + i, "1");
+      created.add(t);
+      if (i % 2 == 0) {
+        completed.add(done(t));
+      }
+      leases.add(running(t, 1, "w1", "c1"));
+    }
+    join(lasting.createAll(created));
+    join(lasting.completeAll(completed));
+
+    join(lasting.updateAll(leases));
+
+    Map<String, TaskInfo> stored =
+        join(lasting.getAll(created.stream().map(r -> r.getSpec().getId()).toList()));
+    for (int i = 0; i < LARGE_BATCH; i++) {
+      assertThat(stored.get(prefix + "u" + i))
+          .as("record " + i)
+          .isEqualTo(i % 2 == 0 ? completed.get(i / 2) : leases.get(i));
+    }
+  }
+
+  @Test
+  void updateAll_sameIdTwiceInOneBatch_laterAttemptStandsInEitherOrder() throws Exception {
+    TaskInfo a = queued("a", "1");
+    TaskInfo b = queued("b", "1");
+    join(store.createAll(List.of(a, b)));
+
+    join(
+        store.updateAll(
+            List.of(
+                running(a, 2, "w2", "c1"),
+                running(a, 1, "w1", "c1"),
+                running(b, 1, "w1", "c1"),
+                running(b, 2, "w2", "c1"))));
+
+    assertThat(join(store.get(prefix + "a"))).contains(running(a, 2, "w2", "c1"));
+    assertThat(join(store.get(prefix + "b"))).contains(running(b, 2, "w2", "c1"));
+  }
+
+  @Test
+  void completeFirst_sameIdTwiceInOneBatch_firstStandsForBoth() throws Exception {
+    TaskInfo a = queued("a", "1");
+    join(lasting.createAll(List.of(a)));
+    TaskInfo succeeded = done(a);
+    TaskInfo cancelled =
+        a.toBuilder()
+            .setState(TaskState.DONE)
+            .setResult(
+                TaskResult.newBuilder()
+                    .setTaskId(a.getSpec().getId())
+                    .setOutcome(Outcome.CANCELLED))
+            .build();
+
+    List<TaskInfo> stands = join(lasting.completeFirst(List.of(succeeded, cancelled)));
+
+    assertThat(stands).containsExactly(succeeded, succeeded);
+    assertThat(join(lasting.get(prefix + "a"))).contains(succeeded);
+  }
+
+  @Test
+  void completeFirst_largeBatchPartlyDone_answersTheStandingRecordInInputOrder() throws Exception {
+    List<TaskInfo> created = new ArrayList<>();
+    List<TaskInfo> earlier = new ArrayList<>();
+    List<TaskInfo> later = new ArrayList<>();
+    for (int i = 0; i < LARGE_BATCH; i++) {
+      TaskInfo t = queued("c" + i, "1");
+      created.add(t);
+      if (i % 4 == 0) {
+        earlier.add(done(t).toBuilder().setWorkerId("earlier").build());
+      }
+      later.add(done(t).toBuilder().setWorkerId("later").build());
+    }
+    join(lasting.createAll(created));
+    join(lasting.completeFirst(earlier));
+
+    List<TaskInfo> stands = join(lasting.completeFirst(later));
+
+    assertThat(stands).hasSize(LARGE_BATCH);
+    for (int i = 0; i < LARGE_BATCH; i++) {
+      assertThat(stands.get(i))
+          .as("answer " + i)
+          .isEqualTo(i % 4 == 0 ? earlier.get(i / 4) : later.get(i));
+    }
+  }
+
   static TaskInfo running(TaskInfo info, int attempt, String worker, String owner) {
     return info.toBuilder()
         .setState(TaskState.RUNNING)
@@ -250,6 +391,35 @@ abstract class TaskStoreContractTest {
     assertThat(afterDone).isEmpty();
     TaskInfo stored = join(store.get(a.getSpec().getId())).orElseThrow();
     assertThat(stored.getResult().getOutput().getData().toStringUtf8()).isEqualTo("winner");
+  }
+
+  @Test
+  void completeLeases_batch_endsOnlyTheCurrentLeasesInInputOrder() throws Exception {
+    List<TaskInfo> created = new ArrayList<>();
+    List<TaskInfo> leases = new ArrayList<>();
+    List<TaskResult> reports = new ArrayList<>();
+    for (int i = 0; i < LARGE_BATCH; i++) {
+      TaskInfo t = queued("l" + i, "1");
+      created.add(t);
+      leases.add(running(t, 1, "w1", "c1"));
+      // Every third report is for a worker that does not hold the lease.
+      reports.add(report(t, 1, i % 3 == 0 ? "w2" : "w1", "out" + i));
+    }
+    join(lasting.createAll(created));
+    join(lasting.updateAll(leases));
+
+    List<TaskInfo> won = join(lasting.completeLeases(reports));
+
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < LARGE_BATCH; i++) {
+      if (i % 3 != 0) {
+        expected.add(prefix + "l" + i);
+      }
+    }
+    assertThat(won).extracting(i -> i.getSpec().getId()).containsExactlyElementsOf(expected);
+    assertThat(won).allSatisfy(i -> assertThat(i.getState()).isEqualTo(TaskState.DONE));
+    assertThat(join(lasting.get(prefix + "l0")).orElseThrow().getState())
+        .isEqualTo(TaskState.RUNNING);
   }
 
   @Test

@@ -1,0 +1,43 @@
+package io.taskgrid.coordinator.internal.store;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.nio.serialization.DataSerializableFactory;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+
+/**
+ * The Hazelcast serialization of the store's batched writes: every member that holds the task map
+ * must have this factory (see {@link #register}), because a batch for a partition owned by another
+ * member travels there as a {@link PartitionBatchOperation}, with a {@link BatchWriteProcessor}.
+ */
+public final class StoreSerialization implements DataSerializableFactory {
+  /** Taskgrid's factory id: positive, so it cannot clash with Hazelcast's own (negative) ones. */
+  static final int FACTORY_ID = 0x7A5C;
+
+  static final int BATCH_OPERATION = 1;
+  static final int BATCH_PROCESSOR = 2;
+
+  private StoreSerialization() {}
+
+  /** Registers the factory on a member configuration; returns {@code config}. */
+  public static Config register(Config config) {
+    config
+        .getSerializationConfig()
+        .addDataSerializableFactory(FACTORY_ID, new StoreSerialization());
+    return config;
+  }
+
+  /** Whether {@link #register} was applied to {@code config}. */
+  static boolean isRegistered(Config config) {
+    return config.getSerializationConfig().getDataSerializableFactories().get(FACTORY_ID)
+        instanceof StoreSerialization;
+  }
+
+  @Override
+  public IdentifiedDataSerializable create(int typeId) {
+    return switch (typeId) {
+      case BATCH_OPERATION -> new PartitionBatchOperation();
+      case BATCH_PROCESSOR -> new BatchWriteProcessor();
+      default -> throw new IllegalArgumentException("unknown store type id " + typeId);
+    };
+  }
+}

@@ -1,0 +1,191 @@
+package io.taskgrid.coordinator.internal.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
+import io.taskgrid.coordinator.internal.CoordinatorOptions;
+import io.taskgrid.coordinator.internal.HazelcastConfigs;
+import io.taskgrid.coordinator.internal.concurrent.Executors2;
+import io.taskgrid.proto.v1.TaskInfo;
+import java.io.IOException;
+import java.io.Serializable;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract on the first of two members, as coordinators run it: about half the partitions are
+ * owned by the other member (a batch travels there as a serialized operation) and every write has
+ * one synchronous backup on the other member.
+ */
+class TwoMemberHazelcastTaskStoreTest extends TaskStoreContractTest {
+  private static HazelcastInstance first;
+  private static HazelcastInstance second;
+  private static ThreadPoolExecutor executor;
+
+  /** Held by {@link BlockPartitionThread} until the test releases it. */
+  private static volatile CountDownLatch entered = new CountDownLatch(1);
+
+  private static volatile CountDownLatch release = new CountDownLatch(1);
+
+  @BeforeAll
+  static void startMembers() throws IOException {
+    String cluster = "store-test-2-" + System.nanoTime();
+    int[] ports = {freePort(), freePort()};
+    List<String> members = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]);
+    Config firstConfig = memberConfig(cluster, ports[0], members);
+    // A write whose backup is held up waits for it however long the test takes (the default
+    // would give up waiting after 5 s and answer anyway).
+    firstConfig.setProperty("hazelcast.operation.backup.timeout.millis", "600000");
+    Config secondConfig = memberConfig(cluster, ports[1], members);
+    // One partition thread: blocking it holds up every backup sent to this member.
+    secondConfig.setProperty("hazelcast.operation.thread.count", "1");
+    first = Hazelcast.newHazelcastInstance(firstConfig);
+    second = Hazelcast.newHazelcastInstance(secondConfig);
+    await().atMost(Duration.ofSeconds(60)).until(() -> first.getCluster().getMembers().size() == 2);
+    await().atMost(Duration.ofSeconds(60)).until(() -> first.getPartitionService().isClusterSafe());
+    executor = Executors2.fixed("store-test-2", 2);
+  }
+
+  private static Config memberConfig(String cluster, int port, List<String> members) {
+    return HazelcastConfigs.memberConfig(
+        CoordinatorOptions.newBuilder()
+            .clusterName(cluster)
+            .hazelcastHost("127.0.0.1")
+            .hazelcastPort(port)
+            .members(members)
+            .build());
+  }
+
+  @AfterAll
+  static void stopMembers() {
+    release.countDown();
+    second.shutdown();
+    first.shutdown();
+    Executors2.shutdown(executor, Duration.ofSeconds(2));
+  }
+
+  @Override
+  TaskStore newStore(Duration resultTtl) {
+    return new HazelcastTaskStore(first, resultTtl, executor);
+  }
+
+  @Override
+  void passTtl(TaskStore store, String expiringId) {
+    // Hazelcast expiry runs on real time (1 s granularity): wait until the entry is gone.
+    await().atMost(Duration.ofSeconds(10)).until(() -> join(store.get(expiringId)).isEmpty());
+  }
+
+  @Test
+  void createAll_partitionsOfBothMembers_allStored() throws Exception {
+    TaskStore store = newStore(TTL);
+    String prefix = "both-" + UUID.randomUUID() + "-";
+    List<TaskInfo> records = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      TaskInfo r = queued("x", Integer.toString(i));
+      records.add(r.toBuilder().setSpec(r.getSpec().toBuilder().setId(prefix + i)).build());
+    }
+
+    List<Optional<TaskInfo>> created = join(store.createAll(records));
+
+    assertThat(created).allMatch(Optional::isEmpty);
+    // The batch went to partitions of both members.
+    assertThat(records)
+        .extracting(rec -> ownerOf(rec.getSpec().getId()))
+        .contains(first.getCluster().getLocalMember(), second.getCluster().getLocalMember());
+    Map<String, TaskInfo> stored =
+        join(store.getAll(records.stream().map(r -> r.getSpec().getId()).toList()));
+    assertThat(stored).hasSize(records.size());
+  }
+
+  @Test
+  void createAll_backupHeldUp_notAcknowledgedUntilTheBackupHasIt() throws Exception {
+    TaskStore store = newStore(TTL);
+    String prefix = "held-" + UUID.randomUUID() + "-";
+    // A record owned by the first member, so its backup goes to the second.
+    String id = idOwnedBy(first, prefix);
+    TaskInfo r = queued("x", "1");
+    TaskInfo record = r.toBuilder().setSpec(r.getSpec().toBuilder().setId(id)).build();
+    IMap<String, byte[]> map = first.getMap(HazelcastTaskStore.TASKS_MAP);
+    entered = new CountDownLatch(1);
+    release = new CountDownLatch(1);
+    // Occupies the second member's only partition thread.
+    CompletableFuture<Boolean> blocker =
+        map.submitToKey(idOwnedBy(second, prefix), new BlockPartitionThread())
+            .toCompletableFuture();
+    assertThat(entered.await(60, TimeUnit.SECONDS)).isTrue();
+
+    CompletableFuture<List<Optional<TaskInfo>>> created =
+        store.createAll(List.of(record)).toCompletableFuture();
+    // The owner has written it (its partition threads are free) ...
+    await().atMost(Duration.ofSeconds(60)).until(() -> map.get(id) != null);
+    // ... but the backup cannot have been applied yet, so the write is not acknowledged.
+    assertThat(created).isNotDone();
+
+    release.countDown();
+    assertThat(created.get(60, TimeUnit.SECONDS)).containsExactly(Optional.empty());
+    assertThat(blocker.get(60, TimeUnit.SECONDS)).isTrue();
+  }
+
+  private static Member ownerOf(String id) {
+    return first.getPartitionService().getPartition(id).getOwner();
+  }
+
+  private static String idOwnedBy(HazelcastInstance member, String prefix) {
+    for (int i = 0; ; i++) {
+      String id = prefix + i;
+      if (member
+          .getPartitionService()
+          .getPartition(id)
+          .getOwner()
+          .equals(member.getCluster().getLocalMember())) {
+        return id;
+      }
+    }
+  }
+
+  /** Holds the partition thread it runs on until the test releases it; writes nothing. */
+  static final class BlockPartitionThread
+      implements EntryProcessor<String, byte[], Boolean>, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Boolean process(Map.Entry<String, byte[]> entry) {
+      entered.countDown();
+      try {
+        return release.await(120, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+
+    @Override
+    public EntryProcessor<String, byte[], Boolean> getBackupProcessor() {
+      return null;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
