@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.taskgrid.proto.v1.CancelResponse;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Payload;
@@ -23,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,24 +33,20 @@ class IdempotentResubmitTest {
   private static final String ID = "idem-1";
   private static final TaskOptions WITH_ID = TaskOptions.newBuilder().id(ID).build();
 
-  private final FakeTaskService fake = new FakeTaskService();
-  private Server server;
-  private ManagedChannel channel;
+  private InProcessCoordinator coordinator;
+  private FakeTaskService fake;
   private TaskgridClient client;
 
   @BeforeEach
   void setUp() throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor().addService(fake).build().start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    client = TaskgridClient.create(channel, ClientOptions.newBuilder().build());
+    coordinator = new InProcessCoordinator();
+    fake = coordinator.fake;
+    client = coordinator.client();
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    client.close();
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    coordinator.close();
   }
 
   @Test
@@ -80,8 +71,7 @@ class IdempotentResubmitTest {
 
   @Test
   void resubmit_sameSpecAtTheInFlightLimit_takesNoPermitAndDoesNotBlock() throws Exception {
-    client.close();
-    client = TaskgridClient.create(channel, ClientOptions.newBuilder().inFlightLimit(1).build());
+    client = coordinator.reconnect(ClientOptions.newBuilder().inFlightLimit(1).build());
     TaskFuture<String> first = client.submit(TaskTypes.ECHO, "x", WITH_ID);
 
     // On another thread, so that a resubmit that did wait for a permit fails here, not hangs.

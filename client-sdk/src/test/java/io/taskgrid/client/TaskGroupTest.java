@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.TaskError;
 import io.taskgrid.proto.v1.TaskResult;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,24 +15,20 @@ import org.junit.jupiter.api.Test;
 class TaskGroupTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private final FakeTaskService fake = new FakeTaskService();
-  private Server server;
-  private ManagedChannel channel;
+  private InProcessCoordinator coordinator;
+  private FakeTaskService fake;
   private TaskgridClient client;
 
   @BeforeEach
   void setUp() throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor().addService(fake).build().start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    client = TaskgridClient.create(channel, ClientOptions.newBuilder().build());
+    coordinator = new InProcessCoordinator();
+    fake = coordinator.fake;
+    client = coordinator.client();
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    client.close();
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    coordinator.close();
   }
 
   @Test

@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.taskgrid.proto.v1.CancelResponse;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Payload;
@@ -24,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -36,24 +31,20 @@ import org.junit.jupiter.params.provider.EnumSource;
 class TaskgridClientTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private final FakeTaskService fake = new FakeTaskService();
-  private Server server;
-  private ManagedChannel channel;
+  private InProcessCoordinator coordinator;
+  private FakeTaskService fake;
   private TaskgridClient client;
 
   @BeforeEach
   void setUp() throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor().addService(fake).build().start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    client = TaskgridClient.create(channel, ClientOptions.newBuilder().build());
+    coordinator = new InProcessCoordinator();
+    fake = coordinator.fake;
+    client = coordinator.client();
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    client.close();
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    coordinator.close();
   }
 
   @Test
@@ -118,11 +109,9 @@ class TaskgridClientTest {
 
   @Test
   void submit_deadlineIn_resolvedAgainstTheClientClock() {
-    client.close();
     java.time.Instant now = java.time.Instant.parse("2030-01-01T00:00:00Z");
     client =
-        TaskgridClient.create(
-            channel,
+        coordinator.reconnect(
             ClientOptions.newBuilder()
                 .clock(java.time.Clock.fixed(now, java.time.ZoneOffset.UTC))
                 .build());
@@ -286,8 +275,7 @@ class TaskgridClientTest {
 
   @Test
   void submit_taskLargerThanLimit_rejectedLocallyWithResourceExhausted() {
-    client.close();
-    client = TaskgridClient.create(channel, ClientOptions.newBuilder().maxTaskBytes(1_000).build());
+    client = coordinator.reconnect(ClientOptions.newBuilder().maxTaskBytes(1_000).build());
 
     TaskFuture<String> future = client.submit(TaskTypes.ECHO, "x".repeat(2_000));
 
@@ -428,8 +416,7 @@ class TaskgridClientTest {
 
   @Test
   void submit_inFlightLimitReached_blocksUntilATaskEnds() throws Exception {
-    client.close();
-    client = TaskgridClient.create(channel, ClientOptions.newBuilder().inFlightLimit(1).build());
+    client = coordinator.reconnect(ClientOptions.newBuilder().inFlightLimit(1).build());
     TaskFuture<String> first = client.submit(TaskTypes.ECHO, "1");
     CompletableFuture<TaskFuture<String>> second = new CompletableFuture<>();
     Thread submitter = new Thread(() -> second.complete(client.submit(TaskTypes.ECHO, "2")));

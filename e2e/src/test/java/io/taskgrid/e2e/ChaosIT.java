@@ -10,7 +10,6 @@ import io.taskgrid.client.TaskTypes;
 import io.taskgrid.client.TaskgridClient;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +55,7 @@ class ChaosIT {
   @BeforeAll
   void startCluster() throws Exception {
     workDir = Files.createTempDirectory("taskgrid-chaos");
-    int[] hzPorts = {freePort(), freePort(), freePort()};
+    int[] hzPorts = {InJvmCluster.freePort(), InJvmCluster.freePort(), InJvmCluster.freePort()};
     List<String> members = new ArrayList<>();
     for (int p : hzPorts) {
       members.add("127.0.0.1:" + p);
@@ -323,12 +322,6 @@ class ChaosIT {
       prev = t;
     }
     return TimeUnit.NANOSECONDS.toMillis(longest);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   /** What one job under one fault came to. */

@@ -10,7 +10,6 @@ import io.taskgrid.client.TaskStatus;
 import io.taskgrid.client.TaskTypes;
 import io.taskgrid.client.TaskgridClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,7 +154,7 @@ class GracefulIT {
 
   @Test
   void sigtermCoordinator_midJob_tasksHandedOverAndEveryTaskEndsOnce() throws Exception {
-    int[] hzPorts = {freePort(), freePort()};
+    int[] hzPorts = {InJvmCluster.freePort(), InJvmCluster.freePort()};
     List<String> members = List.of("127.0.0.1:" + hzPorts[0], "127.0.0.1:" + hzPorts[1]);
     String cluster = "graceful-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     List<TaskgridProcess> processes = new ArrayList<>();
@@ -287,11 +286,5 @@ class GracefulIT {
         yield java.math.BigInteger.valueOf((n - 1) * n * (2 * n - 1) / 6);
       }
     };
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -10,11 +10,9 @@ import io.taskgrid.client.TaskStatus;
 import io.taskgrid.client.TaskTypes;
 import io.taskgrid.client.TaskgridClient;
 import io.taskgrid.coordinator.internal.Coordinator;
-import io.taskgrid.coordinator.internal.CoordinatorOptions;
 import io.taskgrid.worker.Worker;
 import io.taskgrid.worker.WorkerOptions;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +44,7 @@ class InJvmAdoptionTest {
   @Test
   void ownerCloses_otherCoordinatorAdopts_runningTasksKeepTheirLeaseAndAllEndOnce()
       throws Exception {
-    int[] ports = {freePort(), freePort()};
+    int[] ports = {InJvmCluster.freePort(), InJvmCluster.freePort()};
     List<String> members = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]);
     String cluster = "adopt-" + System.nanoTime();
     Coordinator owner = coordinator(cluster, ports[0], members);
@@ -96,16 +94,7 @@ class InJvmAdoptionTest {
 
   private Coordinator coordinator(String cluster, int hzPort, List<String> members)
       throws IOException {
-    Coordinator c =
-        Coordinator.start(
-            CoordinatorOptions.newBuilder()
-                .host("127.0.0.1")
-                .port(0)
-                .hazelcastHost("127.0.0.1")
-                .hazelcastPort(hzPort)
-                .members(members)
-                .clusterName(cluster)
-                .build());
+    Coordinator c = InJvmCluster.startMember(cluster, hzPort, members);
     resources.add(c);
     return c;
   }
@@ -115,11 +104,5 @@ class InJvmAdoptionTest {
         .map(TaskFuture::taskId)
         .filter(id -> client.getTask(id).map(TaskStatus::state).orElse(null) == TaskState.RUNNING)
         .collect(Collectors.toSet());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

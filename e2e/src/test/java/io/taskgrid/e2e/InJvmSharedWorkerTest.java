@@ -7,12 +7,10 @@ import io.taskgrid.client.TaskFuture;
 import io.taskgrid.client.TaskTypes;
 import io.taskgrid.client.TaskgridClient;
 import io.taskgrid.coordinator.internal.Coordinator;
-import io.taskgrid.coordinator.internal.CoordinatorOptions;
 import io.taskgrid.worker.Worker;
 import io.taskgrid.worker.WorkerOptions;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +37,7 @@ class InJvmSharedWorkerTest {
 
   @Test
   void oneCpuSlotTwoCoordinators_bothCoordinatorsTasksRun() throws Exception {
-    int[] ports = {freePort(), freePort()};
+    int[] ports = {InJvmCluster.freePort(), InJvmCluster.freePort()};
     List<String> members = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]);
     String cluster = "shared-" + System.nanoTime();
     List<Coordinator> coordinators =
@@ -74,23 +72,8 @@ class InJvmSharedWorkerTest {
 
   private Coordinator coordinator(String cluster, int hzPort, List<String> members)
       throws IOException {
-    Coordinator c =
-        Coordinator.start(
-            CoordinatorOptions.newBuilder()
-                .host("127.0.0.1")
-                .port(0)
-                .hazelcastHost("127.0.0.1")
-                .hazelcastPort(hzPort)
-                .members(members)
-                .clusterName(cluster)
-                .build());
+    Coordinator c = InJvmCluster.startMember(cluster, hzPort, members);
     resources.add(c);
     return c;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

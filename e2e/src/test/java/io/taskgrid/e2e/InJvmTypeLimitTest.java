@@ -19,7 +19,6 @@ import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.worker.Worker;
 import io.taskgrid.worker.WorkerOptions;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +48,7 @@ class InJvmTypeLimitTest {
   @BeforeEach
   void setUp() throws IOException {
     GATE.reset();
-    ports = new int[] {freePort(), freePort()};
+    ports = new int[] {InJvmCluster.freePort(), InJvmCluster.freePort()};
     members = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]);
     cluster = "type-limit-" + System.nanoTime();
   }
@@ -206,11 +205,5 @@ class InJvmTypeLimitTest {
         m.hazelcast()
             .<String, byte[]>getMap(HazelcastTypePermits.PERMITS_MAP)
             .get(GatedHandler.TYPE.name()));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

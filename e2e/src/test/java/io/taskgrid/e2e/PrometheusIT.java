@@ -13,7 +13,6 @@ import io.taskgrid.client.TaskTypes;
 import io.taskgrid.client.TaskgridClient;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -88,7 +87,7 @@ class PrometheusIT {
       int workerMetrics = worker.awaitMetricsPort(Duration.ofSeconds(60));
 
       // GIVEN Prometheus scraping both every second, with the shipped alert rules loaded
-      int webPort = freePort();
+      int webPort = InJvmCluster.freePort();
       Path config = workDir.resolve("prometheus.yml");
       Files.copy(alerts, workDir.resolve("alerts.yml"));
       Files.writeString(
@@ -298,11 +297,5 @@ class PrometheusIT {
       System.err.println(command + " failed:\n" + Files.readString(log));
     }
     return p.exitValue();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }
