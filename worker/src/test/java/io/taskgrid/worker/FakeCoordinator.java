@@ -142,6 +142,11 @@ final class FakeCoordinator extends WorkerServiceGrpc.WorkerServiceImplBase {
     return results.get(id);
   }
 
+  /** Tasks submitted here that the worker has not been assigned yet. */
+  synchronized int queued() {
+    return queue.size();
+  }
+
   synchronized int held(Pool pool) {
     return held.getOrDefault(pool, 0);
   }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CPU pool through real child JVMs. One worker with one child serves every test (child starts
- * cost time on a 2-core machine); each test leaves the child idle.
+ * The CPU pool through real child JVMs. One worker with one child and no prefetch serves every test
+ * (child starts cost time on a 2-core machine); each test leaves the child idle.
  */
 class WorkerCpuTest {
   private static WorkerHarness harness;
@@ -28,6 +28,7 @@ class WorkerCpuTest {
         new WorkerHarness(
             WorkerOptions.newBuilder()
                 .cpuProcesses(1)
+                .cpuPrefetch(0) // a leased task is the running one (WorkerCpuPrefetchTest: 1)
                 .ioCapacity(10)
                 .cancelGracePeriod(Duration.ofMillis(300)));
   }

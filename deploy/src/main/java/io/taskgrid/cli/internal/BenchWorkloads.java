@@ -138,7 +138,13 @@ final class BenchWorkloads {
     }
     withCluster(
         cluster -> {
-          cpuParallel(cluster.client(), inputs); // warm-up: children's JIT
+          // Warm-up, so that every side is measured at its steady state, as the sequential
+          // baseline is: the coordinator's and worker's JIT on noop tasks first (compiling them
+          // while the children run would take their cores), then the children's on the job.
+          warmUpCoordinator(cluster);
+          for (int r = 0; r < CPU_WARM_UP_ROUNDS; r++) {
+            cpuParallel(cluster.client(), inputs);
+          }
           sequential(inputs); // warm-up: this JVM's JIT
           for (int r = 0; r < sizes.runs(); r++) {
             double seq = sequential(inputs);
@@ -148,6 +154,16 @@ final class BenchWorkloads {
             report.figure("d_cpu", "efficiency", "%", 100 * seq / (2 * par));
           }
         });
+  }
+
+  /** Rounds of the CPU job before the measured ones: the children's and the worker's JIT. */
+  private static final int CPU_WARM_UP_ROUNDS = 100;
+
+  /** Runs noop tasks until the coordinator's hot paths are compiled (a few seconds on 2 cores). */
+  private void warmUpCoordinator(BenchCluster cluster) {
+    for (int r = 0; r < 3; r++) {
+      noopRound(cluster, sizes.noop() / 5, false);
+    }
   }
 
   private static double sequential(List<Long> inputs) {

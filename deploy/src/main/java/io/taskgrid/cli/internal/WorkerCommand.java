@@ -27,6 +27,14 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--cpu-processes", description = "CPU child processes (default: one per core).")
   @Nullable Integer cpuProcesses;
 
+  @Option(
+      names = "--cpu-prefetch",
+      description =
+          "CPU tasks each child has waiting on this worker behind the one it runs, so that it"
+              + " starts the next at once; 0 leases a CPU task only to a free child, best for long"
+              + " tasks spread over several workers (default: 1).")
+  @Nullable Integer cpuPrefetch;
+
   @Option(names = "--io-capacity", description = "I/O tasks in flight at once (default: 10000).")
   @Nullable Integer ioCapacity;
 
@@ -110,6 +118,9 @@ final class WorkerCommand implements Callable<Integer> {
             .metricsHost(metricsHost);
     if (cpuProcesses != null) {
       builder.cpuProcesses(Checks.atLeast("--cpu-processes", cpuProcesses, 1));
+    }
+    if (cpuPrefetch != null) {
+      builder.cpuPrefetch(Checks.between("--cpu-prefetch", cpuPrefetch, 0, 1000));
     }
     if (ioCapacity != null) {
       builder.ioCapacity(Checks.atLeast("--io-capacity", ioCapacity, 1));

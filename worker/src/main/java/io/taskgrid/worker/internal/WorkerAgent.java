@@ -94,7 +94,7 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
     Map<Pool, Integer> capacity = new EnumMap<>(Pool.class);
     capacity.put(Pool.IO, options.ioCapacity());
     if (options.cpuProcesses() > 0) {
-      capacity.put(Pool.CPU, options.cpuProcesses());
+      capacity.put(Pool.CPU, options.cpuCapacity());
     }
     this.ledger = new SlotLedger<>(capacity);
     this.metricsRegistry =
@@ -213,12 +213,14 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
     }
     connections.forEach(CoordinatorConnection::start);
     log.info(
-        "worker {} started: IO {} slots on {} loops, CPU {} processes, handlers IO {} CPU {};"
+        "worker {} started: IO {} slots on {} loops, CPU {} processes (+{} prefetched each),"
+            + " handlers IO {} CPU {};"
             + " coordinators {}; {}",
         workerId,
         options.ioCapacity(),
         options.ioThreads(),
         options.cpuProcesses(),
+        options.cpuPrefetch(),
         registry.names(TaskPool.IO),
         registry.names(TaskPool.CPU),
         names,
@@ -246,7 +248,7 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
       hello.addPools(
           PoolSpec.newBuilder()
               .setPool(Pool.CPU)
-              .setCapacity(options.cpuProcesses())
+              .setCapacity(options.cpuCapacity())
               .addAllHandlers(registry.names(TaskPool.CPU)));
     }
     return hello.build();
