@@ -1,0 +1,96 @@
+package io.taskgrid.coordinator.internal.sched;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskgrid.proto.v1.TaskProgress;
+import io.taskgrid.proto.v1.TaskResult;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CompletionHubTest {
+  private final CompletionHub hub = new CompletionHub();
+  private final Recorder a = new Recorder();
+  private final Recorder b = new Recorder();
+
+  @Test
+  void watchTwiceBySameSubscriber_resultDeliveredOnce() {
+    hub.watchTask("t1", a);
+    hub.watchTask("t1", a);
+
+    hub.publishResults(List.of(result("t1", "")));
+
+    assertThat(a.results).containsExactly("t1");
+  }
+
+  @Test
+  void twoSubscribers_bothGetResultAndProgress_thenTheTaskIsForgotten() {
+    hub.watchTask("t1", a);
+    hub.watchTask("t1", b);
+
+    hub.publishProgress(List.of(TaskProgress.newBuilder().setTaskId("t1").build()));
+    hub.publishResults(List.of(result("t1", "")));
+    hub.publishResults(List.of(result("t1", "")));
+
+    assertThat(a.progress).containsExactly("t1");
+    assertThat(b.progress).containsExactly("t1");
+    assertThat(a.results).containsExactly("t1");
+    assertThat(b.results).containsExactly("t1");
+  }
+
+  @Test
+  void unwatchOne_theOtherStillGetsTheResult() {
+    hub.watchTask("t1", a);
+    hub.watchTask("t1", b);
+
+    hub.unwatchTask("t1", a);
+    hub.unwatchTask("t1", a);
+    hub.publishResults(List.of(result("t1", "")));
+
+    assertThat(a.results).isEmpty();
+    assertThat(b.results).containsExactly("t1");
+  }
+
+  @Test
+  void unwatchAll_nothingDelivered_watchAgainDelivers() {
+    hub.watchTask("t1", a);
+    hub.unwatchTask("t1", a);
+    hub.publishResults(List.of(result("t1", "")));
+    assertThat(a.results).isEmpty();
+
+    hub.watchTask("t1", a);
+    hub.publishResults(List.of(result("t1", "")));
+    assertThat(a.results).containsExactly("t1");
+  }
+
+  @Test
+  void taskAndJobWatchedBySameSubscriber_resultDeliveredOnce() {
+    hub.watchTask("t1", a);
+    hub.watchJob("j1", a);
+    hub.watchJob("j1", b);
+
+    hub.publishResults(List.of(result("t1", "j1")));
+
+    assertThat(a.results).containsExactly("t1");
+    assertThat(b.results).containsExactly("t1");
+  }
+
+  private static TaskResult result(String id, String jobId) {
+    return TaskResult.newBuilder().setTaskId(id).setJobId(jobId).build();
+  }
+
+  private static final class Recorder implements CompletionSubscriber {
+    final List<String> results = new ArrayList<>();
+    final List<String> progress = new ArrayList<>();
+
+    @Override
+    public void onCompletions(List<TaskResult> list) {
+      list.forEach(r -> results.add(r.getTaskId()));
+    }
+
+    @Override
+    public void onProgress(List<TaskProgress> updates) {
+      updates.forEach(p -> progress.add(p.getTaskId()));
+    }
+  }
+}
