@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * CompleteFirstProcessor}, {@link CompleteLeaseProcessor}), so a batched write decides exactly as
  * one write per key would. Each key is still checked and written atomically on its partition
  * thread. The result per key is the single-key processor's (null for {@link Kind#UPDATE_LIVE}: its
- * caller needs none, and a null result is not sent back).
+ * caller needs none; null for a {@link Kind#COMPLETE_FIRST} that wrote its record: the caller has
+ * it; a null result is not sent back).
  */
 public final class BatchWriteProcessor
     implements EntryProcessor<String, byte[], byte[]>, IdentifiedDataSerializable {

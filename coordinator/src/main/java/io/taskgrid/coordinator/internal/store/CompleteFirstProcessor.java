@@ -8,12 +8,14 @@ import com.hazelcast.nio.serialization.DataSerializable;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Writes a terminal record (with the result TTL) unless the stored one is DONE already, and returns
- * the DONE record that stands afterwards: the new one if it won, the earlier one otherwise. Runs on
- * the key's partition thread, so of two terminal writes that race (a coordinator's own outcome and
- * a worker report forwarded by another coordinator) exactly one is recorded.
+ * Writes a terminal record (with the result TTL) unless the stored one is DONE already. Returns
+ * null when the new record won (the caller has it: no copy travels back, nothing is decoded) and
+ * the earlier DONE record when that one stands. Runs on the key's partition thread, so of two
+ * terminal writes that race (a coordinator's own outcome and a worker report forwarded by another
+ * coordinator) exactly one is recorded.
  */
 public final class CompleteFirstProcessor
     implements EntryProcessor<String, byte[], byte[]>, DataSerializable {
@@ -31,13 +33,14 @@ public final class CompleteFirstProcessor
   }
 
   @Override
-  public byte[] process(Map.Entry<String, byte[]> entry) {
+  @SuppressWarnings("NullAway") // Hazelcast's contract: a null return means "no result".
+  public byte @Nullable [] process(Map.Entry<String, byte[]> entry) {
     byte[] stored = entry.getValue();
     if (!TaskRecords.mayComplete(stored)) {
       return stored;
     }
     ((ExtendedMapEntry<String, byte[]>) entry).setValue(value, ttlMillis, TimeUnit.MILLISECONDS);
-    return value;
+    return null;
   }
 
   @Override

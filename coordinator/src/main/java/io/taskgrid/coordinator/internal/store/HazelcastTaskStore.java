@@ -152,12 +152,11 @@ public final class HazelcastTaskStore implements TaskStore {
             writeRecords(Kind.COMPLETE_FIRST, copy)
                 .thenApply(
                     stands -> {
+                      // Null: this record was written. Else the earlier DONE record stood.
                       List<TaskInfo> out = new ArrayList<>(stands.length);
-                      for (byte[] bytes : stands) {
-                        if (bytes == null) {
-                          throw new IllegalStateException("no DONE record stands after a write");
-                        }
-                        out.add(TaskRecords.decode(bytes));
+                      for (int i = 0; i < stands.length; i++) {
+                        byte[] bytes = stands[i];
+                        out.add(bytes == null ? copy.get(i) : TaskRecords.decode(bytes));
                       }
                       return out;
                     }));

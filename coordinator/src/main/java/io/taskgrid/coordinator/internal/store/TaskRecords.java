@@ -25,16 +25,21 @@ final class TaskRecords {
 
   /** Whether a live-state write may replace {@code stored} (see TaskStore#updateAll). */
   static boolean mayUpdate(byte @Nullable [] stored, TaskInfo update) {
+    return mayUpdate(stored, update.getAttempt());
+  }
+
+  /** As above, for an update of {@code attempt}. */
+  static boolean mayUpdate(byte @Nullable [] stored, int attempt) {
     if (stored == null) {
       return true;
     }
-    TaskInfo old = decode(stored);
-    return old.getState() != TaskState.DONE && old.getAttempt() <= update.getAttempt();
+    RecordHeader old = RecordHeader.of(stored);
+    return old.state() != TaskState.DONE && old.attempt() <= attempt;
   }
 
   /** Whether a terminal write may replace {@code stored}: the first terminal record wins. */
   static boolean mayComplete(byte @Nullable [] stored) {
-    return stored == null || decode(stored).getState() != TaskState.DONE;
+    return stored == null || RecordHeader.of(stored).state() != TaskState.DONE;
   }
 
   /**
@@ -45,10 +50,10 @@ final class TaskRecords {
     if (stored == null) {
       return false;
     }
-    TaskInfo old = decode(stored);
-    return old.getState() == TaskState.RUNNING
-        && old.getAttempt() == attempt
-        && old.getWorkerId().equals(workerId);
+    RecordHeader old = RecordHeader.of(stored);
+    return old.state() == TaskState.RUNNING
+        && old.attempt() == attempt
+        && old.workerId().equals(workerId);
   }
 
   static TaskResult decodeResult(byte[] bytes) {
@@ -82,10 +87,10 @@ final class TaskRecords {
     if (stored == null) {
       return null;
     }
-    TaskInfo old = decode(stored);
-    if (old.getState() == TaskState.DONE || liveOwners.contains(old.getOwner())) {
+    RecordHeader header = RecordHeader.of(stored);
+    if (header.state() == TaskState.DONE || liveOwners.contains(header.owner())) {
       return null;
     }
-    return old.toBuilder().setOwner(newOwner).build();
+    return decode(stored).toBuilder().setOwner(newOwner).build();
   }
 }

@@ -26,7 +26,7 @@ public final class UpdateLiveProcessor
 
   @Override
   public Boolean process(Map.Entry<String, byte[]> entry) {
-    if (!TaskRecords.mayUpdate(entry.getValue(), TaskRecords.decode(value))) {
+    if (!TaskRecords.mayUpdate(entry.getValue(), RecordHeader.of(value).attempt())) {
       return false;
     }
     entry.setValue(value);
