@@ -30,9 +30,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link TaskStore} on a Hazelcast {@code IMap<String, byte[]>} (protobuf bytes). Every call is
- * issued from the store executor and pipelined with Hazelcast's async API; continuations run on
- * that executor too, so neither gRPC threads nor Hazelcast's partition threads run our code.
- * Terminal records are written with a per-entry TTL. The given instance is not closed here.
+ * issued on the caller's thread with Hazelcast's async API (nothing blocks); continuations run on
+ * the store executor, so Hazelcast's partition threads never run our code. Terminal records are
+ * written with a per-entry TTL. The given instance is not closed here.
  *
  * <p>Batch writes cost one Hazelcast operation per partition a batch spans, not one per record (see
  * {@link #writeAll}): every invocation is registered, monitored, routed, answered and completed,
@@ -327,8 +327,18 @@ public final class HazelcastTaskStore implements TaskStore {
     // The HazelcastInstance belongs to whoever created it.
   }
 
-  /** Issues the Hazelcast calls from the store executor, never from the caller's thread. */
-  private <T> CompletionStage<T> issue(java.util.function.Supplier<CompletionStage<T>> calls) {
-    return CompletableFuture.supplyAsync(calls, executor).thenCompose(s -> s);
+  /**
+   * Issues the Hazelcast calls on the caller's thread (a gRPC event loop or the scheduler): they
+   * are all asynchronous and never block, and handing them to the store executor first cost every
+   * write a thread hand-off on the path of a round trip. Only their continuations run on the store
+   * executor.
+   */
+  private static <T> CompletionStage<T> issue(
+      java.util.function.Supplier<CompletionStage<T>> calls) {
+    try {
+      return calls.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 }
