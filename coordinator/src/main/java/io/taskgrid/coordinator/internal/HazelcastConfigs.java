@@ -5,7 +5,6 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.taskgrid.coordinator.internal.cluster.HazelcastTypePermits;
 import io.taskgrid.coordinator.internal.store.HazelcastTaskStore;
-import io.taskgrid.coordinator.internal.store.StoreSerialization;
 
 /** The programmatic Hazelcast member configuration of a coordinator. */
 public final class HazelcastConfigs {
@@ -31,13 +30,10 @@ public final class HazelcastConfigs {
     config.setProperty(
         "hazelcast.max.no.heartbeat.seconds",
         Long.toString(Math.max(2, options.memberTimeout().toSeconds())));
-    // Task records and their backups: one synchronous backup, so an acknowledged write survives
-    // the loss of any one member.
-    config.getMapConfig(HazelcastTaskStore.TASKS_MAP).setBackupCount(1).setAsyncBackupCount(0);
+    // Task records and their backups (one synchronous backup), and the store's batched writes.
+    HazelcastTaskStore.configure(config);
     // Type permits likewise: a lost permit change would let a type run over its limit.
     config.getMapConfig(HazelcastTypePermits.PERMITS_MAP).setBackupCount(1).setAsyncBackupCount(0);
-    // The store's batched writes travel between members as its own operations.
-    StoreSerialization.register(config);
 
     NetworkConfig network = config.getNetworkConfig();
     network.getInterfaces().setEnabled(true).addInterface(options.hazelcastHost());

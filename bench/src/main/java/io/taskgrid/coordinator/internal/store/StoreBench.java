@@ -84,9 +84,7 @@ public class StoreBench {
     Config config = new Config().setClusterName(cluster);
     config.setProperty("hazelcast.logging.type", "none");
     config.getJetConfig().setEnabled(false);
-    // The coordinator's setting for the task map (HazelcastConfigs): one synchronous backup.
-    config.getMapConfig(HazelcastTaskStore.TASKS_MAP).setBackupCount(1).setAsyncBackupCount(0);
-    StoreSerialization.register(config);
+    HazelcastTaskStore.configure(config); // as the coordinator configures its member
     config.getNetworkConfig().setPort(5901).setPortAutoIncrement(true).setPortCount(200);
     config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
     config.setProperty("hazelcast.socket.bind.any", "false");

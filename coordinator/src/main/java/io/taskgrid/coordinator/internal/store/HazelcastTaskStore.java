@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator.internal.store;
 
+import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.partition.IPartitionService;
 import com.hazelcast.internal.serialization.Data;
@@ -59,13 +60,25 @@ public final class HazelcastTaskStore implements TaskStore {
   private final OperationService operations;
 
   /**
-   * {@code hazelcast}: a member (not a client) whose configuration went through {@link
-   * StoreSerialization#register}.
+   * Configures a member for this store: the task map keeps one synchronous backup, so an
+   * acknowledged write survives the loss of any one member, and the batched writes can travel
+   * between members. Every coordinator of a cluster must be configured alike. (Keeping the values
+   * in OBJECT format and turning the map's statistics off made no difference measurable above the
+   * noise of paired end-to-end runs, so the defaults stay.)
+   */
+  public static Config configure(Config config) {
+    config.getMapConfig(TASKS_MAP).setBackupCount(1).setAsyncBackupCount(0);
+    StoreSerialization.register(config);
+    return config;
+  }
+
+  /**
+   * {@code hazelcast}: a member (not a client) whose configuration went through {@link #configure}.
    */
   public HazelcastTaskStore(HazelcastInstance hazelcast, Duration resultTtl, Executor executor) {
     if (!StoreSerialization.isRegistered(hazelcast.getConfig())) {
       throw new IllegalArgumentException(
-          "the member's configuration lacks StoreSerialization.register(config)");
+          "the member's configuration lacks HazelcastTaskStore.configure(config)");
     }
     this.tasks = hazelcast.getMap(TASKS_MAP);
     this.ttlMillis = resultTtl.toMillis();

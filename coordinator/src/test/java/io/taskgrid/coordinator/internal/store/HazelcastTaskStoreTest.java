@@ -99,7 +99,7 @@ class HazelcastTaskStoreTest extends TaskStoreContractTest {
 
     assertThatThrownBy(() -> new HazelcastTaskStore(unregistered, TTL, Runnable::run))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("StoreSerialization");
+        .hasMessageContaining("HazelcastTaskStore.configure");
   }
 
   @Test
