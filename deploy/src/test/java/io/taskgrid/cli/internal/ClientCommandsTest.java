@@ -81,7 +81,8 @@ class ClientCommandsTest {
     assertThat(out.toString())
         .contains("WORKER", "POOL", "SLOTS", "USED", "FREE")
         .containsPattern("IO +" + LocalCluster.LOCAL_IO_CAPACITY + " +\\d+ +\\d+ +.*echo")
-        .containsPattern("CPU +1 +\\d+ +\\d+ +.*sum_squares")
+        // One child and one task prefetched for it (WorkerOptions.DEFAULT_CPU_PREFETCH).
+        .containsPattern("CPU +2 +\\d+ +\\d+ +.*sum_squares")
         .contains("1 worker(s)");
   }
 
@@ -215,7 +216,7 @@ class ClientCommandsTest {
     assertThat(out.toString())
         .contains("taskgrid top - " + cluster.target())
         .containsPattern("IO +\\d+ +\\d+ +" + LocalCluster.LOCAL_IO_CAPACITY)
-        .containsPattern("CPU +\\d+ +\\d+ +1 ")
+        .containsPattern("CPU +\\d+ +\\d+ +2 ") // one child, one prefetched task
         .contains("THROUGHPUT  measuring...")
         .contains("1 worker(s)");
   }
