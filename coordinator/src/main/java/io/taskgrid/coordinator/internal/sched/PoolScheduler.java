@@ -56,6 +56,14 @@ final class PoolScheduler {
   private final List<Slot> order = new ArrayList<>();
 
   private final Map<String, LiveTask> running = new HashMap<>();
+
+  /**
+   * The running tasks with a run timeout or a deadline, the only ones {@link #checkTimeouts} must
+   * look at: scanning every running task ten times a second was 5 % of the coordinator's CPU with
+   * 10,000 short tasks in flight, none of them timed.
+   */
+  private final Map<String, LiveTask> timeLimited = new HashMap<>();
+
   private final TypeLimits typeLimits;
   private final RetryBackoff backoff;
 
@@ -163,7 +171,7 @@ final class PoolScheduler {
           totalCredits -= slot.credits;
           List<LiveTask> requeue = new ArrayList<>();
           for (String id : slot.leases) {
-            LiveTask t = running.remove(id);
+            LiveTask t = removeRunning(id);
             if (t == null) {
               continue;
             }
@@ -267,7 +275,7 @@ final class PoolScheduler {
         () -> {
           long now = clock.millis();
           List<LiveTask> expired = new ArrayList<>();
-          for (LiveTask t : running.values()) {
+          for (LiveTask t : timeLimited.values()) {
             long timeout = t.spec.getTimeoutMs();
             if ((timeout > 0 && now - t.startedMillis >= timeout) || pastDeadline(t, now)) {
               expired.add(t);
@@ -348,7 +356,7 @@ final class PoolScheduler {
               t.state = TaskState.RUNNING;
               slot.leases.add(t.id());
               slot.handle.used(pool).incrementAndGet();
-              running.put(t.id(), t);
+              addRunning(t);
               typeLimits.started(t);
               jobs.running(t.jobId(), 1);
             } else {
@@ -640,7 +648,7 @@ final class PoolScheduler {
     t.startedMillis = clock.millis();
     slot.leases.add(t.id());
     slot.handle.used(pool).incrementAndGet();
-    running.put(t.id(), t);
+    addRunning(t);
     typeLimits.started(t);
     jobs.running(t.jobId(), 1);
     slot.outbox.add(
@@ -649,8 +657,20 @@ final class PoolScheduler {
     sink.started(pool, t);
   }
 
+  private void addRunning(LiveTask t) {
+    running.put(t.id(), t);
+    if (t.spec.getTimeoutMs() > 0 || t.spec.getDeadlineUnixMs() > 0) {
+      timeLimited.put(t.id(), t);
+    }
+  }
+
+  private @Nullable LiveTask removeRunning(String id) {
+    timeLimited.remove(id);
+    return running.remove(id);
+  }
+
   private void release(LiveTask t) {
-    if (running.remove(t.id()) != null) {
+    if (removeRunning(t.id()) != null) {
       freeTypeSlot(t);
     }
     Slot slot = t.workerId == null ? null : workers.get(t.workerId);

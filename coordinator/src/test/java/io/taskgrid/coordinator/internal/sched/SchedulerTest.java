@@ -434,6 +434,24 @@ class SchedulerTest {
   }
 
   @Test
+  void checkTimeouts_deadlinePassedWhileRunning_timedOut_untimedTaskBesideItRunsOn() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    submit(spec("timed").toBuilder().setDeadlineUnixMs(clock.millis() + 1000).build());
+    submit(spec("untimed"));
+    credit(w, 2);
+
+    clock.advance(Duration.ofSeconds(1));
+    scheduler.checkTimeouts();
+
+    assertThat(completed.get("timed").getOutcome()).isEqualTo(Outcome.TIMED_OUT);
+    assertThat(completed).doesNotContainKey("untimed");
+    clock.advance(Duration.ofDays(1));
+    scheduler.checkTimeouts();
+    assertThat(completed).doesNotContainKey("untimed");
+  }
+
+  @Test
   void pump_deadlinePassedWhileQueued_timedOutNotAssigned() {
     FakeLink link = new FakeLink();
     WorkerHandle w = worker("w1", link, "echo");
