@@ -461,6 +461,11 @@ public final class WorkerOptions {
       check(ioCapacity > 0, "ioCapacity", ioCapacity, "> 0");
       check(cpuProcesses >= 0, "cpuProcesses", cpuProcesses, ">= 0");
       check(cpuPrefetch >= 0 && cpuPrefetch <= 1000, "cpuPrefetch", cpuPrefetch, "0..1000");
+      check(
+          (long) cpuProcesses * (1 + cpuPrefetch) <= Integer.MAX_VALUE,
+          "cpuProcesses",
+          cpuProcesses,
+          "at most " + Integer.MAX_VALUE / (1 + cpuPrefetch) + " with cpuPrefetch " + cpuPrefetch);
       check(blockingThreads > 0, "blockingThreads", blockingThreads, "> 0");
       check(
           metricsPort == METRICS_DISABLED || (metricsPort >= 0 && metricsPort <= 65535),

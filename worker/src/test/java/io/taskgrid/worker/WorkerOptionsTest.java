@@ -57,4 +57,21 @@ class WorkerOptionsTest {
     assertThatThrownBy(() -> WorkerOptions.newBuilder().cpuProcesses(-1).build())
         .hasMessage("cpuProcesses: -1 (expected: >= 0)");
   }
+
+  @Test
+  void build_cpuPrefetch_countsInTheCpuCapacity_outOfRangeRejected() {
+    WorkerOptions o = WorkerOptions.newBuilder().cpuProcesses(3).cpuPrefetch(2).build();
+    assertThat(o.cpuCapacity()).isEqualTo(9);
+    assertThat(WorkerOptions.newBuilder().cpuProcesses(0).build().cpuCapacity()).isZero();
+
+    assertThatThrownBy(() -> WorkerOptions.newBuilder().cpuPrefetch(-1).build())
+        .hasMessage("cpuPrefetch: -1 (expected: 0..1000)");
+    assertThatThrownBy(
+            () ->
+                WorkerOptions.newBuilder()
+                    .cpuProcesses(Integer.MAX_VALUE / 2)
+                    .cpuPrefetch(2)
+                    .build())
+        .hasMessageStartingWith("cpuProcesses: " + Integer.MAX_VALUE / 2);
+  }
 }

@@ -65,6 +65,14 @@ class TaskgridCliTest {
   }
 
   @Test
+  void execute_badCpuPrefetch_usageErrorExitTwo() {
+    assertThat(run("worker", "--cpu-prefetch", "-1")).isEqualTo(TaskgridCli.EXIT_USAGE);
+    assertThat(err.toString())
+        .contains("--cpu-prefetch: -1 (expected: 0..1000)")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void execute_help_listsEveryCommand() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("local", "coordinator", "worker", "demo");
