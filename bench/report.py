@@ -158,10 +158,11 @@ def main():
     out += ["| Hazelcast / gRPC | 5.6.0 / 1.76.0 |", ""]
     load_start = float((meta.get("loadavg_start") or "0").split()[0])
     if load_start > 2.5:
-        out += [f"**This run shared the machine with other builds and tests** (1-minute load "
-                f"average {meta.get('loadavg_start')} at the start, {meta.get('loadavg_end')} at "
-                f"the end, on 2 cores): absolute figures are pessimistic and noisy; the ratios "
-                f"compare systems measured under the same load, one after another.", ""]
+        out += [f"**The machine was not idle when this run started** (1-minute load average "
+                f"{meta.get('loadavg_start')} at the start, {meta.get('loadavg_end')} at the end, "
+                f"on 2 cores; the average decays over minutes, so it also counts work that ended "
+                f"shortly before the run): absolute figures may be pessimistic; the ratios compare "
+                f"systems measured one after another on the same machine.", ""]
     out += ["## Targets", ""] + targets(figures)
     for workload, title in WORKLOADS.items():
         out += [f"## {title}", ""] + workload_table(figures, workload)

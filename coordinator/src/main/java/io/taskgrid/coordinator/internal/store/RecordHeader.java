@@ -1,7 +1,6 @@
 package io.taskgrid.coordinator.internal.store;
 
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 import io.taskgrid.proto.v1.TaskInfo;
 import io.taskgrid.proto.v1.TaskState;
@@ -36,9 +35,7 @@ record RecordHeader(TaskState state, int attempt, String workerId, String owner)
           default -> in.skipField(tag);
         }
       }
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("corrupt task record in store", e);
-    } catch (IOException e) {
+    } catch (IOException e) { // InvalidProtocolBufferException: truncated or malformed
       throw new IllegalStateException("corrupt task record in store", e);
     }
     TaskState s = TaskState.forNumber(state);
