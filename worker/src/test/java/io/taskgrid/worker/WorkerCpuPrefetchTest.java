@@ -3,11 +3,9 @@ package io.taskgrid.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.taskgrid.client.Codecs;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.PoolSpec;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -57,7 +55,7 @@ class WorkerCpuPrefetchTest {
 
     // Both are on the worker while its only child spins: the second was prefetched.
     await().atMost(Duration.ofSeconds(30)).until(() -> harness.coordinator.queued() == 0);
-    awaitSpinning("spin-a");
+    harness.awaitProgress("spin-a", "spun ");
     assertThat(harness.coordinator.results).doesNotContainKey("next-a");
 
     harness.coordinator.cancel("spin-a", Outcome.CANCELLED, false);
@@ -72,25 +70,16 @@ class WorkerCpuPrefetchTest {
     submitDecimal("spin-b", "spin");
     submitDecimal("next-b", "sum_squares", "1000");
     await().atMost(Duration.ofSeconds(30)).until(() -> harness.coordinator.queued() == 0);
-    awaitSpinning("spin-b");
-    List<Long> childBefore = childPids();
+    harness.awaitProgress("spin-b", "spun ");
+    List<Long> childBefore = WorkerHarness.childPids();
 
     harness.coordinator.cancel("next-b", Outcome.CANCELLED, true);
 
     assertThat(harness.awaitResult("next-b").getOutcome()).isEqualTo(Outcome.CANCELLED);
     assertThat(harness.coordinator.results).doesNotContainKey("spin-b");
-    assertThat(childPids()).isEqualTo(childBefore);
+    assertThat(WorkerHarness.childPids()).isEqualTo(childBefore);
     harness.coordinator.cancel("spin-b", Outcome.CANCELLED, false);
     assertThat(harness.awaitResult("spin-b").getOutcome()).isEqualTo(Outcome.CANCELLED);
-  }
-
-  private static void awaitSpinning(String id) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                harness.coordinator.progress.stream()
-                    .anyMatch(p -> p.getTaskId().equals(id) && p.getMessage().startsWith("spun ")));
   }
 
   private static void submitDecimal(String id, String type) {
@@ -98,17 +87,6 @@ class WorkerCpuPrefetchTest {
   }
 
   private static void submitDecimal(String id, String type, String value) {
-    harness.coordinator.submit(
-        id, type, Pool.CPU, value.getBytes(StandardCharsets.US_ASCII), Codecs.DECIMAL, 0);
-  }
-
-  /** The test JVM's only child processes are the worker's CPU children. */
-  private static List<Long> childPids() {
-    return ProcessHandle.current()
-        .children()
-        .filter(ProcessHandle::isAlive)
-        .map(ProcessHandle::pid)
-        .sorted()
-        .toList();
+    harness.submitDecimal(id, type, value, 0);
   }
 }

@@ -8,9 +8,7 @@ import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.PoolSpec;
 import io.taskgrid.proto.v1.TaskResult;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +35,7 @@ class WorkerCpuTest {
   static void tearDown() throws Exception {
     harness.close();
     assertThat(harness.coordinator.violations).isEmpty();
-    await().atMost(Duration.ofSeconds(5)).until(() -> childPids().isEmpty());
+    await().atMost(Duration.ofSeconds(5)).until(() -> WorkerHarness.childPids().isEmpty());
   }
 
   @Test
@@ -83,13 +81,7 @@ class WorkerCpuTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> harness.coordinator.held(Pool.CPU) == 0);
 
     // The child's progress reports reach the coordinator while it spins.
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                harness.coordinator.progress.stream()
-                    .anyMatch(
-                        p -> p.getTaskId().equals("spin1") && p.getMessage().startsWith("spun ")));
+    harness.awaitProgress("spin1", "spun ");
     harness.coordinator.cancel("spin1", Outcome.CANCELLED, false);
 
     assertThat(harness.awaitResult("spin1").getOutcome()).isEqualTo(Outcome.CANCELLED);
@@ -127,8 +119,7 @@ class WorkerCpuTest {
   }
 
   private static void submitDecimal(String id, String type, String value, long timeoutMs) {
-    harness.coordinator.submit(
-        id, type, Pool.CPU, value.getBytes(StandardCharsets.US_ASCII), Codecs.DECIMAL, timeoutMs);
+    harness.submitDecimal(id, type, value, timeoutMs);
   }
 
   private static int warmUps;
@@ -145,16 +136,7 @@ class WorkerCpuTest {
   private static long awaitOneChild() {
     return await()
         .atMost(Duration.ofSeconds(20))
-        .until(WorkerCpuTest::childPids, pids -> pids.size() == 1)
+        .until(WorkerHarness::childPids, pids -> pids.size() == 1)
         .get(0);
-  }
-
-  /** The test JVM's only child processes are the worker's CPU children. */
-  private static List<Long> childPids() {
-    return ProcessHandle.current()
-        .children()
-        .filter(ProcessHandle::isAlive)
-        .map(ProcessHandle::pid)
-        .toList();
   }
 }

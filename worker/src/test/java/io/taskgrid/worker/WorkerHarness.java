@@ -6,8 +6,11 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.taskgrid.client.Codecs;
+import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.TaskResult;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +38,32 @@ final class WorkerHarness implements AutoCloseable {
                 .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
                 .build());
     await().atMost(Duration.ofSeconds(10)).until(() -> !coordinator.hellos.isEmpty());
+  }
+
+  /** Queues a CPU task whose input is the decimal {@code value} (the CPU handlers' codec). */
+  void submitDecimal(String id, String type, String value, long timeoutMs) {
+    coordinator.submit(
+        id, type, Pool.CPU, value.getBytes(StandardCharsets.US_ASCII), Codecs.DECIMAL, timeoutMs);
+  }
+
+  /** Waits until task {@code id} has reported progress starting with {@code prefix}. */
+  void awaitProgress(String id, String prefix) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                coordinator.progress.stream()
+                    .anyMatch(p -> p.getTaskId().equals(id) && p.getMessage().startsWith(prefix)));
+  }
+
+  /** The live child processes of the test JVM: the worker's CPU children, by pid. */
+  static List<Long> childPids() {
+    return ProcessHandle.current()
+        .children()
+        .filter(ProcessHandle::isAlive)
+        .map(ProcessHandle::pid)
+        .sorted()
+        .toList();
   }
 
   TaskResult awaitResult(String id) {

@@ -235,14 +235,33 @@ public final class Scheduler implements SchedulerSink {
 
   /** Hands stored, accepted tasks to their owners (room was reserved by the caller). */
   void schedule(List<LiveTask> tasks) {
-    Map<Pool, List<LiveTask>> byPool = new EnumMap<>(Pool.class);
-    List<LiveTask> waiting = new ArrayList<>();
+    register(tasks);
+    dispatch(tasks);
+  }
+
+  /**
+   * Makes stored, accepted tasks known here (a cancel or a status request finds them) without
+   * queueing them yet: a session registers a batch before its acks go out, because a client may
+   * cancel a task the moment its ack arrives, and queues it after (see {@link #dispatch}).
+   */
+  void register(List<LiveTask> tasks) {
     acceptedTotal.add(tasks.size());
     for (LiveTask t : tasks) {
       live.put(t.id(), t);
       jobs.accepted(t.jobId(), t.id());
+      events.submitted(t.pool);
+    }
+  }
+
+  /**
+   * Queues registered tasks with their pools. A task cancelled in between is skipped there (its
+   * state is no longer QUEUED).
+   */
+  void dispatch(List<LiveTask> tasks) {
+    Map<Pool, List<LiveTask>> byPool = new EnumMap<>(Pool.class);
+    List<LiveTask> waiting = new ArrayList<>();
+    for (LiveTask t : tasks) {
       Pool p = t.pool;
-      events.submitted(p);
       if (p == null) {
         waiting.add(t);
       } else {

@@ -164,8 +164,11 @@ public final class TaskIntake {
       }
     }
     scheduler.unreserve(notCreated);
+    // Known before the acks go out (a cancel right after its ack must find the task), queued
+    // after them (no completion may overtake its ack).
+    scheduler.register(accepted);
     return new Admission(
-        List.of(acks), watch, liveDuplicates, done, () -> scheduler.schedule(accepted));
+        List.of(acks), watch, liveDuplicates, done, () -> scheduler.dispatch(accepted));
   }
 
   private static SubmitAck ack(String id, SubmitAck.Status status) {

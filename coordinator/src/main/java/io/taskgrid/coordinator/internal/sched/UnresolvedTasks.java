@@ -50,7 +50,9 @@ final class UnresolvedTasks {
     executor.execute(
         () -> {
           for (LiveTask t : tasks) {
-            waiting.put(t.id(), t);
+            if (t.state == TaskState.QUEUED) { // else cancelled between register and dispatch
+              waiting.put(t.id(), t);
+            }
           }
           release();
         });
@@ -68,7 +70,10 @@ final class UnresolvedTasks {
       Map<Pool, PoolScheduler> pools) {
     executor.execute(
         () -> {
-          if (waiting.remove(task.id()) != null) {
+          // Not yet added (registered, its dispatch still to come) counts as waiting here: the
+          // add that follows skips it.
+          boolean notYetAdded = task.pool == null && task.state == TaskState.QUEUED;
+          if (waiting.remove(task.id()) != null || notYetAdded) {
             task.state = TaskState.DONE;
             TaskResult r =
                 task.stamp(TaskResult.newBuilder())
