@@ -304,6 +304,39 @@ class SchedulerTest {
   }
 
   @Test
+  void cancel_betweenAckAndSchedule_removedFromQueueAndNeverAssigned() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    Admission a = intake.submit(List.of(spec("t"))).toCompletableFuture().join();
+    a.watchIds().forEach(id -> hub.watchTask(id, recorder));
+
+    // The client cancels the moment the ack arrives, before the session hands the batch on.
+    CancelOutcome.Result r = cancel("t");
+    a.schedule();
+    credit(w, 1);
+
+    assertThat(r).isEqualTo(CancelOutcome.Result.REMOVED_FROM_QUEUE);
+    assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.CANCELLED);
+    assertThat(link.assigned()).isEmpty();
+  }
+
+  @Test
+  void cancel_betweenAckAndSchedule_typeNotYetKnown_removedAndNeverAssigned() {
+    Admission a = intake.submit(List.of(spec("t"))).toCompletableFuture().join();
+    a.watchIds().forEach(id -> hub.watchTask(id, recorder));
+
+    CancelOutcome.Result r = cancel("t");
+    a.schedule();
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    credit(w, 1);
+
+    assertThat(r).isEqualTo(CancelOutcome.Result.REMOVED_FROM_QUEUE);
+    assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.CANCELLED);
+    assertThat(link.assigned()).isEmpty();
+  }
+
+  @Test
   void cancel_queuedTask_removedAndNeverAssigned() {
     FakeLink link = new FakeLink();
     WorkerHandle w = worker("w1", link, "echo");
