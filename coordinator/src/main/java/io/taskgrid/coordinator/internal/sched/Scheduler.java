@@ -233,16 +233,11 @@ public final class Scheduler implements SchedulerSink {
     liveCount.addAndGet(-n);
   }
 
-  /** Hands stored, accepted tasks to their owners (room was reserved by the caller). */
-  void schedule(List<LiveTask> tasks) {
-    register(tasks);
-    dispatch(tasks);
-  }
-
   /**
-   * Makes stored, accepted tasks known here (a cancel or a status request finds them) without
-   * queueing them yet: a session registers a batch before its acks go out, because a client may
-   * cancel a task the moment its ack arrives, and queues it after (see {@link #dispatch}).
+   * Makes stored, accepted tasks (room was reserved by the caller) known here (a cancel or a status
+   * request finds them) without queueing them yet: a session registers a batch before its acks go
+   * out, because a client may cancel a task the moment its ack arrives, and queues it after (see
+   * {@link #dispatch}).
    */
   void register(List<LiveTask> tasks) {
     acceptedTotal.add(tasks.size());
