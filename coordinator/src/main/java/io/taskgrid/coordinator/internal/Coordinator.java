@@ -4,11 +4,16 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
+import io.grpc.TlsServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.prometheus.client.CollectorRegistry;
+import io.taskgrid.coordinator.internal.auth.AuthInterceptor;
+import io.taskgrid.coordinator.internal.auth.Credentials;
 import io.taskgrid.coordinator.internal.cluster.HazelcastCompletionBus;
 import io.taskgrid.coordinator.internal.cluster.HazelcastTypePermits;
 import io.taskgrid.coordinator.internal.cluster.TaskAdoption;
@@ -19,6 +24,9 @@ import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.WorkerServiceGrpc;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -98,8 +106,12 @@ public final class Coordinator implements AutoCloseable {
     TaskAdoption adoption =
         new TaskAdoption(hz, runtime.store(), runtime.scheduler(), runtime.storeExecutor());
     HealthStatusManager health = new HealthStatusManager();
+    InetSocketAddress address = new InetSocketAddress(options.host(), options.port());
+    ServerTls tls = options.tls();
     NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
+        (tls == null
+                ? NettyServerBuilder.forAddress(address)
+                : NettyServerBuilder.forAddress(address, serverCredentials(tls)))
             // Every callback only validates and hands off to our executors: never blocks.
             .directExecutor()
             .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
@@ -109,10 +121,14 @@ public final class Coordinator implements AutoCloseable {
             .keepAliveTimeout(10, TimeUnit.SECONDS)
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
-            .addService(health.getHealthService())
-            .addService(ProtoReflectionServiceV1.newInstance());
-    for (BindableService s : runtime.services()) {
-      builder.addService(s);
+            .addService(health.getHealthService());
+    Credentials credentials = options.credentials();
+    AuthInterceptor auth = credentials == null ? null : new AuthInterceptor(credentials);
+    // With authentication on, reflection is for admins only (AccessPolicy).
+    List<BindableService> services = new ArrayList<>(runtime.services());
+    services.add(ProtoReflectionServiceV1.newInstance());
+    for (BindableService s : services) {
+      builder.addService(auth == null ? s.bindService() : ServerInterceptors.intercept(s, auth));
     }
     Server server;
     MetricsServer metrics = null;
@@ -138,13 +154,32 @@ public final class Coordinator implements AutoCloseable {
             : options.host();
     String target = advertised + ":" + server.getPort();
     log.info(
-        "Coordinator serving gRPC on {}; Hazelcast member {} of cluster {} ({} member(s)); {}",
+        "Coordinator serving gRPC on {} ({}, {}); Hazelcast member {} of cluster {} ({} member(s)); {}",
         target,
+        tls == null
+            ? "plaintext"
+            : "TLS" + (tls.clientCaFile() == null ? "" : ", client certificates"),
+        credentials == null ? "no authentication" : credentials.size() + " credential(s)",
         hz.getCluster().getLocalMember().getAddress(),
         options.clusterName(),
         hz.getCluster().getMembers().size(),
         metrics == null ? "metrics endpoint disabled" : "metrics on " + metrics.url());
     return new Coordinator(owned, runtime, health, server, target, metrics, adoption);
+  }
+
+  private static ServerCredentials serverCredentials(ServerTls tls) throws IOException {
+    TlsServerCredentials.Builder b =
+        TlsServerCredentials.newBuilder()
+            .keyManager(tls.certChainFile().toFile(), tls.privateKeyFile().toFile());
+    Path clientCa = tls.clientCaFile();
+    if (clientCa != null) {
+      b.trustManager(clientCa.toFile())
+          .clientAuth(
+              tls.requireClientCertificate()
+                  ? TlsServerCredentials.ClientAuth.REQUIRE
+                  : TlsServerCredentials.ClientAuth.OPTIONAL);
+    }
+    return b.build();
   }
 
   /** The bound gRPC port. */

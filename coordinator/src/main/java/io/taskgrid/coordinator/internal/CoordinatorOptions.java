@@ -1,10 +1,12 @@
 package io.taskgrid.coordinator.internal;
 
+import io.taskgrid.coordinator.internal.auth.Credentials;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Immutable settings of one coordinator. Build with {@link #newBuilder()}; {@link Builder#build()}
@@ -41,8 +43,14 @@ public final class CoordinatorOptions {
   private final int metricsPort;
   private final Duration leaseTimeout;
   private final Duration memberTimeout;
+  private final @Nullable ServerTls tls;
+  private final @Nullable Credentials credentials;
+  private final boolean insecureAllowPlaintextOnNetwork;
 
   private CoordinatorOptions(Builder b) {
+    this.tls = b.tls;
+    this.credentials = b.credentials;
+    this.insecureAllowPlaintextOnNetwork = b.insecureAllowPlaintextOnNetwork;
     this.leaseTimeout = b.leaseTimeout;
     this.memberTimeout = b.memberTimeout;
     this.host = b.host;
@@ -61,7 +69,7 @@ public final class CoordinatorOptions {
     this.metricsPort = b.metricsPort;
   }
 
-  /** The defaults: port 7070, standalone Hazelcast on 127.0.0.1:5701, 1 h result TTL. */
+  /** The defaults: loopback, port 7070, standalone Hazelcast on 127.0.0.1:5701, 1 h result TTL. */
   public static CoordinatorOptions getDefaultInstance() {
     return DEFAULT;
   }
@@ -90,6 +98,9 @@ public final class CoordinatorOptions {
     b.metricsPort = metricsPort;
     b.leaseTimeout = leaseTimeout;
     b.memberTimeout = memberTimeout;
+    b.tls = tls;
+    b.credentials = credentials;
+    b.insecureAllowPlaintextOnNetwork = insecureAllowPlaintextOnNetwork;
     return b;
   }
 
@@ -185,6 +196,28 @@ public final class CoordinatorOptions {
     return memberTimeout;
   }
 
+  /** The server's TLS settings; null serves plaintext (allowed on loopback only, by default). */
+  public @Nullable ServerTls tls() {
+    return tls;
+  }
+
+  /**
+   * Who may call: every RPC but health must carry one of these credentials. Null authenticates
+   * nobody: every caller is {@link io.taskgrid.coordinator.internal.auth.Principal#UNAUTHENTICATED}
+   * (allowed on loopback only, by default).
+   */
+  public @Nullable Credentials credentials() {
+    return credentials;
+  }
+
+  /**
+   * Serve a non-loopback address without TLS or without authentication (anyone who reaches the port
+   * owns the cluster). Off by default: the coordinator refuses to start then.
+   */
+  public boolean insecureAllowPlaintextOnNetwork() {
+    return insecureAllowPlaintextOnNetwork;
+  }
+
   @Override
   public String toString() {
     return "CoordinatorOptions{host="
@@ -216,12 +249,17 @@ public final class CoordinatorOptions {
         + leaseTimeout
         + ", memberTimeout="
         + memberTimeout
+        + ", tls="
+        + (tls != null)
+        + ", authentication="
+        + (credentials != null)
+        + (insecureAllowPlaintextOnNetwork ? ", insecureAllowPlaintextOnNetwork" : "")
         + "}";
   }
 
   /** Mutable builder; not thread-safe. */
   public static final class Builder {
-    private String host = "0.0.0.0";
+    private String host = "127.0.0.1";
     private int port = 7070;
     private String clusterName = "taskgrid";
     private List<String> members = List.of();
@@ -237,8 +275,29 @@ public final class CoordinatorOptions {
     private int metricsPort = METRICS_DISABLED;
     private Duration leaseTimeout = DEFAULT_LEASE_TIMEOUT;
     private Duration memberTimeout = DEFAULT_MEMBER_TIMEOUT;
+    private @Nullable ServerTls tls;
+    private @Nullable Credentials credentials;
+    private boolean insecureAllowPlaintextOnNetwork;
 
     private Builder() {}
+
+    /** Serves TLS with these settings; null serves plaintext. */
+    public Builder tls(@Nullable ServerTls tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /** Authenticates every call against these credentials; null authenticates nobody. */
+    public Builder credentials(@Nullable Credentials credentials) {
+      this.credentials = credentials;
+      return this;
+    }
+
+    /** Allows serving a non-loopback address without TLS or authentication. */
+    public Builder insecureAllowPlaintextOnNetwork(boolean allow) {
+      this.insecureAllowPlaintextOnNetwork = allow;
+      return this;
+    }
 
     /** Sets how long a worker may be silent before it is declared dead. */
     public Builder leaseTimeout(Duration leaseTimeout) {
@@ -381,7 +440,40 @@ public final class CoordinatorOptions {
           memberTimeout.compareTo(Duration.ofSeconds(2)) >= 0,
           "memberTimeout must be at least 2s (Hazelcast heartbeats are 1s apart), was "
               + memberTimeout);
+      if (tls != null) {
+        tls.checkReadable();
+      }
+      if (!insecureAllowPlaintextOnNetwork && (tls == null || credentials == null)) {
+        check(
+            isLoopback(host),
+            "refusing to serve "
+                + host
+                + " without "
+                + (tls == null
+                    ? "TLS" + (credentials == null ? " and authentication" : "")
+                    : "authentication")
+                + ": give --tls-cert/--tls-key and --auth-tokens, bind --host 127.0.0.1, or pass"
+                + " --insecure-allow-plaintext-on-network (anyone who reaches the port then owns"
+                + " the cluster)");
+      }
+      check(
+          credentials == null || credentials.size() > 0,
+          "credentials: the token file lists no credential");
       return new CoordinatorOptions(this);
+    }
+
+    /** Whether {@code host} is a loopback address (a name is resolved; unresolvable is not). */
+    static boolean isLoopback(String host) {
+      try {
+        for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
+          if (!a.isLoopbackAddress()) {
+            return false;
+          }
+        }
+        return true;
+      } catch (java.net.UnknownHostException e) {
+        return false;
+      }
     }
 
     private static void check(boolean ok, String message) {

@@ -3,6 +3,8 @@ package io.taskgrid.coordinator.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.taskgrid.coordinator.internal.auth.Credentials;
+import io.taskgrid.coordinator.internal.auth.TokenFile;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -12,7 +14,7 @@ class CoordinatorOptionsTest {
   void getDefaultInstance_defaults_matchTheDocumentedValues() {
     CoordinatorOptions o = CoordinatorOptions.getDefaultInstance();
 
-    assertThat(o.host()).isEqualTo("0.0.0.0");
+    assertThat(o.host()).isEqualTo("127.0.0.1");
     assertThat(o.port()).isEqualTo(7070);
     assertThat(o.clusterName()).isEqualTo("taskgrid");
     assertThat(o.members()).isEmpty();
@@ -22,6 +24,29 @@ class CoordinatorOptionsTest {
     assertThat(o.maxPayloadBytes()).isEqualTo(4 * 1024 * 1024);
     assertThat(o.maxBatchSize()).isEqualTo(10_000);
     assertThat(o.maxQueuedTasks()).isEqualTo(5_000_000);
+  }
+
+  @Test
+  void build_networkAddressWithoutTlsOrAuth_refusedUnlessInsecureFlag() {
+    assertThatThrownBy(() -> CoordinatorOptions.newBuilder().host("0.0.0.0").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("refusing to serve 0.0.0.0 without TLS and authentication")
+        .hasMessageContaining("--insecure-allow-plaintext-on-network");
+    Credentials creds = TokenFile.parse(List.of("0123456789abcdef-admin admin default"), "tokens");
+    assertThatThrownBy(
+            () -> CoordinatorOptions.newBuilder().host("0.0.0.0").credentials(creds).build())
+        .hasMessageStartingWith("refusing to serve 0.0.0.0 without TLS:");
+
+    assertThat(
+            CoordinatorOptions.newBuilder()
+                .host("0.0.0.0")
+                .insecureAllowPlaintextOnNetwork(true)
+                .build()
+                .host())
+        .isEqualTo("0.0.0.0");
+    assertThat(CoordinatorOptions.newBuilder().host("localhost").build().host())
+        .isEqualTo("localhost");
+    assertThat(CoordinatorOptions.newBuilder().host("::1").build().host()).isEqualTo("::1");
   }
 
   @Test

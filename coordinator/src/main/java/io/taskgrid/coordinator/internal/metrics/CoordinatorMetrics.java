@@ -37,6 +37,7 @@ public final class CoordinatorMetrics implements TaskEvents {
   private final Counter.Child[] submitted;
   private final Counter.Child[] retried;
   private final Counter.Child[] rejected;
+  private final Counter.Child droppedNotHeld;
   private final Counter.Child[][] completed;
   private final Histogram.Child[] queueWait;
   private final Histogram.Child[] runTime;
@@ -67,6 +68,14 @@ public final class CoordinatorMetrics implements TaskEvents {
             .labelNames(MetricNames.REASON)
             .withoutExemplars()
             .register(registry);
+    droppedNotHeld =
+        Counter.build(
+                MetricNames.RESULTS_DROPPED,
+                "Worker results dropped because their stream did not hold the task's lease.")
+            .labelNames(MetricNames.REASON)
+            .withoutExemplars()
+            .register(registry)
+            .labels(TaskEvents.DROPPED_NOT_HELD);
     rejected = new Counter.Child[REJECT_REASONS.size()];
     for (int r = 0; r < REJECT_REASONS.size(); r++) {
       rejected[r] = rejectedC.labels(REJECT_REASONS.get(r).toLowerCase(Locale.ROOT));
@@ -134,6 +143,11 @@ public final class CoordinatorMetrics implements TaskEvents {
   public static void registerProcessMetrics(CollectorRegistry registry) {
     DefaultExports.register(registry);
     BuildInfo.register(registry);
+  }
+
+  @Override
+  public void resultDropped(String reason) {
+    droppedNotHeld.inc();
   }
 
   @Override

@@ -10,6 +10,7 @@ public final class MetricNames {
   public static final String TASKS_REJECTED = "taskgrid_tasks_rejected";
   public static final String TASKS_COMPLETED = "taskgrid_tasks_completed";
   public static final String TASKS_RETRIED = "taskgrid_tasks_retried";
+  public static final String RESULTS_DROPPED = "taskgrid_results_dropped";
   public static final String TASK_QUEUE_WAIT = "taskgrid_task_queue_wait_seconds";
   public static final String TASK_RUN_TIME = "taskgrid_task_run_seconds";
   public static final String TASK_LATENCY = "taskgrid_task_latency_seconds";

@@ -3,6 +3,8 @@ package io.taskgrid.coordinator.internal.rpc;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.taskgrid.coordinator.internal.auth.Principal;
+import io.taskgrid.coordinator.internal.auth.WorkerIds;
 import io.taskgrid.coordinator.internal.sched.Scheduler;
 import io.taskgrid.coordinator.internal.sched.WorkerHandle;
 import io.taskgrid.coordinator.internal.sched.WorkerLink;
@@ -33,6 +35,7 @@ import org.jspecify.annotations.Nullable;
  * stream, so {@link #handle} needs no lock; it is volatile for the cancel handler.
  */
 final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLink {
+  private final Principal principal;
   private final Scheduler scheduler;
   private final LeaseMonitor leases;
   private final Clock clock;
@@ -45,10 +48,12 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
 
   WorkerConnection(
       ServerCallStreamObserver<CoordinatorMessage> observer,
+      Principal principal,
       Scheduler scheduler,
       Clock clock,
       Executor outbound,
       LeaseMonitor leases) {
+    this.principal = principal;
     this.scheduler = scheduler;
     this.leases = leases;
     this.clock = clock;
@@ -95,6 +100,13 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
     String problem = helloProblem(hello);
     if (problem != null) {
       fail(Status.INVALID_ARGUMENT.withDescription(problem));
+      return;
+    }
+    // The worker id is bound to the credential (WorkerIds): results on this stream are stamped
+    // with it, so a credential can only ever report for the ids it owns.
+    String denied = WorkerIds.problem(principal, hello.getWorkerId());
+    if (denied != null) {
+      fail(Status.PERMISSION_DENIED.withDescription(denied));
       return;
     }
     WorkerHandle h = new WorkerHandle(hello, this, clock.millis());

@@ -2,6 +2,7 @@ package io.taskgrid.coordinator.internal.rpc;
 
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.taskgrid.coordinator.internal.auth.Principals;
 import io.taskgrid.coordinator.internal.sched.Scheduler;
 import io.taskgrid.proto.v1.CoordinatorMessage;
 import io.taskgrid.proto.v1.WorkerMessage;
@@ -37,6 +38,7 @@ public final class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImpl
   public StreamObserver<WorkerMessage> connect(StreamObserver<CoordinatorMessage> responses) {
     return new WorkerConnection(
         (ServerCallStreamObserver<CoordinatorMessage>) responses,
+        Principals.current(),
         scheduler,
         clock,
         outbound,

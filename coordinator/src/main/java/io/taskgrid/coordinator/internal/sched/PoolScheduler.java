@@ -467,6 +467,7 @@ final class PoolScheduler {
     if (t == null || t.attempt != r.getAttempt() || !workerId.equals(t.workerId)) {
       log.debug(
           "Dropped stale result {} attempt {} from {}", r.getTaskId(), r.getAttempt(), workerId);
+      sink.resultDropped(TaskEvents.DROPPED_NOT_HELD);
       return;
     }
     release(t);

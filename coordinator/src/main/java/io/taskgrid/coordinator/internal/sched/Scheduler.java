@@ -335,14 +335,22 @@ public final class Scheduler implements SchedulerSink {
   public void results(WorkerHandle w, List<TaskResult> results) {
     Map<Pool, List<TaskResult>> byPool = new EnumMap<>(Pool.class);
     List<TaskResult> notScheduledHere = new ArrayList<>();
-    for (TaskResult r : results) {
+    for (TaskResult reported : results) {
+      // Stamped with the stream's worker id, never the one in the message: a worker can only
+      // report for leases its own stream holds (the stream's id is bound to its credential).
+      TaskResult r =
+          reported.getWorkerId().equals(w.id())
+              ? reported
+              : reported.toBuilder().setWorkerId(w.id()).build();
       LiveTask t = live.get(r.getTaskId());
       Pool p = t == null ? null : t.pool;
       if (p != null) {
         byPool.computeIfAbsent(p, k -> new ArrayList<>()).add(r);
       } else if (t == null) {
-        notScheduledHere.add(
-            r.getWorkerId().isEmpty() ? r.toBuilder().setWorkerId(w.id()).build() : r);
+        notScheduledHere.add(r);
+      } else {
+        // Its type is unresolved here: it was never leased, so no stream holds it.
+        events.resultDropped(TaskEvents.DROPPED_NOT_HELD);
       }
     }
     byPool.forEach((p, list) -> pools.get(p).results(w.id(), list));
@@ -364,6 +372,10 @@ public final class Scheduler implements SchedulerSink {
               if (e != null) {
                 log.warn("Could not record {} forwarded result(s)", reports.size(), e);
                 return;
+              }
+              for (int i = won.size(); i < reports.size(); i++) {
+                // The record did not show this stream's lease: dropped by the store.
+                events.resultDropped(TaskEvents.DROPPED_NOT_HELD);
               }
               if (!won.isEmpty()) {
                 List<TaskResult> results = new ArrayList<>(won.size());
@@ -391,6 +403,11 @@ public final class Scheduler implements SchedulerSink {
         log.debug("Task {} ended elsewhere while its type was unresolved here", r.getTaskId());
       }
     }
+  }
+
+  @Override
+  public void resultDropped(String reason) {
+    events.resultDropped(reason);
   }
 
   /** A task that ended elsewhere and was dropped by its pool: it is no longer live here. */

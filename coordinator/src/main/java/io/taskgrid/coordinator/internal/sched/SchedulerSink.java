@@ -17,4 +17,7 @@ interface SchedulerSink {
 
   /** A task that another coordinator ended was dropped here: it is no longer live. */
   void forgotten(LiveTask task);
+
+  /** A worker's result was dropped: the stream it came on did not hold the task's lease. */
+  void resultDropped(String reason);
 }

@@ -55,4 +55,13 @@ public interface TaskEvents {
    * @param latencyMillis time from acceptance to the end
    */
   void ended(@Nullable Pool pool, Outcome outcome, long runMillis, long latencyMillis);
+
+  /** Why a worker's result is dropped: its stream does not hold that task's current lease. */
+  String DROPPED_NOT_HELD = "not_held";
+
+  /**
+   * A result was dropped because the stream it arrived on does not hold the task's current lease (a
+   * stale attempt, or a forged report); see {@link #DROPPED_NOT_HELD}.
+   */
+  default void resultDropped(String reason) {}
 }
