@@ -2,9 +2,12 @@ package io.taskgrid.client;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link TaskgridClient} connects and how much it keeps in flight. Immutable; build with
@@ -32,8 +35,20 @@ public final class ClientOptions {
   private final Clock clock;
   private final int maxBatchSize;
   private final int maxTaskBytes;
+  private final @Nullable String token;
+  private final @Nullable Path tokenFile;
+  private final boolean tls;
+  private final @Nullable Path tlsCaFile;
+  private final @Nullable Path tlsCertFile;
+  private final @Nullable Path tlsKeyFile;
 
   private ClientOptions(Builder b) {
+    this.token = b.token;
+    this.tokenFile = b.tokenFile;
+    this.tls = b.tls || b.tlsCaFile != null || b.tlsCertFile != null;
+    this.tlsCaFile = b.tlsCaFile;
+    this.tlsCertFile = b.tlsCertFile;
+    this.tlsKeyFile = b.tlsKeyFile;
     this.targets = List.copyOf(b.targets);
     this.inFlightLimit = b.inFlightLimit;
     this.defaultTimeout = b.defaultTimeout;
@@ -55,7 +70,12 @@ public final class ClientOptions {
         .defaultTimeout(defaultTimeout)
         .clock(clock)
         .maxBatchSize(maxBatchSize)
-        .maxTaskBytes(maxTaskBytes);
+        .maxTaskBytes(maxTaskBytes)
+        .token(token)
+        .tokenFile(tokenFile)
+        .tls(tls)
+        .tlsCaFile(tlsCaFile)
+        .tlsClientCertificate(tlsCertFile, tlsKeyFile);
   }
 
   /**
@@ -91,6 +111,48 @@ public final class ClientOptions {
     return maxTaskBytes;
   }
 
+  /** The bearer token sent on every call, if set. */
+  public Optional<String> token() {
+    return Optional.ofNullable(token);
+  }
+
+  /** The file whose first line is the bearer token, if set (read at connect). */
+  public Optional<Path> tokenFile() {
+    return Optional.ofNullable(tokenFile);
+  }
+
+  /** Whether the channels use TLS. */
+  public boolean tls() {
+    return tls;
+  }
+
+  /** The CA bundle (PEM) that signs the coordinators' certificates; empty trusts the JVM's CAs. */
+  public Optional<Path> tlsCaFile() {
+    return Optional.ofNullable(tlsCaFile);
+  }
+
+  /** The client certificate chain (PEM) for mutual TLS, if set. */
+  public Optional<Path> tlsCertFile() {
+    return Optional.ofNullable(tlsCertFile);
+  }
+
+  /** The client certificate's private key (PEM, PKCS#8), if set. */
+  public Optional<Path> tlsKeyFile() {
+    return Optional.ofNullable(tlsKeyFile);
+  }
+
+  @Override
+  public String toString() {
+    // Never the token itself.
+    return "ClientOptions{targets="
+        + targets
+        + ", token="
+        + (token != null ? "****" : tokenFile != null ? "file " + tokenFile : "none")
+        + ", tls="
+        + tls
+        + "}";
+  }
+
   /** Builds {@link ClientOptions}. Not thread-safe. */
   public static final class Builder {
     private List<String> targets = List.of();
@@ -99,8 +161,48 @@ public final class ClientOptions {
     private Clock clock = Clock.systemUTC();
     private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
     private int maxTaskBytes = DEFAULT_MAX_TASK_BYTES;
+    private @Nullable String token;
+    private @Nullable Path tokenFile;
+    private boolean tls;
+    private @Nullable Path tlsCaFile;
+    private @Nullable Path tlsCertFile;
+    private @Nullable Path tlsKeyFile;
 
     private Builder() {}
+
+    /**
+     * The bearer token to send on every call (null: none). Without a token or token file, a client
+     * of a loopback coordinator uses the token its local cluster wrote, if any.
+     */
+    public Builder token(@Nullable String token) {
+      this.token = token;
+      return this;
+    }
+
+    /** A file whose first line is the bearer token (null: none). */
+    public Builder tokenFile(@Nullable Path tokenFile) {
+      this.tokenFile = tokenFile;
+      return this;
+    }
+
+    /** Use TLS (implied by a CA file or a client certificate). */
+    public Builder tls(boolean tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /** The CA bundle (PEM) that signs the coordinators' certificates (null: the JVM's CAs). */
+    public Builder tlsCaFile(@Nullable Path tlsCaFile) {
+      this.tlsCaFile = tlsCaFile;
+      return this;
+    }
+
+    /** A client certificate chain and its private key (PEM) for mutual TLS (nulls: none). */
+    public Builder tlsClientCertificate(@Nullable Path certFile, @Nullable Path keyFile) {
+      this.tlsCertFile = certFile;
+      this.tlsKeyFile = keyFile;
+      return this;
+    }
 
     /** The coordinators as {@code host:port}. */
     public Builder targets(List<String> targets) {
@@ -162,6 +264,21 @@ public final class ClientOptions {
       }
       if (maxTaskBytes < 1) {
         throw new IllegalArgumentException("maxTaskBytes: " + maxTaskBytes + " (expected: > 0)");
+      }
+      if ((tlsCertFile == null) != (tlsKeyFile == null)) {
+        throw new IllegalArgumentException(
+            "tlsClientCertificate: cert "
+                + tlsCertFile
+                + ", key "
+                + tlsKeyFile
+                + " (expected: both files or neither)");
+      }
+      if (token != null && (token.isBlank() || token.chars().anyMatch(c -> c < 0x21 || c > 0x7e))) {
+        throw new IllegalArgumentException(
+            "token: empty or has spaces or non-ASCII characters (expected: a printable token)");
+      }
+      if (token != null && tokenFile != null) {
+        throw new IllegalArgumentException("token and tokenFile: give one, not both");
       }
       return new ClientOptions(this);
     }

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import io.taskgrid.client.internal.NamedThreadFactory;
+import io.taskgrid.client.internal.rpc.ChannelSecurity;
+import io.taskgrid.client.internal.rpc.LocalTokens;
 import io.taskgrid.client.internal.rpc.OwnedChannels;
 import io.taskgrid.client.internal.rpc.TaskListener;
 import io.taskgrid.client.internal.rpc.TaskQueries;
@@ -82,19 +84,45 @@ public final class TaskgridClient implements AutoCloseable {
         (taskId, force) -> session.cancel(taskId, force).thenApply(ProtoMapper::toOutcome);
   }
 
-  /** Connects to one coordinator ({@code host:port}, plaintext) with default options. */
+  /**
+   * Connects to one coordinator ({@code host:port}) with default options: plaintext, with the token
+   * of a local cluster on that port if there is one.
+   */
   public static TaskgridClient connect(String target) {
     return connect(ClientOptions.newBuilder().target(requireNonNull(target, "target")).build());
   }
 
-  /** Connects to the coordinators in {@link ClientOptions#targets()} (plaintext). */
+  /**
+   * Connects to the coordinators in {@link ClientOptions#targets()}, with the TLS settings and
+   * token of {@code options}.
+   */
   public static TaskgridClient connect(ClientOptions options) {
     requireNonNull(options, "options");
     if (options.targets().isEmpty()) {
       throw new IllegalArgumentException("options.targets: [] (expected: at least one host:port)");
     }
-    OwnedChannels channels = OwnedChannels.plaintext(options.targets());
+    OwnedChannels channels = OwnedChannels.create(options.targets(), security(options));
     return new TaskgridClient(channels.channels(), options, channels);
+  }
+
+  /**
+   * The channel settings of {@code options}: the token given, else the token file's, else (for a
+   * loopback target only) the token a local cluster on that port wrote (see docs/SECURITY.md).
+   */
+  private static ChannelSecurity security(ClientOptions options) {
+    String token = options.token().orElse(null);
+    if (token == null && options.tokenFile().isPresent()) {
+      token = ChannelSecurity.readToken(options.tokenFile().get());
+    }
+    if (token == null) {
+      token = LocalTokens.find(System.getenv(), options.targets()).orElse(null);
+    }
+    return new ChannelSecurity(
+        options.tls(),
+        options.tlsCaFile().orElse(null),
+        options.tlsCertFile().orElse(null),
+        options.tlsKeyFile().orElse(null),
+        token);
   }
 
   /**

@@ -89,8 +89,20 @@ public final class WorkerOptions {
   private final String metricsHost;
   private final int metricsPort;
   private final @Nullable CollectorRegistry metricsRegistry;
+  private final @Nullable String token;
+  private final @Nullable Path tokenFile;
+  private final boolean tls;
+  private final @Nullable Path tlsCaFile;
+  private final @Nullable Path tlsCertFile;
+  private final @Nullable Path tlsKeyFile;
 
   private WorkerOptions(Builder b) {
+    this.token = b.token;
+    this.tokenFile = b.tokenFile;
+    this.tls = b.tls || b.tlsCaFile != null || b.tlsCertFile != null;
+    this.tlsCaFile = b.tlsCaFile;
+    this.tlsCertFile = b.tlsCertFile;
+    this.tlsKeyFile = b.tlsKeyFile;
     this.coordinators = List.copyOf(b.coordinators);
     this.channels = List.copyOf(b.channels);
     this.workerId = b.workerId;
@@ -242,6 +254,36 @@ public final class WorkerOptions {
     return Optional.ofNullable(metricsRegistry);
   }
 
+  /** The bearer token sent to the coordinators, if set. */
+  public Optional<String> token() {
+    return Optional.ofNullable(token);
+  }
+
+  /** The file whose first line is the bearer token, if set (read at start). */
+  public Optional<Path> tokenFile() {
+    return Optional.ofNullable(tokenFile);
+  }
+
+  /** Whether the coordinator channels use TLS. */
+  public boolean tls() {
+    return tls;
+  }
+
+  /** The CA bundle (PEM) that signs the coordinators' certificates; empty: the JVM's CAs. */
+  public Optional<Path> tlsCaFile() {
+    return Optional.ofNullable(tlsCaFile);
+  }
+
+  /** The worker's certificate chain (PEM) for mutual TLS, if set. */
+  public Optional<Path> tlsCertFile() {
+    return Optional.ofNullable(tlsCertFile);
+  }
+
+  /** The worker certificate's private key (PEM, PKCS#8), if set. */
+  public Optional<Path> tlsKeyFile() {
+    return Optional.ofNullable(tlsKeyFile);
+  }
+
   @Override
   public String toString() {
     return "WorkerOptions{coordinators="
@@ -264,6 +306,10 @@ public final class WorkerOptions {
         + pluginsDir
         + ", metricsPort="
         + metricsPort
+        + ", tls="
+        + tls
+        + ", token="
+        + (token != null ? "****" : tokenFile != null ? "file " + tokenFile : "none")
         + "}";
   }
 
@@ -289,6 +335,12 @@ public final class WorkerOptions {
     private String metricsHost = DEFAULT_METRICS_HOST;
     private int metricsPort = METRICS_DISABLED;
     private @Nullable CollectorRegistry metricsRegistry;
+    private @Nullable String token;
+    private @Nullable Path tokenFile;
+    private boolean tls;
+    private @Nullable Path tlsCaFile;
+    private @Nullable Path tlsCertFile;
+    private @Nullable Path tlsKeyFile;
 
     private Builder() {}
 
@@ -313,6 +365,43 @@ public final class WorkerOptions {
       metricsHost = o.metricsHost;
       metricsPort = o.metricsPort;
       metricsRegistry = o.metricsRegistry;
+      token = o.token;
+      tokenFile = o.tokenFile;
+      tls = o.tls;
+      tlsCaFile = o.tlsCaFile;
+      tlsCertFile = o.tlsCertFile;
+      tlsKeyFile = o.tlsKeyFile;
+    }
+
+    /** The bearer token sent to the coordinators (null: none). */
+    public Builder token(@Nullable String token) {
+      this.token = token;
+      return this;
+    }
+
+    /** A file whose first line is the bearer token (null: none). */
+    public Builder tokenFile(@Nullable Path tokenFile) {
+      this.tokenFile = tokenFile;
+      return this;
+    }
+
+    /** Use TLS to the coordinators (implied by a CA file or a certificate). */
+    public Builder tls(boolean tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /** The CA bundle (PEM) that signs the coordinators' certificates (null: the JVM's CAs). */
+    public Builder tlsCaFile(@Nullable Path tlsCaFile) {
+      this.tlsCaFile = tlsCaFile;
+      return this;
+    }
+
+    /** The worker's certificate chain and private key (PEM) for mutual TLS (nulls: none). */
+    public Builder tlsClientCertificate(@Nullable Path certFile, @Nullable Path keyFile) {
+      this.tlsCertFile = certFile;
+      this.tlsKeyFile = keyFile;
+      return this;
     }
 
     /** The interface the metrics endpoint binds. */
@@ -445,6 +534,17 @@ public final class WorkerOptions {
      * @throws IllegalArgumentException naming the first invalid option
      */
     public WorkerOptions build() {
+      check(
+          (tlsCertFile == null) == (tlsKeyFile == null),
+          "tlsClientCertificate",
+          tlsCertFile + ", " + tlsKeyFile,
+          "both files or neither");
+      check(token == null || tokenFile == null, "token", "and tokenFile", "give one, not both");
+      check(
+          token == null || (!token.isBlank() && token.chars().allMatch(c -> c > 0x20 && c < 0x7f)),
+          "token",
+          "****",
+          "printable ASCII without spaces");
       if (channels.isEmpty()) {
         check(!coordinators.isEmpty(), "coordinators", coordinators, "at least one host:port");
         for (String target : coordinators) {

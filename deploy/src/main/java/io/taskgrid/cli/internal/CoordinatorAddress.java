@@ -1,7 +1,8 @@
 package io.taskgrid.cli.internal;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code --coordinator} and {@code --timeout} options of the commands that act as a client. */
@@ -36,6 +38,8 @@ final class CoordinatorAddress {
       description = "Deadline of each call to the coordinator (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds = 10;
 
+  @Mixin ChannelSecurityOptions security = new ChannelSecurityOptions();
+
   /**
    * Connects and makes one call, so that an unreachable coordinator is reported at once (one line,
    * exit 1) instead of a stream that keeps reconnecting.
@@ -52,7 +56,8 @@ final class CoordinatorAddress {
     call(this::checkHealth);
     TaskgridClient client =
         TaskgridClient.connect(
-            ClientOptions.newBuilder()
+            security
+                .apply(ClientOptions.newBuilder(), targets)
                 .targets(targets)
                 .defaultTimeout(Duration.ofSeconds(timeoutSeconds))
                 .build());
@@ -68,8 +73,9 @@ final class CoordinatorAddress {
   /** True once a coordinator answers SERVING; throws the last failure otherwise. */
   private Boolean checkHealth() {
     StatusRuntimeException last = null;
+    ChannelCredentials credentials = security.security(targets).channelCredentials();
     for (String target : targets) {
-      ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+      ManagedChannel channel = Grpc.newChannelBuilder(target, credentials).build();
       try {
         HealthCheckResponse.ServingStatus status =
             HealthGrpc.newBlockingStub(channel)
@@ -106,6 +112,13 @@ final class CoordinatorAddress {
           || status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
         throw new IllegalStateException(
             "cannot reach the coordinator at " + String.join(",", targets) + " (" + why + ")", e);
+      }
+      if (status.getCode() == Status.Code.UNAUTHENTICATED) {
+        throw new IllegalStateException(
+            "the coordinator answered "
+                + why
+                + " (give --token-file, or run on the machine of a 'taskgrid local' cluster)",
+            e);
       }
       throw new IllegalStateException("the coordinator answered " + why, e);
     }

@@ -2,6 +2,9 @@ package io.taskgrid.cli.internal;
 
 import io.taskgrid.coordinator.internal.Coordinator;
 import io.taskgrid.coordinator.internal.CoordinatorOptions;
+import io.taskgrid.coordinator.internal.ServerTls;
+import io.taskgrid.coordinator.internal.auth.Credentials;
+import io.taskgrid.coordinator.internal.auth.TokenFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,9 +27,52 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--host",
-      defaultValue = "0.0.0.0",
-      description = "Address the gRPC server binds to (default: ${DEFAULT-VALUE}).")
-  String host = "0.0.0.0";
+      defaultValue = "127.0.0.1",
+      description =
+          "Address the gRPC server binds to (default: ${DEFAULT-VALUE}). Any other address needs"
+              + " --tls-cert/--tls-key and --auth-tokens (or"
+              + " --insecure-allow-plaintext-on-network).")
+  String host = "127.0.0.1";
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "PEM",
+      description = "The coordinator's certificate chain: serve gRPC over TLS (with --tls-key).")
+  @Nullable Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "PEM",
+      description = "The private key (PKCS#8 PEM) of --tls-cert.")
+  @Nullable Path tlsKey;
+
+  @Option(
+      names = "--tls-client-ca",
+      paramLabel = "PEM",
+      description =
+          "CA bundle of client and worker certificates (mutual TLS): a certificate signed by it"
+              + " authenticates as the 'cert:CN' line of --auth-tokens.")
+  @Nullable Path tlsClientCa;
+
+  @Option(
+      names = "--tls-require-client-cert",
+      description = "Refuse TLS connections without a client certificate (with --tls-client-ca).")
+  boolean tlsRequireClientCert;
+
+  @Option(
+      names = "--auth-tokens",
+      paramLabel = "FILE",
+      description =
+          "Credentials file: 'TOKEN ROLE TENANT [NAME]' and 'cert:CN ROLE TENANT' lines"
+              + " (docs/SECURITY.md). Every RPC but health must then authenticate.")
+  @Nullable Path authTokens;
+
+  @Option(
+      names = "--insecure-allow-plaintext-on-network",
+      description =
+          "DANGEROUS: serve a non-loopback --host without TLS or without authentication; anyone"
+              + " who reaches the port can run, read and forge tasks.")
+  boolean insecureAllowPlaintextOnNetwork;
 
   @Option(
       names = "--port",
@@ -123,8 +169,31 @@ final class CoordinatorCommand implements Callable<Integer> {
     if (kubernetesServiceDns != null && !members.isEmpty()) {
       throw new UsageException("--kubernetes-service-dns and --member are exclusive");
     }
-    CoordinatorOptions options =
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new UsageException("--tls-cert and --tls-key go together");
+    }
+    if (tlsCert == null && tlsClientCa != null) {
+      throw new UsageException("--tls-client-ca needs --tls-cert and --tls-key");
+    }
+    if (tlsRequireClientCert && tlsClientCa == null) {
+      throw new UsageException("--tls-require-client-cert needs --tls-client-ca");
+    }
+    Credentials credentials = null;
+    if (authTokens != null) {
+      try {
+        credentials = TokenFile.read(authTokens);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--auth-tokens: " + e.getMessage());
+      }
+    }
+    CoordinatorOptions.Builder builder =
         CoordinatorOptions.newBuilder()
+            .tls(
+                tlsCert == null || tlsKey == null
+                    ? null
+                    : new ServerTls(tlsCert, tlsKey, tlsClientCa, tlsRequireClientCert))
+            .credentials(credentials)
+            .insecureAllowPlaintextOnNetwork(insecureAllowPlaintextOnNetwork)
             .host(host)
             .port(port)
             .clusterName(clusterName)
@@ -137,8 +206,14 @@ final class CoordinatorCommand implements Callable<Integer> {
             .leaseTimeout(
                 Duration.ofMillis(Checks.atLeast("--lease-timeout-ms", leaseTimeoutMillis, 100)))
             .memberTimeout(
-                Duration.ofMillis(Checks.atLeast("--member-timeout-ms", memberTimeoutMillis, 2000)))
-            .build();
+                Duration.ofMillis(
+                    Checks.atLeast("--member-timeout-ms", memberTimeoutMillis, 2000)));
+    CoordinatorOptions options;
+    try {
+      options = builder.build();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
     if (exitOnStdinClose) {
       LongRunning.exitWhenStdinCloses();
     }

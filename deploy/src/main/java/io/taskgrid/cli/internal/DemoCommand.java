@@ -1,5 +1,6 @@
 package io.taskgrid.cli.internal;
 
+import io.taskgrid.client.ClientOptions;
 import io.taskgrid.client.TaskPool;
 import io.taskgrid.client.TaskgridClient;
 import java.io.PrintWriter;
@@ -83,7 +84,13 @@ final class DemoCommand implements Callable<Integer> {
     }
     out.flush();
     boolean ok;
-    try (TaskgridClient client = TaskgridClient.connect(target)) {
+    // Against a running cluster, a loopback coordinator's local token is found by the client.
+    ClientOptions options =
+        ClientOptions.newBuilder()
+            .target(target)
+            .token(local == null ? null : local.token())
+            .build();
+    try (TaskgridClient client = TaskgridClient.connect(options)) {
       WorkerReadiness.await(
           client, List.of(TaskPool.CPU, TaskPool.IO), Duration.ofSeconds(workerWaitSeconds), out);
       DemoReport report = new DemoReport(out);

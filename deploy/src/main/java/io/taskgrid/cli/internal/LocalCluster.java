@@ -1,10 +1,16 @@
 package io.taskgrid.cli.internal;
 
+import io.taskgrid.client.internal.rpc.LocalTokens;
 import io.taskgrid.coordinator.internal.Coordinator;
 import io.taskgrid.coordinator.internal.CoordinatorOptions;
+import io.taskgrid.coordinator.internal.auth.Credentials;
+import io.taskgrid.coordinator.internal.auth.Principal;
+import io.taskgrid.coordinator.internal.auth.Role;
 import io.taskgrid.worker.Worker;
 import io.taskgrid.worker.WorkerOptions;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -22,9 +28,18 @@ final class LocalCluster implements AutoCloseable {
   private final Worker worker;
   private final int cpuProcesses;
   private final Map<String, Integer> typeLimits;
+  private final String token;
+  private final Path tokenFile;
 
   private LocalCluster(
-      Coordinator coordinator, Worker worker, int cpuProcesses, Map<String, Integer> typeLimits) {
+      Coordinator coordinator,
+      Worker worker,
+      int cpuProcesses,
+      Map<String, Integer> typeLimits,
+      String token,
+      Path tokenFile) {
+    this.token = token;
+    this.tokenFile = tokenFile;
     this.coordinator = coordinator;
     this.worker = worker;
     this.cpuProcesses = cpuProcesses;
@@ -43,9 +58,17 @@ final class LocalCluster implements AutoCloseable {
   static LocalCluster start(
       int port, @Nullable Integer cpuProcesses, int metricsPort, Map<String, Integer> typeLimits)
       throws IOException {
+    // Secure by default with nothing to set up: a random admin token, written to a file only
+    // this user can read, where clients and workers on this machine find it (LocalTokens).
+    String token = LocalTokens.newToken();
+    Credentials credentials =
+        Credentials.builder()
+            .token(token, new Principal("local", Role.ADMIN, Principal.DEFAULT_TENANT))
+            .build();
     Coordinator coordinator =
         Coordinator.start(
             CoordinatorOptions.newBuilder()
+                .credentials(credentials)
                 .host("127.0.0.1")
                 .port(port)
                 .clusterName("taskgrid-local-" + ProcessHandle.current().pid())
@@ -55,16 +78,18 @@ final class LocalCluster implements AutoCloseable {
                 .build());
     int cpu = cpuProcesses != null ? cpuProcesses : Runtime.getRuntime().availableProcessors();
     try {
+      Path tokenFile = LocalTokens.write(System.getenv(), coordinator.port(), token);
       Worker worker =
           Worker.start(
               WorkerOptions.newBuilder()
+                  .token(token)
                   .coordinators(List.of(coordinator.target()))
                   .cpuProcesses(cpu)
                   .ioCapacity(LOCAL_IO_CAPACITY)
                   .metricsRegistry(coordinator.metricsRegistry())
                   .build());
-      return new LocalCluster(coordinator, worker, cpu, typeLimits);
-    } catch (RuntimeException e) {
+      return new LocalCluster(coordinator, worker, cpu, typeLimits, token, tokenFile);
+    } catch (IOException | RuntimeException e) {
       coordinator.close();
       throw e;
     }
@@ -78,6 +103,16 @@ final class LocalCluster implements AutoCloseable {
     return coordinator.target();
   }
 
+  /** The admin token of this cluster (also in {@link #tokenFile()}). */
+  String token() {
+    return token;
+  }
+
+  /** Where the admin token was written for the clients on this machine. */
+  Path tokenFile() {
+    return tokenFile;
+  }
+
   String describe() {
     return "taskgrid local cluster: coordinator listening on "
         + coordinator.target()
@@ -89,6 +124,8 @@ final class LocalCluster implements AutoCloseable {
         + LOCAL_IO_CAPACITY
         + " I/O slots"
         + (typeLimits.isEmpty() ? "" : "; type limits " + describeLimits())
+        + "; admin token in "
+        + tokenFile
         + (coordinator.metricsPort() < 0
             ? ""
             : "; metrics on http://127.0.0.1:" + coordinator.metricsPort() + "/metrics");
@@ -107,5 +144,10 @@ final class LocalCluster implements AutoCloseable {
     // Workers first, so that the coordinator does not re-queue tasks of a worker it outlives.
     worker.close();
     coordinator.close();
+    try {
+      Files.deleteIfExists(tokenFile);
+    } catch (IOException e) {
+      // Best effort: the token of a stopped cluster opens nothing.
+    }
   }
 }

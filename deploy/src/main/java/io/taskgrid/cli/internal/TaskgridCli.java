@@ -35,6 +35,7 @@ import picocli.CommandLine.ParseResult;
       TopCommand.class,
       CompletionCommand.class,
       BenchCommand.class,
+      TokenCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class TaskgridCli implements Runnable {

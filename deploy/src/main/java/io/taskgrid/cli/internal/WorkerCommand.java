@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code taskgrid worker}: the agent of one node, connected to the coordinators. */
@@ -82,6 +83,8 @@ final class WorkerCommand implements Callable<Integer> {
       description = "Exit when standard input closes (for supervisors and tests).")
   boolean exitOnStdinClose;
 
+  @Mixin ChannelSecurityOptions security = new ChannelSecurityOptions();
+
   @Override
   public Integer call() throws Exception {
     if (exitOnStdinClose) {
@@ -112,7 +115,8 @@ final class WorkerCommand implements Callable<Integer> {
       Addresses.checkTarget("--coordinator", target);
     }
     WorkerOptions.Builder builder =
-        WorkerOptions.newBuilder()
+        security
+            .apply(WorkerOptions.newBuilder(), targets())
             .coordinators(targets())
             .metricsPort(MetricsPorts.check(metricsPort))
             .metricsHost(metricsHost);

@@ -1,9 +1,12 @@
 package io.taskgrid.worker.internal;
 
 import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.prometheus.client.CollectorRegistry;
+import io.taskgrid.client.internal.rpc.ChannelSecurity;
+import io.taskgrid.client.internal.rpc.LocalTokens;
 import io.taskgrid.proto.v1.Assignment;
 import io.taskgrid.proto.v1.Assignments;
 import io.taskgrid.proto.v1.CancelTasks;
@@ -187,10 +190,11 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
       names.add("channel-" + i);
     }
     if (channels.isEmpty()) {
+      ChannelCredentials credentials = security(options).channelCredentials();
       for (String target : options.coordinators()) {
         // Direct executor: the stream callbacks only hand work off and never block.
         ManagedChannel channel =
-            NettyChannelBuilder.forTarget(target).usePlaintext().directExecutor().build();
+            NettyChannelBuilder.forTarget(target, credentials).directExecutor().build();
         ownedChannels.add(channel);
         channels.add(channel);
         names.add(target);
@@ -225,6 +229,26 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
         registry.names(TaskPool.CPU),
         names,
         metricsServer == null ? "metrics endpoint disabled" : "metrics on " + metricsServer.url());
+  }
+
+  /**
+   * TLS and token of the coordinator channels: the token given, else the token file's, else (for
+   * loopback coordinators) the token of a local cluster on that port, as the client finds it.
+   */
+  private static ChannelSecurity security(WorkerOptions options) {
+    String token = options.token().orElse(null);
+    if (token == null && options.tokenFile().isPresent()) {
+      token = ChannelSecurity.readToken(options.tokenFile().get());
+    }
+    if (token == null) {
+      token = LocalTokens.find(System.getenv(), options.coordinators()).orElse(null);
+    }
+    return new ChannelSecurity(
+        options.tls(),
+        options.tlsCaFile().orElse(null),
+        options.tlsCertFile().orElse(null),
+        options.tlsKeyFile().orElse(null),
+        token);
   }
 
   /** The bound metrics port, or -1 when no metrics endpoint is served. */

@@ -1,8 +1,9 @@
 package io.taskgrid.client.internal.rpc;
 
 import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.taskgrid.client.internal.NamedThreadFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Plaintext channels the client made itself (and so must shut down), with their bounded, named
- * executor ({@code taskgrid-client-grpc-N}).
+ * Channels the client made itself (and so must shut down), with their bounded, named executor
+ * ({@code taskgrid-client-grpc-N}).
  */
 public final class OwnedChannels implements AutoCloseable {
   private static final int GRPC_THREADS = 2;
@@ -27,12 +28,17 @@ public final class OwnedChannels implements AutoCloseable {
 
   /** One plaintext channel per {@code host:port} target. */
   public static OwnedChannels plaintext(List<String> targets) {
+    return create(targets, ChannelSecurity.PLAINTEXT);
+  }
+
+  /** One channel per {@code host:port} target, with TLS and a token as {@code security} says. */
+  public static OwnedChannels create(List<String> targets, ChannelSecurity security) {
+    ChannelCredentials credentials = security.channelCredentials();
     ExecutorService executor =
         Executors.newFixedThreadPool(GRPC_THREADS, new NamedThreadFactory("taskgrid-client-grpc"));
     List<ManagedChannel> channels = new ArrayList<>();
     for (String target : targets) {
-      channels.add(
-          ManagedChannelBuilder.forTarget(target).usePlaintext().executor(executor).build());
+      channels.add(Grpc.newChannelBuilder(target, credentials).executor(executor).build());
     }
     return new OwnedChannels(List.copyOf(channels), executor);
   }

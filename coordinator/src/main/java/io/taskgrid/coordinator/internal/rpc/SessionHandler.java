@@ -3,6 +3,8 @@ package io.taskgrid.coordinator.internal.rpc;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.taskgrid.coordinator.internal.auth.Principal;
+import io.taskgrid.coordinator.internal.auth.Tenants;
 import io.taskgrid.coordinator.internal.sched.Admission;
 import io.taskgrid.coordinator.internal.sched.CompletionHub;
 import io.taskgrid.coordinator.internal.sched.CompletionSubscriber;
@@ -40,6 +42,7 @@ import org.slf4j.LoggerFactory;
 final class SessionHandler implements StreamObserver<ClientMessage>, CompletionSubscriber {
   private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
 
+  private final Principal caller;
   private final TaskIntake intake;
   private final Scheduler scheduler;
   private final CompletionHub hub;
@@ -62,11 +65,13 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
 
   SessionHandler(
       ServerCallStreamObserver<ServerMessage> observer,
+      Principal caller,
       TaskIntake intake,
       Scheduler scheduler,
       CompletionHub hub,
       TaskStore store,
       Executor outbound) {
+    this.caller = caller;
     this.intake = intake;
     this.scheduler = scheduler;
     this.hub = hub;
@@ -98,7 +103,8 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
       failStream(tooBig);
       return;
     }
-    CompletableFuture<Admission> admitted = intake.submit(specs).toCompletableFuture();
+    CompletableFuture<Admission> admitted =
+        intake.submit(specs, caller.tenant()).toCompletableFuture();
     // onNext calls are serial per stream, so ackTail needs no lock. The emit runs on the thread
     // that completes the later of the two (the store's, once the tasks are stored): emit only
     // queues the acks and hands the tasks to the scheduler, and one more thread hand-off here was
@@ -135,7 +141,7 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
 
   private void cancel(ClientMessage msg) {
     scheduler
-        .cancel(msg.getCancel().getTaskIdsList(), msg.getCancel().getForce())
+        .cancel(msg.getCancel().getTaskIdsList(), msg.getCancel().getForce(), caller)
         .whenComplete(
             (resp, e) -> {
               if (e != null) {
@@ -147,6 +153,41 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
   }
 
   private void attach(List<String> ids) {
+    if (caller.isAdmin()) {
+      attachVisible(ids);
+      return;
+    }
+    // Only the caller's tenant's tasks: look them up before subscribing, so that no result of
+    // another tenant's task is ever pushed here. Another tenant's id reads as an unknown one.
+    store
+        .getAll(ids)
+        .whenComplete(
+            (found, e) -> {
+              if (e != null) {
+                if (!ended.get()) {
+                  CompletableFuture.delayedExecutor(
+                          READ_RETRY_MILLIS, TimeUnit.MILLISECONDS, callbacks)
+                      .execute(() -> attach(ids));
+                }
+                return;
+              }
+              List<String> own = new ArrayList<>(ids.size());
+              List<TaskResult> unknown = new ArrayList<>();
+              for (String id : ids) {
+                TaskInfo info = found.get(id);
+                if (info != null && Tenants.visible(caller, info)) {
+                  own.add(id);
+                } else {
+                  watched.add(id);
+                  unknown.add(unknown(id));
+                }
+              }
+              push(unknown);
+              attachVisible(own);
+            });
+  }
+
+  private void attachVisible(List<String> ids) {
     // Subscribe first, then read the store: a result published in between is seen twice at
     // worst, and push() de-duplicates through the watched set.
     for (String id : ids) {
@@ -235,7 +276,7 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
     List<TaskResult> fresh = new ArrayList<>(results.size());
     for (TaskResult r : results) {
       if (watched.remove(r.getTaskId())) {
-        fresh.add(r);
+        fresh.add(Tenants.forClient(r));
       }
     }
     if (!fresh.isEmpty() && !ended.get()) {

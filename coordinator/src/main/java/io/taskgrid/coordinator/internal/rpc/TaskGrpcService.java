@@ -3,6 +3,9 @@ package io.taskgrid.coordinator.internal.rpc;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.taskgrid.coordinator.internal.auth.Principal;
+import io.taskgrid.coordinator.internal.auth.Principals;
+import io.taskgrid.coordinator.internal.auth.Tenants;
 import io.taskgrid.coordinator.internal.sched.CompletionHub;
 import io.taskgrid.coordinator.internal.sched.JobStats;
 import io.taskgrid.coordinator.internal.sched.Scheduler;
@@ -66,6 +69,7 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
   public StreamObserver<ClientMessage> session(StreamObserver<ServerMessage> responses) {
     return new SessionHandler(
         (ServerCallStreamObserver<ServerMessage>) responses,
+        Principals.current(),
         intake,
         scheduler,
         hub,
@@ -75,6 +79,7 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
 
   @Override
   public void submit(SubmitRequest req, StreamObserver<SubmitResponse> responses) {
+    Principal caller = Principals.current();
     unary(
         responses,
         () -> {
@@ -83,7 +88,7 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
             throw tooBig.asRuntimeException();
           }
           return intake
-              .submit(req.getTasksList())
+              .submit(req.getTasksList(), caller.tenant())
               .thenApply(
                   admission -> {
                     // Nobody watches on a unary call: schedule right away.
@@ -95,11 +100,13 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
 
   @Override
   public void cancel(CancelRequest req, StreamObserver<CancelResponse> responses) {
-    unary(responses, () -> scheduler.cancel(req.getTaskIdsList(), req.getForce()));
+    Principal caller = Principals.current();
+    unary(responses, () -> scheduler.cancel(req.getTaskIdsList(), req.getForce(), caller));
   }
 
   @Override
   public void getTask(GetTaskRequest req, StreamObserver<GetTaskResponse> responses) {
+    Principal caller = Principals.current();
     unary(
         responses,
         () -> {
@@ -112,31 +119,35 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
                   info ->
                       GetTaskResponse.newBuilder()
                           .setTask(
-                              info.orElseThrow(
-                                  () ->
-                                      Status.NOT_FOUND
-                                          .withDescription(
-                                              "no task with id '" + req.getTaskId() + "'")
-                                          .asRuntimeException()))
+                              info.filter(i -> Tenants.visible(caller, i))
+                                  .map(Tenants::forClient)
+                                  .orElseThrow(
+                                      () ->
+                                          Status.NOT_FOUND
+                                              .withDescription(
+                                                  "no task with id '" + req.getTaskId() + "'")
+                                              .asRuntimeException()))
                           .build());
         });
   }
 
   @Override
   public void getJob(GetJobRequest req, StreamObserver<GetJobResponse> responses) {
+    // Job ids are per tenant: the caller's tenant's job of that name, or none.
+    String key = Tenants.jobKey(Principals.current().tenant(), req.getJobId());
     unary(
         responses,
         () -> {
           if (req.getJobId().isEmpty()) {
             throw Status.INVALID_ARGUMENT.withDescription("job_id is empty").asRuntimeException();
           }
-          if (!jobs.known(req.getJobId())) {
+          if (!jobs.known(key)) {
             throw Status.NOT_FOUND
                 .withDescription("no job with id '" + req.getJobId() + "'")
                 .asRuntimeException();
           }
           return java.util.concurrent.CompletableFuture.completedFuture(
-              jobs.counts(req.getJobId()));
+              jobs.counts(key).toBuilder().setJobId(req.getJobId()).build());
         });
   }
 
@@ -153,7 +164,12 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
   public void watch(WatchRequest req, StreamObserver<WatchResponse> responses) {
     try {
       new WatchHandler(
-              (ServerCallStreamObserver<WatchResponse>) responses, hub, jobs, store, outbound)
+              (ServerCallStreamObserver<WatchResponse>) responses,
+              Principals.current(),
+              hub,
+              jobs,
+              store,
+              outbound)
           .start(req);
     } catch (RuntimeException e) {
       responses.onError(StatusMapper.toStatus(e).asRuntimeException());

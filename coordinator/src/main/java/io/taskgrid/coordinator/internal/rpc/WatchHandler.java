@@ -2,6 +2,8 @@ package io.taskgrid.coordinator.internal.rpc;
 
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.taskgrid.coordinator.internal.auth.Principal;
+import io.taskgrid.coordinator.internal.auth.Tenants;
 import io.taskgrid.coordinator.internal.sched.CompletionHub;
 import io.taskgrid.coordinator.internal.sched.CompletionSubscriber;
 import io.taskgrid.coordinator.internal.sched.JobStats;
@@ -34,13 +36,16 @@ final class WatchHandler implements CompletionSubscriber {
   private final Set<String> sent = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile String jobId = "";
+  private final Principal caller;
 
   WatchHandler(
       ServerCallStreamObserver<WatchResponse> observer,
+      Principal caller,
       CompletionHub hub,
       JobStats jobs,
       TaskStore store,
       Executor outbound) {
+    this.caller = caller;
     this.hub = hub;
     this.jobs = jobs;
     this.store = store;
@@ -57,18 +62,49 @@ final class WatchHandler implements CompletionSubscriber {
       out.fail(Status.INVALID_ARGUMENT.withDescription("watch needs task_ids or a job_id"));
       return;
     }
-    List<String> ids;
-    if (!req.getJobId().isEmpty()) {
-      jobId = req.getJobId();
-      hub.watchJob(jobId, this);
-      ids = jobs.taskIds(jobId);
-    } else {
-      ids = List.copyOf(new LinkedHashSet<>(req.getTaskIdsList()));
-      remaining.addAll(ids);
-      for (String id : ids) {
-        hub.watchTask(id, this);
-      }
+    if (req.getTaskIdsCount() > 0 && !caller.isAdmin()) {
+      // Only the caller's tenant's tasks: checked before subscribing, so no result of another
+      // tenant's task is ever sent here; another tenant's id reads as an unknown one.
+      List<String> asked = List.copyOf(new LinkedHashSet<>(req.getTaskIdsList()));
+      store
+          .getAll(asked)
+          .whenComplete(
+              (found, e) -> {
+                if (e != null) {
+                  out.fail(StatusMapper.toStatus(e));
+                  return;
+                }
+                List<String> own = new ArrayList<>(asked.size());
+                for (String id : asked) {
+                  TaskInfo info = found.get(id);
+                  if (info != null && Tenants.visible(caller, info)) {
+                    own.add(id);
+                  }
+                }
+                watchTasks(own);
+              });
+      return;
     }
+    if (!req.getJobId().isEmpty()) {
+      // Job ids are per tenant: the caller's tenant's job of that name.
+      jobId = Tenants.jobKey(caller.tenant(), req.getJobId());
+      hub.watchJob(jobId, this);
+      watchIds(jobs.taskIds(jobId));
+    } else {
+      watchTasks(List.copyOf(new LinkedHashSet<>(req.getTaskIdsList())));
+    }
+  }
+
+  private void watchTasks(List<String> ids) {
+    remaining.addAll(ids);
+    for (String id : ids) {
+      hub.watchTask(id, this);
+    }
+    watchIds(ids);
+  }
+
+  /** Reads the watched tasks (subscribed already) and replays those that ended. */
+  private void watchIds(List<String> ids) {
     store
         .getAll(ids)
         .whenComplete(
@@ -104,7 +140,7 @@ final class WatchHandler implements CompletionSubscriber {
     List<TaskResult> fresh = new ArrayList<>();
     for (TaskResult r : results) {
       if (sent.add(r.getTaskId())) {
-        fresh.add(r);
+        fresh.add(Tenants.forClient(r));
       }
       remaining.remove(r.getTaskId());
     }

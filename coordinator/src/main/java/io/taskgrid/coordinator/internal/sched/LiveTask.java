@@ -20,6 +20,9 @@ final class LiveTask {
   final long submittedMillis;
   final int maxAttempts;
 
+  /** The submitter's tenant as the record stores it: empty for the default tenant. */
+  final String tenant;
+
   /** Set once, when the task's pool is known; read by any thread to route messages. */
   volatile @Nullable Pool pool;
 
@@ -32,6 +35,14 @@ final class LiveTask {
   long startedMillis;
 
   LiveTask(TaskSpec spec, long submittedMillis, @Nullable Pool pool) {
+    this(spec, submittedMillis, pool, "");
+  }
+
+  /**
+   * @param tenant the record value of the submitter's tenant (see {@code Tenants.recordValue})
+   */
+  LiveTask(TaskSpec spec, long submittedMillis, @Nullable Pool pool, String tenant) {
+    this.tenant = tenant;
     this.spec = spec;
     this.submittedMillis = submittedMillis;
     this.pool = pool;
@@ -61,6 +72,9 @@ final class LiveTask {
             .setOwner(owner);
     if (workerId != null) {
       b.setWorkerId(workerId);
+    }
+    if (!tenant.isEmpty()) {
+      b.setTenant(tenant);
     }
     return b.build();
   }

@@ -1,5 +1,7 @@
 package io.taskgrid.coordinator.internal.sched;
 
+import io.taskgrid.coordinator.internal.auth.Principal;
+import io.taskgrid.coordinator.internal.auth.Tenants;
 import io.taskgrid.coordinator.internal.concurrent.SerialExecutor;
 import io.taskgrid.coordinator.internal.store.TaskStore;
 import io.taskgrid.proto.v1.CancelOutcome;
@@ -28,6 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -433,7 +436,7 @@ public final class Scheduler implements SchedulerSink {
       if (pool != Pool.IO && pool != Pool.CPU) {
         pool = types.resolve(info.getSpec()).pool();
       }
-      LiveTask t = new LiveTask(info.getSpec(), info.getSubmittedUnixMs(), pool);
+      LiveTask t = new LiveTask(info.getSpec(), info.getSubmittedUnixMs(), pool, info.getTenant());
       t.owner = ownerId;
       t.attempt = info.getAttempt();
       if (info.getState() == TaskState.RUNNING && pool != null) {
@@ -546,9 +549,19 @@ public final class Scheduler implements SchedulerSink {
 
   /** Cancels tasks; the response lists one outcome per id, in order. */
   public CompletionStage<CancelResponse> cancel(List<String> taskIds, boolean force) {
+    return cancel(taskIds, force, Principal.UNAUTHENTICATED);
+  }
+
+  /**
+   * Cancels as {@code caller}: a task of another tenant is NOT_FOUND to a non-admin caller, the
+   * same answer as an id nobody submitted.
+   */
+  public CompletionStage<CancelResponse> cancel(
+      List<String> taskIds, boolean force, Principal caller) {
     List<CompletableFuture<CancelOutcome>> each = new ArrayList<>(taskIds.size());
+    String tenant = caller.isAdmin() ? null : Tenants.recordValue(caller.tenant());
     for (String id : taskIds) {
-      each.add(cancelOne(id, force).thenApply(r -> outcome(id, r)));
+      each.add(cancelOne(id, force, tenant).thenApply(r -> outcome(id, r)));
     }
     return CompletableFuture.allOf(each.toArray(new CompletableFuture<?>[0]))
         .thenApply(
@@ -559,16 +572,20 @@ public final class Scheduler implements SchedulerSink {
             });
   }
 
-  private CompletableFuture<CancelOutcome.Result> cancelOne(String id, boolean force) {
+  private CompletableFuture<CancelOutcome.Result> cancelOne(
+      String id, boolean force, @Nullable String tenant) {
     LiveTask t = live.get(id);
     CompletableFuture<CancelOutcome.Result> f = new CompletableFuture<>();
+    if (t != null && tenant != null && !t.tenant.equals(tenant)) {
+      return CompletableFuture.completedFuture(CancelOutcome.Result.NOT_FOUND);
+    }
     if (t == null) {
       // Not live here: either ended (its record says so) or never seen.
       return store
           .get(id)
           .thenApply(
               info ->
-                  info.isPresent()
+                  info.isPresent() && (tenant == null || info.get().getTenant().equals(tenant))
                       ? CancelOutcome.Result.ALREADY_FINISHED
                       : CancelOutcome.Result.NOT_FOUND)
           .toCompletableFuture();

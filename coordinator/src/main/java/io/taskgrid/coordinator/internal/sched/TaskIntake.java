@@ -1,6 +1,8 @@
 package io.taskgrid.coordinator.internal.sched;
 
 import io.grpc.Status;
+import io.taskgrid.coordinator.internal.auth.Principal;
+import io.taskgrid.coordinator.internal.auth.Tenants;
 import io.taskgrid.coordinator.internal.store.TaskStore;
 import io.taskgrid.proto.v1.SubmitAck;
 import io.taskgrid.proto.v1.TaskInfo;
@@ -57,7 +59,15 @@ public final class TaskIntake {
 
   /** Validates and stores a batch; the stage never fails (store errors become REJECTED acks). */
   public CompletionStage<Admission> submit(List<TaskSpec> specs) {
-    return admit(specs).thenApply(this::countRejections);
+    return submit(specs, Principal.DEFAULT_TENANT);
+  }
+
+  /**
+   * As {@link #submit(List)}, for a caller of {@code tenant}: the tasks record it, and their job
+   * ids are that tenant's (see {@link Tenants}).
+   */
+  public CompletionStage<Admission> submit(List<TaskSpec> specs, String tenant) {
+    return admit(specs, tenant).thenApply(this::countRejections);
   }
 
   /** Reports each REJECTED ack, by its status code, to the scheduler's task events (metrics). */
@@ -70,7 +80,8 @@ public final class TaskIntake {
     return admission;
   }
 
-  private CompletionStage<Admission> admit(List<TaskSpec> specs) {
+  private CompletionStage<Admission> admit(List<TaskSpec> specs, String tenant) {
+    String recordTenant = Tenants.recordValue(tenant);
     long now = clock.millis();
     SubmitAck[] acks = new SubmitAck[specs.size()];
     List<Integer> positions = new ArrayList<>();
@@ -96,7 +107,7 @@ public final class TaskIntake {
                 "queue full: " + maxQueuedTasks + " tasks queued or running");
         continue;
       }
-      LiveTask t = new LiveTask(spec, now, res.pool());
+      LiveTask t = new LiveTask(Tenants.keyed(spec, tenant), now, res.pool(), recordTenant);
       t.owner = scheduler.ownerId();
       positions.add(i);
       candidates.add(t);
@@ -147,7 +158,9 @@ public final class TaskIntake {
         continue;
       }
       notCreated++;
-      if (!old.get().getSpec().equals(t.spec)) {
+      // Another tenant's task with this id reads as a conflict like any other: it says nothing
+      // about whose it is.
+      if (!old.get().getSpec().equals(t.spec) || !old.get().getTenant().equals(t.tenant)) {
         acks[i] =
             rejected(
                 t.id(),

@@ -27,7 +27,11 @@ import io.taskgrid.coordinator.internal.auth.Credentials;
 import io.taskgrid.coordinator.internal.auth.TokenFile;
 import io.taskgrid.coordinator.internal.store.InMemoryTaskStore;
 import io.taskgrid.proto.v1.Assignment;
+import io.taskgrid.proto.v1.CancelOutcome;
+import io.taskgrid.proto.v1.CancelRequest;
+import io.taskgrid.proto.v1.GetJobRequest;
 import io.taskgrid.proto.v1.GetStatsRequest;
+import io.taskgrid.proto.v1.GetTaskRequest;
 import io.taskgrid.proto.v1.ListWorkersRequest;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Payload;
@@ -36,11 +40,14 @@ import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.TaskSpec;
 import io.taskgrid.proto.v1.TaskState;
+import io.taskgrid.proto.v1.WatchRequest;
+import io.taskgrid.proto.v1.WatchResponse;
 import io.taskgrid.proto.v1.WorkerMessage;
 import io.taskgrid.proto.v1.WorkerResults;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -58,6 +65,7 @@ class AuthRpcTest {
   private static final String WORKER_A = "worker-a-token-0123456789";
   private static final String WORKER_B = "worker-b-token-0123456789";
   private static final String ADMIN = "admin-token-0123456789";
+  private static final String OTHER = "other-tenant-token-0123456789";
 
   private CoordinatorRuntime runtime;
   private Server server;
@@ -73,7 +81,8 @@ class AuthRpcTest {
                 CLIENT + " client acme alice",
                 WORKER_A + " worker acme wa",
                 WORKER_B + " worker acme wb",
-                ADMIN + " admin default root"),
+                ADMIN + " admin default root",
+                OTHER + " client globex bob"),
             "tokens");
     CoordinatorOptions options = CoordinatorOptions.newBuilder().credentials(credentials).build();
     runtime =
@@ -112,6 +121,12 @@ class AuthRpcTest {
 
   private TaskServiceGrpc.TaskServiceBlockingStub tasks(@Nullable String token) {
     return TaskServiceGrpc.newBlockingStub(as(token)).withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  private static List<WatchResponse> drain(Iterator<WatchResponse> it) {
+    List<WatchResponse> all = new ArrayList<>();
+    it.forEachRemaining(all::add);
+    return all;
   }
 
   private static Status.Code code(Runnable call) {
@@ -292,5 +307,67 @@ class AuthRpcTest {
     await().atMost(WAIT).until(() -> dropped() == 1.0);
     assertThat(runtime.store().get("remote").toCompletableFuture().join().orElseThrow().getState())
         .isEqualTo(TaskState.RUNNING);
+  }
+
+  @Test
+  void tenants_anotherTenantsTaskAndJob_notFoundEverywhere_ownJobOfSameNameSeparate() {
+    FakeWorker a = connected(WORKER_A, "wa");
+    a.credit(10);
+    SessionClient acme = new SessionClient(as(CLIENT));
+    sessions.add(acme);
+    acme.submit(echo("t1").toBuilder().setJobId("j").build());
+    await().atMost(WAIT).until(() -> a.assigned.size() == 1);
+
+    // GetTask, GetJob: NOT_FOUND, the same as an id nobody used.
+    assertThat(
+            code(() -> tasks(OTHER).getTask(GetTaskRequest.newBuilder().setTaskId("t1").build())))
+        .isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(code(() -> tasks(OTHER).getJob(GetJobRequest.newBuilder().setJobId("j").build())))
+        .isEqualTo(Status.Code.NOT_FOUND);
+    // Cancel: NOT_FOUND, and the task still runs.
+    assertThat(
+            tasks(OTHER)
+                .cancel(CancelRequest.newBuilder().addTaskIds("t1").build())
+                .getOutcomes(0)
+                .getResult())
+        .isEqualTo(CancelOutcome.Result.NOT_FOUND);
+    // Watch by task id or job: ends with nothing.
+    assertThat(drain(tasks(OTHER).watch(WatchRequest.newBuilder().addTaskIds("t1").build())))
+        .isEmpty();
+    // Session attach: the id reads as unknown; resubmitting the id is a conflict.
+    SessionClient globex = new SessionClient(as(OTHER));
+    sessions.add(globex);
+    globex.attach("t1");
+    await().atMost(WAIT).until(() -> globex.results.containsKey("t1"));
+    assertThat(globex.results.get("t1").getError().getType()).isEqualTo("NOT_FOUND");
+    globex.submit(echo("t1").toBuilder().setJobId("j").build());
+    await().atMost(WAIT).until(() -> globex.acks.size() == 1);
+    assertThat(globex.acks.get(0).getCode()).isEqualTo("ALREADY_EXISTS");
+    // Its own job "j" is another job.
+    globex.submit(echo("t2").toBuilder().setJobId("j").build());
+    await().atMost(WAIT).until(() -> a.assigned.size() == 2);
+    assertThat(tasks(OTHER).getJob(GetJobRequest.newBuilder().setJobId("j").build()).getSubmitted())
+        .isEqualTo(1);
+    assertThat(
+            tasks(CLIENT).getJob(GetJobRequest.newBuilder().setJobId("j").build()).getSubmitted())
+        .isEqualTo(1);
+
+    // The owner sees its task, with its own job id; so does an admin.
+    a.answer(a.assigned.get(0), Outcome.SUCCEEDED);
+    await().atMost(WAIT).until(() -> acme.results.containsKey("t1"));
+    assertThat(acme.results.get("t1").getJobId()).isEqualTo("j");
+    var mine = tasks(CLIENT).getTask(GetTaskRequest.newBuilder().setTaskId("t1").build()).getTask();
+    assertThat(mine.getSpec().getJobId()).isEqualTo("j");
+    assertThat(mine.getResult().getJobId()).isEqualTo("j");
+    assertThat(mine.getTenant()).isEqualTo("acme");
+    assertThat(
+            tasks(ADMIN)
+                .getTask(GetTaskRequest.newBuilder().setTaskId("t1").build())
+                .getTask()
+                .getState())
+        .isEqualTo(TaskState.DONE);
+    assertThat(drain(tasks(CLIENT).watch(WatchRequest.newBuilder().addTaskIds("t1").build())))
+        .extracting(r -> r.getResults(0).getJobId())
+        .containsExactly("j");
   }
 }
