@@ -3,8 +3,10 @@ package io.taskgrid.e2e;
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -146,10 +148,15 @@ final class TaskgridProcess implements AutoCloseable {
 
   /** Waits until a coordinator started by {@link #startClusterCoordinator} serves. */
   void awaitCoordinator(Duration atMost) throws IOException {
+    awaitCoordinator(atMost, InsecureChannelCredentials.create());
+  }
+
+  /** As above, asking health over {@code credentials} (a coordinator serving TLS). */
+  void awaitCoordinator(Duration atMost, ChannelCredentials credentials) throws IOException {
     Path file = java.util.Objects.requireNonNull(portFile, "not a cluster coordinator");
     await(atMost, "its port file", () -> Files.exists(file) && Files.size(file) > 0);
     port = Integer.parseInt(Files.readString(file, StandardCharsets.US_ASCII).trim());
-    awaitServing(atMost);
+    awaitServing(atMost, credentials);
   }
 
   /** The name given at start (also the log file's name, without ".log"). */
@@ -211,7 +218,11 @@ final class TaskgridProcess implements AutoCloseable {
   }
 
   private void awaitServing(Duration atMost) {
-    ManagedChannel channel = ManagedChannelBuilder.forTarget(target()).usePlaintext().build();
+    awaitServing(atMost, InsecureChannelCredentials.create());
+  }
+
+  private void awaitServing(Duration atMost, ChannelCredentials credentials) {
+    ManagedChannel channel = Grpc.newChannelBuilder(target(), credentials).build();
     try {
       HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
       await(

@@ -123,11 +123,13 @@ class ManifestsTest {
     List<String> env = new ArrayList<>();
     container.path("env").forEach(e -> env.add(e.path("name").asText()));
     assertEnv("coordinator", env);
-    // grpc.health.v1 is served on the gRPC port.
-    assertThat(container.path("readinessProbe").path("grpc").path("port").asInt())
+    // The gRPC port serves TLS, which the kubelet's gRPC probe cannot speak: a TCP probe.
+    assertThat(container.path("readinessProbe").path("tcpSocket").path("port").asInt())
         .isEqualTo(grpcPort);
-    assertThat(container.path("livenessProbe").path("grpc").path("port").asInt())
+    assertThat(container.path("livenessProbe").path("tcpSocket").path("port").asInt())
         .isEqualTo(grpcPort);
+    // Served on the pod network, so with TLS and tokens (docs/SECURITY.md).
+    assertThat(args).contains("--tls-cert", "--tls-key", "--auth-tokens");
     assertThat(containerPort(container, "grpc")).isEqualTo(grpcPort);
     assertThat(containerPort(container, "hazelcast"))
         .isEqualTo(defaultInt("coordinator", "--hz-port"));
