@@ -63,6 +63,7 @@ public final class Coordinator implements AutoCloseable {
 
   /** Starts a Hazelcast member and the gRPC server; returns once both are serving. */
   public static Coordinator start(CoordinatorOptions options) throws IOException {
+    HazelcastConfigs.publicHostWarning(options.hazelcastHost()).ifPresent(log::warn);
     HazelcastInstance hz = Hazelcast.newHazelcastInstance(HazelcastConfigs.memberConfig(options));
     try {
       return start(options, hz, hz);
