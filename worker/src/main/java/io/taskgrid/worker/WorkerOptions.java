@@ -65,8 +65,11 @@ public final class WorkerOptions {
   /** The metrics port the {@code taskgrid worker} command uses unless told otherwise. */
   public static final int STANDARD_METRICS_PORT = 9401;
 
-  /** The interface the metrics endpoint binds by default (every interface). */
-  public static final String DEFAULT_METRICS_HOST = "0.0.0.0";
+  /**
+   * The interface the metrics endpoint binds by default: loopback only (a deployment scraped from
+   * elsewhere sets {@link Builder#metricsHost}, e.g. to 0.0.0.0).
+   */
+  public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
 
   /** The largest {@code http.get} response body by default: 4 MiB. */
   public static final long DEFAULT_HTTP_MAX_BODY_BYTES = 4L << 20;

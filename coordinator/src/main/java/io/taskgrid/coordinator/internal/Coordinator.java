@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running coordinator: an embedded Hazelcast member (the task store) and one Netty gRPC server
- * serving TaskService, WorkerService, grpc.health.v1 and server reflection. Start with {@link
- * #start(CoordinatorOptions)}; {@link #close()} stops it gracefully. Thread-safe.
+ * serving TaskService, WorkerService, grpc.health.v1 and (opt-in) server reflection. Start with
+ * {@link #start(CoordinatorOptions)}; {@link #close()} stops it gracefully. Thread-safe.
  */
 public final class Coordinator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
@@ -110,8 +110,11 @@ public final class Coordinator implements AutoCloseable {
             .keepAliveTimeout(10, TimeUnit.SECONDS)
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
-            .addService(health.getHealthService())
-            .addService(ProtoReflectionServiceV1.newInstance());
+            .addService(health.getHealthService());
+    if (options.reflection()) {
+      // Opt-in: reflection describes every service and message to anyone who can connect.
+      builder.addService(ProtoReflectionServiceV1.newInstance());
+    }
     for (BindableService s : runtime.services()) {
       builder.addService(s);
     }
@@ -119,7 +122,7 @@ public final class Coordinator implements AutoCloseable {
     MetricsServer metrics = null;
     try {
       if (options.metricsPort() != CoordinatorOptions.METRICS_DISABLED) {
-        metrics = MetricsServer.start(options.host(), options.metricsPort(), registry);
+        metrics = MetricsServer.start(options.metricsHost(), options.metricsPort(), registry);
       }
       server = builder.build().start();
     } catch (IOException | RuntimeException e) {
