@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.grpc.Channel;
 import io.prometheus.client.CollectorRegistry;
+import io.taskgrid.worker.internal.http.HttpEgressPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,8 +65,17 @@ public final class WorkerOptions {
   /** The metrics port the {@code taskgrid worker} command uses unless told otherwise. */
   public static final int STANDARD_METRICS_PORT = 9401;
 
-  /** The interface the metrics endpoint binds by default (every interface). */
-  public static final String DEFAULT_METRICS_HOST = "0.0.0.0";
+  /**
+   * The interface the metrics endpoint binds by default: loopback only (a deployment scraped from
+   * elsewhere sets {@link Builder#metricsHost}, e.g. to 0.0.0.0).
+   */
+  public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
+
+  /** The largest {@code http.get} response body by default: 4 MiB. */
+  public static final long DEFAULT_HTTP_MAX_BODY_BYTES = 4L << 20;
+
+  /** The whole-exchange timeout of {@code http.get} by default. */
+  public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(60);
 
   private static final WorkerOptions DEFAULT_INSTANCE = newBuilder().build();
 
@@ -95,6 +105,9 @@ public final class WorkerOptions {
   private final @Nullable Path tlsCaFile;
   private final @Nullable Path tlsCertFile;
   private final @Nullable Path tlsKeyFile;
+  private final List<String> httpAllow;
+  private final long httpMaxBodyBytes;
+  private final Duration httpTimeout;
 
   private WorkerOptions(Builder b) {
     this.token = b.token;
@@ -123,6 +136,9 @@ public final class WorkerOptions {
     this.metricsHost = b.metricsHost;
     this.metricsPort = b.metricsPort;
     this.metricsRegistry = b.metricsRegistry;
+    this.httpAllow = List.copyOf(b.httpAllow);
+    this.httpMaxBodyBytes = b.httpMaxBodyBytes;
+    this.httpTimeout = b.httpTimeout;
   }
 
   /** A builder with every default. */
@@ -284,6 +300,25 @@ public final class WorkerOptions {
     return Optional.ofNullable(tlsKeyFile);
   }
 
+  /**
+   * What {@code http.get} may reach beyond public addresses: IP addresses, {@code address:port}
+   * pairs and CIDR blocks (empty by default: no loopback, private, link-local or other non-public
+   * address).
+   */
+  public List<String> httpAllow() {
+    return httpAllow;
+  }
+
+  /** The largest response body {@code http.get} reads; a larger one fails the task. */
+  public long httpMaxBodyBytes() {
+    return httpMaxBodyBytes;
+  }
+
+  /** How long one {@code http.get} exchange may take in all (connect, headers, body, redirects). */
+  public Duration httpTimeout() {
+    return httpTimeout;
+  }
+
   @Override
   public String toString() {
     return "WorkerOptions{coordinators="
@@ -341,6 +376,9 @@ public final class WorkerOptions {
     private @Nullable Path tlsCaFile;
     private @Nullable Path tlsCertFile;
     private @Nullable Path tlsKeyFile;
+    private List<String> httpAllow = List.of();
+    private long httpMaxBodyBytes = DEFAULT_HTTP_MAX_BODY_BYTES;
+    private Duration httpTimeout = DEFAULT_HTTP_TIMEOUT;
 
     private Builder() {}
 
@@ -371,6 +409,9 @@ public final class WorkerOptions {
       tlsCaFile = o.tlsCaFile;
       tlsCertFile = o.tlsCertFile;
       tlsKeyFile = o.tlsKeyFile;
+      httpAllow = o.httpAllow;
+      httpMaxBodyBytes = o.httpMaxBodyBytes;
+      httpTimeout = o.httpTimeout;
     }
 
     /** The bearer token sent to the coordinators (null: none). */
@@ -401,6 +442,27 @@ public final class WorkerOptions {
     public Builder tlsClientCertificate(@Nullable Path certFile, @Nullable Path keyFile) {
       this.tlsCertFile = certFile;
       this.tlsKeyFile = keyFile;
+      return this;
+    }
+
+    /**
+     * Addresses {@code http.get} may reach although they are not public: {@code 127.0.0.1:8080},
+     * {@code [::1]:8080}, {@code 10.1.2.3} or {@code 10.0.0.0/8} (IP literals only).
+     */
+    public Builder httpAllow(List<String> httpAllow) {
+      this.httpAllow = List.copyOf(requireNonNull(httpAllow, "httpAllow"));
+      return this;
+    }
+
+    /** The largest {@code http.get} body (default {@value #DEFAULT_HTTP_MAX_BODY_BYTES} bytes). */
+    public Builder httpMaxBodyBytes(long httpMaxBodyBytes) {
+      this.httpMaxBodyBytes = httpMaxBodyBytes;
+      return this;
+    }
+
+    /** The whole-exchange timeout of {@code http.get} (default 60 s). */
+    public Builder httpTimeout(Duration httpTimeout) {
+      this.httpTimeout = requireNonNull(httpTimeout, "httpTimeout");
       return this;
     }
 
@@ -585,6 +647,10 @@ public final class WorkerOptions {
           "reconnectMaxBackoff",
           reconnectMaxBackoff,
           ">= reconnectInitialBackoff");
+      check(httpMaxBodyBytes >= 1, "httpMaxBodyBytes", httpMaxBodyBytes, ">= 1");
+      check(isPositive(httpTimeout), "httpTimeout", httpTimeout, "> 0");
+      // Parses every allow-list entry: the first bad one is reported with the accepted forms.
+      HttpEgressPolicy.of(httpAllow, httpMaxBodyBytes, httpTimeout);
       return new WorkerOptions(this);
     }
 

@@ -169,6 +169,8 @@ class WorkerIoTest {
           exchange.close();
         });
     server.start();
+    // Loopback is refused by default: this worker's operator allows the test server.
+    restartAllowing("127.0.0.1:" + server.getAddress().getPort());
     try {
       String base = "http://127.0.0.1:" + server.getAddress().getPort();
       harness.coordinator.submit("h1", "http.get", Pool.IO, base + "/hello");
@@ -194,6 +196,7 @@ class WorkerIoTest {
     try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
+    restartAllowing("127.0.0.1:" + port);
     harness.coordinator.submit("h3", "http.get", Pool.IO, "http://127.0.0.1:" + port + "/");
 
     TaskResult result = harness.awaitResult("h3");
@@ -235,5 +238,15 @@ class WorkerIoTest {
             WorkerOptions.newBuilder().cpuProcesses(0).heartbeatInterval(Duration.ofMillis(50)));
 
     await().atMost(Duration.ofSeconds(10)).until(() -> harness.coordinator.heartbeats.get() >= 2);
+  }
+
+  private void restartAllowing(String rule) throws Exception {
+    harness.close();
+    harness =
+        new WorkerHarness(
+            WorkerOptions.newBuilder()
+                .cpuProcesses(0)
+                .ioCapacity(2_000)
+                .httpAllow(java.util.List.of(rule)));
   }
 }

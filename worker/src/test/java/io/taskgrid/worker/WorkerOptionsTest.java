@@ -74,4 +74,30 @@ class WorkerOptionsTest {
                     .build())
         .hasMessageStartingWith("cpuProcesses: " + Integer.MAX_VALUE / 2);
   }
+
+  @Test
+  void getDefaultInstance_http_nothingAllowedFourMiBSixtySeconds() {
+    WorkerOptions o = WorkerOptions.getDefaultInstance();
+
+    assertThat(o.httpAllow()).isEmpty();
+    assertThat(o.httpMaxBodyBytes()).isEqualTo(4L << 20);
+    assertThat(o.httpTimeout()).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void build_httpAllowHostName_namesTheEntryAndTheForms() {
+    assertThatThrownBy(
+            () -> WorkerOptions.newBuilder().httpAllow(List.of("localhost:8080")).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("httpAllow: 'localhost:8080' (")
+        .hasMessageContaining("host names are not accepted");
+  }
+
+  @Test
+  void build_httpLimitsNotPositive_namesTheOption() {
+    assertThatThrownBy(() -> WorkerOptions.newBuilder().httpMaxBodyBytes(0).build())
+        .hasMessage("httpMaxBodyBytes: 0 (expected: >= 1)");
+    assertThatThrownBy(() -> WorkerOptions.newBuilder().httpTimeout(Duration.ZERO).build())
+        .hasMessage("httpTimeout: PT0S (expected: > 0)");
+  }
 }

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running coordinator: an embedded Hazelcast member (the task store) and one Netty gRPC server
- * serving TaskService, WorkerService, grpc.health.v1 and server reflection. Start with {@link
- * #start(CoordinatorOptions)}; {@link #close()} stops it gracefully. Thread-safe.
+ * serving TaskService, WorkerService, grpc.health.v1 and (opt-in) server reflection. Start with
+ * {@link #start(CoordinatorOptions)}; {@link #close()} stops it gracefully. Thread-safe.
  */
 public final class Coordinator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
@@ -71,6 +71,7 @@ public final class Coordinator implements AutoCloseable {
 
   /** Starts a Hazelcast member and the gRPC server; returns once both are serving. */
   public static Coordinator start(CoordinatorOptions options) throws IOException {
+    HazelcastConfigs.publicHostWarning(options.hazelcastHost()).ifPresent(log::warn);
     HazelcastInstance hz = Hazelcast.newHazelcastInstance(HazelcastConfigs.memberConfig(options));
     try {
       return start(options, hz, hz);
@@ -124,9 +125,12 @@ public final class Coordinator implements AutoCloseable {
             .addService(health.getHealthService());
     Credentials credentials = options.credentials();
     AuthInterceptor auth = credentials == null ? null : new AuthInterceptor(credentials);
-    // With authentication on, reflection is for admins only (AccessPolicy).
     List<BindableService> services = new ArrayList<>(runtime.services());
-    services.add(ProtoReflectionServiceV1.newInstance());
+    if (options.reflection()) {
+      // Opt-in: reflection describes every service and message to anyone who can connect; with
+      // authentication on, it is for admins only (AccessPolicy).
+      services.add(ProtoReflectionServiceV1.newInstance());
+    }
     for (BindableService s : services) {
       builder.addService(auth == null ? s.bindService() : ServerInterceptors.intercept(s, auth));
     }
@@ -134,7 +138,7 @@ public final class Coordinator implements AutoCloseable {
     MetricsServer metrics = null;
     try {
       if (options.metricsPort() != CoordinatorOptions.METRICS_DISABLED) {
-        metrics = MetricsServer.start(options.host(), options.metricsPort(), registry);
+        metrics = MetricsServer.start(options.metricsHost(), options.metricsPort(), registry);
       }
       server = builder.build().start();
     } catch (IOException | RuntimeException e) {

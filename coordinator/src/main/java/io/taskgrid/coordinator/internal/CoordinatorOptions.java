@@ -25,6 +25,9 @@ public final class CoordinatorOptions {
   /** How long a coordinator may be silent before the others remove it, by default. */
   public static final Duration DEFAULT_MEMBER_TIMEOUT = Duration.ofSeconds(10);
 
+  /** The interface the metrics endpoint binds by default: loopback only. */
+  public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
+
   private static final CoordinatorOptions DEFAULT = newBuilder().build();
 
   private final String host;
@@ -46,11 +49,15 @@ public final class CoordinatorOptions {
   private final @Nullable ServerTls tls;
   private final @Nullable Credentials credentials;
   private final boolean insecureAllowPlaintextOnNetwork;
+  private final String metricsHost;
+  private final boolean reflection;
 
   private CoordinatorOptions(Builder b) {
     this.tls = b.tls;
     this.credentials = b.credentials;
     this.insecureAllowPlaintextOnNetwork = b.insecureAllowPlaintextOnNetwork;
+    this.metricsHost = b.metricsHost;
+    this.reflection = b.reflection;
     this.leaseTimeout = b.leaseTimeout;
     this.memberTimeout = b.memberTimeout;
     this.host = b.host;
@@ -101,6 +108,8 @@ public final class CoordinatorOptions {
     b.tls = tls;
     b.credentials = credentials;
     b.insecureAllowPlaintextOnNetwork = insecureAllowPlaintextOnNetwork;
+    b.metricsHost = metricsHost;
+    b.reflection = reflection;
     return b;
   }
 
@@ -176,11 +185,24 @@ public final class CoordinatorOptions {
   }
 
   /**
-   * The port of the {@code /metrics} HTTP endpoint, bound on {@link #host()}: 0 picks a free one,
-   * {@link #METRICS_DISABLED} (the default) serves none.
+   * The port of the {@code /metrics} HTTP endpoint, bound on {@link #metricsHost()}: 0 picks a free
+   * one, {@link #METRICS_DISABLED} (the default) serves none.
    */
   public int metricsPort() {
     return metricsPort;
+  }
+
+  /**
+   * The interface the metrics endpoint binds: loopback by default ({@value #DEFAULT_METRICS_HOST});
+   * a deployment whose Prometheus scrapes from elsewhere sets it (for example to 0.0.0.0).
+   */
+  public String metricsHost() {
+    return metricsHost;
+  }
+
+  /** Whether gRPC server reflection is served (off by default: it lists every service). */
+  public boolean reflection() {
+    return reflection;
   }
 
   /** How long a worker may be silent (no message at all) before it is declared dead. */
@@ -278,6 +300,8 @@ public final class CoordinatorOptions {
     private @Nullable ServerTls tls;
     private @Nullable Credentials credentials;
     private boolean insecureAllowPlaintextOnNetwork;
+    private String metricsHost = DEFAULT_METRICS_HOST;
+    private boolean reflection;
 
     private Builder() {}
 
@@ -296,6 +320,18 @@ public final class CoordinatorOptions {
     /** Allows serving a non-loopback address without TLS or authentication. */
     public Builder insecureAllowPlaintextOnNetwork(boolean allow) {
       this.insecureAllowPlaintextOnNetwork = allow;
+      return this;
+    }
+
+    /** Sets the interface the metrics endpoint binds (default loopback). */
+    public Builder metricsHost(String metricsHost) {
+      this.metricsHost = Objects.requireNonNull(metricsHost, "metricsHost");
+      return this;
+    }
+
+    /** Serves gRPC server reflection (default off). */
+    public Builder reflection(boolean reflection) {
+      this.reflection = reflection;
       return this;
     }
 
@@ -414,6 +450,7 @@ public final class CoordinatorOptions {
           kubernetesServiceDns.equals(kubernetesServiceDns.strip()),
           "kubernetesServiceDns must not have spaces, was '" + kubernetesServiceDns + "'");
       check(!hazelcastHost.isBlank(), "hazelcastHost must not be blank");
+      check(!metricsHost.isBlank(), "metricsHost must not be blank");
       check(
           hazelcastPort >= 0 && hazelcastPort <= 65535,
           "hazelcastPort must be 0..65535, was " + hazelcastPort);

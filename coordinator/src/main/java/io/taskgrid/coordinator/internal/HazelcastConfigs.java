@@ -1,19 +1,28 @@
 package io.taskgrid.coordinator.internal;
 
+import com.hazelcast.config.AdvancedNetworkConfig;
+import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
-import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
 import io.taskgrid.coordinator.internal.cluster.HazelcastTypePermits;
 import io.taskgrid.coordinator.internal.store.HazelcastTaskStore;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
 
 /** The programmatic Hazelcast member configuration of a coordinator. */
 public final class HazelcastConfigs {
   private HazelcastConfigs() {}
 
   /**
-   * Multicast off; Kubernetes discovery when a service DNS name is given, else TCP-IP join with the
-   * given members (none: standalone, no join at all); Jet off; no phone-home; SLF4J logging; no
-   * shutdown hook (the coordinator closes it).
+   * Locked down: the member endpoint only (no client, REST or memcache endpoint), bound only on
+   * {@code hazelcastHost}; multicast and auto-detection off; Kubernetes discovery when a service
+   * DNS name is given, else TCP-IP join with the given members (none: standalone, no join at all);
+   * Java serialization limited to an allow-list. Jet off; no phone-home; SLF4J logging; no shutdown
+   * hook (the coordinator closes it).
    */
   public static Config memberConfig(CoordinatorOptions options) {
     Config config = new Config();
@@ -41,14 +50,23 @@ public final class HazelcastConfigs {
     // Type permits likewise: a lost permit change would let a type run over its limit.
     config.getMapConfig(HazelcastTypePermits.PERMITS_MAP).setBackupCount(1).setAsyncBackupCount(0);
 
-    NetworkConfig network = config.getNetworkConfig();
-    network.getInterfaces().setEnabled(true).addInterface(options.hazelcastHost());
+    // Members only: the advanced network configuration serves just the MEMBER endpoint, so a
+    // Hazelcast client (which could read and overwrite every task record) finds no endpoint that
+    // speaks its protocol; REST and memcache stay off.
+    AdvancedNetworkConfig network = config.getAdvancedNetworkConfig().setEnabled(true);
+    ServerSocketEndpointConfig member = new ServerSocketEndpointConfig();
+    member.setName("taskgrid-member");
+    // Bind only --hz-host, never the wildcard address (Hazelcast binds every interface unless told
+    // otherwise, whatever the interfaces list says).
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    member.getInterfaces().setEnabled(true).addInterface(options.hazelcastHost());
     config.setProperty("hazelcast.local.localAddress", options.hazelcastHost());
     if (options.hazelcastPort() == 0) {
-      network.setPort(5701).setPortAutoIncrement(true).setPortCount(100);
+      member.setPort(5701).setPortAutoIncrement(true).setPortCount(100);
     } else {
-      network.setPort(options.hazelcastPort()).setPortAutoIncrement(false);
+      member.setPort(options.hazelcastPort()).setPortAutoIncrement(false);
     }
+    network.setMemberEndpointConfig(member);
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
@@ -64,6 +82,52 @@ public final class HazelcastConfigs {
     } else {
       join.getTcpIpConfig().setEnabled(true).setMembers(options.members());
     }
+    // Nothing of ours travels with Java serialization (records are byte arrays, processors are
+    // DataSerializable): an allow-list keeps a forged Java-serialized value (a gadget chain) from
+    // being deserialized on a member. Hazelcast's defaults (its own classes, java.*, a blacklist
+    // of known gadgets) stay on; our own packages are listed for the DataSerializable processors.
+    config
+        .getSerializationConfig()
+        .setJavaSerializationFilterConfig(
+            new JavaSerializationFilterConfig()
+                .setDefaultsDisabled(false)
+                .setWhitelist(
+                    new ClassFilter()
+                        .addPackages(
+                            "io.taskgrid.coordinator.internal.store",
+                            "io.taskgrid.coordinator.internal.cluster")));
     return config;
+  }
+
+  /**
+   * The warning to log when {@code hazelcastHost} is reachable from outside a private network (a
+   * public or wildcard address), or empty. Open-source Hazelcast has no member TLS or
+   * authentication: whoever reaches the member port can join the cluster.
+   */
+  public static Optional<String> publicHostWarning(String hazelcastHost) {
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(hazelcastHost);
+    } catch (UnknownHostException e) {
+      return Optional.of(
+          "--hz-host " + hazelcastHost + " does not resolve; Hazelcast may fail to bind");
+    }
+    if (address.isLoopbackAddress()
+        || address.isSiteLocalAddress()
+        || address.isLinkLocalAddress()
+        || isUniqueLocal(address)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "--hz-host "
+            + hazelcastHost
+            + " is not a private or loopback address: Hazelcast member traffic is neither"
+            + " encrypted nor authenticated, so anyone who reaches port 5701 there can join the"
+            + " cluster and read or change every task (see docs/SECURITY-SURFACE.md)");
+  }
+
+  /** IPv6 unique local addresses, fc00::/7 (the IPv6 private ranges). */
+  private static boolean isUniqueLocal(InetAddress address) {
+    return address instanceof Inet6Address && (address.getAddress()[0] & 0xFE) == 0xFC;
   }
 }

@@ -1,5 +1,7 @@
 package io.taskgrid.cli.internal;
 
+import io.taskgrid.worker.internal.http.EgressRule;
+import java.util.List;
 import java.util.Map;
 
 /** Range checks of numeric flags, with messages that name the flag. */
@@ -41,5 +43,20 @@ final class Checks {
           atLeast(flag + " " + type, limit, 1);
         });
     return limits;
+  }
+
+  /**
+   * The entries of an {@code --http-allow} flag, each an IP address, {@code address:port} or CIDR
+   * block; the message names the flag and the first bad entry.
+   */
+  static List<String> httpAllow(String flag, List<String> rules) {
+    for (String rule : rules) {
+      try {
+        EgressRule.parse(rule);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage().replaceFirst("^httpAllow", flag));
+      }
+    }
+    return rules;
   }
 }

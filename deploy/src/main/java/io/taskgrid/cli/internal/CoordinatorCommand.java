@@ -120,9 +120,24 @@ final class CoordinatorCommand implements Callable<Integer> {
       names = "--metrics-port",
       defaultValue = "9400",
       description =
-          "Port of the Prometheus /metrics endpoint, on --host; 0 picks a free one, -1 serves none"
-              + " (default: ${DEFAULT-VALUE}).")
+          "Port of the Prometheus /metrics endpoint, on --metrics-host; 0 picks a free one, -1"
+              + " serves none (default: ${DEFAULT-VALUE}).")
   int metricsPort = CoordinatorOptions.STANDARD_METRICS_PORT;
+
+  @Option(
+      names = "--metrics-host",
+      defaultValue = CoordinatorOptions.DEFAULT_METRICS_HOST,
+      description =
+          "Interface the metrics endpoint binds; 0.0.0.0 for a Prometheus on another host"
+              + " (default: ${DEFAULT-VALUE}).")
+  String metricsHost = CoordinatorOptions.DEFAULT_METRICS_HOST;
+
+  @Option(
+      names = "--reflection",
+      description =
+          "Serve gRPC server reflection (for grpcurl and similar tools; off by default, since it"
+              + " describes every service to anyone who can connect).")
+  boolean reflection;
 
   @Option(
       names = "--type-limit",
@@ -202,6 +217,8 @@ final class CoordinatorCommand implements Callable<Integer> {
             .hazelcastHost(hazelcastHost)
             .hazelcastPort(hazelcastPort)
             .metricsPort(metricsPort)
+            .metricsHost(metricsHost)
+            .reflection(reflection)
             .typeLimits(typeLimits)
             .leaseTimeout(
                 Duration.ofMillis(Checks.atLeast("--lease-timeout-ms", leaseTimeoutMillis, 100)))

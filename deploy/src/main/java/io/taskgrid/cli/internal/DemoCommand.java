@@ -3,6 +3,7 @@ package io.taskgrid.cli.internal;
 import io.taskgrid.client.ClientOptions;
 import io.taskgrid.client.TaskPool;
 import io.taskgrid.client.TaskgridClient;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -73,14 +74,29 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     checkArguments();
     PrintWriter out = spec.commandLine().getOut();
+    // The crawler's site starts first: the local worker's http.get must be allowed to reach it
+    // (and nothing else on loopback).
+    DemoSite site = DemoSite.start(pages);
     LocalCluster local = null;
     String target = coordinator;
-    if (target == null) {
-      local = LocalCluster.start(0, cpuProcesses);
-      target = local.target();
-      out.println("Taskgrid demo on a local cluster: " + local.describe());
-    } else {
-      out.println("Taskgrid demo on the cluster at " + target);
+    try {
+      if (target == null) {
+        local =
+            LocalCluster.start(
+                LocalCluster.Settings.of(0, cpuProcesses).withHttpAllow(List.of(site.allowRule())));
+        target = local.target();
+        out.println("Taskgrid demo on a local cluster: " + local.describe());
+      } else {
+        out.println(
+            "Taskgrid demo on the cluster at "
+                + target
+                + " (its workers need --http-allow "
+                + site.allowRule()
+                + " for the crawler)");
+      }
+    } catch (IOException | RuntimeException e) {
+      site.close();
+      throw e;
     }
     out.flush();
     boolean ok;
@@ -90,12 +106,13 @@ final class DemoCommand implements Callable<Integer> {
             .target(target)
             .token(local == null ? null : local.token())
             .build();
-    try (TaskgridClient client = TaskgridClient.connect(options)) {
+    try (site;
+        TaskgridClient client = TaskgridClient.connect(options)) {
       WorkerReadiness.await(
           client, List.of(TaskPool.CPU, TaskPool.IO), Duration.ofSeconds(workerWaitSeconds), out);
       DemoReport report = new DemoReport(out);
       ok = new CpuJobDemo(client, report).run(sumBase, sumCount);
-      ok &= new CrawlerDemo(client, report).run(pages);
+      ok &= new CrawlerDemo(client, report).run(site);
       ok &= new SleepDemo(client, report).run(sleeps, sleepMillis);
       report.summary(ok);
     } finally {

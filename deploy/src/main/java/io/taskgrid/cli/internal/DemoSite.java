@@ -43,6 +43,19 @@ final class DemoSite implements AutoCloseable {
     return site;
   }
 
+  /** The pages the index links to. */
+  int pages() {
+    return pages;
+  }
+
+  /**
+   * The {@code --http-allow} entry that admits exactly this site: its loopback address and port
+   * (http.get refuses loopback otherwise).
+   */
+  String allowRule() {
+    return "127.0.0.1:" + server.getAddress().getPort();
+  }
+
   String indexUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
   }

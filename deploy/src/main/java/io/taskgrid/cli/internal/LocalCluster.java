@@ -46,8 +46,43 @@ final class LocalCluster implements AutoCloseable {
     this.typeLimits = Map.copyOf(typeLimits);
   }
 
+  /**
+   * How a local cluster runs. {@code hzHost}/{@code hzPort}: the Hazelcast member's address (port
+   * 0: the first free from 5701); {@code httpAllow}: what the worker's http.get may reach beyond
+   * public addresses (the demo's local web site).
+   */
+  record Settings(
+      int port,
+      @Nullable Integer cpuProcesses,
+      int metricsPort,
+      Map<String, Integer> typeLimits,
+      String hzHost,
+      int hzPort,
+      List<String> httpAllow) {
+    Settings {
+      typeLimits = Map.copyOf(typeLimits);
+      httpAllow = List.copyOf(httpAllow);
+    }
+
+    /** gRPC on {@code port}, no metrics, no limits, Hazelcast on loopback, nothing allowed. */
+    static Settings of(int port, @Nullable Integer cpuProcesses) {
+      return new Settings(
+          port,
+          cpuProcesses,
+          CoordinatorOptions.METRICS_DISABLED,
+          Map.of(),
+          "127.0.0.1",
+          0,
+          List.of());
+    }
+
+    Settings withHttpAllow(List<String> rules) {
+      return new Settings(port, cpuProcesses, metricsPort, typeLimits, hzHost, hzPort, rules);
+    }
+  }
+
   static LocalCluster start(int port, @Nullable Integer cpuProcesses) throws IOException {
-    return start(port, cpuProcesses, CoordinatorOptions.METRICS_DISABLED, Map.of());
+    return start(Settings.of(port, cpuProcesses));
   }
 
   /**
@@ -58,6 +93,11 @@ final class LocalCluster implements AutoCloseable {
   static LocalCluster start(
       int port, @Nullable Integer cpuProcesses, int metricsPort, Map<String, Integer> typeLimits)
       throws IOException {
+    return start(
+        new Settings(port, cpuProcesses, metricsPort, typeLimits, "127.0.0.1", 0, List.of()));
+  }
+
+  static LocalCluster start(Settings settings) throws IOException {
     // Secure by default with nothing to set up: a random admin token, written to a file only
     // this user can read, where clients and workers on this machine find it (LocalTokens).
     String token = LocalTokens.newToken();
@@ -70,12 +110,14 @@ final class LocalCluster implements AutoCloseable {
             CoordinatorOptions.newBuilder()
                 .credentials(credentials)
                 .host("127.0.0.1")
-                .port(port)
+                .port(settings.port())
                 .clusterName("taskgrid-local-" + ProcessHandle.current().pid())
-                .hazelcastPort(0)
-                .metricsPort(metricsPort)
-                .typeLimits(typeLimits)
+                .hazelcastHost(settings.hzHost())
+                .hazelcastPort(settings.hzPort())
+                .metricsPort(settings.metricsPort())
+                .typeLimits(settings.typeLimits())
                 .build());
+    Integer cpuProcesses = settings.cpuProcesses();
     int cpu = cpuProcesses != null ? cpuProcesses : Runtime.getRuntime().availableProcessors();
     try {
       Path tokenFile = LocalTokens.write(System.getenv(), coordinator.port(), token);
@@ -87,8 +129,9 @@ final class LocalCluster implements AutoCloseable {
                   .cpuProcesses(cpu)
                   .ioCapacity(LOCAL_IO_CAPACITY)
                   .metricsRegistry(coordinator.metricsRegistry())
+                  .httpAllow(settings.httpAllow())
                   .build());
-      return new LocalCluster(coordinator, worker, cpu, typeLimits, token, tokenFile);
+      return new LocalCluster(coordinator, worker, cpu, settings.typeLimits(), token, tokenFile);
     } catch (IOException | RuntimeException e) {
       coordinator.close();
       throw e;

@@ -1,7 +1,9 @@
 package io.taskgrid.cli.internal;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -40,6 +42,30 @@ final class LocalCommand implements Callable<Integer> {
   Map<String, Integer> typeLimits = new LinkedHashMap<>();
 
   @Option(
+      names = "--hz-host",
+      defaultValue = "127.0.0.1",
+      description =
+          "Interface the Hazelcast member binds (only this one; default: ${DEFAULT-VALUE}).")
+  String hzHost = "127.0.0.1";
+
+  @Option(
+      names = "--hz-port",
+      defaultValue = "0",
+      description =
+          "Port of the Hazelcast member; 0 takes the first free one from 5701 (default:"
+              + " ${DEFAULT-VALUE}).")
+  int hzPort = 0;
+
+  @Option(
+      names = "--http-allow",
+      split = ",",
+      paramLabel = "ADDRESS[:PORT]|CIDR",
+      description =
+          "Addresses the worker's http.get may reach although they are not public, e.g."
+              + " 127.0.0.1:8080 or 10.0.0.0/8 (repeatable; like taskgrid worker --http-allow).")
+  List<String> httpAllow = new ArrayList<>();
+
+  @Option(
       names = "--port-file",
       description = "Write the bound gRPC port to this file once serving.")
   @Nullable Path portFile;
@@ -61,7 +87,15 @@ final class LocalCommand implements Callable<Integer> {
     if (exitOnStdinClose) {
       LongRunning.exitWhenStdinCloses();
     }
-    LocalCluster cluster = LocalCluster.start(port, cpuProcesses, metricsPort, typeLimits);
+    if (hzHost.isBlank()) {
+      throw new UsageException("--hz-host: must not be blank");
+    }
+    Ports.check("--hz-port", hzPort);
+    Checks.httpAllow("--http-allow", httpAllow);
+    LocalCluster cluster =
+        LocalCluster.start(
+            new LocalCluster.Settings(
+                port, cpuProcesses, metricsPort, typeLimits, hzHost, hzPort, httpAllow));
     System.out.println(cluster.describe());
     Ports.writePortFile(portFile, cluster.port());
     LongRunning.awaitShutdown(cluster);

@@ -58,9 +58,36 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Option(
       names = "--metrics-host",
-      defaultValue = "0.0.0.0",
-      description = "Interface the metrics endpoint binds (default: ${DEFAULT-VALUE}).")
+      defaultValue = "127.0.0.1",
+      description =
+          "Interface the metrics endpoint binds; 0.0.0.0 for a Prometheus on another host"
+              + " (default: ${DEFAULT-VALUE}).")
   String metricsHost = WorkerOptions.DEFAULT_METRICS_HOST;
+
+  @Option(
+      names = "--http-allow",
+      split = ",",
+      paramLabel = "ADDRESS[:PORT]|CIDR",
+      description =
+          "Addresses http.get may reach although they are not public (by default it refuses"
+              + " loopback, private, link-local, multicast and other non-public addresses):"
+              + " 127.0.0.1:8080, [::1]:8080, 10.1.2.3 or 10.0.0.0/8; IP literals only"
+              + " (repeatable or comma-separated).")
+  List<String> httpAllow = new ArrayList<>();
+
+  @Option(
+      names = "--http-max-body-bytes",
+      description =
+          "The largest response body http.get reads; a larger one fails the task (default:"
+              + " 4194304, 4 MiB).")
+  @Nullable Long httpMaxBodyBytes;
+
+  @Option(
+      names = "--http-timeout-ms",
+      description =
+          "How long one http.get may take in all: connect, headers, body and redirects (default:"
+              + " 60000).")
+  @Nullable Long httpTimeoutMillis;
 
   @Option(
       names = "--heartbeat-ms",
@@ -140,6 +167,14 @@ final class WorkerCommand implements Callable<Integer> {
     }
     if (workerId != null) {
       builder.workerId(workerId);
+    }
+    builder.httpAllow(Checks.httpAllow("--http-allow", httpAllow));
+    if (httpMaxBodyBytes != null) {
+      builder.httpMaxBodyBytes(Checks.atLeast("--http-max-body-bytes", httpMaxBodyBytes, 1));
+    }
+    if (httpTimeoutMillis != null) {
+      builder.httpTimeout(
+          Duration.ofMillis(Checks.atLeast("--http-timeout-ms", httpTimeoutMillis, 1)));
     }
     if (heartbeatMillis != null) {
       builder.heartbeatInterval(

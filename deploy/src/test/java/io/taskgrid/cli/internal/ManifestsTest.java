@@ -272,4 +272,33 @@ class ManifestsTest {
       assertEnv(unit, names);
     }
   }
+
+  @Test
+  void k8sNetworkPolicy_admitsOnlyCoordinatorsOnTheHazelcastPort() throws IOException {
+    JsonNode policy =
+        kind(
+            documents("k8s/networkpolicy.yaml"), "NetworkPolicy", "taskgrid-coordinator-hazelcast");
+    JsonNode statefulSet =
+        kind(documents("k8s/coordinator.yaml"), "StatefulSet", "taskgrid-coordinator");
+    JsonNode coordinatorLabels =
+        statefulSet.path("spec").path("template").path("metadata").path("labels");
+    int hzPort = defaultInt("coordinator", "--hz-port");
+
+    JsonNode spec = policy.path("spec");
+    assertThat(spec.path("podSelector").path("matchLabels")).isEqualTo(coordinatorLabels);
+    assertThat(texts(spec.path("policyTypes"))).containsExactly("Ingress");
+    boolean hazelcastRuleSeen = false;
+    for (JsonNode rule : spec.path("ingress")) {
+      List<Integer> ports = new ArrayList<>();
+      rule.path("ports").forEach(p -> ports.add(p.path("port").asInt()));
+      if (ports.contains(hzPort)) {
+        hazelcastRuleSeen = true;
+        assertThat(ports).containsExactly(hzPort);
+        assertThat(rule.path("from")).hasSize(1);
+        assertThat(rule.path("from").get(0).path("podSelector").path("matchLabels"))
+            .isEqualTo(coordinatorLabels);
+      }
+    }
+    assertThat(hazelcastRuleSeen).isTrue();
+  }
 }

@@ -2,6 +2,8 @@ package io.taskgrid.worker.internal;
 
 import io.taskgrid.worker.TaskHandler;
 import io.taskgrid.worker.TaskPool;
+import io.taskgrid.worker.internal.handlers.HttpGetHandler;
+import io.taskgrid.worker.internal.http.HttpEgressPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
@@ -9,6 +11,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,9 +35,23 @@ public final class HandlerRegistry {
    * @throws IllegalStateException if two handlers share a name or one cannot be loaded
    */
   public static HandlerRegistry load(ClassLoader loader) {
+    return load(loader, HttpEgressPolicy.defaults(), Clock.systemUTC());
+  }
+
+  /**
+   * Loads every handler visible to {@code loader}; the built-in {@code http.get} gets the worker's
+   * egress policy.
+   *
+   * @throws IllegalStateException if two handlers share a name or one cannot be loaded
+   */
+  public static HandlerRegistry load(ClassLoader loader, HttpEgressPolicy httpPolicy, Clock clock) {
     Map<String, TaskHandler<?, ?>> found = new LinkedHashMap<>();
     try {
-      for (TaskHandler<?, ?> handler : ServiceLoader.load(TaskHandler.class, loader)) {
+      for (TaskHandler<?, ?> loaded : ServiceLoader.load(TaskHandler.class, loader)) {
+        TaskHandler<?, ?> handler =
+            loaded.getClass() == HttpGetHandler.class
+                ? new HttpGetHandler(httpPolicy, clock)
+                : loaded;
         TaskHandler<?, ?> previous = found.putIfAbsent(handler.name(), handler);
         if (previous != null) {
           throw new IllegalStateException(

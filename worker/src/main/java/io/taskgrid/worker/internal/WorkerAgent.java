@@ -23,6 +23,7 @@ import io.taskgrid.worker.TaskPool;
 import io.taskgrid.worker.WorkerOptions;
 import io.taskgrid.worker.internal.cpu.ChildCommand;
 import io.taskgrid.worker.internal.cpu.CpuPool;
+import io.taskgrid.worker.internal.http.HttpEgressPolicy;
 import io.taskgrid.worker.internal.io.IoPool;
 import io.taskgrid.worker.internal.metrics.MetricsServer;
 import io.taskgrid.worker.internal.metrics.WorkerMetrics;
@@ -93,7 +94,12 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
     List<Path> jars = options.pluginsDir().map(HandlerRegistry::pluginJars).orElse(List.of());
     ClassLoader base = WorkerAgent.class.getClassLoader();
     this.pluginLoader = jars.isEmpty() ? null : HandlerRegistry.pluginLoader(jars, base);
-    this.registry = HandlerRegistry.load(pluginLoader != null ? pluginLoader : base);
+    this.registry =
+        HandlerRegistry.load(
+            pluginLoader != null ? pluginLoader : base,
+            HttpEgressPolicy.of(
+                options.httpAllow(), options.httpMaxBodyBytes(), options.httpTimeout()),
+            options.clock());
     Map<Pool, Integer> capacity = new EnumMap<>(Pool.class);
     capacity.put(Pool.IO, options.ioCapacity());
     if (options.cpuProcesses() > 0) {

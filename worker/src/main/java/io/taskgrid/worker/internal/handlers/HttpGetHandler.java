@@ -1,54 +1,51 @@
 package io.taskgrid.worker.internal.handlers;
 
+import static java.util.Objects.requireNonNull;
+
 import io.taskgrid.client.Codec;
 import io.taskgrid.client.Codecs;
 import io.taskgrid.worker.TaskContext;
 import io.taskgrid.worker.TaskHandler;
 import io.taskgrid.worker.TaskPool;
-import io.taskgrid.worker.internal.NamedThreadFactory;
+import io.taskgrid.worker.internal.http.GuardedHttpClient;
+import io.taskgrid.worker.internal.http.HttpEgressPolicy;
+import io.taskgrid.worker.internal.http.HttpGetException;
+import io.taskgrid.worker.internal.http.Resolver;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
- * {@code http.get}: fetches a URL with the JDK's asynchronous HTTP client and returns {@code
- * {"url":..,"status":..,"body":..}}. A non-2xx status still succeeds; a connection error fails.
+ * {@code http.get}: fetches a URL and returns {@code {"url":..,"status":..,"body":..}}. A non-2xx
+ * status still succeeds; a refused address, a body over the limit, the timeout or a connection
+ * error fails the task with the reason.
+ *
+ * <p>The worker's {@link HttpEgressPolicy} decides what may be fetched: by default no loopback,
+ * private, link-local, multicast or otherwise non-public address (checked for every resolved
+ * address and every redirect), a body of at most 4 MiB and 60 s for the whole exchange. It blocks a
+ * thread of the worker's bounded blocking pool for the exchange (see {@link GuardedHttpClient} for
+ * why it is not the JDK's asynchronous client).
  */
 public final class HttpGetHandler implements TaskHandler<String, HttpGetHandler.Response> {
   /** The JSON output of the handler. */
   public record Response(String url, int status, String body) {}
 
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-  private static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+  private static final Codec<Response> OUTPUT = Codecs.json(Response.class);
 
-  /**
-   * Made on first use, so that loading the handler (which every CPU child does) starts no threads.
-   */
-  private static final class Client {
-    /**
-     * The client's own small executor (daemon threads): the client is shared by every task of the
-     * process and lives as long as the class, so its threads must never keep the JVM alive.
-     */
-    private static final ExecutorService EXECUTOR =
-        Executors.newFixedThreadPool(2, new NamedThreadFactory("taskgrid-worker-http", true));
+  private final GuardedHttpClient client;
 
-    static final HttpClient INSTANCE =
-        HttpClient.newBuilder()
-            .executor(EXECUTOR)
-            .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build();
-
-    private Client() {}
+  /** With the default policy (what {@link java.util.ServiceLoader} makes). */
+  public HttpGetHandler() {
+    this(HttpEgressPolicy.defaults(), Clock.systemUTC());
   }
 
-  private static final Codec<Response> OUTPUT = Codecs.json(Response.class);
+  /** With the worker's policy. */
+  public HttpGetHandler(HttpEgressPolicy policy, Clock clock) {
+    this.client = new GuardedHttpClient(requireNonNull(policy, "policy"), clock, Resolver.SYSTEM);
+  }
 
   @Override
   public String name() {
@@ -58,6 +55,11 @@ public final class HttpGetHandler implements TaskHandler<String, HttpGetHandler.
   @Override
   public TaskPool pool() {
     return TaskPool.IO;
+  }
+
+  @Override
+  public boolean blocking() {
+    return true;
   }
 
   @Override
@@ -71,21 +73,37 @@ public final class HttpGetHandler implements TaskHandler<String, HttpGetHandler.
   }
 
   @Override
-  public CompletionStage<Response> run(String input, TaskContext context) {
+  public CompletionStage<Response> run(String input, TaskContext context) throws Exception {
     String url = input.trim();
-    URI uri = URI.create(url);
-    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("http.get: '" + url + "' is not a valid URL", e);
+    }
+    if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
       throw new IllegalArgumentException("http.get: '" + url + "' is not an http(s) URL");
     }
-    // The worker enforces the task's run timeout by cancelling the stage; this bound only stops a
-    // request without one from hanging forever.
-    HttpRequest request =
-        HttpRequest.newBuilder(uri).timeout(DEFAULT_REQUEST_TIMEOUT).GET().build();
-    CompletableFuture<Response> response =
-        Client.INSTANCE
-            .sendAsync(request, HttpResponse.BodyHandlers.ofString())
-            .thenApply(r -> new Response(url, r.statusCode(), r.body()));
-    context.onCancel(() -> response.cancel(true));
-    return response;
+    GuardedHttpClient.Exchange exchange = new GuardedHttpClient.Exchange();
+    context.onCancel(exchange::abort);
+    GuardedHttpClient.Response r;
+    try {
+      r = client.get(uri, exchange);
+    } catch (HttpGetException e) {
+      throw new HttpGetException("http.get: " + e.getMessage(), e);
+    }
+    return CompletableFuture.completedFuture(new Response(url, r.status(), decode(r)));
+  }
+
+  private static String decode(GuardedHttpClient.Response r) {
+    Charset charset = StandardCharsets.UTF_8;
+    if (r.charset() != null) {
+      try {
+        charset = Charset.forName(r.charset());
+      } catch (IllegalArgumentException e) {
+        // an unknown charset name: read it as UTF-8, like the JDK client did
+      }
+    }
+    return new String(r.body(), charset);
   }
 }
