@@ -14,6 +14,7 @@ import io.taskgrid.coordinator.internal.cluster.HazelcastTypePermits;
 import io.taskgrid.coordinator.internal.cluster.TaskAdoption;
 import io.taskgrid.coordinator.internal.metrics.CoordinatorMetrics;
 import io.taskgrid.coordinator.internal.metrics.MetricsServer;
+import io.taskgrid.coordinator.internal.rpc.MalformedInputGuard;
 import io.taskgrid.coordinator.internal.store.HazelcastTaskStore;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.WorkerServiceGrpc;
@@ -111,8 +112,9 @@ public final class Coordinator implements AutoCloseable {
             .permitKeepAliveWithoutCalls(true)
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance());
+    MalformedInputGuard guard = new MalformedInputGuard(options.clock());
     for (BindableService s : runtime.services()) {
-      builder.addService(s);
+      builder.addService(guard.guard(s.bindService()));
     }
     Server server;
     MetricsServer metrics = null;

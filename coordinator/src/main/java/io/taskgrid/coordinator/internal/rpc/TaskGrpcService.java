@@ -3,6 +3,7 @@ package io.taskgrid.coordinator.internal.rpc;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.taskgrid.coordinator.internal.auth.Principals;
 import io.taskgrid.coordinator.internal.sched.CompletionHub;
 import io.taskgrid.coordinator.internal.sched.JobStats;
 import io.taskgrid.coordinator.internal.sched.Scheduler;
@@ -28,7 +29,6 @@ import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.WatchRequest;
 import io.taskgrid.proto.v1.WatchResponse;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -42,7 +42,8 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
   private final CompletionHub hub;
   private final JobStats jobs;
   private final TaskStore store;
-  private final Executor outbound;
+  private final OutboundStreams outbound;
+  private final RequestLimits limits;
 
   /**
    * @param outbound the shared pool on which per-stream serial senders run
@@ -53,13 +54,15 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
       CompletionHub hub,
       JobStats jobs,
       TaskStore store,
-      Executor outbound) {
+      OutboundStreams outbound,
+      RequestLimits limits) {
     this.intake = intake;
     this.scheduler = scheduler;
     this.hub = hub;
     this.jobs = jobs;
     this.store = store;
     this.outbound = outbound;
+    this.limits = limits;
   }
 
   @Override
@@ -70,7 +73,9 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
         scheduler,
         hub,
         store,
-        outbound);
+        outbound,
+        limits,
+        intake.tenantQuota(Principals.current().tenant()));
   }
 
   @Override
@@ -83,7 +88,7 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
             throw tooBig.asRuntimeException();
           }
           return intake
-              .submit(req.getTasksList())
+              .submit(req.getTasksList(), intake.tenantQuota(Principals.current().tenant()), null)
               .thenApply(
                   admission -> {
                     // Nobody watches on a unary call: schedule right away.
@@ -95,7 +100,16 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
 
   @Override
   public void cancel(CancelRequest req, StreamObserver<CancelResponse> responses) {
-    unary(responses, () -> scheduler.cancel(req.getTaskIdsList(), req.getForce()));
+    unary(
+        responses,
+        () -> {
+          Status tooMany =
+              ReplySizes.tooManyIds("cancel", req.getTaskIdsCount(), limits.maxIdsPerRequest());
+          if (tooMany != null) {
+            throw tooMany.asRuntimeException();
+          }
+          return scheduler.cancel(req.getTaskIdsList(), req.getForce());
+        });
   }
 
   @Override
@@ -106,18 +120,22 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
           if (req.getTaskId().isEmpty()) {
             throw Status.INVALID_ARGUMENT.withDescription("task_id is empty").asRuntimeException();
           }
+          int budget =
+              ReplySizes.budget(req.getMaxReplyBytes(), outbound.limits().maxMessageBytes());
           return store
               .get(req.getTaskId())
               .thenApply(
                   info ->
                       GetTaskResponse.newBuilder()
                           .setTask(
-                              info.orElseThrow(
-                                  () ->
-                                      Status.NOT_FOUND
-                                          .withDescription(
-                                              "no task with id '" + req.getTaskId() + "'")
-                                          .asRuntimeException()))
+                              ReplySizes.fit(
+                                  info.orElseThrow(
+                                      () ->
+                                          Status.NOT_FOUND
+                                              .withDescription(
+                                                  "no task with id '" + req.getTaskId() + "'")
+                                              .asRuntimeException()),
+                                  budget))
                           .build());
         });
   }
@@ -153,7 +171,12 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
   public void watch(WatchRequest req, StreamObserver<WatchResponse> responses) {
     try {
       new WatchHandler(
-              (ServerCallStreamObserver<WatchResponse>) responses, hub, jobs, store, outbound)
+              (ServerCallStreamObserver<WatchResponse>) responses,
+              hub,
+              jobs,
+              store,
+              outbound,
+              limits.maxIdsPerRequest())
           .start(req);
     } catch (RuntimeException e) {
       responses.onError(StatusMapper.toStatus(e).asRuntimeException());

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -34,17 +33,22 @@ final class WatchHandler implements CompletionSubscriber {
   private final Set<String> sent = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile String jobId = "";
+  private final int maxIdsPerRequest;
+  private volatile int replyBudget;
 
   WatchHandler(
       ServerCallStreamObserver<WatchResponse> observer,
       CompletionHub hub,
       JobStats jobs,
       TaskStore store,
-      Executor outbound) {
+      OutboundStreams outbound,
+      int maxIdsPerRequest) {
     this.hub = hub;
     this.jobs = jobs;
     this.store = store;
-    this.out = new OutboundStream<>("watch", observer, outbound, Messages::merge, this::stop);
+    this.out = outbound.client("watch", observer, Messages::merge, this::stop);
+    this.maxIdsPerRequest = maxIdsPerRequest;
+    this.replyBudget = outbound.limits().maxMessageBytes();
   }
 
   void start(WatchRequest req) {
@@ -57,6 +61,12 @@ final class WatchHandler implements CompletionSubscriber {
       out.fail(Status.INVALID_ARGUMENT.withDescription("watch needs task_ids or a job_id"));
       return;
     }
+    Status tooMany = ReplySizes.tooManyIds("watch", req.getTaskIdsCount(), maxIdsPerRequest);
+    if (tooMany != null) {
+      out.fail(tooMany);
+      return;
+    }
+    replyBudget = ReplySizes.budget(req.getMaxReplyBytes(), replyBudget);
     List<String> ids;
     if (!req.getJobId().isEmpty()) {
       jobId = req.getJobId();
@@ -69,8 +79,20 @@ final class WatchHandler implements CompletionSubscriber {
         hub.watchTask(id, this);
       }
     }
+    replayFrom(ids, 0);
+  }
+
+  /**
+   * Reads the known results a chunk of ids at a time, the next chunk once the previous one is
+   * queued: a job of a million tasks is never held in memory at once.
+   */
+  private void replayFrom(List<String> ids, int from) {
+    if (finished.get() || out.isCancelled()) {
+      return;
+    }
+    List<String> chunk = ids.subList(from, Math.min(ids.size(), from + READ_CHUNK));
     store
-        .getAll(ids)
+        .getAll(chunk)
         .whenComplete(
             (found, e) -> {
               if (e != null) {
@@ -78,11 +100,18 @@ final class WatchHandler implements CompletionSubscriber {
                 out.fail(StatusMapper.toStatus(e));
                 return;
               }
-              replay(ids, found);
+              int next = from + chunk.size();
+              replay(chunk, found, next >= ids.size());
+              if (next < ids.size()) {
+                replayFrom(ids, next);
+              }
             });
   }
 
-  private synchronized void replay(List<String> ids, Map<String, TaskInfo> found) {
+  /** Ids read from the store at once when replaying. */
+  static final int READ_CHUNK = 500;
+
+  private synchronized void replay(List<String> ids, Map<String, TaskInfo> found, boolean last) {
     List<TaskResult> done = new ArrayList<>();
     for (String id : ids) {
       TaskInfo info = found.get(id);
@@ -96,8 +125,14 @@ final class WatchHandler implements CompletionSubscriber {
       }
     }
     onCompletions(done);
-    finishIfDone();
+    if (last) {
+      replayed = true;
+      finishIfDone();
+    }
   }
+
+  /** Whether every chunk of the initial replay has been read (guarded by this). */
+  private boolean replayed;
 
   @Override
   public synchronized void onCompletions(List<TaskResult> results) {
@@ -109,9 +144,18 @@ final class WatchHandler implements CompletionSubscriber {
       remaining.remove(r.getTaskId());
     }
     if (!fresh.isEmpty() && !finished.get()) {
-      out.send(WatchResponse.newBuilder().addAllResults(fresh).build());
+      int budget = replyBudget;
+      List<TaskResult> fitted = new ArrayList<>(fresh.size());
+      for (TaskResult r : fresh) {
+        fitted.add(ReplySizes.fit(r, budget));
+      }
+      for (List<TaskResult> part : ReplySizes.chunks(fitted, budget)) {
+        out.send(WatchResponse.newBuilder().addAllResults(part).build());
+      }
     }
-    finishIfDone();
+    if (replayed) {
+      finishIfDone();
+    }
   }
 
   private void finishIfDone() {

@@ -1,6 +1,7 @@
 package io.taskgrid.coordinator.internal.sched;
 
 import io.grpc.Status;
+import io.taskgrid.coordinator.internal.auth.Principal;
 import io.taskgrid.coordinator.internal.store.TaskStore;
 import io.taskgrid.proto.v1.SubmitAck;
 import io.taskgrid.proto.v1.TaskInfo;
@@ -10,8 +11,10 @@ import io.taskgrid.proto.v1.TaskState;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +33,11 @@ public final class TaskIntake {
   private final SpecValidator validator;
   private final int maxBatchSize;
   private final long maxQueuedTasks;
+  private final long maxQueuedTasksPerTenant;
+  private final HeapHeadroom heap;
+  private final Map<String, ClientQuota> tenants = new ConcurrentHashMap<>();
 
+  /** An intake without per-tenant limit nor heap check (tests). */
   public TaskIntake(
       Clock clock,
       TaskStore store,
@@ -38,12 +45,44 @@ public final class TaskIntake {
       int maxPayloadBytes,
       int maxBatchSize,
       long maxQueuedTasks) {
+    this(
+        clock,
+        store,
+        scheduler,
+        maxPayloadBytes,
+        maxBatchSize,
+        maxQueuedTasks,
+        Long.MAX_VALUE,
+        HeapHeadroom.unlimited());
+  }
+
+  /**
+   * @param maxQueuedTasksPerTenant the most live tasks of one tenant
+   * @param heap refuses new tasks while the heap is nearly full
+   */
+  public TaskIntake(
+      Clock clock,
+      TaskStore store,
+      Scheduler scheduler,
+      int maxPayloadBytes,
+      int maxBatchSize,
+      long maxQueuedTasks,
+      long maxQueuedTasksPerTenant,
+      HeapHeadroom heap) {
     this.clock = clock;
     this.store = store;
     this.scheduler = scheduler;
     this.validator = new SpecValidator(maxPayloadBytes);
     this.maxBatchSize = maxBatchSize;
     this.maxQueuedTasks = maxQueuedTasks;
+    this.maxQueuedTasksPerTenant = maxQueuedTasksPerTenant;
+    this.heap = heap;
+  }
+
+  /** The quota of a tenant (one per tenant name, made on first use). */
+  public ClientQuota tenantQuota(String tenant) {
+    return tenants.computeIfAbsent(
+        tenant, t -> new ClientQuota("tenant '" + t + "'", maxQueuedTasksPerTenant));
   }
 
   /** The whole batch is refused (INVALID_ARGUMENT) when larger than the limit, or null. */
@@ -55,9 +94,20 @@ public final class TaskIntake {
     return null;
   }
 
-  /** Validates and stores a batch; the stage never fails (store errors become REJECTED acks). */
+  /** Validates and stores a batch of the default tenant, outside any session (tests). */
   public CompletionStage<Admission> submit(List<TaskSpec> specs) {
-    return admit(specs).thenApply(this::countRejections);
+    return submit(specs, tenantQuota(Principal.DEFAULT_TENANT), null);
+  }
+
+  /**
+   * Validates and stores a batch; the stage never fails (store errors become REJECTED acks). Each
+   * accepted task counts against the coordinator's limit, its tenant's quota and, when submitted on
+   * a Session, the session's quota, until it ends; a task beyond any of them, or submitted while
+   * the heap is nearly full, is REJECTED with RESOURCE_EXHAUSTED in its ack.
+   */
+  public CompletionStage<Admission> submit(
+      List<TaskSpec> specs, ClientQuota tenant, @Nullable ClientQuota session) {
+    return admit(specs, tenant, session).thenApply(this::countRejections);
   }
 
   /** Reports each REJECTED ack, by its status code, to the scheduler's task events (metrics). */
@@ -70,8 +120,11 @@ public final class TaskIntake {
     return admission;
   }
 
-  private CompletionStage<Admission> admit(List<TaskSpec> specs) {
+  private CompletionStage<Admission> admit(
+      List<TaskSpec> specs, ClientQuota tenant, @Nullable ClientQuota session) {
     long now = clock.millis();
+    // Once per batch: the check reads memory pool beans (cached for a second).
+    boolean heapFull = heap.exhausted();
     SubmitAck[] acks = new SubmitAck[specs.size()];
     List<Integer> positions = new ArrayList<>();
     List<LiveTask> candidates = new ArrayList<>();
@@ -88,15 +141,14 @@ public final class TaskIntake {
         acks[i] = rejected(spec.getId(), Status.Code.INVALID_ARGUMENT, res.rejection());
         continue;
       }
-      if (!scheduler.tryReserve(maxQueuedTasks)) {
-        acks[i] =
-            rejected(
-                spec.getId(),
-                Status.Code.RESOURCE_EXHAUSTED,
-                "queue full: " + maxQueuedTasks + " tasks queued or running");
+      String refusal = reserve(tenant, session, heapFull);
+      if (refusal != null) {
+        acks[i] = rejected(spec.getId(), Status.Code.RESOURCE_EXHAUSTED, refusal);
         continue;
       }
       LiveTask t = new LiveTask(spec, now, res.pool());
+      t.tenantQuota = tenant;
+      t.sessionQuota = session;
       t.owner = scheduler.ownerId();
       positions.add(i);
       candidates.add(t);
@@ -113,6 +165,7 @@ public final class TaskIntake {
               if (error != null) {
                 log.error("Could not store {} task(s)", candidates.size(), error);
                 scheduler.unreserve(candidates.size());
+                candidates.forEach(LiveTask::releaseQuotas);
                 for (int k = 0; k < candidates.size(); k++) {
                   acks[positions.get(k)] =
                       rejected(
@@ -147,6 +200,7 @@ public final class TaskIntake {
         continue;
       }
       notCreated++;
+      t.releaseQuotas();
       if (!old.get().getSpec().equals(t.spec)) {
         acks[i] =
             rejected(
@@ -169,6 +223,31 @@ public final class TaskIntake {
     scheduler.register(accepted);
     return new Admission(
         List.of(acks), watch, liveDuplicates, done, () -> scheduler.dispatch(accepted));
+  }
+
+  /**
+   * Takes room for one task from the coordinator's limit and the client's quotas (all or none).
+   *
+   * @return why there is no room, or null when it was taken
+   */
+  private @Nullable String reserve(
+      ClientQuota tenant, @Nullable ClientQuota session, boolean heapFull) {
+    if (heapFull) {
+      return heap.refusal();
+    }
+    if (!scheduler.tryReserve(maxQueuedTasks)) {
+      return "queue full: " + maxQueuedTasks + " tasks queued or running on this coordinator";
+    }
+    if (!tenant.tryAcquire()) {
+      scheduler.unreserve(1);
+      return tenant.refusal();
+    }
+    if (session != null && !session.tryAcquire()) {
+      tenant.release();
+      scheduler.unreserve(1);
+      return session.refusal();
+    }
+    return null;
   }
 
   private static SubmitAck ack(String id, SubmitAck.Status status) {
