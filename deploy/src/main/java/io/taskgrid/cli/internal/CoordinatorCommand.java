@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code taskgrid coordinator}: one coordinator, a member of the Hazelcast cluster. */
@@ -103,6 +104,9 @@ final class CoordinatorCommand implements Callable<Integer> {
               + " tasks (default: ${DEFAULT-VALUE}).")
   long memberTimeoutMillis = 10_000;
 
+  /** Size and admission limits (docs/LIMITS.md). */
+  @Mixin LimitOptions limits = new LimitOptions();
+
   @Option(
       names = "--port-file",
       description = "Write the bound gRPC port to this file once serving (for scripts and tests).")
@@ -124,7 +128,8 @@ final class CoordinatorCommand implements Callable<Integer> {
       throw new UsageException("--kubernetes-service-dns and --member are exclusive");
     }
     CoordinatorOptions options =
-        CoordinatorOptions.newBuilder()
+        limits
+            .applyTo(CoordinatorOptions.newBuilder())
             .host(host)
             .port(port)
             .clusterName(clusterName)
