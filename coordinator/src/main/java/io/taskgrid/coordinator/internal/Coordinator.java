@@ -6,6 +6,7 @@ import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.TlsServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -19,6 +20,7 @@ import io.taskgrid.coordinator.internal.cluster.HazelcastTypePermits;
 import io.taskgrid.coordinator.internal.cluster.TaskAdoption;
 import io.taskgrid.coordinator.internal.metrics.CoordinatorMetrics;
 import io.taskgrid.coordinator.internal.metrics.MetricsServer;
+import io.taskgrid.coordinator.internal.rpc.MalformedInputGuard;
 import io.taskgrid.coordinator.internal.store.HazelcastTaskStore;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.WorkerServiceGrpc;
@@ -131,8 +133,11 @@ public final class Coordinator implements AutoCloseable {
       // authentication on, it is for admins only (AccessPolicy).
       services.add(ProtoReflectionServiceV1.newInstance());
     }
+    MalformedInputGuard guard = new MalformedInputGuard(options.clock());
     for (BindableService s : services) {
-      builder.addService(auth == null ? s.bindService() : ServerInterceptors.intercept(s, auth));
+      // The guard turns undecodable messages into INVALID_ARGUMENT; authentication runs first.
+      ServerServiceDefinition guarded = guard.guard(s.bindService());
+      builder.addService(auth == null ? guarded : ServerInterceptors.intercept(guarded, auth));
     }
     Server server;
     MetricsServer metrics = null;

@@ -28,6 +28,42 @@ public final class CoordinatorOptions {
   /** The interface the metrics endpoint binds by default: loopback only. */
   public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
 
+  /** Payload size limit by default: a 4 MiB input (or output) is accepted. */
+  public static final int DEFAULT_MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
+
+  /**
+   * The largest {@link #maxPayloadBytes()} allowed: a payload plus its envelope must stay under the
+   * 64 MiB inbound limit the SDK and the worker set for what the coordinator sends them.
+   */
+  public static final int MAX_PAYLOAD_LIMIT = 32 * 1024 * 1024;
+
+  /** The coalescing budget of one outbound message by default, under gRPC's default 4 MiB. */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 3 * 1024 * 1024;
+
+  /** Task ids in one attach, cancel or watch request by default. */
+  public static final int DEFAULT_MAX_IDS_PER_REQUEST = 10_000;
+
+  /** The smallest id limit: the SDK sends attaches and cancels in chunks of this many. */
+  public static final int MIN_IDS_PER_REQUEST = 1_000;
+
+  /** Queued plus running tasks on one coordinator by default. */
+  public static final long DEFAULT_MAX_QUEUED_TASKS = 2_000_000;
+
+  /** Queued plus running tasks of one tenant on one coordinator by default. */
+  public static final long DEFAULT_MAX_QUEUED_TASKS_PER_TENANT = 1_000_000;
+
+  /** Queued plus running tasks submitted on one Session stream by default. */
+  public static final long DEFAULT_MAX_QUEUED_TASKS_PER_SESSION = 250_000;
+
+  /** New tasks are refused while the heap used after the last GC is above this share of max. */
+  public static final int DEFAULT_MAX_HEAP_USED_PERCENT = 85;
+
+  /** How long a client may leave messages unread before its stream is closed, by default. */
+  public static final Duration DEFAULT_NOT_READING_TIMEOUT = Duration.ofSeconds(60);
+
+  /** Bytes queued for one client stream before it is closed as not reading, by default. */
+  public static final long DEFAULT_MAX_STREAM_QUEUE_BYTES = 64L * 1024 * 1024;
+
   private static final CoordinatorOptions DEFAULT = newBuilder().build();
 
   private final String host;
@@ -41,6 +77,13 @@ public final class CoordinatorOptions {
   private final int maxPayloadBytes;
   private final int maxBatchSize;
   private final long maxQueuedTasks;
+  private final int maxMessageBytes;
+  private final int maxIdsPerRequest;
+  private final long maxQueuedTasksPerTenant;
+  private final long maxQueuedTasksPerSession;
+  private final int maxHeapUsedPercent;
+  private final Duration notReadingTimeout;
+  private final long maxStreamQueueBytes;
   private final Map<String, Integer> typeLimits;
   private final Clock clock;
   private final int metricsPort;
@@ -71,6 +114,13 @@ public final class CoordinatorOptions {
     this.maxPayloadBytes = b.maxPayloadBytes;
     this.maxBatchSize = b.maxBatchSize;
     this.maxQueuedTasks = b.maxQueuedTasks;
+    this.maxMessageBytes = b.maxMessageBytes;
+    this.maxIdsPerRequest = b.maxIdsPerRequest;
+    this.maxQueuedTasksPerTenant = b.maxQueuedTasksPerTenant;
+    this.maxQueuedTasksPerSession = b.maxQueuedTasksPerSession;
+    this.maxHeapUsedPercent = b.maxHeapUsedPercent;
+    this.notReadingTimeout = b.notReadingTimeout;
+    this.maxStreamQueueBytes = b.maxStreamQueueBytes;
     this.typeLimits = Map.copyOf(b.typeLimits);
     this.clock = b.clock;
     this.metricsPort = b.metricsPort;
@@ -100,6 +150,13 @@ public final class CoordinatorOptions {
     b.maxPayloadBytes = maxPayloadBytes;
     b.maxBatchSize = maxBatchSize;
     b.maxQueuedTasks = maxQueuedTasks;
+    b.maxMessageBytes = maxMessageBytes;
+    b.maxIdsPerRequest = maxIdsPerRequest;
+    b.maxQueuedTasksPerTenant = maxQueuedTasksPerTenant;
+    b.maxQueuedTasksPerSession = maxQueuedTasksPerSession;
+    b.maxHeapUsedPercent = maxHeapUsedPercent;
+    b.notReadingTimeout = notReadingTimeout;
+    b.maxStreamQueueBytes = maxStreamQueueBytes;
     b.typeLimits = typeLimits;
     b.clock = clock;
     b.metricsPort = metricsPort;
@@ -169,6 +226,51 @@ public final class CoordinatorOptions {
   /** The most tasks queued or running at once on this coordinator. */
   public long maxQueuedTasks() {
     return maxQueuedTasks;
+  }
+
+  /**
+   * The budget of one message this coordinator sends: coalescing and batching stop before a message
+   * grows past it. One item larger than the budget (a result near {@link #maxPayloadBytes()}) still
+   * travels, alone.
+   */
+  public int maxMessageBytes() {
+    return maxMessageBytes;
+  }
+
+  /** The most task ids in one attach, cancel or watch request. */
+  public int maxIdsPerRequest() {
+    return maxIdsPerRequest;
+  }
+
+  /** The most tasks of one tenant queued or running at once on this coordinator. */
+  public long maxQueuedTasksPerTenant() {
+    return maxQueuedTasksPerTenant;
+  }
+
+  /** The most tasks submitted on one Session stream that are queued or running at once. */
+  public long maxQueuedTasksPerSession() {
+    return maxQueuedTasksPerSession;
+  }
+
+  /**
+   * New tasks are refused (RESOURCE_EXHAUSTED) while the heap used after the last garbage
+   * collection is above this percentage of the maximum heap; 100 turns the check off.
+   */
+  public int maxHeapUsedPercent() {
+    return maxHeapUsedPercent;
+  }
+
+  /**
+   * How long a client (Session or Watch) may leave queued messages unread before its stream is
+   * closed with RESOURCE_EXHAUSTED; zero never closes it for that.
+   */
+  public Duration notReadingTimeout() {
+    return notReadingTimeout;
+  }
+
+  /** Bytes queued for one client stream before it is closed as not reading. */
+  public long maxStreamQueueBytes() {
+    return maxStreamQueueBytes;
   }
 
   /**
@@ -263,6 +365,20 @@ public final class CoordinatorOptions {
         + maxBatchSize
         + ", maxQueuedTasks="
         + maxQueuedTasks
+        + ", maxMessageBytes="
+        + maxMessageBytes
+        + ", maxIdsPerRequest="
+        + maxIdsPerRequest
+        + ", maxQueuedTasksPerTenant="
+        + maxQueuedTasksPerTenant
+        + ", maxQueuedTasksPerSession="
+        + maxQueuedTasksPerSession
+        + ", maxHeapUsedPercent="
+        + maxHeapUsedPercent
+        + ", notReadingTimeout="
+        + notReadingTimeout
+        + ", maxStreamQueueBytes="
+        + maxStreamQueueBytes
         + ", metricsPort="
         + metricsPort
         + ", typeLimits="
@@ -289,9 +405,16 @@ public final class CoordinatorOptions {
     private String hazelcastHost = "127.0.0.1";
     private int hazelcastPort = 5701;
     private Duration resultTtl = Duration.ofHours(1);
-    private int maxPayloadBytes = 4 * 1024 * 1024;
+    private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
     private int maxBatchSize = 10_000;
-    private long maxQueuedTasks = 5_000_000;
+    private long maxQueuedTasks = DEFAULT_MAX_QUEUED_TASKS;
+    private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+    private int maxIdsPerRequest = DEFAULT_MAX_IDS_PER_REQUEST;
+    private long maxQueuedTasksPerTenant = DEFAULT_MAX_QUEUED_TASKS_PER_TENANT;
+    private long maxQueuedTasksPerSession = DEFAULT_MAX_QUEUED_TASKS_PER_SESSION;
+    private int maxHeapUsedPercent = DEFAULT_MAX_HEAP_USED_PERCENT;
+    private Duration notReadingTimeout = DEFAULT_NOT_READING_TIMEOUT;
+    private long maxStreamQueueBytes = DEFAULT_MAX_STREAM_QUEUE_BYTES;
     private Map<String, Integer> typeLimits = Map.of();
     private Clock clock = Clock.systemUTC();
     private int metricsPort = METRICS_DISABLED;
@@ -417,6 +540,48 @@ public final class CoordinatorOptions {
       return this;
     }
 
+    /** Sets the coalescing budget of one outbound message, in bytes. */
+    public Builder maxMessageBytes(int maxMessageBytes) {
+      this.maxMessageBytes = maxMessageBytes;
+      return this;
+    }
+
+    /** Sets the most task ids in one attach, cancel or watch request. */
+    public Builder maxIdsPerRequest(int maxIdsPerRequest) {
+      this.maxIdsPerRequest = maxIdsPerRequest;
+      return this;
+    }
+
+    /** Sets the most queued plus running tasks of one tenant. */
+    public Builder maxQueuedTasksPerTenant(long maxQueuedTasksPerTenant) {
+      this.maxQueuedTasksPerTenant = maxQueuedTasksPerTenant;
+      return this;
+    }
+
+    /** Sets the most queued plus running tasks submitted on one Session stream. */
+    public Builder maxQueuedTasksPerSession(long maxQueuedTasksPerSession) {
+      this.maxQueuedTasksPerSession = maxQueuedTasksPerSession;
+      return this;
+    }
+
+    /** Sets the heap use after GC (percent of max) above which new tasks are refused. */
+    public Builder maxHeapUsedPercent(int maxHeapUsedPercent) {
+      this.maxHeapUsedPercent = maxHeapUsedPercent;
+      return this;
+    }
+
+    /** Sets how long a client may leave messages unread (zero: forever). */
+    public Builder notReadingTimeout(Duration notReadingTimeout) {
+      this.notReadingTimeout = Objects.requireNonNull(notReadingTimeout, "notReadingTimeout");
+      return this;
+    }
+
+    /** Sets the bytes queued for one client stream before it is closed as not reading. */
+    public Builder maxStreamQueueBytes(long maxStreamQueueBytes) {
+      this.maxStreamQueueBytes = maxStreamQueueBytes;
+      return this;
+    }
+
     /** Sets the most running tasks per task type, for example {@code http.get -> 100}. */
     public Builder typeLimits(Map<String, Integer> typeLimits) {
       this.typeLimits = Map.copyOf(Objects.requireNonNull(typeLimits, "typeLimits"));
@@ -457,7 +622,33 @@ public final class CoordinatorOptions {
       check(
           !resultTtl.isNegative() && resultTtl.compareTo(Duration.ofSeconds(1)) >= 0,
           "resultTtl must be at least 1s (Hazelcast TTL granularity), was " + resultTtl);
-      check(maxPayloadBytes > 0, "maxPayloadBytes must be positive, was " + maxPayloadBytes);
+      check(
+          maxPayloadBytes > 0 && maxPayloadBytes <= MAX_PAYLOAD_LIMIT,
+          "maxPayloadBytes must be 1.." + MAX_PAYLOAD_LIMIT + ", was " + maxPayloadBytes);
+      check(
+          maxMessageBytes >= 1024 * 1024 && maxMessageBytes <= MAX_PAYLOAD_LIMIT,
+          "maxMessageBytes must be 1048576.." + MAX_PAYLOAD_LIMIT + ", was " + maxMessageBytes);
+      check(
+          maxIdsPerRequest >= MIN_IDS_PER_REQUEST && maxIdsPerRequest <= 1_000_000,
+          "maxIdsPerRequest must be " + MIN_IDS_PER_REQUEST + "..1000000, was " + maxIdsPerRequest);
+      check(
+          maxQueuedTasksPerTenant > 0,
+          "maxQueuedTasksPerTenant must be positive, was " + maxQueuedTasksPerTenant);
+      check(
+          maxQueuedTasksPerSession > 0,
+          "maxQueuedTasksPerSession must be positive, was " + maxQueuedTasksPerSession);
+      check(
+          maxHeapUsedPercent >= 1 && maxHeapUsedPercent <= 100,
+          "maxHeapUsedPercent must be 1..100, was " + maxHeapUsedPercent);
+      check(
+          !notReadingTimeout.isNegative(),
+          "notReadingTimeout must not be negative, was " + notReadingTimeout);
+      check(
+          maxStreamQueueBytes >= maxMessageBytes,
+          "maxStreamQueueBytes must be at least maxMessageBytes ("
+              + maxMessageBytes
+              + "), was "
+              + maxStreamQueueBytes);
       check(maxBatchSize > 0, "maxBatchSize must be positive, was " + maxBatchSize);
       check(
           metricsPort == METRICS_DISABLED || (metricsPort >= 0 && metricsPort <= 65535),

@@ -6,10 +6,13 @@ import io.taskgrid.coordinator.internal.concurrent.Executors2;
 import io.taskgrid.coordinator.internal.concurrent.NamedThreadFactory;
 import io.taskgrid.coordinator.internal.metrics.CoordinatorMetrics;
 import io.taskgrid.coordinator.internal.rpc.LeaseMonitor;
+import io.taskgrid.coordinator.internal.rpc.OutboundStreams;
+import io.taskgrid.coordinator.internal.rpc.RequestLimits;
 import io.taskgrid.coordinator.internal.rpc.TaskGrpcService;
 import io.taskgrid.coordinator.internal.rpc.WorkerGrpcService;
 import io.taskgrid.coordinator.internal.sched.CompletionBus;
 import io.taskgrid.coordinator.internal.sched.CompletionHub;
+import io.taskgrid.coordinator.internal.sched.HeapHeadroom;
 import io.taskgrid.coordinator.internal.sched.InMemoryTypePermits;
 import io.taskgrid.coordinator.internal.sched.JobStats;
 import io.taskgrid.coordinator.internal.sched.Scheduler;
@@ -89,11 +92,30 @@ public final class CoordinatorRuntime implements AutoCloseable {
             scheduler,
             options.maxPayloadBytes(),
             options.maxBatchSize(),
-            options.maxQueuedTasks());
-    this.taskService = new TaskGrpcService(intake, scheduler, hub, jobs, store, outboundExecutor);
+            options.maxQueuedTasks(),
+            options.maxQueuedTasksPerTenant(),
+            HeapHeadroom.ofThisJvm(options.clock(), options.maxHeapUsedPercent()));
+    OutboundStreams streams =
+        OutboundStreams.of(
+            outboundExecutor,
+            options.maxMessageBytes(),
+            options.maxStreamQueueBytes(),
+            options.notReadingTimeout(),
+            options.clock(),
+            this::afterDelay);
+    this.taskService =
+        new TaskGrpcService(
+            intake,
+            scheduler,
+            hub,
+            jobs,
+            store,
+            streams,
+            new RequestLimits(options.maxIdsPerRequest(), options.maxQueuedTasksPerSession()));
     LeaseMonitor leases = new LeaseMonitor(options.clock(), options.leaseTimeout());
     this.workerService =
-        new WorkerGrpcService(scheduler, options.clock(), outboundExecutor, leases);
+        new WorkerGrpcService(
+            scheduler, options.clock(), streams, leases, options.maxPayloadBytes());
     this.timeoutCheck =
         timer.scheduleWithFixedDelay(
             scheduler::checkTimeouts,

@@ -23,7 +23,32 @@ class CoordinatorOptionsTest {
     assertThat(o.resultTtl()).isEqualTo(Duration.ofHours(1));
     assertThat(o.maxPayloadBytes()).isEqualTo(4 * 1024 * 1024);
     assertThat(o.maxBatchSize()).isEqualTo(10_000);
-    assertThat(o.maxQueuedTasks()).isEqualTo(5_000_000);
+    assertThat(o.maxQueuedTasks()).isEqualTo(2_000_000);
+    assertThat(o.maxMessageBytes()).isEqualTo(3 * 1024 * 1024);
+    assertThat(o.maxIdsPerRequest()).isEqualTo(10_000);
+    assertThat(o.maxQueuedTasksPerTenant()).isEqualTo(1_000_000);
+    assertThat(o.maxQueuedTasksPerSession()).isEqualTo(250_000);
+    assertThat(o.maxHeapUsedPercent()).isEqualTo(85);
+    assertThat(o.notReadingTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(o.maxStreamQueueBytes()).isEqualTo(64L * 1024 * 1024);
+  }
+
+  @Test
+  void build_limitsOutOfRange_failWithOneLineNamingTheLimit() {
+    assertThatThrownBy(() -> CoordinatorOptions.newBuilder().maxPayloadBytes(64 << 20).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxPayloadBytes must be 1..33554432, was 67108864");
+    assertThatThrownBy(() -> CoordinatorOptions.newBuilder().maxMessageBytes(1000).build())
+        .hasMessage("maxMessageBytes must be 1048576..33554432, was 1000");
+    assertThatThrownBy(() -> CoordinatorOptions.newBuilder().maxIdsPerRequest(10).build())
+        .hasMessage("maxIdsPerRequest must be 1000..1000000, was 10");
+    assertThatThrownBy(() -> CoordinatorOptions.newBuilder().maxQueuedTasksPerSession(0).build())
+        .hasMessage("maxQueuedTasksPerSession must be positive, was 0");
+    assertThatThrownBy(() -> CoordinatorOptions.newBuilder().maxHeapUsedPercent(101).build())
+        .hasMessage("maxHeapUsedPercent must be 1..100, was 101");
+    assertThatThrownBy(
+            () -> CoordinatorOptions.newBuilder().notReadingTimeout(Duration.ofSeconds(-1)).build())
+        .hasMessage("notReadingTimeout must not be negative, was PT-1S");
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code taskgrid coordinator}: one coordinator, a member of the Hazelcast cluster. */
@@ -164,6 +165,9 @@ final class CoordinatorCommand implements Callable<Integer> {
               + " tasks (default: ${DEFAULT-VALUE}).")
   long memberTimeoutMillis = 10_000;
 
+  /** Size and admission limits (docs/LIMITS.md). */
+  @Mixin LimitOptions limits = new LimitOptions();
+
   @Option(
       names = "--port-file",
       description = "Write the bound gRPC port to this file once serving (for scripts and tests).")
@@ -202,7 +206,8 @@ final class CoordinatorCommand implements Callable<Integer> {
       }
     }
     CoordinatorOptions.Builder builder =
-        CoordinatorOptions.newBuilder()
+        limits
+            .applyTo(CoordinatorOptions.newBuilder())
             .tls(
                 tlsCert == null || tlsKey == null
                     ? null

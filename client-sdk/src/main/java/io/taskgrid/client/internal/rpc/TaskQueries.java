@@ -42,8 +42,13 @@ public final class TaskQueries {
       try {
         return Optional.of(
             TaskServiceGrpc.newBlockingStub(channel)
+                .withMaxInboundMessageSize(WireLimits.MAX_INBOUND_MESSAGE_BYTES)
                 .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .getTask(GetTaskRequest.newBuilder().setTaskId(taskId).build())
+                .getTask(
+                    GetTaskRequest.newBuilder()
+                        .setTaskId(taskId)
+                        .setMaxReplyBytes(WireLimits.MAX_INBOUND_MESSAGE_BYTES)
+                        .build())
                 .getTask());
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
@@ -68,6 +73,7 @@ public final class TaskQueries {
     for (Channel channel : channels) {
       try {
         return TaskServiceGrpc.newBlockingStub(channel)
+            .withMaxInboundMessageSize(WireLimits.MAX_INBOUND_MESSAGE_BYTES)
             .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
             .listWorkers(ListWorkersRequest.getDefaultInstance())
             .getWorkersList();
@@ -93,6 +99,7 @@ public final class TaskQueries {
       try {
         return Optional.of(
             TaskServiceGrpc.newBlockingStub(channel)
+                .withMaxInboundMessageSize(WireLimits.MAX_INBOUND_MESSAGE_BYTES)
                 .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .getJob(GetJobRequest.newBuilder().setJobId(jobId).build()));
       } catch (StatusRuntimeException e) {
@@ -123,6 +130,7 @@ public final class TaskQueries {
     for (Channel channel : channels) {
       try {
         return TaskServiceGrpc.newBlockingStub(channel)
+            .withMaxInboundMessageSize(WireLimits.MAX_INBOUND_MESSAGE_BYTES)
             .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
             .getStats(GetStatsRequest.getDefaultInstance());
       } catch (StatusRuntimeException e) {

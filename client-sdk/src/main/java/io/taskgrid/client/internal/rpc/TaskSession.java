@@ -3,6 +3,7 @@ package io.taskgrid.client.internal.rpc;
 import static java.util.Objects.requireNonNull;
 
 import io.grpc.Channel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -77,6 +78,20 @@ public final class TaskSession implements AutoCloseable {
   private final Executor callExecutor;
 
   private final Backoff backoff;
+
+  /**
+   * Backoff after a stream refused with RESOURCE_EXHAUSTED: longer than the reconnect backoff, and
+   * reset only by a completion (acks alone do not show that the refusal has passed).
+   */
+  private final Backoff exhaustedBackoff = new Backoff(1_000, 30_000);
+
+  /** Trailer by which a coordinator says that it closed the stream but lost nothing. */
+  static final Metadata.Key<String> REATTACH_KEY =
+      Metadata.Key.of("taskgrid-reattach", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** Streams in a row refused with RESOURCE_EXHAUSTED and no completion before pending fail. */
+  static final int MAX_FRUITLESS_EXHAUSTED = 3;
+
   private final Semaphore inFlight;
 
   /** Every task submitted and not yet ended, by id. Written by callers and the session thread. */
@@ -94,6 +109,8 @@ public final class TaskSession implements AutoCloseable {
   private @Nullable ClientCallStreamObserver<ClientMessage> call;
   private int generation;
   private int channelIndex;
+  private boolean completedOnThisStream;
+  private int fruitlessExhausted;
 
   /**
    * Starts connecting at once.
@@ -267,7 +284,14 @@ public final class TaskSession implements AutoCloseable {
     generation++;
     Channel channel = channels.get(channelIndex % channels.size());
     int gen = generation;
-    TaskServiceGrpc.newStub(channel).withExecutor(callExecutor).session(new ResponseObserver(gen));
+    completedOnThisStream = false;
+    TaskServiceGrpc.newStub(channel)
+        .withExecutor(callExecutor)
+        .withMaxInboundMessageSize(WireLimits.MAX_INBOUND_MESSAGE_BYTES)
+        .session(new ResponseObserver(gen));
+    // What a previous stream left unsent is rebuilt below: one attach and one cancel per task,
+    // however many reconnects failed before this one (each once queued its own copy).
+    outbound.removeIf(o -> o instanceof Outbound.Attach || o instanceof Outbound.Cancel);
     // Re-attach tasks the server already holds; resend the ones it never acknowledged (ids are
     // idempotent, so a resend of a task that was stored after all is answered DUPLICATE).
     List<String> attach = new ArrayList<>();
@@ -278,8 +302,9 @@ public final class TaskSession implements AutoCloseable {
         outbound.add(new Outbound.Submit(p));
       }
     }
-    if (!attach.isEmpty()) {
-      outbound.add(new Outbound.Attach(attach));
+    for (int from = 0; from < attach.size(); from += WireLimits.MAX_IDS_PER_MESSAGE) {
+      int to = Math.min(attach.size(), from + WireLimits.MAX_IDS_PER_MESSAGE);
+      outbound.add(new Outbound.Attach(List.copyOf(attach.subList(from, to))));
     }
     for (String id : cancelWaiters.keySet()) {
       outbound.add(new Outbound.Cancel(id, false));
@@ -342,7 +367,7 @@ public final class TaskSession implements AutoCloseable {
       CancelRequest.Builder cancels = CancelRequest.newBuilder().setForce(first.force());
       while ((head = outbound.peek()) instanceof Outbound.Cancel c
           && c.force() == first.force()
-          && cancels.getTaskIdsCount() < maxBatchSize) {
+          && cancels.getTaskIdsCount() < Math.min(maxBatchSize, WireLimits.MAX_IDS_PER_MESSAGE)) {
         cancels.addTaskIds(c.taskId());
         outbound.poll();
       }
@@ -388,6 +413,9 @@ public final class TaskSession implements AutoCloseable {
   }
 
   private void onCompletions(Completions completions, List<Runnable> deliveries) {
+    completedOnThisStream = true;
+    fruitlessExhausted = 0;
+    exhaustedBackoff.reset();
     for (TaskResult result : completions.getResultsList()) {
       PendingTask p = pending.get(result.getTaskId());
       if (p != null) {
@@ -484,9 +512,29 @@ public final class TaskSession implements AutoCloseable {
         error == null
             ? Status.UNAVAILABLE.withDescription("server ended the stream")
             : Status.fromThrowable(error);
-    deliver(rejectUnrecoverable(gen, status));
+    Metadata trailers = error == null ? null : Status.trailersFromThrowable(error);
+    boolean nothingLost = trailers != null && "true".equals(trailers.get(REATTACH_KEY));
+    long delayMillis;
+    if (nothingLost) {
+      // The coordinator closed a stream we read too slowly; every task is safe there: reconnect,
+      // re-attach and resend, without failing anything.
+      delayMillis = backoff.nextDelayMillis();
+    } else if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+      fruitlessExhausted = completedOnThisStream ? 1 : fruitlessExhausted + 1;
+      delayMillis = exhaustedBackoff.nextDelayMillis();
+      List<Runnable> deliveries = rejectUnrecoverable(gen, status);
+      if (fruitlessExhausted >= MAX_FRUITLESS_EXHAUSTED) {
+        // Re-attaching got the same refusal every time, with nothing delivered in between: end the
+        // futures with the coordinator's reason rather than loop forever.
+        fruitlessExhausted = 0;
+        deliveries.addAll(rejectAll(status, MAX_FRUITLESS_EXHAUSTED));
+      }
+      deliver(deliveries);
+    } else {
+      deliver(rejectUnrecoverable(gen, status));
+      delayMillis = backoff.nextDelayMillis();
+    }
     channelIndex++;
-    long delayMillis = backoff.nextDelayMillis();
     log.warn(
         "Taskgrid session stream ended ({}: {}); {} tasks pending, reconnecting in {} ms",
         status.getCode(),
@@ -527,6 +575,21 @@ public final class TaskSession implements AutoCloseable {
       if (reject) {
         tell(finish(p), l -> l.onRejected(code, message), deliveries);
       }
+    }
+    return deliveries;
+  }
+
+  /** Ends every pending task with the status that kept refusing its stream. */
+  private List<Runnable> rejectAll(Status status, int attempts) {
+    String code = status.getCode().name();
+    String message =
+        "the coordinator refused the session stream "
+            + attempts
+            + " times in a row with nothing delivered in between, giving up: "
+            + (status.getDescription() == null ? code : status.getDescription());
+    List<Runnable> deliveries = new ArrayList<>();
+    for (PendingTask p : pending.values()) {
+      tell(finish(p), l -> l.onRejected(code, message), deliveries);
     }
     return deliveries;
   }

@@ -1,8 +1,13 @@
 package io.taskgrid.coordinator.internal.rpc;
 
+import com.google.protobuf.MessageLite;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.taskgrid.coordinator.internal.concurrent.SerialExecutor;
+import io.taskgrid.coordinator.internal.sched.RetryTimer;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.function.BinaryOperator;
@@ -12,17 +17,39 @@ import org.jspecify.annotations.Nullable;
  * The sending side of one server stream. Messages are queued and written by one serial executor
  * (StreamObserver is not thread-safe), only while the transport {@code isReady()} (outbound flow
  * control); the onReady handler resumes writing. Consecutive queued messages that {@code merge} can
- * combine are coalesced into one, so a slow reader gets fewer, larger messages. Methods never block
- * and may be called from any thread.
+ * combine are coalesced into one while the result stays within {@link
+ * StreamLimits#maxMessageBytes()}, so a slow reader gets fewer, larger messages, but never one its
+ * inbound limit refuses. Methods never block and may be called from any thread.
+ *
+ * <p>A reader that leaves messages unread for {@link StreamLimits#notReadingTimeout()}, or lets
+ * more than {@link StreamLimits#maxQueuedBytes()} pile up, has its stream failed with
+ * RESOURCE_EXHAUSTED and the trailer {@link #REATTACH_KEY}: what was queued is dropped here, but
+ * every dropped message is a copy of something the store keeps (a result, an ack of a stored task),
+ * so a client that re-attaches gets it again.
  */
-final class OutboundStream<T> {
+final class OutboundStream<T extends MessageLite> {
+  /** Trailer telling the client that nothing was lost: reconnect and re-attach. */
+  static final Metadata.Key<String> REATTACH_KEY =
+      Metadata.Key.of("taskgrid-reattach", Metadata.ASCII_STRING_MARSHALLER);
+
   private final ServerCallStreamObserver<T> observer;
   private final SerialExecutor executor;
   private final BinaryOperator<@Nullable T> merge;
+  private final StreamLimits limits;
+  private final Clock clock;
+  private final RetryTimer timer;
   private final ArrayDeque<T> pending = new ArrayDeque<>();
+
+  // Confined to the executor.
+  private long pendingBytes;
+  private int lastBytes;
+  private long stalledSinceMillis;
+  private boolean checkScheduled;
   private boolean closed;
   private @Nullable Status closeWith;
+  private @Nullable Metadata closeTrailers;
   private boolean closeRequested;
+
   private volatile boolean cancelled;
 
   /**
@@ -34,10 +61,16 @@ final class OutboundStream<T> {
       ServerCallStreamObserver<T> observer,
       Executor delegate,
       BinaryOperator<@Nullable T> merge,
-      Runnable onCancel) {
+      Runnable onCancel,
+      StreamLimits limits,
+      Clock clock,
+      RetryTimer timer) {
     this.observer = observer;
     this.executor = new SerialExecutor(name, delegate);
     this.merge = merge;
+    this.limits = limits;
+    this.clock = clock;
+    this.timer = timer;
     observer.setOnReadyHandler(() -> executor.execute(this::drain));
     observer.setOnCancelHandler(
         () -> {
@@ -47,21 +80,39 @@ final class OutboundStream<T> {
   }
 
   void send(T message) {
-    executor.execute(
-        () -> {
-          if (closed || closeRequested) {
-            return;
-          }
-          T last = pending.peekLast();
-          T merged = last == null ? null : merge.apply(last, message);
-          if (merged != null) {
-            pending.pollLast();
-            pending.addLast(merged);
-          } else {
-            pending.addLast(message);
-          }
-          drain();
-        });
+    executor.execute(() -> enqueue(message));
+  }
+
+  private void enqueue(T message) {
+    assert executor.inThisExecutor();
+    if (closed || closeRequested) {
+      return;
+    }
+    int size = message.getSerializedSize();
+    if (pending.isEmpty()) {
+      stalledSinceMillis = clock.millis();
+    }
+    T last = pending.peekLast();
+    // The merged message is never larger than the two apart (same fields, one envelope less), so
+    // the running sum bounds it without serializing it again.
+    T merged =
+        last == null || (long) lastBytes + size > limits.maxMessageBytes()
+            ? null
+            : merge.apply(last, message);
+    if (merged != null) {
+      pending.pollLast();
+      pending.addLast(merged);
+      lastBytes += size;
+    } else {
+      pending.addLast(message);
+      lastBytes = size;
+    }
+    pendingBytes += size;
+    if (pendingBytes > limits.maxQueuedBytes()) {
+      notReading(pendingBytes + " bytes queued unread (limit " + limits.maxQueuedBytes() + ")");
+      return;
+    }
+    drain();
   }
 
   /** Completes the stream after everything queued has been written. */
@@ -75,17 +126,39 @@ final class OutboundStream<T> {
 
   /** Fails the stream at once, dropping what is queued. */
   void fail(Status status) {
-    executor.execute(
-        () -> {
-          pending.clear();
-          closeRequested = true;
-          closeWith = status;
-          drain();
-        });
+    executor.execute(() -> failNow(status, null));
+  }
+
+  private void failNow(Status status, @Nullable Metadata trailers) {
+    if (closeRequested && closeWith != null) {
+      return;
+    }
+    pending.clear();
+    pendingBytes = 0;
+    closeRequested = true;
+    closeWith = status;
+    closeTrailers = trailers;
+    drain();
   }
 
   boolean isCancelled() {
     return cancelled;
+  }
+
+  /** Bytes queued and not yet handed to the transport (for tests). */
+  long pendingBytes() {
+    return pendingBytes;
+  }
+
+  private void notReading(String why) {
+    Metadata trailers = new Metadata();
+    trailers.put(REATTACH_KEY, "true");
+    failNow(
+        Status.RESOURCE_EXHAUSTED.withDescription(
+            "client not reading: "
+                + why
+                + "; the stream is closed, nothing is lost: re-attach to get the results"),
+        trailers);
   }
 
   private void drain() {
@@ -95,10 +168,18 @@ final class OutboundStream<T> {
     if (cancelled) {
       closed = true;
       pending.clear();
+      pendingBytes = 0;
       return;
     }
     while (!pending.isEmpty() && observer.isReady()) {
-      observer.onNext(pending.pollFirst());
+      T next = pending.pollFirst();
+      pendingBytes -= next.getSerializedSize();
+      if (pending.isEmpty()) {
+        lastBytes = 0;
+        pendingBytes = 0; // merged sizes are upper bounds: do not let the estimate drift
+      }
+      observer.onNext(next);
+      stalledSinceMillis = clock.millis();
     }
     if (closeRequested && pending.isEmpty()) {
       closed = true;
@@ -106,8 +187,36 @@ final class OutboundStream<T> {
       if (status == null) {
         observer.onCompleted();
       } else {
-        observer.onError(status.asRuntimeException());
+        observer.onError(status.asRuntimeException(closeTrailers));
       }
+      return;
+    }
+    if (!pending.isEmpty()) {
+      scheduleStallCheck();
+    }
+  }
+
+  /** While messages wait for a reader, checks after the timeout whether it read meanwhile. */
+  private void scheduleStallCheck() {
+    Duration timeout = limits.notReadingTimeout();
+    if (timeout.isZero() || checkScheduled) {
+      return;
+    }
+    checkScheduled = true;
+    long due = stalledSinceMillis + timeout.toMillis() - clock.millis();
+    timer.after(Duration.ofMillis(Math.max(1, due)), () -> executor.execute(this::checkStalled));
+  }
+
+  private void checkStalled() {
+    checkScheduled = false;
+    if (closed || closeRequested || pending.isEmpty()) {
+      return;
+    }
+    long stalled = clock.millis() - stalledSinceMillis;
+    if (stalled >= limits.notReadingTimeout().toMillis()) {
+      notReading("nothing read for " + stalled / 1000 + " s");
+    } else {
+      scheduleStallCheck();
     }
   }
 }

@@ -6,6 +6,7 @@ import io.grpc.stub.StreamObserver;
 import io.taskgrid.coordinator.internal.auth.Principal;
 import io.taskgrid.coordinator.internal.auth.Tenants;
 import io.taskgrid.coordinator.internal.sched.Admission;
+import io.taskgrid.coordinator.internal.sched.ClientQuota;
 import io.taskgrid.coordinator.internal.sched.CompletionHub;
 import io.taskgrid.coordinator.internal.sched.CompletionSubscriber;
 import io.taskgrid.coordinator.internal.sched.Scheduler;
@@ -54,8 +55,16 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
   /** How long to wait before reading the store again after a failed read. */
   static final long READ_RETRY_MILLIS = 500;
 
-  /** Bound on one Completions message, well under gRPC's default 4 MiB inbound limit. */
-  static final int MAX_MESSAGE_BYTES = 1 << 20;
+  /** Ids read from the store at once when attaching. */
+  static final int READ_CHUNK = 500;
+
+  private final int maxIdsPerRequest;
+
+
+  /** This stream's own quota: in a cluster without tenants one client cannot starve another. */
+  private final ClientQuota sessionQuota;
+
+  private final int maxMessageBytes;
 
   /** The ack emission of the latest batch; the next batch's emission chains after it. */
   private CompletableFuture<Void> ackTail = CompletableFuture.completedFuture(null);
@@ -70,14 +79,18 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
       Scheduler scheduler,
       CompletionHub hub,
       TaskStore store,
-      Executor outbound) {
+      OutboundStreams outbound,
+      RequestLimits limits) {
     this.caller = caller;
     this.intake = intake;
     this.scheduler = scheduler;
     this.hub = hub;
     this.store = store;
-    this.callbacks = outbound;
-    this.out = new OutboundStream<>("session", observer, outbound, Messages::merge, this::end);
+    this.callbacks = outbound.executor();
+    this.out = outbound.client("session", observer, Messages::merge, this::end);
+    this.maxIdsPerRequest = limits.maxIdsPerRequest();
+    this.sessionQuota = new ClientQuota("this session", limits.maxQueuedTasksPerSession());
+    this.maxMessageBytes = outbound.limits().maxMessageBytes();
   }
 
   @Override
@@ -104,7 +117,7 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
       return;
     }
     CompletableFuture<Admission> admitted =
-        intake.submit(specs, caller.tenant()).toCompletableFuture();
+        intake.submit(specs, caller.tenant(), sessionQuota).toCompletableFuture();
     // onNext calls are serial per stream, so ackTail needs no lock. The emit runs on the thread
     // that completes the later of the two (the store's, once the tasks are stored): emit only
     // queues the acks and hands the tasks to the scheduler, and one more thread hand-off here was
@@ -134,12 +147,18 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
     if (!a.liveDuplicates().isEmpty()) {
       // Already subscribed above; a duplicate that ended since the store was read would otherwise
       // never be pushed.
-      readEnded(a.liveDuplicates());
+      readEnded(a.liveDuplicates(), 0);
     }
     return null;
   }
 
   private void cancel(ClientMessage msg) {
+    Status tooMany =
+        ReplySizes.tooManyIds("cancel", msg.getCancel().getTaskIdsCount(), maxIdsPerRequest);
+    if (tooMany != null) {
+      failStream(tooMany);
+      return;
+    }
     scheduler
         .cancel(msg.getCancel().getTaskIdsList(), msg.getCancel().getForce(), caller)
         .whenComplete(
@@ -153,6 +172,11 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
   }
 
   private void attach(List<String> ids) {
+    Status tooMany = ReplySizes.tooManyIds("attach", ids.size(), maxIdsPerRequest);
+    if (tooMany != null) {
+      failStream(tooMany);
+      return;
+    }
     if (caller.isAdmin()) {
       attachVisible(ids);
       return;
@@ -194,7 +218,16 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
       watched.add(id);
       hub.watchTask(id, this);
     }
-    readEnded(ids);
+    readEnded(ids, 0);
+  }
+
+  /** Reads {@code ids} a chunk at a time, the next once the previous one's results are queued. */
+  private void readEnded(List<String> ids, int from) {
+    if (from >= ids.size() || ended.get()) {
+      return;
+    }
+    int to = Math.min(ids.size(), from + READ_CHUNK);
+    readEnded(ids.subList(from, to), () -> readEnded(ids, to));
   }
 
   /**
@@ -204,7 +237,7 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
    * it subscribed. A task the store does not know cannot end either, so it is reported as lost
    * rather than left pending.
    */
-  private void readEnded(List<String> ids) {
+  private void readEnded(List<String> ids, Runnable then) {
     if (ended.get()) {
       return;
     }
@@ -220,7 +253,7 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
                     e);
                 CompletableFuture.delayedExecutor(
                         READ_RETRY_MILLIS, TimeUnit.MILLISECONDS, callbacks)
-                    .execute(() -> readEnded(ids));
+                    .execute(() -> readEnded(ids, then));
                 return;
               }
               List<TaskResult> done = new ArrayList<>();
@@ -233,6 +266,7 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
                 }
               }
               push(done);
+              then.run();
             });
   }
 
@@ -280,22 +314,15 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
       }
     }
     if (!fresh.isEmpty() && !ended.get()) {
-      // Split into messages of at most MAX_MESSAGE_BYTES: 100,000 results in one message exceed
-      // the client's 4 MiB inbound limit, which broke the stream, and re-attaching then asked for
+      // Split into messages of at most maxMessageBytes: 100,000 results in one message exceed
+      // the client's inbound limit, which broke the stream, and re-attaching then asked for
       // the same oversized message again, forever.
-      Completions.Builder batch = Completions.newBuilder();
-      int bytes = 0;
-      for (TaskResult r : fresh) {
-        int size = r.getSerializedSize();
-        if (batch.getResultsCount() > 0 && bytes + size > MAX_MESSAGE_BYTES) {
-          out.send(ServerMessage.newBuilder().setCompletions(batch).build());
-          batch = Completions.newBuilder();
-          bytes = 0;
-        }
-        batch.addResults(r);
-        bytes += size + 8;
+      for (List<TaskResult> part : ReplySizes.chunks(fresh, maxMessageBytes)) {
+        out.send(
+            ServerMessage.newBuilder()
+                .setCompletions(Completions.newBuilder().addAllResults(part))
+                .build());
       }
-      out.send(ServerMessage.newBuilder().setCompletions(batch).build());
     }
     if (halfClosed) {
       completeIfIdle();

@@ -31,7 +31,6 @@ import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.WatchRequest;
 import io.taskgrid.proto.v1.WatchResponse;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -45,7 +44,8 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
   private final CompletionHub hub;
   private final JobStats jobs;
   private final TaskStore store;
-  private final Executor outbound;
+  private final OutboundStreams outbound;
+  private final RequestLimits limits;
 
   /**
    * @param outbound the shared pool on which per-stream serial senders run
@@ -56,13 +56,15 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
       CompletionHub hub,
       JobStats jobs,
       TaskStore store,
-      Executor outbound) {
+      OutboundStreams outbound,
+      RequestLimits limits) {
     this.intake = intake;
     this.scheduler = scheduler;
     this.hub = hub;
     this.jobs = jobs;
     this.store = store;
     this.outbound = outbound;
+    this.limits = limits;
   }
 
   @Override
@@ -74,7 +76,8 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
         scheduler,
         hub,
         store,
-        outbound);
+        outbound,
+        limits);
   }
 
   @Override
@@ -88,7 +91,7 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
             throw tooBig.asRuntimeException();
           }
           return intake
-              .submit(req.getTasksList(), caller.tenant())
+              .submit(req.getTasksList(), caller.tenant(), null)
               .thenApply(
                   admission -> {
                     // Nobody watches on a unary call: schedule right away.
@@ -101,7 +104,16 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
   @Override
   public void cancel(CancelRequest req, StreamObserver<CancelResponse> responses) {
     Principal caller = Principals.current();
-    unary(responses, () -> scheduler.cancel(req.getTaskIdsList(), req.getForce(), caller));
+    unary(
+        responses,
+        () -> {
+          Status tooMany =
+              ReplySizes.tooManyIds("cancel", req.getTaskIdsCount(), limits.maxIdsPerRequest());
+          if (tooMany != null) {
+            throw tooMany.asRuntimeException();
+          }
+          return scheduler.cancel(req.getTaskIdsList(), req.getForce(), caller);
+        });
   }
 
   @Override
@@ -113,20 +125,24 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
           if (req.getTaskId().isEmpty()) {
             throw Status.INVALID_ARGUMENT.withDescription("task_id is empty").asRuntimeException();
           }
+          int budget =
+              ReplySizes.budget(req.getMaxReplyBytes(), outbound.limits().maxMessageBytes());
           return store
               .get(req.getTaskId())
               .thenApply(
                   info ->
                       GetTaskResponse.newBuilder()
                           .setTask(
-                              info.filter(i -> Tenants.visible(caller, i))
-                                  .map(Tenants::forClient)
-                                  .orElseThrow(
+                              ReplySizes.fit(
+                                  info.filter(i -> Tenants.visible(caller, i))
+                                      .map(Tenants::forClient)
+                                      .orElseThrow(
                                       () ->
                                           Status.NOT_FOUND
                                               .withDescription(
                                                   "no task with id '" + req.getTaskId() + "'")
-                                              .asRuntimeException()))
+                                              .asRuntimeException()),
+                                  budget))
                           .build());
         });
   }
@@ -169,7 +185,8 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
               hub,
               jobs,
               store,
-              outbound)
+              outbound,
+              limits.maxIdsPerRequest())
           .start(req);
     } catch (RuntimeException e) {
       responses.onError(StatusMapper.toStatus(e).asRuntimeException());

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -37,6 +36,8 @@ final class WatchHandler implements CompletionSubscriber {
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile String jobId = "";
   private final Principal caller;
+  private final int maxIdsPerRequest;
+  private volatile int replyBudget;
 
   WatchHandler(
       ServerCallStreamObserver<WatchResponse> observer,
@@ -44,12 +45,15 @@ final class WatchHandler implements CompletionSubscriber {
       CompletionHub hub,
       JobStats jobs,
       TaskStore store,
-      Executor outbound) {
+      OutboundStreams outbound,
+      int maxIdsPerRequest) {
     this.caller = caller;
     this.hub = hub;
     this.jobs = jobs;
     this.store = store;
-    this.out = new OutboundStream<>("watch", observer, outbound, Messages::merge, this::stop);
+    this.out = outbound.client("watch", observer, Messages::merge, this::stop);
+    this.maxIdsPerRequest = maxIdsPerRequest;
+    this.replyBudget = outbound.limits().maxMessageBytes();
   }
 
   void start(WatchRequest req) {
@@ -62,6 +66,12 @@ final class WatchHandler implements CompletionSubscriber {
       out.fail(Status.INVALID_ARGUMENT.withDescription("watch needs task_ids or a job_id"));
       return;
     }
+    Status tooMany = ReplySizes.tooManyIds("watch", req.getTaskIdsCount(), maxIdsPerRequest);
+    if (tooMany != null) {
+      out.fail(tooMany);
+      return;
+    }
+    replyBudget = ReplySizes.budget(req.getMaxReplyBytes(), replyBudget);
     if (req.getTaskIdsCount() > 0 && !caller.isAdmin()) {
       // Only the caller's tenant's tasks: checked before subscribing, so no result of another
       // tenant's task is ever sent here; another tenant's id reads as an unknown one.
@@ -89,7 +99,7 @@ final class WatchHandler implements CompletionSubscriber {
       // Job ids are per tenant: the caller's tenant's job of that name.
       jobId = Tenants.jobKey(caller.tenant(), req.getJobId());
       hub.watchJob(jobId, this);
-      watchIds(jobs.taskIds(jobId));
+      replayFrom(jobs.taskIds(jobId), 0);
     } else {
       watchTasks(List.copyOf(new LinkedHashSet<>(req.getTaskIdsList())));
     }
@@ -100,13 +110,20 @@ final class WatchHandler implements CompletionSubscriber {
     for (String id : ids) {
       hub.watchTask(id, this);
     }
-    watchIds(ids);
+    replayFrom(ids, 0);
   }
 
-  /** Reads the watched tasks (subscribed already) and replays those that ended. */
-  private void watchIds(List<String> ids) {
+  /**
+   * Reads the known results a chunk of ids at a time, the next chunk once the previous one is
+   * queued: a job of a million tasks is never held in memory at once.
+   */
+  private void replayFrom(List<String> ids, int from) {
+    if (finished.get() || out.isCancelled()) {
+      return;
+    }
+    List<String> chunk = ids.subList(from, Math.min(ids.size(), from + READ_CHUNK));
     store
-        .getAll(ids)
+        .getAll(chunk)
         .whenComplete(
             (found, e) -> {
               if (e != null) {
@@ -114,11 +131,18 @@ final class WatchHandler implements CompletionSubscriber {
                 out.fail(StatusMapper.toStatus(e));
                 return;
               }
-              replay(ids, found);
+              int next = from + chunk.size();
+              replay(chunk, found, next >= ids.size());
+              if (next < ids.size()) {
+                replayFrom(ids, next);
+              }
             });
   }
 
-  private synchronized void replay(List<String> ids, Map<String, TaskInfo> found) {
+  /** Ids read from the store at once when replaying. */
+  static final int READ_CHUNK = 500;
+
+  private synchronized void replay(List<String> ids, Map<String, TaskInfo> found, boolean last) {
     List<TaskResult> done = new ArrayList<>();
     for (String id : ids) {
       TaskInfo info = found.get(id);
@@ -132,8 +156,14 @@ final class WatchHandler implements CompletionSubscriber {
       }
     }
     onCompletions(done);
-    finishIfDone();
+    if (last) {
+      replayed = true;
+      finishIfDone();
+    }
   }
+
+  /** Whether every chunk of the initial replay has been read (guarded by this). */
+  private boolean replayed;
 
   @Override
   public synchronized void onCompletions(List<TaskResult> results) {
@@ -145,9 +175,18 @@ final class WatchHandler implements CompletionSubscriber {
       remaining.remove(r.getTaskId());
     }
     if (!fresh.isEmpty() && !finished.get()) {
-      out.send(WatchResponse.newBuilder().addAllResults(fresh).build());
+      int budget = replyBudget;
+      List<TaskResult> fitted = new ArrayList<>(fresh.size());
+      for (TaskResult r : fresh) {
+        fitted.add(ReplySizes.fit(r, budget));
+      }
+      for (List<TaskResult> part : ReplySizes.chunks(fitted, budget)) {
+        out.send(WatchResponse.newBuilder().addAllResults(part).build());
+      }
     }
-    finishIfDone();
+    if (replayed) {
+      finishIfDone();
+    }
   }
 
   private void finishIfDone() {

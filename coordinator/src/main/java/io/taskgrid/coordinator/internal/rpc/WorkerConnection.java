@@ -24,7 +24,6 @@ import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
@@ -41,6 +40,10 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
   private final Clock clock;
   private final OutboundStream<CoordinatorMessage> out;
   private final AtomicBoolean gone = new AtomicBoolean();
+
+  /** The largest output accepted from a handler (the payload limit applies both ways). */
+  private final int maxOutputBytes;
+
   private volatile @Nullable WorkerHandle handle;
 
   /** When the worker was last heard from (any message), by the injected clock. */
@@ -51,13 +54,15 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
       Principal principal,
       Scheduler scheduler,
       Clock clock,
-      Executor outbound,
-      LeaseMonitor leases) {
+      OutboundStreams outbound,
+      LeaseMonitor leases,
+      int maxOutputBytes) {
     this.principal = principal;
+    this.maxOutputBytes = maxOutputBytes;
     this.scheduler = scheduler;
     this.leases = leases;
     this.clock = clock;
-    this.out = new OutboundStream<>("worker", observer, outbound, Messages::merge, this::leave);
+    this.out = outbound.worker("worker", observer, Messages::merge, this::leave);
   }
 
   @Override
@@ -78,7 +83,9 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
     }
     switch (msg.getKindCase()) {
       case CREDITS -> scheduler.credits(h, msg.getCredits());
-      case RESULTS -> scheduler.results(h, msg.getResults().getResultsList());
+      case RESULTS ->
+          scheduler.results(
+              h, ReplySizes.capResults(msg.getResults().getResultsList(), maxOutputBytes));
       case PROGRESS -> scheduler.progress(h, msg.getProgress().getUpdatesList());
       case HEARTBEAT -> {} // any message renews the lease (see lastHeardMillis)
       case RUNNING -> scheduler.notRunning(h, msg.getRunning().getUnknownTaskIdsList());

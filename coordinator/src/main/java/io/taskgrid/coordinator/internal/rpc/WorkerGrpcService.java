@@ -8,21 +8,22 @@ import io.taskgrid.proto.v1.CoordinatorMessage;
 import io.taskgrid.proto.v1.WorkerMessage;
 import io.taskgrid.proto.v1.WorkerServiceGrpc;
 import java.time.Clock;
-import java.util.concurrent.Executor;
 
 /** The worker-facing gRPC adapter: one {@link WorkerConnection} per Connect stream. */
 public final class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
   private final Scheduler scheduler;
   private final Clock clock;
-  private final Executor outbound;
+  private final OutboundStreams outbound;
   private final LeaseMonitor leases;
-
-  public WorkerGrpcService(Scheduler scheduler, Clock clock, Executor outbound) {
-    this(scheduler, clock, outbound, new LeaseMonitor(clock, LeaseMonitor.DEFAULT_LEASE));
-  }
+  private final int maxOutputBytes;
 
   public WorkerGrpcService(
-      Scheduler scheduler, Clock clock, Executor outbound, LeaseMonitor leases) {
+      Scheduler scheduler,
+      Clock clock,
+      OutboundStreams outbound,
+      LeaseMonitor leases,
+      int maxOutputBytes) {
+    this.maxOutputBytes = maxOutputBytes;
     this.scheduler = scheduler;
     this.clock = clock;
     this.outbound = outbound;
@@ -42,6 +43,7 @@ public final class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImpl
         scheduler,
         clock,
         outbound,
-        leases);
+        leases,
+        maxOutputBytes);
   }
 }

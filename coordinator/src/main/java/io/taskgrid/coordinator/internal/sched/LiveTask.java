@@ -29,6 +29,11 @@ final class LiveTask {
   /** The coordinator that schedules the task, written into its records. */
   String owner = "";
 
+  /** The quotas this task counts against (set at admission; none for adopted tasks). */
+  @Nullable ClientQuota tenantQuota;
+
+  @Nullable ClientQuota sessionQuota;
+
   TaskState state = TaskState.QUEUED;
   int attempt;
   @Nullable String workerId;
@@ -48,6 +53,20 @@ final class LiveTask {
     this.pool = pool;
     int max = spec.hasRetry() ? spec.getRetry().getMaxAttempts() : 0;
     this.maxAttempts = max > 0 ? max : DEFAULT_MAX_ATTEMPTS;
+  }
+
+  /** Gives the task's quotas back; called once, when it leaves the live-task directory. */
+  void releaseQuotas() {
+    ClientQuota t = tenantQuota;
+    ClientQuota s = sessionQuota;
+    tenantQuota = null;
+    sessionQuota = null;
+    if (t != null) {
+      t.release();
+    }
+    if (s != null) {
+      s.release();
+    }
   }
 
   String id() {

@@ -418,6 +418,7 @@ public final class Scheduler implements SchedulerSink {
   public void forgotten(LiveTask t) {
     if (live.remove(t.id(), t)) {
       liveCount.decrementAndGet();
+      t.releaseQuotas();
     }
   }
 
@@ -686,6 +687,7 @@ public final class Scheduler implements SchedulerSink {
         continue; // not this coordinator's any more: counted where it ended
       }
       removed++;
+      t.releaseQuotas();
       TaskResult r = done.get(i).getResult();
       long started = r.getStartedUnixMs();
       long finished = r.getFinishedUnixMs();

@@ -48,6 +48,9 @@ final class SpecValidator {
               + maxPayloadBytes
               + " bytes");
     }
+    if (spec.getPayload().getContentType().length() > MAX_LABEL_CHARS) {
+      return invalid("payload content_type is longer than " + MAX_LABEL_CHARS + " characters");
+    }
     if (spec.getPoolValue() < 0 || spec.getPoolValue() > 2) {
       return invalid("unknown pool value " + spec.getPoolValue());
     }

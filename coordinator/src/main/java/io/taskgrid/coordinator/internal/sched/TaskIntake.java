@@ -12,8 +12,10 @@ import io.taskgrid.proto.v1.TaskState;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +34,11 @@ public final class TaskIntake {
   private final SpecValidator validator;
   private final int maxBatchSize;
   private final long maxQueuedTasks;
+  private final long maxQueuedTasksPerTenant;
+  private final HeapHeadroom heap;
+  private final Map<String, ClientQuota> tenants = new ConcurrentHashMap<>();
 
+  /** An intake without per-tenant limit nor heap check (tests). */
   public TaskIntake(
       Clock clock,
       TaskStore store,
@@ -40,12 +46,44 @@ public final class TaskIntake {
       int maxPayloadBytes,
       int maxBatchSize,
       long maxQueuedTasks) {
+    this(
+        clock,
+        store,
+        scheduler,
+        maxPayloadBytes,
+        maxBatchSize,
+        maxQueuedTasks,
+        Long.MAX_VALUE,
+        HeapHeadroom.unlimited());
+  }
+
+  /**
+   * @param maxQueuedTasksPerTenant the most live tasks of one tenant
+   * @param heap refuses new tasks while the heap is nearly full
+   */
+  public TaskIntake(
+      Clock clock,
+      TaskStore store,
+      Scheduler scheduler,
+      int maxPayloadBytes,
+      int maxBatchSize,
+      long maxQueuedTasks,
+      long maxQueuedTasksPerTenant,
+      HeapHeadroom heap) {
     this.clock = clock;
     this.store = store;
     this.scheduler = scheduler;
     this.validator = new SpecValidator(maxPayloadBytes);
     this.maxBatchSize = maxBatchSize;
     this.maxQueuedTasks = maxQueuedTasks;
+    this.maxQueuedTasksPerTenant = maxQueuedTasksPerTenant;
+    this.heap = heap;
+  }
+
+  /** The quota of a tenant (one per tenant name, made on first use). */
+  public ClientQuota tenantQuota(String tenant) {
+    return tenants.computeIfAbsent(
+        tenant, t -> new ClientQuota("tenant '" + t + "'", maxQueuedTasksPerTenant));
   }
 
   /** The whole batch is refused (INVALID_ARGUMENT) when larger than the limit, or null. */
@@ -57,17 +95,21 @@ public final class TaskIntake {
     return null;
   }
 
-  /** Validates and stores a batch; the stage never fails (store errors become REJECTED acks). */
+  /** Validates and stores a batch of the default tenant, outside any session (tests). */
   public CompletionStage<Admission> submit(List<TaskSpec> specs) {
-    return submit(specs, Principal.DEFAULT_TENANT);
+    return submit(specs, Principal.DEFAULT_TENANT, null);
   }
 
   /**
-   * As {@link #submit(List)}, for a caller of {@code tenant}: the tasks record it, and their job
-   * ids are that tenant's (see {@link Tenants}).
+   * Validates and stores a batch for a caller of {@code tenant}; the stage never fails (store errors
+   * become REJECTED acks). The tasks record the tenant, and their job ids are that tenant's (see
+   * {@link Tenants}). Each accepted task counts against the coordinator's limit, its tenant's quota
+   * and, when submitted on a Session, the session's quota, until it ends; a task beyond any of them,
+   * or submitted while the heap is nearly full, is REJECTED with RESOURCE_EXHAUSTED in its ack.
    */
-  public CompletionStage<Admission> submit(List<TaskSpec> specs, String tenant) {
-    return admit(specs, tenant).thenApply(this::countRejections);
+  public CompletionStage<Admission> submit(
+      List<TaskSpec> specs, String tenant, @Nullable ClientQuota session) {
+    return admit(specs, tenant, tenantQuota(tenant), session).thenApply(this::countRejections);
   }
 
   /** Reports each REJECTED ack, by its status code, to the scheduler's task events (metrics). */
@@ -80,9 +122,15 @@ public final class TaskIntake {
     return admission;
   }
 
-  private CompletionStage<Admission> admit(List<TaskSpec> specs, String tenant) {
+  private CompletionStage<Admission> admit(
+      List<TaskSpec> specs,
+      String tenant,
+      ClientQuota tenantQuota,
+      @Nullable ClientQuota session) {
     String recordTenant = Tenants.recordValue(tenant);
     long now = clock.millis();
+    // Once per batch: the check reads memory pool beans (cached for a second).
+    boolean heapFull = heap.exhausted();
     SubmitAck[] acks = new SubmitAck[specs.size()];
     List<Integer> positions = new ArrayList<>();
     List<LiveTask> candidates = new ArrayList<>();
@@ -99,15 +147,14 @@ public final class TaskIntake {
         acks[i] = rejected(spec.getId(), Status.Code.INVALID_ARGUMENT, res.rejection());
         continue;
       }
-      if (!scheduler.tryReserve(maxQueuedTasks)) {
-        acks[i] =
-            rejected(
-                spec.getId(),
-                Status.Code.RESOURCE_EXHAUSTED,
-                "queue full: " + maxQueuedTasks + " tasks queued or running");
+      String refusal = reserve(tenantQuota, session, heapFull);
+      if (refusal != null) {
+        acks[i] = rejected(spec.getId(), Status.Code.RESOURCE_EXHAUSTED, refusal);
         continue;
       }
       LiveTask t = new LiveTask(Tenants.keyed(spec, tenant), now, res.pool(), recordTenant);
+      t.tenantQuota = tenantQuota;
+      t.sessionQuota = session;
       t.owner = scheduler.ownerId();
       positions.add(i);
       candidates.add(t);
@@ -124,6 +171,7 @@ public final class TaskIntake {
               if (error != null) {
                 log.error("Could not store {} task(s)", candidates.size(), error);
                 scheduler.unreserve(candidates.size());
+                candidates.forEach(LiveTask::releaseQuotas);
                 for (int k = 0; k < candidates.size(); k++) {
                   acks[positions.get(k)] =
                       rejected(
@@ -158,6 +206,7 @@ public final class TaskIntake {
         continue;
       }
       notCreated++;
+      t.releaseQuotas();
       // Another tenant's task with this id reads as a conflict like any other: it says nothing
       // about whose it is.
       if (!old.get().getSpec().equals(t.spec) || !old.get().getTenant().equals(t.tenant)) {
@@ -182,6 +231,31 @@ public final class TaskIntake {
     scheduler.register(accepted);
     return new Admission(
         List.of(acks), watch, liveDuplicates, done, () -> scheduler.dispatch(accepted));
+  }
+
+  /**
+   * Takes room for one task from the coordinator's limit and the client's quotas (all or none).
+   *
+   * @return why there is no room, or null when it was taken
+   */
+  private @Nullable String reserve(
+      ClientQuota tenant, @Nullable ClientQuota session, boolean heapFull) {
+    if (heapFull) {
+      return heap.refusal();
+    }
+    if (!scheduler.tryReserve(maxQueuedTasks)) {
+      return "queue full: " + maxQueuedTasks + " tasks queued or running on this coordinator";
+    }
+    if (!tenant.tryAcquire()) {
+      scheduler.unreserve(1);
+      return tenant.refusal();
+    }
+    if (session != null && !session.tryAcquire()) {
+      tenant.release();
+      scheduler.unreserve(1);
+      return session.refusal();
+    }
+    return null;
   }
 
   private static SubmitAck ack(String id, SubmitAck.Status status) {

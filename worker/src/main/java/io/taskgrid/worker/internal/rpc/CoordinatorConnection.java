@@ -4,6 +4,7 @@ import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.taskgrid.client.internal.rpc.WireLimits;
 import io.taskgrid.proto.v1.CoordinatorMessage;
 import io.taskgrid.proto.v1.CreditRecall;
 import io.taskgrid.proto.v1.Credits;
@@ -235,7 +236,11 @@ public final class CoordinatorConnection implements AutoCloseable {
     }
     int gen = ++generation;
     healthy.set(false);
-    WorkerServiceGrpc.newStub(channel).connect(new Inbound(gen));
+    // Explicitly above the largest assignment a coordinator sends (a payload of up to 32 MiB plus
+    // its envelope): gRPC's default 4 MiB broke the stream on a legal 4 MiB payload.
+    WorkerServiceGrpc.newStub(channel)
+        .withMaxInboundMessageSize(WireLimits.MAX_INBOUND_MESSAGE_BYTES)
+        .connect(new Inbound(gen));
     ClientCallStreamObserver<WorkerMessage> s = stream;
     if (s == null) {
       return;
