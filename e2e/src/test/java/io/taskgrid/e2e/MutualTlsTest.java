@@ -157,10 +157,11 @@ class MutualTlsTest {
 
   @Test
   void unlistedCn_unauthenticated_otherCa_handshakeFails() throws Exception {
+    Path[] stranger = pki.client("stranger");
     assertThat(
             code(
                 () ->
-                    TaskServiceGrpc.newBlockingStub(channel(pki.client("stranger"), null))
+                    TaskServiceGrpc.newBlockingStub(channel(stranger, null))
                         .withDeadlineAfter(10, TimeUnit.SECONDS)
                         .getStats(GetStatsRequest.getDefaultInstance())))
         .isEqualTo(Status.Code.UNAUTHENTICATED);
