@@ -103,6 +103,9 @@ class NetworkNamespaceIT {
                 "coordinator",
                 "--host",
                 subnet + "1",
+                // A private test network, and this test is about partitions: plaintext without
+                // tokens, which a non-loopback address only gets when asked for explicitly.
+                "--insecure-allow-plaintext-on-network",
                 "--port",
                 "0",
                 "--hz-port",

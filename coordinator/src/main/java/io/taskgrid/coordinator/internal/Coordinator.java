@@ -95,6 +95,9 @@ public final class Coordinator implements AutoCloseable {
   private static Coordinator start(
       CoordinatorOptions options, HazelcastInstance hz, @Nullable HazelcastInstance owned)
       throws IOException {
+    ServerTls tls = options.tls();
+    // Read the certificate and key first: a bad file fails the start before anything runs.
+    ServerCredentials tlsCredentials = tls == null ? null : serverCredentials(tls);
     CollectorRegistry registry = new CollectorRegistry();
     CoordinatorMetrics.registerProcessMetrics(registry);
     CoordinatorMetrics.registerClusterGauges(registry, hz);
@@ -110,11 +113,10 @@ public final class Coordinator implements AutoCloseable {
         new TaskAdoption(hz, runtime.store(), runtime.scheduler(), runtime.storeExecutor());
     HealthStatusManager health = new HealthStatusManager();
     InetSocketAddress address = new InetSocketAddress(options.host(), options.port());
-    ServerTls tls = options.tls();
     NettyServerBuilder builder =
-        (tls == null
+        (tlsCredentials == null
                 ? NettyServerBuilder.forAddress(address)
-                : NettyServerBuilder.forAddress(address, serverCredentials(tls)))
+                : NettyServerBuilder.forAddress(address, tlsCredentials))
             // Every callback only validates and hands off to our executors: never blocks.
             .directExecutor()
             .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)

@@ -539,7 +539,11 @@ public final class Scheduler implements SchedulerSink {
   public void progress(WorkerHandle w, List<TaskProgress> updates) {
     List<TaskProgress> known = new ArrayList<>(updates.size());
     for (TaskProgress p : updates) {
-      if (live.containsKey(p.getTaskId())) {
+      LiveTask t = live.get(p.getTaskId());
+      // Only for a task leased to this stream's worker: another worker cannot feed a client
+      // progress reports of tasks it does not run. (workerId belongs to the pool executor; a
+      // stale read around a lease change only drops or lets through one best-effort report.)
+      if (t != null && w.id().equals(t.workerId)) {
         known.add(p);
       }
     }

@@ -35,7 +35,9 @@ import io.taskgrid.proto.v1.GetTaskRequest;
 import io.taskgrid.proto.v1.ListWorkersRequest;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Payload;
+import io.taskgrid.proto.v1.ProgressUpdates;
 import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskProgress;
 import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.TaskSpec;
@@ -369,5 +371,48 @@ class AuthRpcTest {
     assertThat(drain(tasks(CLIENT).watch(WatchRequest.newBuilder().addTaskIds("t1").build())))
         .extracting(r -> r.getResults(0).getJobId())
         .containsExactly("j");
+  }
+
+  @Test
+  void progress_fromStreamWithoutTheLease_notForwarded() {
+    FakeWorker a = connected(WORKER_A, "wa");
+    FakeWorker b = connected(WORKER_B, "wb");
+    a.credit(1);
+    SessionClient s = new SessionClient(as(CLIENT));
+    sessions.add(s);
+    s.submit(echo("p1"));
+    await().atMost(WAIT).until(() -> a.assigned.size() == 1);
+
+    b.send(progress("p1", "forged"));
+    // A forged result after it on the same stream: once it is counted, the progress before it
+    // was handled too.
+    b.send(
+        WorkerMessage.newBuilder()
+            .setResults(
+                WorkerResults.newBuilder()
+                    .addResults(
+                        TaskResult.newBuilder()
+                            .setTaskId("p1")
+                            .setAttempt(1)
+                            .setOutcome(Outcome.SUCCEEDED)))
+            .build());
+    await().atMost(WAIT).until(() -> dropped() == 1.0);
+    a.send(progress("p1", "real"));
+
+    await().atMost(WAIT).until(() -> !s.progress.isEmpty());
+    assertThat(s.progress).extracting(TaskProgress::getMessage).containsOnly("real");
+  }
+
+  private static WorkerMessage progress(String taskId, String message) {
+    return WorkerMessage.newBuilder()
+        .setProgress(
+            ProgressUpdates.newBuilder()
+                .addUpdates(
+                    TaskProgress.newBuilder()
+                        .setTaskId(taskId)
+                        .setAttempt(1)
+                        .setFraction(0.5)
+                        .setMessage(message)))
+        .build();
   }
 }

@@ -9,6 +9,7 @@ import io.taskgrid.proto.v1.ClientMessage;
 import io.taskgrid.proto.v1.ServerMessage;
 import io.taskgrid.proto.v1.SubmitAck;
 import io.taskgrid.proto.v1.SubmitRequest;
+import io.taskgrid.proto.v1.TaskProgress;
 import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.TaskSpec;
@@ -22,6 +23,7 @@ import org.jspecify.annotations.Nullable;
 final class SessionClient implements StreamObserver<ServerMessage> {
   final List<SubmitAck> acks = new CopyOnWriteArrayList<>();
   final Map<String, TaskResult> results = new ConcurrentHashMap<>();
+  final List<TaskProgress> progress = new CopyOnWriteArrayList<>();
   final List<ServerMessage> completionMessages = new CopyOnWriteArrayList<>();
   final List<CancelOutcome> cancels = new CopyOnWriteArrayList<>();
   private final StreamObserver<ClientMessage> requests;
@@ -66,6 +68,7 @@ final class SessionClient implements StreamObserver<ServerMessage> {
         m.getCompletions().getResultsList().forEach(r -> results.put(r.getTaskId(), r));
       }
       case CANCEL_OUTCOMES -> cancels.addAll(m.getCancelOutcomes().getOutcomesList());
+      case PROGRESS -> progress.addAll(m.getProgress().getUpdatesList());
       default -> {}
     }
   }
