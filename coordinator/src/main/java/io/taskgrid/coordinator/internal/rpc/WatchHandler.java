@@ -5,6 +5,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.taskgrid.coordinator.internal.sched.CompletionHub;
 import io.taskgrid.coordinator.internal.sched.CompletionSubscriber;
 import io.taskgrid.coordinator.internal.sched.JobStats;
+import io.taskgrid.coordinator.internal.sched.WireIds;
 import io.taskgrid.coordinator.internal.store.TaskStore;
 import io.taskgrid.proto.v1.TaskInfo;
 import io.taskgrid.proto.v1.TaskResult;
@@ -55,6 +56,14 @@ final class WatchHandler implements CompletionSubscriber {
     }
     if (req.getJobId().isEmpty() && req.getTaskIdsCount() == 0) {
       out.fail(Status.INVALID_ARGUMENT.withDescription("watch needs task_ids or a job_id"));
+      return;
+    }
+    String idProblem =
+        req.getJobId().isEmpty()
+            ? WireIds.listProblem("task id", req.getTaskIdsList())
+            : WireIds.problem("job_id", req.getJobId());
+    if (idProblem != null) {
+      out.fail(Status.INVALID_ARGUMENT.withDescription(idProblem));
       return;
     }
     List<String> ids;
