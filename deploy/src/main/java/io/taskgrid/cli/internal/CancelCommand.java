@@ -49,7 +49,7 @@ final class CancelCommand implements Callable<Integer> {
       }
       for (int i = 0; i < taskIds.size(); i++) {
         CancelOutcome outcome = await(outcomes.get(i));
-        out.println(taskIds.get(i) + "  " + outcome);
+        out.println(Terminal.safe(taskIds.get(i)) + "  " + outcome);
         allFound &= outcome != CancelOutcome.NOT_FOUND;
       }
     }

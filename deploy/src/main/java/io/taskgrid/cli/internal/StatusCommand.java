@@ -47,14 +47,14 @@ final class StatusCommand implements Callable<Integer> {
         String job = jobId;
         Optional<JobStatus> status = coordinator.call(() -> client.getJob(job));
         if (status.isEmpty()) {
-          throw new IllegalStateException("no job with id '" + job + "'");
+          throw new IllegalStateException("no job with id '" + Terminal.safe(job) + "'");
         }
         printJob(out, status.get());
       } else {
         String id = taskId;
         Optional<TaskStatus> status = coordinator.call(() -> client.getTask(id));
         if (status.isEmpty()) {
-          throw new IllegalStateException("no task with id '" + id + "'");
+          throw new IllegalStateException("no task with id '" + Terminal.safe(id) + "'");
         }
         printTask(out, status.get());
       }
@@ -64,7 +64,7 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   static void printJob(PrintWriter out, JobStatus job) {
-    out.println("job        " + job.jobId());
+    out.println("job        " + Terminal.safe(job.jobId()));
     out.println("submitted  " + job.submitted());
     out.println("queued     " + job.queued());
     out.println("running    " + job.running());
@@ -82,21 +82,21 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   static void printTask(PrintWriter out, TaskStatus task) {
-    out.println("task       " + task.taskId());
-    out.println("type       " + task.type());
+    out.println("task       " + Terminal.safe(task.taskId()));
+    out.println("type       " + Terminal.safe(task.type()));
     if (!task.jobId().isEmpty()) {
-      out.println("job        " + task.jobId());
+      out.println("job        " + Terminal.safe(task.jobId()));
     }
     out.println("state      " + task.state());
     out.println("attempt    " + task.attempt());
     if (!task.workerId().isEmpty()) {
-      out.println("worker     " + task.workerId());
+      out.println("worker     " + Terminal.safe(task.workerId()));
     }
     if (task.result().isPresent()) {
       TaskResultInfo r = task.result().get();
       out.println("outcome    " + r.outcome());
       if (!r.workerId().isEmpty() && task.workerId().isEmpty()) {
-        out.println("worker     " + r.workerId());
+        out.println("worker     " + Terminal.safe(r.workerId()));
       }
       r.submittedAt().ifPresent(t -> out.println("submitted  " + t));
       r.startedAt().ifPresent(t -> out.println("started    " + t));

@@ -95,7 +95,14 @@ final class SubmitCommand implements Callable<Integer> {
       TaskOptions options = TaskOptions.newBuilder().jobId(job).priority(priority).build();
       long startNanos = System.nanoTime();
       List<TaskFuture<Object>> futures = client.map(cliType.type(), all, options);
-      out.println("Submitted " + futures.size() + " " + type + " task(s) as job " + job + ".");
+      out.println(
+          "Submitted "
+              + futures.size()
+              + " "
+              + Terminal.safe(type)
+              + " task(s) as job "
+              + Terminal.safe(job)
+              + ".");
       out.flush();
       if (!await) {
         awaitStored(client, job, futures);
@@ -152,9 +159,9 @@ final class SubmitCommand implements Callable<Integer> {
 
   private static void printIds(PrintWriter out, List<TaskFuture<Object>> futures, String job) {
     if (futures.size() <= MAX_LISTED) {
-      futures.forEach(f -> out.println(f.taskId()));
+      futures.forEach(f -> out.println(Terminal.safe(f.taskId())));
     }
-    out.println("Follow them with: taskgrid status --job " + job);
+    out.println("Follow them with: taskgrid status --job " + Terminal.safe(job));
   }
 
   private void followWithProgress(List<TaskFuture<Object>> futures) {

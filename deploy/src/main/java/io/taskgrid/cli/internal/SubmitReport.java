@@ -32,7 +32,7 @@ final class SubmitReport {
       String outcome = outcome(f);
       byOutcome.merge(outcome, 1, Integer::sum);
       if (futures.size() <= maxListed) {
-        out.println(f.taskId() + "  " + outcome + "  " + value(f));
+        out.println(Terminal.safe(f.taskId()) + "  " + outcome + "  " + Terminal.safe(value(f)));
       }
     }
     double seconds = Math.max(took.toNanos(), 1) / 1e9;

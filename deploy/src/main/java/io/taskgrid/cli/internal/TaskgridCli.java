@@ -161,7 +161,7 @@ public final class TaskgridCli implements Runnable {
         err.println("taskgrid: " + e.getMessage());
         return EXIT_USAGE;
       }
-      err.println("taskgrid: error: " + describe(e));
+      err.println("taskgrid: error: " + Terminal.safe(describe(e)));
       if (debug) {
         e.printStackTrace(err);
       }

@@ -82,8 +82,8 @@ final class TopView {
           String.format(
               Locale.ROOT,
               "%-28s %-16s %15s %15s%n",
-              w.workerId(),
-              w.node(),
+              Terminal.safe(w.workerId()),
+              Terminal.safe(w.node()),
               slots(w, TaskPool.IO),
               slots(w, TaskPool.CPU)));
     }

@@ -45,13 +45,13 @@ final class WorkersCommand implements Callable<Integer> {
         out.printf(
             Locale.ROOT,
             format,
-            first ? w.workerId() : "",
-            first ? w.node() : "",
+            first ? Terminal.safe(w.workerId()) : "",
+            first ? Terminal.safe(w.node()) : "",
             p.pool(),
             p.capacity(),
             p.used(),
             p.free(),
-            String.join(",", p.handlers()));
+            Terminal.safe(String.join(",", p.handlers())));
         first = false;
       }
     }

@@ -101,8 +101,14 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
     try {
       switch (msg.getKindCase()) {
         case SUBMIT -> submit(msg.getSubmit().getTasksList());
-        case CANCEL -> cancel(msg);
-        case ATTACH -> attach(msg.getAttach().getTaskIdsList());
+        case CANCEL -> {
+          TaskGrpcService.checkIds("task id", msg.getCancel().getTaskIdsList());
+          cancel(msg);
+        }
+        case ATTACH -> {
+          TaskGrpcService.checkIds("task id", msg.getAttach().getTaskIdsList());
+          attach(msg.getAttach().getTaskIdsList());
+        }
         default -> failStream(Status.INVALID_ARGUMENT.withDescription("empty ClientMessage"));
       }
     } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import io.taskgrid.coordinator.internal.sched.CompletionHub;
 import io.taskgrid.coordinator.internal.sched.JobStats;
 import io.taskgrid.coordinator.internal.sched.Scheduler;
 import io.taskgrid.coordinator.internal.sched.TaskIntake;
+import io.taskgrid.coordinator.internal.sched.WireIds;
 import io.taskgrid.coordinator.internal.store.TaskStore;
 import io.taskgrid.proto.v1.CancelRequest;
 import io.taskgrid.proto.v1.CancelResponse;
@@ -30,6 +31,7 @@ import io.taskgrid.proto.v1.SubmitResponse;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.WatchRequest;
 import io.taskgrid.proto.v1.WatchResponse;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
@@ -112,6 +114,7 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
           if (tooMany != null) {
             throw tooMany.asRuntimeException();
           }
+          checkIds("task id", req.getTaskIdsList());
           return scheduler.cancel(req.getTaskIdsList(), req.getForce(), caller);
         });
   }
@@ -125,6 +128,7 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
           if (req.getTaskId().isEmpty()) {
             throw Status.INVALID_ARGUMENT.withDescription("task_id is empty").asRuntimeException();
           }
+          checkIds("task_id", List.of(req.getTaskId()));
           int budget =
               ReplySizes.budget(req.getMaxReplyBytes(), outbound.limits().maxMessageBytes());
           return store
@@ -157,6 +161,7 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
           if (req.getJobId().isEmpty()) {
             throw Status.INVALID_ARGUMENT.withDescription("job_id is empty").asRuntimeException();
           }
+          checkIds("job_id", List.of(req.getJobId()));
           if (!jobs.known(key)) {
             throw Status.NOT_FOUND
                 .withDescription("no job with id '" + req.getJobId() + "'")
@@ -230,5 +235,13 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
             responses.onCompleted();
           }
         });
+  }
+
+  /** Refuses ids that break the wire rule (they would reach logs and terminals). */
+  static void checkIds(String what, List<String> ids) {
+    String problem = WireIds.listProblem(what, ids);
+    if (problem != null) {
+      throw Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException();
+    }
   }
 }

@@ -7,6 +7,7 @@ import io.taskgrid.coordinator.internal.auth.Tenants;
 import io.taskgrid.coordinator.internal.sched.CompletionHub;
 import io.taskgrid.coordinator.internal.sched.CompletionSubscriber;
 import io.taskgrid.coordinator.internal.sched.JobStats;
+import io.taskgrid.coordinator.internal.sched.WireIds;
 import io.taskgrid.coordinator.internal.store.TaskStore;
 import io.taskgrid.proto.v1.TaskInfo;
 import io.taskgrid.proto.v1.TaskResult;
@@ -69,6 +70,14 @@ final class WatchHandler implements CompletionSubscriber {
     Status tooMany = ReplySizes.tooManyIds("watch", req.getTaskIdsCount(), maxIdsPerRequest);
     if (tooMany != null) {
       out.fail(tooMany);
+      return;
+    }
+    String idProblem =
+        req.getJobId().isEmpty()
+            ? WireIds.listProblem("task id", req.getTaskIdsList())
+            : WireIds.problem("job_id", req.getJobId());
+    if (idProblem != null) {
+      out.fail(Status.INVALID_ARGUMENT.withDescription(idProblem));
       return;
     }
     replyBudget = ReplySizes.budget(req.getMaxReplyBytes(), replyBudget);

@@ -6,6 +6,7 @@ import io.grpc.stub.StreamObserver;
 import io.taskgrid.coordinator.internal.auth.Principal;
 import io.taskgrid.coordinator.internal.auth.WorkerIds;
 import io.taskgrid.coordinator.internal.sched.Scheduler;
+import io.taskgrid.coordinator.internal.sched.WireIds;
 import io.taskgrid.coordinator.internal.sched.WorkerHandle;
 import io.taskgrid.coordinator.internal.sched.WorkerLink;
 import io.taskgrid.proto.v1.Assignment;
@@ -148,8 +149,17 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
   }
 
   private static @Nullable String helloProblem(WorkerHello hello) {
-    if (hello.getWorkerId().isEmpty()) {
-      return "hello.worker_id is empty";
+    String idProblem = WireIds.problem("hello.worker_id", hello.getWorkerId());
+    if (idProblem != null) {
+      return idProblem;
+    }
+    String nodeProblem = WireIds.optionalProblem("hello.node", hello.getNode());
+    if (nodeProblem != null) {
+      return nodeProblem;
+    }
+    String labelsProblem = WireIds.labelsProblem("hello.labels", hello.getLabelsMap());
+    if (labelsProblem != null) {
+      return labelsProblem;
     }
     if (hello.getPoolsCount() == 0) {
       return "hello announces no pools";
@@ -161,6 +171,10 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
       }
       if (!seen.add(p.getPool())) {
         return "hello announces pool " + p.getPool() + " twice";
+      }
+      String typeProblem = WireIds.listProblem("hello handler name", p.getHandlersList());
+      if (typeProblem != null) {
+        return typeProblem;
       }
     }
     return null;

@@ -466,7 +466,10 @@ final class PoolScheduler {
     // Attempt fencing: only the current lease holder's current attempt may end a task.
     if (t == null || t.attempt != r.getAttempt() || !workerId.equals(t.workerId)) {
       log.debug(
-          "Dropped stale result {} attempt {} from {}", r.getTaskId(), r.getAttempt(), workerId);
+          "Dropped stale result {} attempt {} from {}",
+          WireIds.escape(r.getTaskId()),
+          r.getAttempt(),
+          workerId);
       sink.resultDropped(TaskEvents.DROPPED_NOT_HELD);
       return;
     }

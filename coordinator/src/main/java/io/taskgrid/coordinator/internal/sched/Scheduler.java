@@ -403,7 +403,9 @@ public final class Scheduler implements SchedulerSink {
       if (p != null) {
         pools.get(p).forget(t, r.getOutcome());
       } else if (t != null && fromOthers) {
-        log.debug("Task {} ended elsewhere while its type was unresolved here", r.getTaskId());
+        log.debug(
+            "Task {} ended elsewhere while its type was unresolved here",
+            WireIds.escape(r.getTaskId()));
       }
     }
   }

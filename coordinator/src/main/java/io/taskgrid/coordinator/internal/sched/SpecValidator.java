@@ -3,14 +3,13 @@ package io.taskgrid.coordinator.internal.sched;
 import io.grpc.Status;
 import io.taskgrid.proto.v1.RetryPolicy;
 import io.taskgrid.proto.v1.TaskSpec;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** Checks one spec against the contract and the limits. Stateless and thread-safe. */
 final class SpecValidator {
-  static final int MAX_ID_LENGTH = 128;
-  static final int MAX_LABELS = 64;
-  static final int MAX_LABEL_CHARS = 256;
+  static final int MAX_ID_LENGTH = WireIds.MAX_ID_LENGTH;
+  static final int MAX_LABELS = WireIds.MAX_LABELS;
+  static final int MAX_LABEL_CHARS = WireIds.MAX_LABEL_CHARS;
   static final int MAX_ATTEMPTS_LIMIT = 100;
 
   private final int maxPayloadBytes;
@@ -27,14 +26,13 @@ final class SpecValidator {
     if (idProblem != null) {
       return invalid(idProblem);
     }
-    if (spec.getType().isEmpty()) {
-      return invalid("task type is empty");
+    String typeProblem = WireIds.problem("task type", spec.getType());
+    if (typeProblem != null) {
+      return invalid(typeProblem);
     }
-    if (spec.getType().length() > MAX_ID_LENGTH) {
-      return invalid("task type is longer than " + MAX_ID_LENGTH + " characters");
-    }
-    if (spec.getJobId().length() > MAX_ID_LENGTH) {
-      return invalid("job id is longer than " + MAX_ID_LENGTH + " characters");
+    String jobProblem = WireIds.optionalProblem("job id", spec.getJobId());
+    if (jobProblem != null) {
+      return invalid(jobProblem);
     }
     int size = spec.getPayload().getData().size();
     if (size > maxPayloadBytes) {
@@ -68,13 +66,9 @@ final class SpecValidator {
     if (retryProblem != null) {
       return invalid(retryProblem);
     }
-    if (spec.getLabelsCount() > MAX_LABELS) {
-      return invalid("more than " + MAX_LABELS + " labels");
-    }
-    for (Map.Entry<String, String> e : spec.getLabelsMap().entrySet()) {
-      if (e.getKey().length() > MAX_LABEL_CHARS || e.getValue().length() > MAX_LABEL_CHARS) {
-        return invalid("label '" + abbreviate(e.getKey()) + "' is longer than " + MAX_LABEL_CHARS);
-      }
+    String labelsProblem = WireIds.labelsProblem("task", spec.getLabelsMap());
+    if (labelsProblem != null) {
+      return invalid(labelsProblem);
     }
     return null;
   }
@@ -105,37 +99,9 @@ final class SpecValidator {
     return null;
   }
 
-  /** Why an id is not {@code [A-Za-z0-9._:-]{1,128}}, or null if it is fine. */
+  /** Why a task id is not {@code [A-Za-z0-9._:-]{1,128}}, or null if it is fine. */
   static @Nullable String idProblem(String id) {
-    if (id.isEmpty()) {
-      return "task id is empty";
-    }
-    if (id.length() > MAX_ID_LENGTH) {
-      return "task id is " + id.length() + " characters, longer than " + MAX_ID_LENGTH;
-    }
-    for (int i = 0; i < id.length(); i++) {
-      char c = id.charAt(i);
-      boolean ok =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || c == '.'
-              || c == '_'
-              || c == ':'
-              || c == '-';
-      if (!ok) {
-        return "task id '"
-            + abbreviate(id)
-            + "' has a bad character at index "
-            + i
-            + " (allowed: A-Z a-z 0-9 . _ : -)";
-      }
-    }
-    return null;
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    return WireIds.problem("task id", id);
   }
 
   private static Problem invalid(String message) {
