@@ -24,10 +24,13 @@ public final class ClientOptions {
   public static final int DEFAULT_MAX_BATCH_SIZE = 2_000;
 
   /**
-   * Default largest encoded task accepted locally: gRPC's default inbound message limit. A larger
-   * task is rejected at once with {@code RESOURCE_EXHAUSTED} instead of breaking the stream.
+   * Default largest encoded task accepted locally: the coordinator's default payload limit (4 MiB)
+   * plus room for the task's envelope (id, type, labels, options; bounded by the coordinator), so
+   * that a payload at the limit is sent. A larger task is rejected at once with {@code
+   * RESOURCE_EXHAUSTED} instead of being sent; the coordinator accepts messages up to 64 MiB, so
+   * nothing under this breaks the stream, and it refuses a payload over its own limit per task.
    */
-  public static final int DEFAULT_MAX_TASK_BYTES = 4 * 1024 * 1024;
+  public static final int DEFAULT_MAX_TASK_BYTES = 4 * 1024 * 1024 + 256 * 1024;
 
   private final List<String> targets;
   private final int inFlightLimit;

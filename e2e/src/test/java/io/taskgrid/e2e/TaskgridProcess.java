@@ -61,6 +61,13 @@ final class TaskgridProcess implements AutoCloseable {
    */
   static TaskgridProcess startPrefixed(
       List<String> prefix, String name, Path workDir, String... args) throws IOException {
+    return startWithJvm(prefix, List.of(), name, workDir, args);
+  }
+
+  /** Like {@link #start}, with extra JVM options (a later {@code -Xmx} wins over the default). */
+  static TaskgridProcess startWithJvm(
+      List<String> prefix, List<String> jvmOptions, String name, Path workDir, String... args)
+      throws IOException {
     Path lib = Paths.get(System.getProperty("taskgrid.dist.lib", "../deploy/target/dist/lib"));
     if (!Files.isDirectory(lib)) {
       throw new IllegalStateException(
@@ -70,6 +77,7 @@ final class TaskgridProcess implements AutoCloseable {
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=4");
     command.add("-Xmx512m");
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(lib.toAbsolutePath() + "/*");
     command.add("io.taskgrid.cli.internal.TaskgridCli");
@@ -88,22 +96,30 @@ final class TaskgridProcess implements AutoCloseable {
 
   /** Starts a standalone coordinator on 127.0.0.1 with free ports and waits until it serves. */
   static TaskgridProcess startCoordinator(Path workDir) throws IOException {
+    return startCoordinator(workDir, List.of());
+  }
+
+  /** Like {@link #startCoordinator(Path)}, with extra JVM options and coordinator flags. */
+  static TaskgridProcess startCoordinator(Path workDir, List<String> jvmOptions, String... extra)
+      throws IOException {
     Path portFile = workDir.resolve("coordinator.port");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "coordinator",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--hz-port",
+                "0",
+                "--cluster-name",
+                "e2e-" + ProcessHandle.current().pid() + "-" + System.nanoTime(),
+                "--port-file",
+                portFile.toString()));
+    args.addAll(List.of(extra));
     TaskgridProcess coordinator =
-        start(
-            "coordinator",
-            workDir,
-            "coordinator",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--hz-port",
-            "0",
-            "--cluster-name",
-            "e2e-" + ProcessHandle.current().pid(),
-            "--port-file",
-            portFile.toString());
+        startWithJvm(List.of(), jvmOptions, "coordinator", workDir, args.toArray(new String[0]));
     coordinator.awaitFile(portFile, Duration.ofSeconds(60));
     coordinator.port = Integer.parseInt(Files.readString(portFile, StandardCharsets.US_ASCII));
     coordinator.awaitServing(Duration.ofSeconds(30));
