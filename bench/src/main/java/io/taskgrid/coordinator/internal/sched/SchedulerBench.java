@@ -76,6 +76,9 @@ public class SchedulerBench {
     long completed;
 
     @Override
+    public void resultDropped(String reason) {}
+
+    @Override
     public void leased(List<TaskInfo> running) {
       leased += running.size();
     }

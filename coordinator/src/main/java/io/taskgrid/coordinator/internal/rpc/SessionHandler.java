@@ -60,7 +60,6 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
 
   private final int maxIdsPerRequest;
 
-
   /** This stream's own quota: in a cluster without tenants one client cannot starve another. */
   private final ClientQuota sessionQuota;
 

@@ -141,11 +141,11 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
                                   info.filter(i -> Tenants.visible(caller, i))
                                       .map(Tenants::forClient)
                                       .orElseThrow(
-                                      () ->
-                                          Status.NOT_FOUND
-                                              .withDescription(
-                                                  "no task with id '" + req.getTaskId() + "'")
-                                              .asRuntimeException()),
+                                          () ->
+                                              Status.NOT_FOUND
+                                                  .withDescription(
+                                                      "no task with id '" + req.getTaskId() + "'")
+                                                  .asRuntimeException()),
                                   budget))
                           .build());
         });

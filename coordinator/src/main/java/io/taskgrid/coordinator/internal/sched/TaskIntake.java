@@ -101,11 +101,12 @@ public final class TaskIntake {
   }
 
   /**
-   * Validates and stores a batch for a caller of {@code tenant}; the stage never fails (store errors
-   * become REJECTED acks). The tasks record the tenant, and their job ids are that tenant's (see
-   * {@link Tenants}). Each accepted task counts against the coordinator's limit, its tenant's quota
-   * and, when submitted on a Session, the session's quota, until it ends; a task beyond any of them,
-   * or submitted while the heap is nearly full, is REJECTED with RESOURCE_EXHAUSTED in its ack.
+   * Validates and stores a batch for a caller of {@code tenant}; the stage never fails (store
+   * errors become REJECTED acks). The tasks record the tenant, and their job ids are that tenant's
+   * (see {@link Tenants}). Each accepted task counts against the coordinator's limit, its tenant's
+   * quota and, when submitted on a Session, the session's quota, until it ends; a task beyond any
+   * of them, or submitted while the heap is nearly full, is REJECTED with RESOURCE_EXHAUSTED in its
+   * ack.
    */
   public CompletionStage<Admission> submit(
       List<TaskSpec> specs, String tenant, @Nullable ClientQuota session) {
@@ -123,10 +124,7 @@ public final class TaskIntake {
   }
 
   private CompletionStage<Admission> admit(
-      List<TaskSpec> specs,
-      String tenant,
-      ClientQuota tenantQuota,
-      @Nullable ClientQuota session) {
+      List<TaskSpec> specs, String tenant, ClientQuota tenantQuota, @Nullable ClientQuota session) {
     String recordTenant = Tenants.recordValue(tenant);
     long now = clock.millis();
     // Once per batch: the check reads memory pool beans (cached for a second).
