@@ -38,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Mutual TLS on a real coordinator (Netty, TLS, in this JVM): a client certificate signed by the
  * client CA authenticates as its {@code cert:CN} line; an unlisted CN is UNAUTHENTICATED; a
- * certificate of another CA fails the handshake; a caller without a certificate may still use a
- * token (client certificates are optional here).
+ * certificate of another CA (with a listed CN) authenticates nobody; a caller without a certificate
+ * may still use a token (client certificates are optional here).
  */
 class MutualTlsTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -156,7 +156,7 @@ class MutualTlsTest {
   }
 
   @Test
-  void unlistedCn_unauthenticated_otherCa_handshakeFails() throws Exception {
+  void unlistedCn_orListedCnOfAnotherCa_unauthenticated() throws Exception {
     Path[] stranger = pki.client("stranger");
     assertThat(
             code(
@@ -167,12 +167,11 @@ class MutualTlsTest {
         .isEqualTo(Status.Code.UNAUTHENTICATED);
     TestPki rogue = TestPki.create(Files.createDirectories(dir.resolve("rogue")), "rogue");
     Path[] forged = rogue.client("node-9");
-    assertThat(
-            code(
-                () ->
-                    TaskServiceGrpc.newBlockingStub(channel(forged, null))
-                        .withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .getStats(GetStatsRequest.getDefaultInstance())))
-        .isEqualTo(Status.Code.UNAVAILABLE);
+    // A listed CN from another CA is no identity: the certificate is unverified (client
+    // certificates are optional here, so the handshake may go through without one).
+    Recorder impostor = connect(channel(forged, null), "node-9-x");
+    Awaitility.await().atMost(WAIT).until(() -> impostor.error != null);
+    assertThat(Status.fromThrowable(impostor.error).getCode())
+        .isIn(Status.Code.UNAUTHENTICATED, Status.Code.UNAVAILABLE);
   }
 }
