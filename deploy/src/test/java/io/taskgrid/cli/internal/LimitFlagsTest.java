@@ -81,8 +81,7 @@ class LimitFlagsTest {
 
   @Test
   void outOfRange_oneLineUsageErrorNamingTheFlag_exitTwo() {
-    assertThat(run("coordinator", "--max-ids-per-request", "10"))
-        .isEqualTo(TaskgridCli.EXIT_USAGE);
+    assertThat(run("coordinator", "--max-ids-per-request", "10")).isEqualTo(TaskgridCli.EXIT_USAGE);
     assertThat(err.toString())
         .contains("--max-ids-per-request: 10 (expected: 1000..1000000)")
         .doesNotContain("\tat ");

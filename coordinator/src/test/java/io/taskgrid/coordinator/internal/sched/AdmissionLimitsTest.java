@@ -3,12 +3,12 @@ package io.taskgrid.coordinator.internal.sched;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskgrid.coordinator.internal.store.InMemoryTaskStore;
+import io.taskgrid.coordinator.internal.testing.FakeClock;
 import io.taskgrid.proto.v1.SubmitAck;
 import io.taskgrid.proto.v1.TaskSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import io.taskgrid.coordinator.internal.testing.FakeClock;
 import org.junit.jupiter.api.Test;
 
 /** Admission past the heap headroom and the client quotas (direct executors: no waiting). */
@@ -53,7 +53,8 @@ class AdmissionLimitsTest {
 
     usedAfterGc.set(100);
     clock.advance(Duration.ofSeconds(1));
-    assertThat(submit(session, "c")).extracting(SubmitAck::getStatus)
+    assertThat(submit(session, "c"))
+        .extracting(SubmitAck::getStatus)
         .containsExactly(SubmitAck.Status.ACCEPTED);
   }
 
@@ -65,10 +66,12 @@ class AdmissionLimitsTest {
     List<SubmitAck> duplicate = submit(session, "a");
     List<SubmitAck> more = submit(session, "c", "d");
 
-    assertThat(first).extracting(SubmitAck::getStatus)
+    assertThat(first)
+        .extracting(SubmitAck::getStatus)
         .containsExactly(SubmitAck.Status.ACCEPTED, SubmitAck.Status.ACCEPTED);
     assertThat(duplicate.get(0).getStatus()).isEqualTo(SubmitAck.Status.DUPLICATE);
-    assertThat(more).extracting(SubmitAck::getStatus)
+    assertThat(more)
+        .extracting(SubmitAck::getStatus)
         .containsExactly(SubmitAck.Status.ACCEPTED, SubmitAck.Status.REJECTED);
     assertThat(more.get(1).getMessage()).contains("queue full for this session", "3");
     assertThat(session.live()).isEqualTo(3);
