@@ -40,6 +40,9 @@ final class OutboundStream<T extends MessageLite> {
   private final RetryTimer timer;
   private final ArrayDeque<T> pending = new ArrayDeque<>();
 
+  /** Tells the stream's handler that the stream is over (the peer cancelled, or we closed it). */
+  private final Runnable onEnd;
+
   // Confined to the executor.
   private long pendingBytes;
   private int lastBytes;
@@ -71,6 +74,7 @@ final class OutboundStream<T extends MessageLite> {
     this.limits = limits;
     this.clock = clock;
     this.timer = timer;
+    this.onEnd = onCancel;
     observer.setOnReadyHandler(() -> executor.execute(this::drain));
     observer.setOnCancelHandler(
         () -> {
@@ -159,6 +163,9 @@ final class OutboundStream<T extends MessageLite> {
                 + why
                 + "; the stream is closed, nothing is lost: re-attach to get the results"),
         trailers);
+    // gRPC reports no cancel for a call the server closed itself: the handler must stop
+    // watching here, or it would keep subscriptions for a stream nobody reads.
+    onEnd.run();
   }
 
   private void drain() {
