@@ -29,7 +29,7 @@ class AdmissionLimitsTest {
             .map(id -> TaskSpec.newBuilder().setId(id).setType("echo").build())
             .toList();
     return intake
-        .submit(specs, intake.tenantQuota("t1"), session)
+        .submit(specs, "t1", session)
         .toCompletableFuture()
         .join()
         .acks();
