@@ -15,9 +15,23 @@ public final class ChildCommand {
   /**
    * Fast start and a small heap; the caller's options come after these, so they win. Tiered
    * compilation stays on in full: sum_squares needs the C2 compiler.
+   *
+   * <p>A child that runs out of memory exits at once ({@code ExitOnOutOfMemoryError}, exit code
+   * {@value #EXIT_OUT_OF_MEMORY}) instead of limping; the agent reports its task {@code FAILED}
+   * with {@code java.lang.OutOfMemoryError} and starts a new child. The JVM's own messages (such as
+   * "Terminating due to java.lang.OutOfMemoryError") go to stderr, never into the frames on stdout.
    */
   static final List<String> DEFAULT_JVM_OPTIONS =
-      List.of("-Xshare:auto", "-XX:+UseSerialGC", "-Xmx256m", "-XX:-UsePerfData");
+      List.of(
+          "-Xshare:auto",
+          "-XX:+UseSerialGC",
+          "-Xmx256m",
+          "-XX:-UsePerfData",
+          "-XX:+ExitOnOutOfMemoryError",
+          "-XX:+DisplayVMOutputToStderr");
+
+  /** The exit code of a JVM that {@code -XX:+ExitOnOutOfMemoryError} ended. */
+  public static final int EXIT_OUT_OF_MEMORY = 3;
 
   private ChildCommand() {}
 

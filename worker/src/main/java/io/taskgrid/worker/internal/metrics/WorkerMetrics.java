@@ -38,7 +38,11 @@ public final class WorkerMetrics {
     /** The worker killed it (hard timeout or forced cancel). */
     KILLED,
     /** The process could not be started at all. */
-    START_FAILED;
+    START_FAILED,
+    /**
+     * A task threw an Error (or ran the child out of memory): the child was not trusted further.
+     */
+    TASK_ERROR;
 
     String label() {
       return name().toLowerCase(Locale.ROOT);
