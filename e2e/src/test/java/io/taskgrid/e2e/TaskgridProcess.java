@@ -68,6 +68,7 @@ final class TaskgridProcess implements AutoCloseable {
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=4");
     command.add("-Xmx512m");
+    command.add("-XX:+ExitOnOutOfMemoryError"); // as bin/taskgrid
     command.add("-cp");
     command.add(lib.toAbsolutePath() + "/*");
     command.add("io.taskgrid.cli.internal.TaskgridCli");

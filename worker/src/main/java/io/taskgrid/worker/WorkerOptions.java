@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.grpc.Channel;
 import io.prometheus.client.CollectorRegistry;
+import io.taskgrid.worker.internal.cpu.ChildCommand;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -408,7 +409,12 @@ public final class WorkerOptions {
       return this;
     }
 
-    /** Extra JVM options of the CPU child processes, for example {@code -Xmx512m}. */
+    /**
+     * Extra JVM options of the CPU child processes, for example {@code -Xmx512m}; they come after
+     * the children's defaults ({@code -Xmx256m -XX:+ExitOnOutOfMemoryError ...}), so they win. No
+     * class path or main class, nothing that prints to stdout (the children's frames travel there):
+     * {@link #build()} rejects those.
+     */
     public Builder childJvmOptions(List<String> childJvmOptions) {
       this.childJvmOptions = List.copyOf(requireNonNull(childJvmOptions, "childJvmOptions"));
       return this;
@@ -467,6 +473,12 @@ public final class WorkerOptions {
           cpuProcesses,
           "at most " + Integer.MAX_VALUE / (1 + cpuPrefetch) + " with cpuPrefetch " + cpuPrefetch);
       check(blockingThreads > 0, "blockingThreads", blockingThreads, "> 0");
+      for (String option : childJvmOptions) {
+        String problem = ChildCommand.problem(option);
+        if (problem != null) {
+          throw new IllegalArgumentException("childJvmOptions: " + problem);
+        }
+      }
       check(
           metricsPort == METRICS_DISABLED || (metricsPort >= 0 && metricsPort <= 65535),
           "metricsPort",

@@ -43,6 +43,17 @@ final class LocalCluster implements AutoCloseable {
   static LocalCluster start(
       int port, @Nullable Integer cpuProcesses, int metricsPort, Map<String, Integer> typeLimits)
       throws IOException {
+    return start(port, cpuProcesses, metricsPort, typeLimits, List.of());
+  }
+
+  /** As above, with {@code childJvmOptions} for the worker's CPU child processes. */
+  static LocalCluster start(
+      int port,
+      @Nullable Integer cpuProcesses,
+      int metricsPort,
+      Map<String, Integer> typeLimits,
+      List<String> childJvmOptions)
+      throws IOException {
     Coordinator coordinator =
         Coordinator.start(
             CoordinatorOptions.newBuilder()
@@ -60,6 +71,7 @@ final class LocalCluster implements AutoCloseable {
               WorkerOptions.newBuilder()
                   .coordinators(List.of(coordinator.target()))
                   .cpuProcesses(cpu)
+                  .childJvmOptions(childJvmOptions)
                   .ioCapacity(LOCAL_IO_CAPACITY)
                   .metricsRegistry(coordinator.metricsRegistry())
                   .build());

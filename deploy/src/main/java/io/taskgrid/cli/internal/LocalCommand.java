@@ -2,6 +2,7 @@ package io.taskgrid.cli.internal;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -32,6 +33,14 @@ final class LocalCommand implements Callable<Integer> {
   @Nullable Integer cpuProcesses;
 
   @Option(
+      names = ChildJvmOptions.FLAG,
+      paramLabel = "OPTIONS",
+      description =
+          "JVM options of the CPU child processes, separated by spaces, e.g. \"-Xmx1g\""
+              + " (default heap: 256m).")
+  @Nullable String childJvmOpts;
+
+  @Option(
       names = "--type-limit",
       paramLabel = "TYPE=N",
       description =
@@ -58,10 +67,13 @@ final class LocalCommand implements Callable<Integer> {
       Checks.atLeast("--cpu-processes", cpuProcesses, 1);
     }
     Checks.typeLimits("--type-limit", typeLimits);
+    List<String> childJvmOptions =
+        childJvmOpts == null ? List.of() : ChildJvmOptions.parse(childJvmOpts);
     if (exitOnStdinClose) {
       LongRunning.exitWhenStdinCloses();
     }
-    LocalCluster cluster = LocalCluster.start(port, cpuProcesses, metricsPort, typeLimits);
+    LocalCluster cluster =
+        LocalCluster.start(port, cpuProcesses, metricsPort, typeLimits, childJvmOptions);
     System.out.println(cluster.describe());
     Ports.writePortFile(portFile, cluster.port());
     LongRunning.awaitShutdown(cluster);

@@ -44,6 +44,15 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--plugins-dir", description = "Folder of handler jars to load.")
   @Nullable Path pluginsDir;
 
+  @Option(
+      names = ChildJvmOptions.FLAG,
+      paramLabel = "OPTIONS",
+      description =
+          "JVM options of the CPU child processes, separated by spaces, e.g. \"-Xmx1g\"; they"
+              + " come after the defaults (-Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError)."
+              + " A task that runs its child out of memory ends FAILED and the child is replaced.")
+  @Nullable String childJvmOpts;
+
   @Option(names = "--id", description = "Worker id (default: node-pid-random).")
   @Nullable String workerId;
 
@@ -136,6 +145,9 @@ final class WorkerCommand implements Callable<Integer> {
     }
     if (workerId != null) {
       builder.workerId(workerId);
+    }
+    if (childJvmOpts != null) {
+      builder.childJvmOptions(ChildJvmOptions.parse(childJvmOpts));
     }
     if (heartbeatMillis != null) {
       builder.heartbeatInterval(
