@@ -78,6 +78,16 @@ class WorkerCpuErrorTest {
     assertThat(awaitOneChild()).isEqualTo(before);
   }
 
+  @Test
+  void timeoutMaxLong_cpuTask_runsAndSucceeds() {
+    harness.submitDecimal("cmax1", "sum_squares", "10", Long.MAX_VALUE);
+
+    TaskResult result = harness.awaitResult("cmax1");
+
+    assertThat(result.getOutcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertSlotServes("after-max-timeout");
+  }
+
   /** The one CPU slot is intact: its credit is back and it runs two more tasks in turn. */
   private static void assertSlotServes(String prefix) {
     await().atMost(Duration.ofSeconds(20)).until(() -> harness.coordinator.held(Pool.CPU) == 1);

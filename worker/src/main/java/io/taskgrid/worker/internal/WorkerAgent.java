@@ -450,10 +450,11 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
       // Credits the coordinators still hold would otherwise keep bringing work.
       c.sendDrain();
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long budget = Saturating.toNanos(timeout);
+    long start = System.nanoTime();
     synchronized (idle) {
       while (!inFlight.isEmpty() || assignmentsMayArrive()) {
-        long left = deadline - System.nanoTime();
+        long left = budget - (System.nanoTime() - start);
         if (left <= 0) {
           log.warn("worker {} drained with {} task(s) still running", workerId, inFlight.size());
           return false;

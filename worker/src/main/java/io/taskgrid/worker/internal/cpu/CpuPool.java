@@ -199,6 +199,20 @@ public final class CpuPool implements AutoCloseable {
   }
 
   private void run(Slot slot, CpuTask task) {
+    try {
+      start(slot, task);
+    } catch (RuntimeException e) {
+      // A bug of ours: the task still ends and the slot takes the next one.
+      log.error("could not start CPU task {}", task.id(), e);
+      if (slot.task == task) {
+        slot.task = null;
+      }
+      finish(task, Results.internalError(base(task), e));
+      post(this::dispatch); // the slot is free again
+    }
+  }
+
+  private void start(Slot slot, CpuTask task) {
     slot.task = task;
     task.slot = slot;
     task.startedMs = clock.millis();

@@ -20,6 +20,7 @@ import io.taskgrid.proto.v1.WorkerHello;
 import io.taskgrid.proto.v1.WorkerMessage;
 import io.taskgrid.proto.v1.WorkerResults;
 import io.taskgrid.proto.v1.WorkerServiceGrpc;
+import io.taskgrid.worker.internal.Saturating;
 import io.taskgrid.worker.internal.SlotLedger;
 import java.time.Clock;
 import java.time.Duration;
@@ -112,7 +113,7 @@ public final class CoordinatorConnection implements AutoCloseable {
   public void start() {
     executor.execute(
         () -> {
-          long every = heartbeatInterval.toNanos();
+          long every = Saturating.toNanos(heartbeatInterval);
           heartbeat =
               executor.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.NANOSECONDS);
           open();
