@@ -56,8 +56,12 @@ public final class WorkerOptions {
   /** The first wait before reconnecting a failed stream, by default. */
   public static final Duration DEFAULT_RECONNECT_INITIAL_BACKOFF = Duration.ofMillis(100);
 
-  /** The longest wait between reconnect attempts, by default. */
-  public static final Duration DEFAULT_RECONNECT_MAX_BACKOFF = Duration.ofSeconds(10);
+  /**
+   * The longest wait between reconnect attempts, by default: a coordinator that serves again has
+   * its workers back within about this long. Attempts are cheap (one TCP connect), so the cap is
+   * low.
+   */
+  public static final Duration DEFAULT_RECONNECT_MAX_BACKOFF = Duration.ofSeconds(2);
 
   /** {@link #metricsPort()} value meaning: serve no metrics endpoint (the default). */
   public static final int METRICS_DISABLED = -1;

@@ -210,6 +210,7 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
               options.reconnectInitialBackoff(),
               options.reconnectMaxBackoff());
       connections.add(connection);
+      metrics.coordinatorAdded(names.get(i));
     }
     connections.forEach(CoordinatorConnection::start);
     log.info(
@@ -266,7 +267,18 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
   }
 
   @Override
+  public void onAnswered(CoordinatorConnection connection) {
+    metrics.coordinatorConnected(connection.name(), true);
+  }
+
+  @Override
+  public void onReconnectAttempt(CoordinatorConnection connection) {
+    metrics.coordinatorReconnectAttempt(connection.name());
+  }
+
+  @Override
   public void onDisconnected(CoordinatorConnection connection) {
+    metrics.coordinatorConnected(connection.name(), false);
     // Results it could not deliver go to another coordinator: any coordinator accepts a report
     // whose lease is still current (see the coordinator's Scheduler#results). With none up, they
     // stay where they are and go out on the first reconnect.
