@@ -100,7 +100,7 @@ final class WorkerCommand implements Callable<Integer> {
     System.out.println(
         "taskgrid worker "
             + worker.id()
-            + " connected to "
+            + " started for coordinators "
             + String.join(", ", targets())
             + worker.metricsPort().stream()
                 .mapToObj(p -> "; metrics on port " + p + " (/metrics)")
