@@ -77,6 +77,7 @@ final class TaskgridProcess implements AutoCloseable {
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=4");
     command.add("-Xmx512m");
+    command.add("-XX:+ExitOnOutOfMemoryError"); // as bin/taskgrid
     command.addAll(jvmOptions);
     command.add("-cp");
     command.add(lib.toAbsolutePath() + "/*");

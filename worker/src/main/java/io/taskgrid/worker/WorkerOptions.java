@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.grpc.Channel;
 import io.prometheus.client.CollectorRegistry;
 import io.taskgrid.worker.internal.http.HttpEgressPolicy;
+import io.taskgrid.worker.internal.cpu.ChildCommand;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,8 +57,12 @@ public final class WorkerOptions {
   /** The first wait before reconnecting a failed stream, by default. */
   public static final Duration DEFAULT_RECONNECT_INITIAL_BACKOFF = Duration.ofMillis(100);
 
-  /** The longest wait between reconnect attempts, by default. */
-  public static final Duration DEFAULT_RECONNECT_MAX_BACKOFF = Duration.ofSeconds(10);
+  /**
+   * The longest wait between reconnect attempts, by default: a coordinator that serves again has
+   * its workers back within about this long. Attempts are cheap (one TCP connect), so the cap is
+   * low.
+   */
+  public static final Duration DEFAULT_RECONNECT_MAX_BACKOFF = Duration.ofSeconds(2);
 
   /** {@link #metricsPort()} value meaning: serve no metrics endpoint (the default). */
   public static final int METRICS_DISABLED = -1;
@@ -559,7 +564,12 @@ public final class WorkerOptions {
       return this;
     }
 
-    /** Extra JVM options of the CPU child processes, for example {@code -Xmx512m}. */
+    /**
+     * Extra JVM options of the CPU child processes, for example {@code -Xmx512m}; they come after
+     * the children's defaults ({@code -Xmx256m -XX:+ExitOnOutOfMemoryError ...}), so they win. No
+     * class path or main class, nothing that prints to stdout (the children's frames travel there):
+     * {@link #build()} rejects those.
+     */
     public Builder childJvmOptions(List<String> childJvmOptions) {
       this.childJvmOptions = List.copyOf(requireNonNull(childJvmOptions, "childJvmOptions"));
       return this;
@@ -629,6 +639,12 @@ public final class WorkerOptions {
           cpuProcesses,
           "at most " + Integer.MAX_VALUE / (1 + cpuPrefetch) + " with cpuPrefetch " + cpuPrefetch);
       check(blockingThreads > 0, "blockingThreads", blockingThreads, "> 0");
+      for (String option : childJvmOptions) {
+        String problem = ChildCommand.problem(option);
+        if (problem != null) {
+          throw new IllegalArgumentException("childJvmOptions: " + problem);
+        }
+      }
       check(
           metricsPort == METRICS_DISABLED || (metricsPort >= 0 && metricsPort <= 65535),
           "metricsPort",

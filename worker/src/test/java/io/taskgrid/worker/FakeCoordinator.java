@@ -7,6 +7,7 @@ import io.taskgrid.proto.v1.Assignment;
 import io.taskgrid.proto.v1.Assignments;
 import io.taskgrid.proto.v1.CancelTasks;
 import io.taskgrid.proto.v1.CoordinatorMessage;
+import io.taskgrid.proto.v1.HelloAck;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Payload;
 import io.taskgrid.proto.v1.Pool;
@@ -66,6 +67,12 @@ final class FakeCoordinator extends WorkerServiceGrpc.WorkerServiceImplBase {
         switch (message.getKindCase()) {
           case HELLO:
             onHello(message.getHello());
+            synchronized (FakeCoordinator.this) {
+              worker.onNext(
+                  CoordinatorMessage.newBuilder()
+                      .setHelloAck(HelloAck.getDefaultInstance())
+                      .build());
+            }
             break;
           case CREDITS:
             onCredits(message.getCredits().getPoolsList());

@@ -46,7 +46,8 @@ class WorkerCpuTest {
             .findFirst()
             .orElseThrow();
     assertThat(cpu.getCapacity()).isEqualTo(1);
-    assertThat(cpu.getHandlersList()).containsExactly("fail", "spin", "sum_squares");
+    assertThat(cpu.getHandlersList())
+        .containsExactly("fail", "spin", "sum_squares", "test.allocate", "test.throw-error");
   }
 
   @Test

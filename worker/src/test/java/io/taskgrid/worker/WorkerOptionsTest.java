@@ -43,6 +43,25 @@ class WorkerOptionsTest {
   }
 
   @Test
+  void build_childJvmOptionsThatReplaceTheChildOrPrintToStdout_rejected() {
+    assertThatThrownBy(
+            () -> WorkerOptions.newBuilder().childJvmOptions(List.of("-jar", "x.jar")).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("childJvmOptions: '-jar' cannot be given to a CPU child");
+    assertThatThrownBy(
+            () -> WorkerOptions.newBuilder().childJvmOptions(List.of("-Xlog:gc")).build())
+        .hasMessageContaining("would print to the child's stdout");
+    assertThatThrownBy(() -> WorkerOptions.newBuilder().childJvmOptions(List.of("512m")).build())
+        .hasMessageContaining("'512m' is not a JVM option");
+    assertThat(
+            WorkerOptions.newBuilder()
+                .childJvmOptions(List.of("-Xmx1g", "-Xlog:gc*:file=gc.log", "-Dx=-cp"))
+                .build()
+                .childJvmOptions())
+        .containsExactly("-Xmx1g", "-Xlog:gc*:file=gc.log", "-Dx=-cp");
+  }
+
+  @Test
   void build_badTarget_rejected() {
     assertThatThrownBy(() -> WorkerOptions.newBuilder().coordinators(List.of("nohost")).build())
         .isInstanceOf(IllegalArgumentException.class)

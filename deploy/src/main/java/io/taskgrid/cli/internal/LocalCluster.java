@@ -49,7 +49,8 @@ final class LocalCluster implements AutoCloseable {
   /**
    * How a local cluster runs. {@code hzHost}/{@code hzPort}: the Hazelcast member's address (port
    * 0: the first free from 5701); {@code httpAllow}: what the worker's http.get may reach beyond
-   * public addresses (the demo's local web site).
+   * public addresses (the demo's local web site); {@code childJvmOptions}: the JVM options of the
+   * worker's CPU child processes.
    */
   record Settings(
       int port,
@@ -58,10 +59,12 @@ final class LocalCluster implements AutoCloseable {
       Map<String, Integer> typeLimits,
       String hzHost,
       int hzPort,
-      List<String> httpAllow) {
+      List<String> httpAllow,
+      List<String> childJvmOptions) {
     Settings {
       typeLimits = Map.copyOf(typeLimits);
       httpAllow = List.copyOf(httpAllow);
+      childJvmOptions = List.copyOf(childJvmOptions);
     }
 
     /** gRPC on {@code port}, no metrics, no limits, Hazelcast on loopback, nothing allowed. */
@@ -73,11 +76,13 @@ final class LocalCluster implements AutoCloseable {
           Map.of(),
           "127.0.0.1",
           0,
+          List.of(),
           List.of());
     }
 
     Settings withHttpAllow(List<String> rules) {
-      return new Settings(port, cpuProcesses, metricsPort, typeLimits, hzHost, hzPort, rules);
+      return new Settings(
+          port, cpuProcesses, metricsPort, typeLimits, hzHost, hzPort, rules, childJvmOptions);
     }
   }
 
@@ -94,7 +99,7 @@ final class LocalCluster implements AutoCloseable {
       int port, @Nullable Integer cpuProcesses, int metricsPort, Map<String, Integer> typeLimits)
       throws IOException {
     return start(
-        new Settings(port, cpuProcesses, metricsPort, typeLimits, "127.0.0.1", 0, List.of()));
+        new Settings(port, cpuProcesses, metricsPort, typeLimits, "127.0.0.1", 0, List.of(), List.of()));
   }
 
   static LocalCluster start(Settings settings) throws IOException {
@@ -127,6 +132,7 @@ final class LocalCluster implements AutoCloseable {
                   .token(token)
                   .coordinators(List.of(coordinator.target()))
                   .cpuProcesses(cpu)
+                  .childJvmOptions(settings.childJvmOptions())
                   .ioCapacity(LOCAL_IO_CAPACITY)
                   .metricsRegistry(coordinator.metricsRegistry())
                   .httpAllow(settings.httpAllow())

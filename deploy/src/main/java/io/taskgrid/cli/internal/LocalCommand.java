@@ -34,6 +34,14 @@ final class LocalCommand implements Callable<Integer> {
   @Nullable Integer cpuProcesses;
 
   @Option(
+      names = ChildJvmOptions.FLAG,
+      paramLabel = "OPTIONS",
+      description =
+          "JVM options of the CPU child processes, separated by spaces, e.g. \"-Xmx1g\""
+              + " (default heap: 256m).")
+  @Nullable String childJvmOpts;
+
+  @Option(
       names = "--type-limit",
       paramLabel = "TYPE=N",
       description =
@@ -84,6 +92,8 @@ final class LocalCommand implements Callable<Integer> {
       Checks.atLeast("--cpu-processes", cpuProcesses, 1);
     }
     Checks.typeLimits("--type-limit", typeLimits);
+    List<String> childJvmOptions =
+        childJvmOpts == null ? List.of() : ChildJvmOptions.parse(childJvmOpts);
     if (exitOnStdinClose) {
       LongRunning.exitWhenStdinCloses();
     }
@@ -95,7 +105,7 @@ final class LocalCommand implements Callable<Integer> {
     LocalCluster cluster =
         LocalCluster.start(
             new LocalCluster.Settings(
-                port, cpuProcesses, metricsPort, typeLimits, hzHost, hzPort, httpAllow));
+                port, cpuProcesses, metricsPort, typeLimits, hzHost, hzPort, httpAllow, childJvmOptions));
     System.out.println(cluster.describe());
     Ports.writePortFile(portFile, cluster.port());
     LongRunning.awaitShutdown(cluster);

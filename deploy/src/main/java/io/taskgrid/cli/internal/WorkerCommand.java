@@ -45,6 +45,15 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--plugins-dir", description = "Folder of handler jars to load.")
   @Nullable Path pluginsDir;
 
+  @Option(
+      names = ChildJvmOptions.FLAG,
+      paramLabel = "OPTIONS",
+      description =
+          "JVM options of the CPU child processes, separated by spaces, e.g. \"-Xmx1g\"; they"
+              + " come after the defaults (-Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError)."
+              + " A task that runs its child out of memory ends FAILED and the child is replaced.")
+  @Nullable String childJvmOpts;
+
   @Option(names = "--id", description = "Worker id (default: node-pid-random).")
   @Nullable String workerId;
 
@@ -121,7 +130,7 @@ final class WorkerCommand implements Callable<Integer> {
     System.out.println(
         "taskgrid worker "
             + worker.id()
-            + " connected to "
+            + " started for coordinators "
             + String.join(", ", targets())
             + worker.metricsPort().stream()
                 .mapToObj(p -> "; metrics on port " + p + " (/metrics)")
@@ -175,6 +184,9 @@ final class WorkerCommand implements Callable<Integer> {
     if (httpTimeoutMillis != null) {
       builder.httpTimeout(
           Duration.ofMillis(Checks.atLeast("--http-timeout-ms", httpTimeoutMillis, 1)));
+    }
+    if (childJvmOpts != null) {
+      builder.childJvmOptions(ChildJvmOptions.parse(childJvmOpts));
     }
     if (heartbeatMillis != null) {
       builder.heartbeatInterval(

@@ -301,4 +301,12 @@ class ManifestsTest {
     }
     assertThat(hazelcastRuleSeen).isTrue();
   }
+
+  @Test
+  void launcherAndImage_exitOnOutOfMemory() throws IOException {
+    // A process that ran out of memory must die (and be restarted), not limp on.
+    assertThat(Files.readString(Path.of("bin/taskgrid"))).contains("-XX:+ExitOnOutOfMemoryError");
+    assertThat(Files.readString(Path.of("pom.xml")))
+        .contains("<jvmFlag>-XX:+ExitOnOutOfMemoryError</jvmFlag>");
+  }
 }

@@ -73,6 +73,40 @@ class TaskgridCliTest {
   }
 
   @Test
+  void execute_childJvmOptsTheJvmRejects_usageErrorExitTwoWithTheJvmsComplaint() {
+    assertThat(run("worker", "--child-jvm-opts", "-Xmx1q")).isEqualTo(TaskgridCli.EXIT_USAGE);
+    assertThat(err.toString())
+        .contains("--child-jvm-opts: '-Xmx1q' does not start a JVM: ")
+        .contains("-Xmx1q")
+        .doesNotContain("\tat ");
+    assertThat(err.toString().strip().lines()).hasSize(1);
+  }
+
+  @Test
+  void execute_childJvmOptsWithClassPathOrNonOption_usageErrorExitTwo() {
+    assertThat(run("worker", "--child-jvm-opts", "-Xmx64m -cp /tmp"))
+        .isEqualTo(TaskgridCli.EXIT_USAGE);
+    assertThat(err.toString())
+        .contains("--child-jvm-opts: '-cp' cannot be given to a CPU child")
+        .doesNotContain("\tat ");
+    assertThat(run("local", "--child-jvm-opts", "Xmx64m")).isEqualTo(TaskgridCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("--child-jvm-opts: 'Xmx64m' is not a JVM option");
+  }
+
+  @Test
+  void execute_childJvmOptsPrintingToStdout_usageErrorExitTwo() {
+    assertThat(run("local", "--child-jvm-opts", "-verbose:gc")).isEqualTo(TaskgridCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("'-verbose:gc' would print to the child's stdout");
+  }
+
+  @Test
+  void parse_validChildJvmOpts_splitOnSpaces() {
+    assertThat(ChildJvmOptions.parse("  -Xmx64m   -Xlog:gc:stderr "))
+        .containsExactly("-Xmx64m", "-Xlog:gc:stderr");
+    assertThat(ChildJvmOptions.parse(" ")).isEmpty();
+  }
+
+  @Test
   void execute_help_listsEveryCommand() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("local", "coordinator", "worker", "demo");

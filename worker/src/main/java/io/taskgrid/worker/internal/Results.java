@@ -55,6 +55,19 @@ public final class Results {
         .build();
   }
 
+  /**
+   * The worker's own code failed around a task (not the handler): FAILED with the error, so that
+   * the task still ends and its slot is freed.
+   */
+  public static TaskResult internalError(TaskResult.Builder base, Throwable error) {
+    TaskResult failed = failed(base, error);
+    return failed.toBuilder()
+        .setError(
+            failed.getError().toBuilder()
+                .setMessage("internal error of the worker: " + failed.getError().getMessage()))
+        .build();
+  }
+
   /** Any other outcome, with a Taskgrid error type and message. */
   public static TaskResult ended(
       TaskResult.Builder base, Outcome outcome, String type, String message, boolean retryable) {

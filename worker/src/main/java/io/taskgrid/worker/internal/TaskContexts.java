@@ -53,13 +53,17 @@ public final class TaskContexts implements TaskContext {
     this.progress = progress;
   }
 
-  /** The end of the attempt: the earlier of start + timeout_ms and deadline_unix_ms, if any. */
+  /**
+   * The end of the attempt: the earlier of start + timeout_ms and deadline_unix_ms, if any. The sum
+   * saturates: a timeout of {@code Long.MAX_VALUE} ms ends at {@code Instant.ofEpochMilli(MAX)},
+   * which every caller can still turn into milliseconds.
+   */
   public static @Nullable Instant deadline(Assignment assignment, Clock clock) {
     long timeoutMs = assignment.getSpec().getTimeoutMs();
     long deadlineMs = assignment.getSpec().getDeadlineUnixMs();
     Instant end = null;
     if (timeoutMs > 0) {
-      end = clock.instant().plusMillis(timeoutMs);
+      end = Instant.ofEpochMilli(Saturating.add(clock.millis(), timeoutMs));
     }
     if (deadlineMs > 0) {
       Instant d = Instant.ofEpochMilli(deadlineMs);
@@ -136,7 +140,8 @@ public final class TaskContexts implements TaskContext {
   public CompletionStage<Void> delay(Duration delay) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     ScheduledFuture<?> tick =
-        timer.schedule(() -> done.complete(null), delay.toNanos(), TimeUnit.NANOSECONDS);
+        // A delay past ~292 years saturates: the timer never fires, and a cancel still ends it.
+        timer.schedule(() -> done.complete(null), Saturating.toNanos(delay), TimeUnit.NANOSECONDS);
     onCancel(
         () -> {
           tick.cancel(false);

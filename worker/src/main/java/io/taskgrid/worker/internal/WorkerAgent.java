@@ -220,6 +220,7 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
               options.reconnectInitialBackoff(),
               options.reconnectMaxBackoff());
       connections.add(connection);
+      metrics.coordinatorAdded(names.get(i));
     }
     connections.forEach(CoordinatorConnection::start);
     log.info(
@@ -296,7 +297,18 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
   }
 
   @Override
+  public void onAnswered(CoordinatorConnection connection) {
+    metrics.coordinatorConnected(connection.name(), true);
+  }
+
+  @Override
+  public void onReconnectAttempt(CoordinatorConnection connection) {
+    metrics.coordinatorReconnectAttempt(connection.name());
+  }
+
+  @Override
   public void onDisconnected(CoordinatorConnection connection) {
+    metrics.coordinatorConnected(connection.name(), false);
     // Results it could not deliver go to another coordinator: any coordinator accepts a report
     // whose lease is still current (see the coordinator's Scheduler#results). With none up, they
     // stay where they are and go out on the first reconnect.
@@ -480,10 +492,11 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
       // Credits the coordinators still hold would otherwise keep bringing work.
       c.sendDrain();
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long budget = Saturating.toNanos(timeout);
+    long start = System.nanoTime();
     synchronized (idle) {
       while (!inFlight.isEmpty() || assignmentsMayArrive()) {
-        long left = deadline - System.nanoTime();
+        long left = budget - (System.nanoTime() - start);
         if (left <= 0) {
           log.warn("worker {} drained with {} task(s) still running", workerId, inFlight.size());
           return false;

@@ -52,7 +52,8 @@ class HandlerRegistryTest {
     HandlerRegistry registry = HandlerRegistry.load(getClass().getClassLoader());
 
     assertThat(registry.names(TaskPool.IO)).contains("echo", "http.get", "noop", "sleep");
-    assertThat(registry.names(TaskPool.CPU)).containsExactly("fail", "spin", "sum_squares");
+    assertThat(registry.names(TaskPool.CPU))
+        .containsExactly("fail", "spin", "sum_squares", "test.allocate", "test.throw-error");
     assertThat(registry.find("nope")).isEmpty();
   }
 

@@ -15,6 +15,7 @@ import io.taskgrid.proto.v1.CancelTasks;
 import io.taskgrid.proto.v1.CoordinatorMessage;
 import io.taskgrid.proto.v1.Demand;
 import io.taskgrid.proto.v1.Drain;
+import io.taskgrid.proto.v1.HelloAck;
 import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.PoolDemand;
 import io.taskgrid.proto.v1.PoolSpec;
@@ -126,6 +127,8 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
     }
     handle = h;
     leases.register(this);
+    // Tells the worker it is connected (it logs so and resets its reconnect backoff only now).
+    out.send(CoordinatorMessage.newBuilder().setHelloAck(HelloAck.getDefaultInstance()).build());
   }
 
   /** The worker, once it said hello. */

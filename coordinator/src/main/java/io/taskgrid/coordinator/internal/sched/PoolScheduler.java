@@ -482,7 +482,7 @@ final class PoolScheduler {
       if (delay <= 0) {
         queue.add(t);
       } else {
-        retries.add(new RetryAt(clock.millis() + delay, retrySequence++, t));
+        retries.add(new RetryAt(RetryBackoff.dueAt(clock.millis(), delay), retrySequence++, t));
         log.debug("Task {} attempt {} failed: retry in {} ms", t.id(), t.attempt, delay);
       }
       return;

@@ -36,6 +36,18 @@ final class RetryBackoff {
     double max = policy.getMaxBackoffMs() > 0 ? policy.getMaxBackoffMs() : Double.MAX_VALUE;
     double base = Math.min(max, initial * Math.pow(multiplier, Math.max(0, failedAttempt - 1)));
     double jitter = Math.min(1.0, Math.max(0.0, policy.getJitter()));
+    // A double past Long.MAX_VALUE casts to Long.MAX_VALUE: the wait saturates.
     return (long) Math.min(max, base * (1.0 + jitter * random.getAsDouble()));
+  }
+
+  /** When a retry waiting {@code delayMillis} from {@code nowMillis} is due; saturates. */
+  static long dueAt(long nowMillis, long delayMillis) {
+    long due = nowMillis + delayMillis;
+    // Overflow iff both operands have the sign opposite to the sum's: a wait past the end of
+    // time is a wait that never ends, not one that already has.
+    if (((nowMillis ^ due) & (delayMillis ^ due)) < 0) {
+      return delayMillis > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+    }
+    return due;
   }
 }

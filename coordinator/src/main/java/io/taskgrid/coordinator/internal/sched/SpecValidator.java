@@ -12,6 +12,12 @@ final class SpecValidator {
   static final int MAX_LABEL_CHARS = WireIds.MAX_LABEL_CHARS;
   static final int MAX_ATTEMPTS_LIMIT = 100;
 
+  /**
+   * The longest retry backoff a spec may ask for: one day. A longer wait is almost surely a mistake
+   * (or a probe for overflows); a task waiting that long is better resubmitted later.
+   */
+  static final long MAX_BACKOFF_LIMIT_MS = 86_400_000L;
+
   private final int maxPayloadBytes;
 
   /** A rejection: the gRPC code and a message saying why. */
@@ -80,6 +86,18 @@ final class SpecValidator {
     }
     if (r.getMaxBackoffMs() < 0) {
       return "retry.max_backoff_ms must not be negative, was " + r.getMaxBackoffMs();
+    }
+    if (r.getInitialBackoffMs() > MAX_BACKOFF_LIMIT_MS) {
+      return "retry.initial_backoff_ms must be at most "
+          + MAX_BACKOFF_LIMIT_MS
+          + " (1 day), was "
+          + r.getInitialBackoffMs();
+    }
+    if (r.getMaxBackoffMs() > MAX_BACKOFF_LIMIT_MS) {
+      return "retry.max_backoff_ms must be at most "
+          + MAX_BACKOFF_LIMIT_MS
+          + " (1 day), was "
+          + r.getMaxBackoffMs();
     }
     if (r.getMaxBackoffMs() > 0 && r.getMaxBackoffMs() < r.getInitialBackoffMs()) {
       return "retry.max_backoff_ms ("

@@ -325,6 +325,17 @@ abstract class CoordinatorRpcContractTest {
   }
 
   @Test
+  void connect_hello_answeredWithOneHelloAckEvenWithoutWork() {
+    FakeWorker w = worker(false, "idle-" + p);
+
+    await().atMost(WAIT).until(() -> w.received.stream().anyMatch(m -> m.hasHelloAck()));
+    w.credit(1);
+    session().submit(echo("a", "x").toBuilder().setType("idle-" + p).build());
+    await().atMost(WAIT).until(() -> w.assigned.size() == 1);
+    assertThat(w.received.stream().filter(m -> m.hasHelloAck())).hasSize(1);
+  }
+
+  @Test
   void connect_firstMessageNotHello_failedPrecondition() {
     FakeWorker.Recorder recorder = new FakeWorker.Recorder();
     StreamObserver<WorkerMessage> raw = FakeWorker.raw(channel(), recorder);

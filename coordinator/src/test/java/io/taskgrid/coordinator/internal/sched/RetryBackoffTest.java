@@ -51,4 +51,23 @@ class RetryBackoffTest {
 
     assertThat(backoff.delayMillis(RetryPolicy.getDefaultInstance(), 1)).isZero();
   }
+
+  @Test
+  void delayMillis_growthPastLongMax_saturates() {
+    RetryBackoff backoff = new RetryBackoff(() -> 0.99);
+    RetryPolicy huge =
+        RetryPolicy.newBuilder()
+            .setInitialBackoffMs(86_400_000)
+            .setBackoffMultiplier(1e300)
+            .setJitter(1)
+            .build();
+
+    assertThat(backoff.delayMillis(huge, 5)).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
+  void dueAt_pastLongMax_saturatesInsteadOfWrappingIntoThePast() {
+    assertThat(RetryBackoff.dueAt(1_700_000_000_000L, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+    assertThat(RetryBackoff.dueAt(1_700_000_000_000L, 500)).isEqualTo(1_700_000_000_500L);
+  }
 }

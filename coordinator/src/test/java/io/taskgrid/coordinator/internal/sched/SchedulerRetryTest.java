@@ -140,6 +140,55 @@ class SchedulerRetryTest {
   }
 
   @Test
+  void results_backoffGrownPastLongMax_waitsUntilCancelledInsteadOfRetryingAtOnce() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = f.worker("w1", link, "echo");
+    f.submit(
+        withRetry(
+            "t",
+            RetryPolicy.newBuilder()
+                .setMaxAttempts(5)
+                .setInitialBackoffMs(SpecValidator.MAX_BACKOFF_LIMIT_MS)
+                .setBackoffMultiplier(1e300)));
+    f.credit(w, 10);
+    f.report(w, link.assigned().get(0), Outcome.FAILED, "X", true);
+    f.clock.advance(Duration.ofDays(1));
+    f.scheduler.checkTimeouts();
+    assertThat(link.assigned()).as("retried after the one-day backoff").hasSize(2);
+
+    // The second wait is 1 day x 1e300: far past Long.MAX_VALUE ms, so it saturates.
+    f.report(w, link.assigned().get(1), Outcome.FAILED, "X", true);
+    f.clock.advance(Duration.ofDays(365 * 1000));
+    f.scheduler.checkTimeouts();
+    assertThat(link.assigned()).as("still waiting after a thousand years").hasSize(2);
+
+    assertThat(f.cancel("t")).isEqualTo(CancelOutcome.Result.REMOVED_FROM_QUEUE);
+    assertThat(f.completed.get("t").getOutcome()).isEqualTo(Outcome.CANCELLED);
+  }
+
+  @Test
+  void submit_backoffLongerThanADay_rejectedInvalidArgumentWithTheBound() {
+    List<SubmitAck> acks =
+        f.submit(
+            withRetry("a", RetryPolicy.newBuilder().setInitialBackoffMs(Long.MAX_VALUE)),
+            withRetry("b", RetryPolicy.newBuilder().setMaxBackoffMs(Long.MAX_VALUE)),
+            withRetry(
+                "c",
+                RetryPolicy.newBuilder()
+                    .setInitialBackoffMs(SpecValidator.MAX_BACKOFF_LIMIT_MS)
+                    .setMaxBackoffMs(SpecValidator.MAX_BACKOFF_LIMIT_MS)));
+
+    assertThat(acks.get(0).getStatus()).isEqualTo(SubmitAck.Status.REJECTED);
+    assertThat(acks.get(0).getCode()).isEqualTo("INVALID_ARGUMENT");
+    assertThat(acks.get(0).getMessage())
+        .isEqualTo(
+            "retry.initial_backoff_ms must be at most 86400000 (1 day), was 9223372036854775807");
+    assertThat(acks.get(1).getStatus()).isEqualTo(SubmitAck.Status.REJECTED);
+    assertThat(acks.get(1).getMessage()).contains("retry.max_backoff_ms must be at most 86400000");
+    assertThat(acks.get(2).getStatus()).isNotEqualTo(SubmitAck.Status.REJECTED);
+  }
+
+  @Test
   void submit_badBackoffSettings_rejectedInvalidArgumentWithReason() {
     List<SubmitAck> acks =
         f.submit(

@@ -20,15 +20,36 @@ import java.io.OutputStream;
  * pointed at stderr), and exits when stdin closes.
  */
 public final class ChildMain {
+  /**
+   * Exit code of a child that retires after a task threw an {@link Error} (its result was sent; the
+   * agent starts a replacement).
+   */
+  public static final int EXIT_RETIRED = 70;
+
+  /** Exit code of a child after an uncaught {@link Error} on one of its own threads. */
+  public static final int EXIT_UNCAUGHT_ERROR = 71;
+
   private ChildMain() {}
 
   /** Runs the child until stdin closes. */
   public static void main(String[] args) throws IOException {
     OutputStream frames = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out));
     System.setOut(System.err);
+    // An Error on any other thread (the reader, the progress timer, a thread a handler started)
+    // leaves the child in a state nobody checks: end it loudly, the agent replaces it.
+    Thread.setDefaultUncaughtExceptionHandler(
+        (thread, error) -> {
+          System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+          error.printStackTrace();
+          if (error instanceof Error) {
+            System.err.println("taskgrid CPU child: an Error on its own thread; exiting");
+            Runtime.getRuntime().halt(EXIT_UNCAUGHT_ERROR);
+          }
+        });
     InputStream in = new BufferedInputStream(new FileInputStream(FileDescriptor.in));
     HandlerRegistry registry = HandlerRegistry.load(ChildMain.class.getClassLoader());
-    ChildRunner runner = new ChildRunner(registry, frames);
+    ChildRunner runner =
+        new ChildRunner(registry, frames, () -> Runtime.getRuntime().halt(EXIT_RETIRED));
     runner.send(
         ChildResponse.newBuilder()
             .setReady(

@@ -30,6 +30,10 @@ import org.jspecify.annotations.Nullable;
  * The child side of the CPU protocol: runs one task at a time on its task thread and reports its
  * result; a cancel marks the task and interrupts that thread. The result of a cancelled task is the
  * outcome the agent asked for, whatever the handler did.
+ *
+ * <p>Every {@link Throwable} of a task ends it {@code FAILED} with the error's type and message.
+ * After an {@link Error} the result carries {@code retiring} and the child then ends itself (see
+ * {@link ChildMain#EXIT_RETIRED}): the agent starts a fresh child in its slot.
  */
 final class ChildRunner {
   private final HandlerRegistry registry;
@@ -42,6 +46,9 @@ final class ChildRunner {
           new NamedThreadFactory("taskgrid-child-timer", true));
   private final Object lock = new Object();
 
+  /** Ends this child after a task threw an Error (its result already sent). */
+  private final Runnable retire;
+
   /** The running task's latest progress, written to the agent at most every interval. */
   private final ProgressCoalescer<String> progress =
       new ProgressCoalescer<>(
@@ -51,9 +58,10 @@ final class ChildRunner {
   // Guarded by lock.
   private @Nullable Running current;
 
-  ChildRunner(HandlerRegistry registry, OutputStream frames) {
+  ChildRunner(HandlerRegistry registry, OutputStream frames, Runnable retire) {
     this.registry = registry;
     this.frames = frames;
+    this.retire = retire;
     timer.scheduleWithFixedDelay(
         this::flushProgress,
         WorkerOptions.PROGRESS_INTERVAL_MILLIS,
@@ -109,6 +117,26 @@ final class ChildRunner {
   }
 
   private void run(Assignment assignment, Running running) {
+    try {
+      runChecked(assignment, running);
+    } catch (Throwable t) { // our own code failed: the task must still get a result
+      // Reached only if building or sending the result failed (for example an OutOfMemoryError
+      // while the handler still holds the heap): this child is not trustworthy any more. Try to
+      // report the task, then retire; if even that fails the agent sees the exit and reports the
+      // task lost, as after kill -9.
+      try {
+        send(
+            ChildResponse.newBuilder()
+                .setResult(minimalFailure(assignment, t))
+                .setRetiring(true)
+                .build());
+      } finally {
+        retire.run();
+      }
+    }
+  }
+
+  private void runChecked(Assignment assignment, Running running) {
     boolean cancelledEarly;
     synchronized (lock) {
       running.thread = Thread.currentThread();
@@ -116,9 +144,7 @@ final class ChildRunner {
     }
     long started = clock.millis();
     TaskResult result =
-        cancelledEarly
-            ? TaskResult.getDefaultInstance()
-            : execute(assignment, running.context, started);
+        cancelledEarly ? TaskResult.getDefaultInstance() : execute(assignment, running, started);
     Outcome stop;
     synchronized (lock) {
       if (current == running) {
@@ -131,11 +157,14 @@ final class ChildRunner {
     if (stop != null) {
       result = Results.stopped(Results.base(assignment, "", started, clock.millis()), stop);
     }
-    send(ChildResponse.newBuilder().setResult(result).build());
+    send(ChildResponse.newBuilder().setResult(result).setRetiring(running.retiring).build());
+    if (running.retiring) {
+      retire.run();
+    }
   }
 
   @SuppressWarnings("unchecked") // The handler's input codec made the value.
-  private TaskResult execute(Assignment assignment, TaskContexts context, long started) {
+  private TaskResult execute(Assignment assignment, Running running, long started) {
     Optional<TaskHandler<?, ?>> found =
         registry.find(assignment.getSpec().getType()).filter(h -> h.pool() == TaskPool.CPU);
     if (found.isEmpty()) {
@@ -149,16 +178,32 @@ final class ChildRunner {
     TaskHandler<Object, ?> handler = (TaskHandler<Object, ?>) found.get();
     try {
       Object input = Payloads.decode(handler.inputCodec(), assignment.getSpec().getPayload());
-      CompletionStage<?> stage = handler.run(input, context);
+      CompletionStage<?> stage = handler.run(input, running.context);
       Object output = stage.toCompletableFuture().get();
       return Results.succeeded(
           Results.base(assignment, "", started, clock.millis()),
           Payloads.encode(handler.outputCodec(), output));
-    } catch (Exception | LinkageError | StackOverflowError e) {
+    } catch (Throwable e) { // every failure of a task, Errors included, ends it FAILED
       // InterruptedException included: a cancel interrupted the task, and run() reports the
-      // outcome the agent asked for instead of this failure.
+      // outcome the agent asked for instead of this failure. After an Error (OutOfMemoryError,
+      // StackOverflowError, a half-initialised class, ...) the child's state cannot be trusted:
+      // it reports the failure and retires.
+      if (Results.unwrap(e) instanceof Error) {
+        running.retiring = true;
+      }
       return Results.failed(Results.base(assignment, "", started, clock.millis()), e);
     }
+  }
+
+  /** A failure result that needs almost no memory: no stack trace. */
+  private TaskResult minimalFailure(Assignment assignment, Throwable error) {
+    long now = clock.millis();
+    return Results.ended(
+        Results.base(assignment, "", now, now),
+        Outcome.FAILED,
+        error.getClass().getName(),
+        String.valueOf(error.getMessage()),
+        false);
   }
 
   private void cancel(Iterable<String> taskIds, Outcome outcome) {
@@ -194,6 +239,9 @@ final class ChildRunner {
     final TaskContexts context;
     @Nullable Thread thread;
     @Nullable Outcome stopOutcome;
+
+    /** The task threw an Error: the child exits after reporting it. Task thread only. */
+    boolean retiring;
 
     Running(String taskId, TaskContexts context) {
       this.taskId = taskId;

@@ -44,9 +44,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Outcomes: a task whose child dies under it (not killed by us) is reported {@code WORKER_LOST}
  * with error type {@value Results#CHILD_PROCESS_LOST} and {@code retryable = true}, so the
- * coordinator runs it again. A cancel (or the run timeout) interrupts the task; if it has not ended
- * after the grace period, or the cancel is forced, the child is killed and replaced and the task is
- * reported with the outcome asked for ({@code CANCELLED} or {@code TIMED_OUT}).
+ * coordinator runs it again; if the child ran out of memory (exit code {@value
+ * ChildCommand#EXIT_OUT_OF_MEMORY}) the task is {@code FAILED} with {@code
+ * java.lang.OutOfMemoryError} instead. A task that threw an {@link Error} is reported as the child
+ * sent it, and its child, which marked the result {@code retiring}, is replaced. A cancel (or the
+ * run timeout) interrupts the task; if it has not ended after the grace period, or the cancel is
+ * forced, the child is killed and replaced and the task is reported with the outcome asked for
+ * ({@code CANCELLED} or {@code TIMED_OUT}).
  */
 public final class CpuPool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CpuPool.class);
@@ -195,6 +199,20 @@ public final class CpuPool implements AutoCloseable {
   }
 
   private void run(Slot slot, CpuTask task) {
+    try {
+      start(slot, task);
+    } catch (RuntimeException e) {
+      // A bug of ours: the task still ends and the slot takes the next one.
+      log.error("could not start CPU task {}", task.id(), e);
+      if (slot.task == task) {
+        slot.task = null;
+      }
+      finish(task, Results.internalError(base(task), e));
+      post(this::dispatch); // the slot is free again
+    }
+  }
+
+  private void start(Slot slot, CpuTask task) {
     slot.task = task;
     task.slot = slot;
     task.startedMs = clock.millis();
@@ -321,6 +339,18 @@ public final class CpuPool implements AutoCloseable {
         dispatch();
         break;
       case RESULT:
+        if (response.getRetiring()) {
+          // The task threw an Error: the child ends itself; run nothing more on it. Killing it
+          // here makes sure it does end, and the exit event starts its replacement at once.
+          log.info(
+              "CPU child {} retires after task {} threw {}",
+              process.pid(),
+              response.getResult().getTaskId(),
+              response.getResult().getError().getType());
+          slot.ready = false;
+          slot.retiring = true;
+          kill(slot);
+        }
         CpuTask task = slot.task;
         if (task != null && task.id().equals(response.getResult().getTaskId())) {
           slot.task = null;
@@ -355,13 +385,30 @@ public final class CpuPool implements AutoCloseable {
     }
     boolean wasReady = slot.ready;
     boolean killedByUs = slot.killedByUs;
+    boolean retired = slot.retiring;
     slot.process = null;
     slot.ready = false;
+    slot.retiring = false;
     CpuTask task = slot.task;
     slot.task = null;
+    boolean outOfMemory = !killedByUs && exitCode == ChildCommand.EXIT_OUT_OF_MEMORY;
     if (task != null) {
       if (task.stopOutcome != null) {
         finish(task, Results.stopped(base(task), task.stopOutcome));
+      } else if (outOfMemory) {
+        // -XX:+ExitOnOutOfMemoryError ended the child while it ran this task: the task's own
+        // allocations are the likely cause, and running it again would only end the same way.
+        finish(
+            task,
+            Results.ended(
+                base(task),
+                Outcome.FAILED,
+                OutOfMemoryError.class.getName(),
+                "the CPU child process (pid "
+                    + process.pid()
+                    + ") ran out of memory while running the task and exited; its heap is set"
+                    + " with the worker's child JVM options (-Xmx, default 256m)",
+                false));
       } else {
         finish(
             task,
@@ -383,9 +430,14 @@ public final class CpuPool implements AutoCloseable {
     restarts.accept(
         process == null
             ? RestartReason.START_FAILED
-            : killedByUs ? RestartReason.KILLED : RestartReason.CRASHED);
+            : retired || outOfMemory
+                ? RestartReason.TASK_ERROR
+                : killedByUs ? RestartReason.KILLED : RestartReason.CRASHED);
     long delay = 0;
-    if (!killedByUs) {
+    if (outOfMemory && wasReady) {
+      // Not a crash of the child itself: its replacement starts at once.
+      log.warn("CPU child {} ran out of memory; starting a new one", process.pid());
+    } else if (!killedByUs) {
       slot.failures = wasReady ? 1 : slot.failures + 1;
       delay =
           Math.min(MAX_RESTART_DELAY_MS, MIN_RESTART_DELAY_MS << Math.min(slot.failures - 1, 16));
@@ -444,6 +496,10 @@ public final class CpuPool implements AutoCloseable {
     @Nullable Process process;
     boolean ready;
     boolean killedByUs;
+
+    /** The child reported an Error and is being replaced (see ChildResponse.retiring). */
+    boolean retiring;
+
     int failures;
     @Nullable CpuTask task;
 

@@ -101,7 +101,14 @@ public final class IoPool implements AutoCloseable {
       Consumer<TaskResult> done) {
     ScheduledExecutorService loop =
         loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
-    IoTask task = new IoTask(assignment, handler, loop, clock, workerId, done, running, progress);
+    IoTask task;
+    try {
+      task = new IoTask(assignment, handler, loop, clock, workerId, done, running, progress);
+    } catch (RuntimeException e) {
+      long now = clock.millis();
+      done.accept(Results.internalError(Results.base(assignment, workerId, now, now), e));
+      return;
+    }
     IoTask stale = running.put(assignment.getSpec().getId(), task);
     if (stale != null) {
       stale.stop(Outcome.CANCELLED);

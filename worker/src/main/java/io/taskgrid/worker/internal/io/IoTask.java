@@ -58,8 +58,18 @@ final class IoTask {
   }
 
   /** Runs the handler (on an event loop, or on the blocking pool for blocking handlers). */
-  @SuppressWarnings("unchecked") // The handler's input codec made the value.
   void run() {
+    try {
+      start();
+    } catch (RuntimeException | Error e) {
+      // A bug of ours (the handler's own failures are caught in start()): the task still ends,
+      // and its slot is freed.
+      end(Results.internalError(base(), e));
+    }
+  }
+
+  @SuppressWarnings("unchecked") // The handler's input codec made the value.
+  private void start() {
     if (ended.get()) {
       return;
     }

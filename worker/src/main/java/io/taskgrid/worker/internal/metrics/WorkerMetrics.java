@@ -30,6 +30,8 @@ public final class WorkerMetrics {
   public static final String SLOTS_FREE = "taskgrid_worker_slots_free";
   public static final String EVENT_LOOP_LAG = "taskgrid_worker_event_loop_lag_seconds";
   public static final String CHILD_RESTARTS = "taskgrid_worker_cpu_child_restarts";
+  public static final String COORDINATOR_CONNECTED = "taskgrid_worker_coordinator_connected";
+  public static final String COORDINATOR_RECONNECTS = "taskgrid_worker_coordinator_reconnects";
 
   /** Why a CPU child was replaced: bounded label values. */
   public enum RestartReason {
@@ -38,7 +40,11 @@ public final class WorkerMetrics {
     /** The worker killed it (hard timeout or forced cancel). */
     KILLED,
     /** The process could not be started at all. */
-    START_FAILED;
+    START_FAILED,
+    /**
+     * A task threw an Error (or ran the child out of memory): the child was not trusted further.
+     */
+    TASK_ERROR;
 
     String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -61,6 +67,8 @@ public final class WorkerMetrics {
   private final Counter.Child[][] completed = new Counter.Child[2][OUTCOMES.size()];
   private final Counter.Child[] restarts = new Counter.Child[RestartReason.values().length];
   private final Histogram lag;
+  private final Gauge connected;
+  private final Counter reconnects;
 
   private WorkerMetrics(CollectorRegistry registry) {
     Counter completedC =
@@ -82,6 +90,19 @@ public final class WorkerMetrics {
     for (RestartReason r : RestartReason.values()) {
       restarts[r.ordinal()] = restartsC.labels(r.label());
     }
+    connected =
+        Gauge.build(
+                COORDINATOR_CONNECTED,
+                "1 while the stream to a coordinator is up and the coordinator answered, else 0.")
+            .labelNames("coordinator")
+            .register(registry);
+    reconnects =
+        Counter.build(
+                COORDINATOR_RECONNECTS,
+                "Attempts to reopen the stream to a coordinator after it ended or failed to open.")
+            .labelNames("coordinator")
+            .withoutExemplars()
+            .register(registry);
     lag =
         Histogram.build(
                 EVENT_LOOP_LAG,
@@ -123,6 +144,22 @@ public final class WorkerMetrics {
   /** A CPU child is being replaced. */
   public void childRestarted(RestartReason reason) {
     restarts[reason.ordinal()].inc();
+  }
+
+  /** Shows a coordinator's series (0 and not connected) before its first connection. */
+  public void coordinatorAdded(String coordinator) {
+    connected.labels(coordinator).set(0);
+    reconnects.labels(coordinator);
+  }
+
+  /** The stream to {@code coordinator} is answered (true) or gone (false). */
+  public void coordinatorConnected(String coordinator, boolean up) {
+    connected.labels(coordinator).set(up ? 1 : 0);
+  }
+
+  /** The stream to {@code coordinator} is being reopened. */
+  public void coordinatorReconnectAttempt(String coordinator) {
+    reconnects.labels(coordinator).inc();
   }
 
   /** One event-loop lag measurement. */

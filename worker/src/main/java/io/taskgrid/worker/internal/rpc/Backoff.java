@@ -1,31 +1,43 @@
 package io.taskgrid.worker.internal.rpc;
 
+import io.taskgrid.worker.internal.Saturating;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 
-/** Exponential backoff with ±20% jitter, reset after a success. Not thread-safe. */
+/**
+ * Exponential backoff between reconnect attempts: the wait doubles from {@code initial} up to
+ * {@code max}, each wait spread by ±20% at random but never above {@code max}, and it starts again
+ * from {@code initial} after a successful connection ({@link #reset}). The random source is
+ * injected so that tests choose the spread. Not thread-safe (one connection's executor uses it).
+ */
 final class Backoff {
   private static final double MULTIPLIER = 2.0;
   private static final double JITTER = 0.2;
 
   private final long initialNanos;
   private final long maxNanos;
+  private final DoubleSupplier random;
   private long nextNanos;
 
-  Backoff(Duration initial, Duration max) {
-    this.initialNanos = initial.toNanos();
-    this.maxNanos = max.toNanos();
+  /**
+   * @param random uniform values in [0, 1)
+   */
+  Backoff(Duration initial, Duration max, DoubleSupplier random) {
+    this.initialNanos = Saturating.toNanos(initial);
+    this.maxNanos = Math.max(initialNanos, Saturating.toNanos(max));
+    this.random = random;
     this.nextNanos = initialNanos;
   }
 
-  /** The next wait, in nanoseconds; each call grows the following one. */
+  /** The next wait, in nanoseconds; each call grows the following one, up to the cap. */
   long nextDelayNanos() {
     long base = nextNanos;
     nextNanos = (long) Math.min(maxNanos, base * MULTIPLIER);
-    double spread = 1 + JITTER * (ThreadLocalRandom.current().nextDouble() * 2 - 1);
-    return (long) (base * spread);
+    double spread = 1 + JITTER * (random.getAsDouble() * 2 - 1);
+    return (long) Math.min(maxNanos, base * spread);
   }
 
+  /** The coordinator answered: the next wait is the initial one again. */
   void reset() {
     nextNanos = initialNanos;
   }

@@ -9,8 +9,14 @@ import io.taskgrid.proto.v1.Reconcile;
  * connection's executor: implementations must not block.
  */
 public interface ConnectionListener {
-  /** The stream is up and hello was sent. */
+  /** The stream is open and hello was sent (the coordinator may not have answered yet). */
   void onConnected(CoordinatorConnection connection);
+
+  /** The coordinator answered on the stream (its hello ack or any first message). */
+  void onAnswered(CoordinatorConnection connection);
+
+  /** A stream is being reopened after the previous one ended or could not be opened. */
+  void onReconnectAttempt(CoordinatorConnection connection);
 
   /** The stream failed or ended; a reconnect is scheduled. */
   void onDisconnected(CoordinatorConnection connection);

@@ -1,6 +1,7 @@
 package io.taskgrid.worker.internal.rpc;
 
 import io.grpc.Channel;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -21,6 +22,7 @@ import io.taskgrid.proto.v1.WorkerHello;
 import io.taskgrid.proto.v1.WorkerMessage;
 import io.taskgrid.proto.v1.WorkerResults;
 import io.taskgrid.proto.v1.WorkerServiceGrpc;
+import io.taskgrid.worker.internal.Saturating;
 import io.taskgrid.worker.internal.SlotLedger;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +36,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,6 +62,9 @@ public final class CoordinatorConnection implements AutoCloseable {
   /** Payload bytes per WorkerResults message, well under gRPC's 4 MiB default limit. */
   static final int MAX_BYTES_PER_MESSAGE = 1 << 20;
 
+  /** An identical connect failure is logged at most this often (the others at DEBUG). */
+  static final long REPEATED_FAILURE_LOG_INTERVAL_MS = 30_000;
+
   private final String name;
   private final Channel channel;
   private final ScheduledExecutorService executor;
@@ -82,6 +88,14 @@ public final class CoordinatorConnection implements AutoCloseable {
   private final Map<Pool, Integer> pendingRecalls = new EnumMap<>(Pool.class);
   private boolean sentSinceTick;
   private @Nullable ScheduledFuture<?> heartbeat;
+  private boolean openedBefore;
+
+  /** Attempts that ended before the coordinator answered, since it last answered. */
+  private int failedAttempts;
+
+  private @Nullable String lastLoggedFailure;
+  private long lastLoggedFailureMillis;
+  private int unloggedFailures;
 
   // Written on executor, read on transport threads to drop messages of an old stream.
   private volatile int generation;
@@ -106,14 +120,15 @@ public final class CoordinatorConnection implements AutoCloseable {
     this.hello = hello;
     this.clock = clock;
     this.heartbeatInterval = heartbeatInterval;
-    this.backoff = new Backoff(initialBackoff, maxBackoff);
+    this.backoff =
+        new Backoff(initialBackoff, maxBackoff, () -> ThreadLocalRandom.current().nextDouble());
   }
 
   /** Opens the stream (asynchronously) and starts the heartbeat. */
   public void start() {
     executor.execute(
         () -> {
-          long every = heartbeatInterval.toNanos();
+          long every = Saturating.toNanos(heartbeatInterval);
           heartbeat =
               executor.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.NANOSECONDS);
           open();
@@ -236,6 +251,16 @@ public final class CoordinatorConnection implements AutoCloseable {
     }
     int gen = ++generation;
     healthy.set(false);
+    if (openedBefore) {
+      listener.onReconnectAttempt(this);
+    }
+    openedBefore = true;
+    if (channel instanceof ManagedChannel managed) {
+      // The channel keeps its own reconnect backoff (up to minutes) and fails new calls at once
+      // with its last error while it waits: a coordinator that is back would go unnoticed for
+      // that long. Our backoff decides when to try, so the channel connects afresh now.
+      managed.resetConnectBackoff();
+    }
     // Explicitly above the largest assignment a coordinator sends (a payload of up to 32 MiB plus
     // its envelope): gRPC's default 4 MiB broke the stream on a legal 4 MiB payload.
     WorkerServiceGrpc.newStub(channel)
@@ -247,7 +272,7 @@ public final class CoordinatorConnection implements AutoCloseable {
     }
     s.onNext(WorkerMessage.newBuilder().setHello(hello).build());
     sentSinceTick = true;
-    log.info("worker {} connected to {}", hello.getWorkerId(), name);
+    log.debug("worker {} opened a stream to {}", hello.getWorkerId(), name);
     live = true;
     ledger.connected(this);
     listener.onConnected(this);
@@ -266,16 +291,95 @@ public final class CoordinatorConnection implements AutoCloseable {
     generation++;
     ledger.disconnected(this);
     listener.onDisconnected(this);
-    if (healthy.get()) {
+    boolean wasAnswered = healthy.get();
+    if (wasAnswered) {
       backoff.reset();
     }
     long delay = backoff.nextDelayNanos();
-    log.warn(
-        "stream to {} ended ({}); reconnecting in {} ms",
-        name,
-        error == null ? "completed by the coordinator" : Status.fromThrowable(error),
-        TimeUnit.NANOSECONDS.toMillis(delay));
+    long delayMillis = TimeUnit.NANOSECONDS.toMillis(delay);
+    String why = describe(error);
+    if (wasAnswered) {
+      log.warn("stream to {} ended ({}); reconnecting in {} ms", name, why, delayMillis);
+    } else {
+      failedAttempts++;
+      logFailedAttempt(why, delayMillis);
+    }
+    if (error != null) {
+      log.debug("stream to {} failed", name, error);
+    }
     executor.schedule(this::open, delay, TimeUnit.NANOSECONDS);
+  }
+
+  /** The coordinator answered on stream {@code gen}: connected. On the executor. */
+  private void answered(int gen) {
+    if (gen != generation || closed) {
+      return;
+    }
+    backoff.reset();
+    if (failedAttempts > 0) {
+      log.info(
+          "worker {} connected to {} after {} failed attempt(s)",
+          hello.getWorkerId(),
+          name,
+          failedAttempts);
+    } else {
+      log.info("worker {} connected to {}", hello.getWorkerId(), name);
+    }
+    failedAttempts = 0;
+    lastLoggedFailure = null;
+    unloggedFailures = 0;
+    listener.onAnswered(this);
+  }
+
+  /**
+   * One line per failed attempt, without a stack trace; the same failure again within {@link
+   * #REPEATED_FAILURE_LOG_INTERVAL_MS} goes to DEBUG only and is counted in the next line.
+   */
+  private void logFailedAttempt(String why, long delayMillis) {
+    long now = clock.millis();
+    if (why.equals(lastLoggedFailure)
+        && now - lastLoggedFailureMillis < REPEATED_FAILURE_LOG_INTERVAL_MS) {
+      unloggedFailures++;
+      log.debug(
+          "cannot reach {} ({}), attempt {}; retrying in {} ms",
+          name,
+          why,
+          failedAttempts,
+          delayMillis);
+      return;
+    }
+    log.warn(
+        "cannot reach {} ({}), attempt {}; retrying in {} ms{}",
+        name,
+        why,
+        failedAttempts,
+        delayMillis,
+        unloggedFailures > 0 ? " (" + unloggedFailures + " identical failure(s) not logged)" : "");
+    lastLoggedFailure = why;
+    lastLoggedFailureMillis = now;
+    unloggedFailures = 0;
+  }
+
+  /** A status in one line: code, description and the root cause's message. */
+  static String describe(@Nullable Throwable error) {
+    if (error == null) {
+      return "completed by the coordinator";
+    }
+    Status status = Status.fromThrowable(error);
+    StringBuilder text = new StringBuilder(status.getCode().name());
+    if (status.getDescription() != null) {
+      text.append(": ").append(status.getDescription());
+    }
+    Throwable root = status.getCause();
+    while (root != null && root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root != null) {
+      text.append(" (")
+          .append(root.getMessage() != null ? root.getMessage() : root.getClass().getName())
+          .append(')');
+    }
+    return text.toString();
   }
 
   private void scheduleFlush() {
@@ -373,7 +477,9 @@ public final class CoordinatorConnection implements AutoCloseable {
       if (gen != generation) {
         return;
       }
-      healthy.set(true);
+      if (healthy.compareAndSet(false, true)) {
+        post(() -> answered(gen));
+      }
       switch (message.getKindCase()) {
         case ASSIGNMENTS:
           listener.onAssignments(CoordinatorConnection.this, message.getAssignments());
@@ -391,6 +497,8 @@ public final class CoordinatorConnection implements AutoCloseable {
           }
           listener.onDemand(CoordinatorConnection.this);
           break;
+        case HELLO_ACK:
+          break; // the answer itself: handled above
         case DRAIN:
           log.info("coordinator {} asked worker {} to drain", name, hello.getWorkerId());
           ledger.drained(CoordinatorConnection.this);
