@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator.internal;
 
+import io.taskgrid.coordinator.internal.store.Retention;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +34,8 @@ public final class CoordinatorOptions {
   private final String hazelcastHost;
   private final int hazelcastPort;
   private final Duration resultTtl;
+  private final long retainedMax;
+  private final long retainedMaxBytes;
   private final int maxPayloadBytes;
   private final int maxBatchSize;
   private final long maxQueuedTasks;
@@ -53,6 +56,8 @@ public final class CoordinatorOptions {
     this.hazelcastHost = b.hazelcastHost;
     this.hazelcastPort = b.hazelcastPort;
     this.resultTtl = b.resultTtl;
+    this.retainedMax = b.retainedMax;
+    this.retainedMaxBytes = b.retainedMaxBytes;
     this.maxPayloadBytes = b.maxPayloadBytes;
     this.maxBatchSize = b.maxBatchSize;
     this.maxQueuedTasks = b.maxQueuedTasks;
@@ -82,6 +87,8 @@ public final class CoordinatorOptions {
     b.hazelcastHost = hazelcastHost;
     b.hazelcastPort = hazelcastPort;
     b.resultTtl = resultTtl;
+    b.retainedMax = retainedMax;
+    b.retainedMaxBytes = retainedMaxBytes;
     b.maxPayloadBytes = maxPayloadBytes;
     b.maxBatchSize = maxBatchSize;
     b.maxQueuedTasks = maxQueuedTasks;
@@ -134,6 +141,21 @@ public final class CoordinatorOptions {
   /** How long terminal results stay in the store. */
   public Duration resultTtl() {
     return resultTtl;
+  }
+
+  /** The most finished records this coordinator keeps (oldest evicted first); see RETENTION.md. */
+  public long retainedMax() {
+    return retainedMax;
+  }
+
+  /** The most bytes of finished records this coordinator keeps; 0: no byte limit. */
+  public long retainedMaxBytes() {
+    return retainedMaxBytes;
+  }
+
+  /** The retention budget of finished records: {@link #resultTtl()} within the size limits. */
+  public Retention retention() {
+    return new Retention(resultTtl, retainedMax, retainedMaxBytes);
   }
 
   /** The largest accepted task payload in bytes. */
@@ -202,6 +224,10 @@ public final class CoordinatorOptions {
         + hazelcastPort
         + ", resultTtl="
         + resultTtl
+        + ", retainedMax="
+        + retainedMax
+        + ", retainedMaxBytes="
+        + retainedMaxBytes
         + ", maxPayloadBytes="
         + maxPayloadBytes
         + ", maxBatchSize="
@@ -229,6 +255,8 @@ public final class CoordinatorOptions {
     private String hazelcastHost = "127.0.0.1";
     private int hazelcastPort = 5701;
     private Duration resultTtl = Duration.ofHours(1);
+    private long retainedMax = Retention.DEFAULT_MAX_RECORDS;
+    private long retainedMaxBytes = 0;
     private int maxPayloadBytes = 4 * 1024 * 1024;
     private int maxBatchSize = 10_000;
     private long maxQueuedTasks = 5_000_000;
@@ -304,6 +332,18 @@ public final class CoordinatorOptions {
       return this;
     }
 
+    /** Sets the most finished records kept (1000 and up). */
+    public Builder retainedMax(long retainedMax) {
+      this.retainedMax = retainedMax;
+      return this;
+    }
+
+    /** Sets the most bytes of finished records kept (0: no byte limit, else 1 MiB and up). */
+    public Builder retainedMaxBytes(long retainedMaxBytes) {
+      this.retainedMaxBytes = retainedMaxBytes;
+      return this;
+    }
+
     /** Sets the payload size limit in bytes. */
     public Builder maxPayloadBytes(int maxPayloadBytes) {
       this.maxPayloadBytes = maxPayloadBytes;
@@ -361,6 +401,11 @@ public final class CoordinatorOptions {
       check(
           !resultTtl.isNegative() && resultTtl.compareTo(Duration.ofSeconds(1)) >= 0,
           "resultTtl must be at least 1s (Hazelcast TTL granularity), was " + resultTtl);
+      try {
+        new Retention(resultTtl, retainedMax, retainedMaxBytes);
+      } catch (IllegalArgumentException e) {
+        check(false, e.getMessage());
+      }
       check(maxPayloadBytes > 0, "maxPayloadBytes must be positive, was " + maxPayloadBytes);
       check(maxBatchSize > 0, "maxBatchSize must be positive, was " + maxBatchSize);
       check(
