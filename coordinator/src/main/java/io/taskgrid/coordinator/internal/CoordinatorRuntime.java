@@ -82,6 +82,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
             permitsFactory.apply(storeExecutor),
             this::afterDelay);
     CoordinatorMetrics.registerSchedulerGauges(metricsRegistry, scheduler);
+    CoordinatorMetrics.registerRetentionGauges(metricsRegistry, store, options.retention());
     TaskIntake intake =
         new TaskIntake(
             options.clock(),
