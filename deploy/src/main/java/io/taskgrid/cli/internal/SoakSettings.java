@@ -14,7 +14,8 @@ import java.util.List;
  * @param retainedMax the coordinator's --retained-max; 0 keeps its default
  * @param heap the -Xmx of the coordinator and the worker, as the launcher sets it
  * @param maxHeapGrowth the most the coordinator's after-GC old generation may grow from the first
- *     sample after the warm-up to the last, as a fraction (0.1: 10 %); negative: not checked
+ *     sample with the budget full (or after the warm-up) to the last, as a fraction (0.1: 10 %);
+ *     negative: not checked
  */
 record SoakSettings(
     Duration duration,

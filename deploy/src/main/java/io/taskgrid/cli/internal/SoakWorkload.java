@@ -40,8 +40,11 @@ final class SoakWorkload {
   /** Submission ticks per second: small bursts, so that the rate is steady. */
   private static final int TICKS_PER_SECOND = 20;
 
-  /** Samples before this share of the run are the warm-up, not compared for growth. */
+  /** Without a full budget, samples before this share of the run are the warm-up. */
   private static final double WARM_UP_SHARE = 0.2;
+
+  /** A budget this full counts as full (Hazelcast's eviction is per partition, approximate). */
+  private static final double BUDGET_FULL = 0.95;
 
   private final BenchCluster cluster;
   private final SoakSettings settings;
@@ -255,13 +258,7 @@ final class SoakWorkload {
     }
     long maxRetained = all.stream().mapToLong(Sample::retained).max().orElse(0);
     long budget = all.get(all.size() - 1).budget();
-    List<Sample> steady =
-        all.stream()
-            .filter(s -> s.seconds() >= settings.duration().toSeconds() * WARM_UP_SHARE)
-            .toList();
-    if (steady.size() < 2) {
-      steady = all.subList(all.size() - 2, all.size());
-    }
+    List<Sample> steady = steady(all, budget);
     long firstOld = coordinator(steady.get(0)).oldGenBytes();
     long lastOld = coordinator(steady.get(steady.size() - 1)).oldGenBytes();
     long maxOld = steady.stream().mapToLong(s -> coordinator(s).oldGenBytes()).max().orElse(0);
@@ -299,6 +296,29 @@ final class SoakWorkload {
     if (!problems.isEmpty()) {
       throw new IllegalStateException("soak failed: " + String.join("; ", problems));
     }
+  }
+
+  /**
+   * The samples of the steady state: from the first one that shows the budget full (until then the
+   * results pile up as they should), or after the first {@link #WARM_UP_SHARE} of the run when the
+   * budget never fills (the TTL bounds them first).
+   */
+  private List<Sample> steady(List<Sample> all, long budget) {
+    int from = -1;
+    for (int k = 0; k < all.size(); k++) {
+      if (all.get(k).retained() >= BUDGET_FULL * budget) {
+        from = k;
+        break;
+      }
+    }
+    if (from < 0) {
+      long warmUp = (long) (settings.duration().toSeconds() * WARM_UP_SHARE);
+      from = 0;
+      while (from < all.size() - 2 && all.get(from).seconds() < warmUp) {
+        from++;
+      }
+    }
+    return all.subList(Math.min(from, all.size() - 2), all.size());
   }
 
   private static ProcessSample coordinator(Sample s) {
