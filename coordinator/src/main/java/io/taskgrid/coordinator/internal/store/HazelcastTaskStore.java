@@ -23,6 +23,7 @@ import io.taskgrid.proto.v1.TaskResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -188,9 +189,12 @@ public final class HazelcastTaskStore implements TaskStore {
             });
   }
 
+  /** Inputs for the kinds that need none (READ, REMOVE_LIVE): one shared empty array each. */
   private static List<byte[]> nothing(int n) {
-    return java.util.Collections.nCopies(n, new byte[0]);
+    return Collections.nCopies(n, NO_INPUT);
   }
+
+  private static final byte[] NO_INPUT = new byte[0];
 
   @Override
   public CompletionStage<Optional<TaskInfo>> get(String taskId) {
@@ -198,11 +202,13 @@ public final class HazelcastTaskStore implements TaskStore {
         () ->
             tasks
                 .getAsync(taskId)
-                .thenCompose(
+                // On the store executor: Hazelcast's threads never run our code.
+                .thenComposeAsync(
                     live ->
                         live != null
                             ? CompletableFuture.completedFuture(live)
-                            : finished.getAsync(taskId))
+                            : finished.getAsync(taskId),
+                    executor)
                 .thenApplyAsync(
                     bytes -> Optional.ofNullable(bytes).map(TaskRecords::decode), executor));
   }
@@ -213,7 +219,7 @@ public final class HazelcastTaskStore implements TaskStore {
     return issue(
         () ->
             getAllFrom(tasks, ids)
-                .thenCompose(
+                .thenComposeAsync(
                     live -> {
                       List<String> missing = new ArrayList<>();
                       for (String id : ids) {
@@ -227,7 +233,8 @@ public final class HazelcastTaskStore implements TaskStore {
                                 live.putAll(ended);
                                 return live;
                               });
-                    })
+                    },
+                    executor)
                 .thenApplyAsync(
                     found -> {
                       Map<String, TaskInfo> out = new HashMap<>();
