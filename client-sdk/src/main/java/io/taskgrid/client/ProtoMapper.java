@@ -146,8 +146,11 @@ final class ProtoMapper {
       case TIMED_OUT -> new TaskTimedOutException(id, "task " + id + " timed out: " + detail);
       case WORKER_LOST -> new WorkerLostException(id, "task " + id + " lost its worker: " + detail);
       case REJECTED ->
-          new TaskRejectedException(
-              id, e.getType().isEmpty() ? "UNKNOWN" : e.getType(), e.getMessage());
+          // NOT_FOUND: the store holds no such task (its result expired, see RETENTION.md).
+          e.getType().equals("NOT_FOUND")
+              ? new TaskExpiredException(id, e.getMessage())
+              : new TaskRejectedException(
+                  id, e.getType().isEmpty() ? "UNKNOWN" : e.getType(), e.getMessage());
       default ->
           new TaskFailedException(
               id,

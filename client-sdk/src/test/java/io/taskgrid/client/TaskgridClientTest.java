@@ -207,6 +207,35 @@ class TaskgridClientTest {
   }
 
   @Test
+  void completion_rejectedNotFound_failsWithTaskExpiredException() {
+    TaskFuture<String> future = client.submit(TaskTypes.ECHO, "x");
+    awaitSubmitted(1);
+
+    // What a coordinator answers for a task whose result its retention budget evicted.
+    fake.complete(
+        TaskResult.newBuilder()
+            .setTaskId(future.taskId())
+            .setOutcome(Outcome.REJECTED)
+            .setError(
+                TaskError.newBuilder()
+                    .setType("NOT_FOUND")
+                    .setMessage("Expired: task '" + future.taskId() + "' is not in the store"))
+            .build());
+
+    assertThat(future)
+        .failsWithin(WAIT)
+        .withThrowableOfType(ExecutionException.class)
+        .havingCause()
+        .isInstanceOfSatisfying(
+            TaskExpiredException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("NOT_FOUND");
+              assertThat(e.taskId()).isEqualTo(future.taskId());
+              assertThat(e.getMessage()).contains("Expired");
+            });
+  }
+
+  @Test
   void submit_rejectedAck_failsWithTaskRejectedException() {
     fake.autoAck = false;
     TaskFuture<String> future = client.submit(TaskTypes.ECHO, "x");

@@ -74,6 +74,7 @@ public final class Coordinator implements AutoCloseable {
   /** Starts a Hazelcast member and the gRPC server; returns once both are serving. */
   public static Coordinator start(CoordinatorOptions options) throws IOException {
     HazelcastConfigs.publicHostWarning(options.hazelcastHost()).ifPresent(log::warn);
+    checkHeap(options); // before the member starts: a refused budget leaves nothing to stop
     HazelcastInstance hz = Hazelcast.newHazelcastInstance(HazelcastConfigs.memberConfig(options));
     try {
       return start(options, hz, hz);
@@ -81,6 +82,13 @@ public final class Coordinator implements AutoCloseable {
       hz.shutdown();
       throw e;
     }
+  }
+
+  /** Refuses a retention budget the heap cannot hold; warns when it takes most of it. */
+  private static void checkHeap(CoordinatorOptions options) {
+    boolean clustered = !options.members().isEmpty() || !options.kubernetesServiceDns().isEmpty();
+    RetentionHeapCheck.check(options.retention(), clustered, Runtime.getRuntime().maxMemory())
+        .ifPresent(log::warn);
   }
 
   /**
@@ -95,6 +103,9 @@ public final class Coordinator implements AutoCloseable {
   private static Coordinator start(
       CoordinatorOptions options, HazelcastInstance hz, @Nullable HazelcastInstance owned)
       throws IOException {
+    if (owned == null) {
+      checkHeap(options);
+    }
     ServerTls tls = options.tls();
     // Read the certificate and key first: a bad file fails the start before anything runs.
     ServerCredentials tlsCredentials = tls == null ? null : serverCredentials(tls);

@@ -1,6 +1,7 @@
 package io.taskgrid.coordinator.internal;
 
 import io.taskgrid.coordinator.internal.auth.Credentials;
+import io.taskgrid.coordinator.internal.store.Retention;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -74,6 +75,8 @@ public final class CoordinatorOptions {
   private final String hazelcastHost;
   private final int hazelcastPort;
   private final Duration resultTtl;
+  private final long retainedMax;
+  private final long retainedMaxBytes;
   private final int maxPayloadBytes;
   private final int maxBatchSize;
   private final long maxQueuedTasks;
@@ -111,6 +114,8 @@ public final class CoordinatorOptions {
     this.hazelcastHost = b.hazelcastHost;
     this.hazelcastPort = b.hazelcastPort;
     this.resultTtl = b.resultTtl;
+    this.retainedMax = b.retainedMax;
+    this.retainedMaxBytes = b.retainedMaxBytes;
     this.maxPayloadBytes = b.maxPayloadBytes;
     this.maxBatchSize = b.maxBatchSize;
     this.maxQueuedTasks = b.maxQueuedTasks;
@@ -147,6 +152,8 @@ public final class CoordinatorOptions {
     b.hazelcastHost = hazelcastHost;
     b.hazelcastPort = hazelcastPort;
     b.resultTtl = resultTtl;
+    b.retainedMax = retainedMax;
+    b.retainedMaxBytes = retainedMaxBytes;
     b.maxPayloadBytes = maxPayloadBytes;
     b.maxBatchSize = maxBatchSize;
     b.maxQueuedTasks = maxQueuedTasks;
@@ -211,6 +218,21 @@ public final class CoordinatorOptions {
   /** How long terminal results stay in the store. */
   public Duration resultTtl() {
     return resultTtl;
+  }
+
+  /** The most finished records this coordinator keeps (oldest evicted first); see RETENTION.md. */
+  public long retainedMax() {
+    return retainedMax;
+  }
+
+  /** The most bytes of finished records this coordinator keeps; 0: no byte limit. */
+  public long retainedMaxBytes() {
+    return retainedMaxBytes;
+  }
+
+  /** The retention budget of finished records: {@link #resultTtl()} within the size limits. */
+  public Retention retention() {
+    return new Retention(resultTtl, retainedMax, retainedMaxBytes);
   }
 
   /** The largest accepted task payload in bytes. */
@@ -359,6 +381,10 @@ public final class CoordinatorOptions {
         + hazelcastPort
         + ", resultTtl="
         + resultTtl
+        + ", retainedMax="
+        + retainedMax
+        + ", retainedMaxBytes="
+        + retainedMaxBytes
         + ", maxPayloadBytes="
         + maxPayloadBytes
         + ", maxBatchSize="
@@ -406,6 +432,8 @@ public final class CoordinatorOptions {
     private int hazelcastPort = 5701;
     private Duration resultTtl = Duration.ofHours(1);
     private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+    private long retainedMax = Retention.DEFAULT_MAX_RECORDS;
+    private long retainedMaxBytes = 0;
     private int maxBatchSize = 10_000;
     private long maxQueuedTasks = DEFAULT_MAX_QUEUED_TASKS;
     private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
@@ -519,6 +547,18 @@ public final class CoordinatorOptions {
     /** Sets how long results are kept. */
     public Builder resultTtl(Duration resultTtl) {
       this.resultTtl = Objects.requireNonNull(resultTtl, "resultTtl");
+      return this;
+    }
+
+    /** Sets the most finished records kept (1000 and up). */
+    public Builder retainedMax(long retainedMax) {
+      this.retainedMax = retainedMax;
+      return this;
+    }
+
+    /** Sets the most bytes of finished records kept (0: no byte limit, else 1 MiB and up). */
+    public Builder retainedMaxBytes(long retainedMaxBytes) {
+      this.retainedMaxBytes = retainedMaxBytes;
       return this;
     }
 
@@ -649,6 +689,11 @@ public final class CoordinatorOptions {
               + maxMessageBytes
               + "), was "
               + maxStreamQueueBytes);
+      try {
+        new Retention(resultTtl, retainedMax, retainedMaxBytes);
+      } catch (IllegalArgumentException e) {
+        check(false, e.getMessage());
+      }
       check(maxBatchSize > 0, "maxBatchSize must be positive, was " + maxBatchSize);
       check(
           metricsPort == METRICS_DISABLED || (metricsPort >= 0 && metricsPort <= 65535),

@@ -69,7 +69,8 @@ public final class CoordinatorRuntime implements AutoCloseable {
     this.timer = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("timer"));
     this.store = storeFactory.apply(storeExecutor);
     CompletionHub hub = new CompletionHub();
-    JobStats jobs = new JobStats();
+    // A job's task ids beyond the retention budget name results that are gone anyway.
+    JobStats jobs = new JobStats((int) options.retainedMax(), JobStats.DEFAULT_MAX_FINISHED_JOBS);
     this.scheduler =
         new Scheduler(
             options.clock(),
@@ -85,6 +86,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
             permitsFactory.apply(storeExecutor),
             this::afterDelay);
     CoordinatorMetrics.registerSchedulerGauges(metricsRegistry, scheduler);
+    CoordinatorMetrics.registerRetentionGauges(metricsRegistry, store, options.retention());
     TaskIntake intake =
         new TaskIntake(
             options.clock(),

@@ -46,7 +46,7 @@ public final class HazelcastConfigs {
         "hazelcast.max.no.heartbeat.seconds",
         Long.toString(Math.max(2, options.memberTimeout().toSeconds())));
     // Task records and their backups (one synchronous backup), and the store's batched writes.
-    HazelcastTaskStore.configure(config);
+    HazelcastTaskStore.configure(config, options.retention());
     // Type permits likewise: a lost permit change would let a type run over its limit.
     config.getMapConfig(HazelcastTypePermits.PERMITS_MAP).setBackupCount(1).setAsyncBackupCount(0);
 

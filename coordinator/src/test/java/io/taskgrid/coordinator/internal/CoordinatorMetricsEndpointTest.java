@@ -33,6 +33,10 @@ class CoordinatorMetricsEndpointTest {
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body())
           .contains("taskgrid_cluster_members 1.0")
+          .contains("taskgrid_retained_records 0.0")
+          .contains("taskgrid_retained_max_records 500000.0")
+          .contains("taskgrid_retained_max_bytes 0.0")
+          .containsPattern("taskgrid_retained_bytes [0-9.E]+")
           .contains("taskgrid_workers_connected 0.0")
           .contains("taskgrid_queue_depth{pool=\"io\",} 0.0")
           .contains("# TYPE taskgrid_task_queue_wait_seconds histogram")

@@ -109,5 +109,25 @@ class CoordinatorOptionsTest {
     assertThatThrownBy(
             () -> CoordinatorOptions.newBuilder().resultTtl(Duration.ofMillis(10)).build())
         .hasMessageContaining("resultTtl");
+    assertThatThrownBy(() -> CoordinatorOptions.newBuilder().retainedMax(10).build())
+        .hasMessageContaining("retainedMax must be 1000..2147483647, was 10");
+    assertThatThrownBy(() -> CoordinatorOptions.newBuilder().retainedMaxBytes(1000).build())
+        .hasMessageContaining("retainedMaxBytes must be 0 (no byte limit) or at least 1 MiB");
+  }
+
+  @Test
+  void retention_ttlAndBudget_fromTheOptions() {
+    CoordinatorOptions o =
+        CoordinatorOptions.newBuilder()
+            .resultTtl(Duration.ofMinutes(5))
+            .retainedMax(20_000)
+            .retainedMaxBytes(64L << 20)
+            .build();
+
+    assertThat(o.retention())
+        .isEqualTo(
+            new io.taskgrid.coordinator.internal.store.Retention(
+                Duration.ofMinutes(5), 20_000, 64L << 20));
+    assertThat(o.toBuilder().build().retention()).isEqualTo(o.retention());
   }
 }

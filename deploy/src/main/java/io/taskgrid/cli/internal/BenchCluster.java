@@ -46,13 +46,16 @@ final class BenchCluster implements AutoCloseable {
   /** Starts a coordinator (at the JVM's default heap unless the options say otherwise). */
   static BenchCluster startCoordinator(Path workDir, List<String> coordinatorJvm)
       throws IOException {
+    return startCoordinator(workDir, coordinatorJvm, List.of());
+  }
+
+  /** As above, with more arguments of the {@code coordinator} command. */
+  static BenchCluster startCoordinator(
+      Path workDir, List<String> coordinatorJvm, List<String> coordinatorArgs) throws IOException {
     Path portFile = workDir.resolve("coordinator.port");
     Files.deleteIfExists(portFile);
-    BenchProcess coordinator =
-        BenchProcess.start(
-            "coordinator",
-            workDir,
-            coordinatorJvm,
+    List<String> args =
+        new ArrayList<>(
             List.of(
                 "coordinator",
                 "--host",
@@ -69,6 +72,8 @@ final class BenchCluster implements AutoCloseable {
                 // default one may be taken by a cluster already running on this machine.
                 "--metrics-port",
                 "0"));
+    args.addAll(coordinatorArgs);
+    BenchProcess coordinator = BenchProcess.start("coordinator", workDir, coordinatorJvm, args);
     try {
       coordinator.await(Duration.ofSeconds(60), "port file", () -> Files.exists(portFile));
       String port = Files.readString(portFile, StandardCharsets.US_ASCII).trim();
@@ -89,12 +94,17 @@ final class BenchCluster implements AutoCloseable {
 
   /** Starts one worker process (2 CPU children, room for 100,000 sleeps) and waits for it. */
   void startWorker() {
+    startWorker(List.of());
+  }
+
+  /** As above, with these JVM options. */
+  void startWorker(List<String> jvmOptions) {
     try {
       worker =
           BenchProcess.start(
               "worker",
               workDir,
-              List.of(),
+              jvmOptions,
               new ArrayList<>(
                   List.of(
                       "worker",
@@ -119,6 +129,11 @@ final class BenchCluster implements AutoCloseable {
 
   BenchProcess coordinator() {
     return coordinator;
+  }
+
+  /** The worker process, once started. */
+  @Nullable BenchProcess worker() {
+    return worker;
   }
 
   List<String> coordinatorJvm() {

@@ -2,6 +2,7 @@ package io.taskgrid.cli.internal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,13 +30,15 @@ final class BenchCommand implements Callable<Integer> {
     sleep,
     cpu,
     heap,
-    ascompleted
+    ascompleted,
+    /** Minutes of steady mixed load; not part of the default set. */
+    soak
   }
 
   @Option(
       names = {"-w", "--workload"},
       split = ",",
-      description = "Workloads to run (default: all): ${COMPLETION-CANDIDATES}.")
+      description = "Workloads to run (default: all but soak): ${COMPLETION-CANDIDATES}.")
   List<Workload> workloads = new ArrayList<>();
 
   @Option(
@@ -53,6 +56,53 @@ final class BenchCommand implements Callable<Integer> {
   List<String> coordinatorJvm = new ArrayList<>();
 
   @Option(
+      names = "--soak-minutes",
+      defaultValue = "30",
+      description = "How long the soak's steady load runs (default: ${DEFAULT-VALUE}).")
+  double soakMinutes = 30;
+
+  @Option(
+      names = "--soak-rate",
+      defaultValue = "0",
+      description =
+          "The soak's tasks per second; 0 measures the peak first and runs at half of it"
+              + " (default: ${DEFAULT-VALUE}).")
+  long soakRate = 0;
+
+  @Option(
+      names = "--soak-sample-s",
+      defaultValue = "30",
+      description =
+          "Seconds between two samples of every process (after a full GC) (default:"
+              + " ${DEFAULT-VALUE}).")
+  int soakSampleSeconds = 30;
+
+  @Option(
+      names = "--soak-retained-max",
+      defaultValue = "0",
+      description =
+          "The coordinator's --retained-max during the soak; 0 keeps its default (default:"
+              + " ${DEFAULT-VALUE}).")
+  long soakRetainedMax = 0;
+
+  @Option(
+      names = "--soak-heap",
+      defaultValue = SoakSettings.LAUNCHER_HEAP,
+      description =
+          "-Xmx of the soak's coordinator and worker, as TASKGRID_HEAP sets it (default:"
+              + " ${DEFAULT-VALUE}).")
+  String soakHeap = SoakSettings.LAUNCHER_HEAP;
+
+  @Option(
+      names = "--soak-max-heap-growth-pct",
+      defaultValue = "10",
+      description =
+          "Fail when the coordinator's after-GC old generation grows more than this from the"
+              + " first sample with the retention budget full (else after the first 20 % of the"
+              + " run) to the last; -1: do not check (default: ${DEFAULT-VALUE}).")
+  double soakMaxHeapGrowthPct = 10;
+
+  @Option(
       names = "--work-dir",
       description = "Folder for the processes' logs (default: a new temporary folder).")
   @Nullable Path workDir;
@@ -60,6 +110,17 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Checks.atLeast("--runs", runs, 1);
+    if (!(soakMinutes > 0)) {
+      throw new UsageException("--soak-minutes: " + soakMinutes + " (expected: > 0)");
+    }
+    Checks.atLeast("--soak-rate", soakRate, 0);
+    Checks.atLeast("--soak-sample-s", soakSampleSeconds, 1);
+    if (soakRetainedMax != 0) {
+      Checks.between("--soak-retained-max", soakRetainedMax, 1_000, Integer.MAX_VALUE);
+    }
+    if (!soakHeap.matches("[0-9]+[kKmMgG]?")) {
+      throw new UsageException("--soak-heap: " + soakHeap + " (expected: like 512m or 2g)");
+    }
     Path dir = workDir != null ? workDir : Files.createTempDirectory("taskgrid-bench");
     Files.createDirectories(dir);
     BenchSizes sizes = smoke ? BenchSizes.smoke() : BenchSizes.full(runs);
@@ -68,8 +129,9 @@ final class BenchCommand implements Callable<Integer> {
         "taskgrid bench: JDK %s, %d cores, logs in %s",
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), dir);
     BenchWorkloads bench = new BenchWorkloads(dir, List.copyOf(coordinatorJvm), sizes, report);
-    Set<Workload> chosen =
-        new LinkedHashSet<>(workloads.isEmpty() ? List.of(Workload.values()) : workloads);
+    List<Workload> byDefault = new ArrayList<>(List.of(Workload.values()));
+    byDefault.remove(Workload.soak);
+    Set<Workload> chosen = new LinkedHashSet<>(workloads.isEmpty() ? byDefault : workloads);
     for (Workload w : Workload.values()) {
       if (!chosen.contains(w)) {
         continue;
@@ -82,6 +144,15 @@ final class BenchCommand implements Callable<Integer> {
         case cpu -> bench.cpuJob();
         case heap -> bench.heap();
         case ascompleted -> bench.asCompleted();
+        case soak ->
+            bench.soak(
+                new SoakSettings(
+                    Duration.ofMillis((long) (soakMinutes * 60_000)),
+                    soakRate,
+                    Duration.ofSeconds(soakSampleSeconds),
+                    soakRetainedMax,
+                    soakHeap,
+                    soakMaxHeapGrowthPct < 0 ? -1 : soakMaxHeapGrowthPct / 100));
       }
     }
     return 0;

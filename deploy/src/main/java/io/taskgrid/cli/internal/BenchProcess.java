@@ -67,6 +67,22 @@ final class BenchProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** The processes it started (a worker's CPU children), alive now. */
+  List<ProcessHandle> children() {
+    try (java.util.stream.Stream<ProcessHandle> children = process.children()) {
+      return children.filter(ProcessHandle::isAlive).toList();
+    }
+  }
+
+  /** Everything the process wrote so far. */
+  String logText() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
   /** CPU time (user + system) of the process so far, all threads. */
   Duration cpuTime() {
     return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);

@@ -275,6 +275,43 @@ final class BenchWorkloads {
     }
   }
 
+  /**
+   * (g) soak: a steady mixed load for minutes with every process sampled (see {@link
+   * SoakWorkload}); the coordinator and the worker run with the launcher's heap. At rate 0 the peak
+   * is measured first (noop tasks, after the warm-up) and the load runs at half of it.
+   */
+  void soak(SoakSettings soak) throws Exception {
+    List<String> coordinatorArgs =
+        soak.retainedMax() > 0
+            ? List.of("--retained-max", Long.toString(soak.retainedMax()))
+            : List.of();
+    List<String> jvm = new ArrayList<>(soak.heapFlags());
+    jvm.addAll(coordinatorJvm);
+    try (BenchCluster cluster = BenchCluster.startCoordinator(workDir, jvm, coordinatorArgs)) {
+      cluster.startWorker(soak.heapFlags());
+      warmUpCoordinator(cluster);
+      long rate = soak.rate();
+      if (rate == 0) {
+        long start = System.nanoTime();
+        int n = sizes.noop();
+        List<TaskFuture<byte[]>> futures =
+            cluster.client().map(TaskTypes.NOOP, Collections.nCopies(n, EMPTY));
+        CompletableFuture.allOf(futures.toArray(CompletableFuture<?>[]::new)).join();
+        double peak = n / ((System.nanoTime() - start) / 1e9);
+        report.figure("g_soak", "measured_peak", "tasks/s", peak);
+        rate = Math.max(1, (long) (peak / 2));
+      }
+      report.note(
+          "soak: %d tasks/s for %s, samples every %s, coordinator -Xmx%s%s",
+          rate,
+          soak.duration(),
+          soak.sampleEvery(),
+          soak.heap(),
+          soak.retainedMax() > 0 ? ", --retained-max " + soak.retainedMax() : "");
+      new SoakWorkload(cluster, soak, report).run(rate);
+    }
+  }
+
   private static String label(int n) {
     return n % 1000 == 0 ? (n / 1000) + "k" : Integer.toString(n);
   }

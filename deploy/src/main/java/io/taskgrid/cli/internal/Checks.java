@@ -29,6 +29,13 @@ final class Checks {
     return value;
   }
 
+  static long between(String flag, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new UsageException(flag + ": " + value + " (expected: " + min + ".." + max + ")");
+    }
+    return value;
+  }
+
   /**
    * The limits of a {@code --type-limit TYPE=N} flag: each at least 1 (0 would hold the type's
    * tasks queued forever), the message naming the type.

@@ -169,6 +169,31 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Mixin LimitOptions limits = new LimitOptions();
 
   @Option(
+      names = "--result-ttl-s",
+      defaultValue = "3600",
+      description =
+          "Finished tasks' results are kept at most this long, in seconds, within the retention"
+              + " budget (default: ${DEFAULT-VALUE}; see docs/RETENTION.md).")
+  long resultTtlSeconds = 3600;
+
+  @Option(
+      names = "--retained-max",
+      defaultValue = "500000",
+      description =
+          "The most finished tasks' results this coordinator keeps; the least recently used go"
+              + " first. Checked against the heap at start-up (default: ${DEFAULT-VALUE}).")
+  long retainedMax = 500_000;
+
+  @Option(
+      names = "--retained-max-mb",
+      defaultValue = "0",
+      description =
+          "The most heap, in MiB, the results this coordinator keeps may take; when set it bounds"
+              + " the Hazelcast store instead of --retained-max. 0: no byte limit"
+              + " (default: ${DEFAULT-VALUE}).")
+  long retainedMaxMib = 0;
+
+  @Option(
       names = "--port-file",
       description = "Write the bound gRPC port to this file once serving (for scripts and tests).")
   @Nullable Path portFile;
@@ -229,7 +254,11 @@ final class CoordinatorCommand implements Callable<Integer> {
                 Duration.ofMillis(Checks.atLeast("--lease-timeout-ms", leaseTimeoutMillis, 100)))
             .memberTimeout(
                 Duration.ofMillis(
-                    Checks.atLeast("--member-timeout-ms", memberTimeoutMillis, 2000)));
+                    Checks.atLeast("--member-timeout-ms", memberTimeoutMillis, 2000)))
+            .resultTtl(Duration.ofSeconds(Checks.atLeast("--result-ttl-s", resultTtlSeconds, 1)))
+            .retainedMax(Checks.between("--retained-max", retainedMax, 1_000, Integer.MAX_VALUE))
+            .retainedMaxBytes(
+                Checks.between("--retained-max-mb", retainedMaxMib, 0, 1L << 30) << 20);
     CoordinatorOptions options;
     try {
       options = builder.build();

@@ -33,6 +33,21 @@ class BenchCommandTest {
   @Test
   void help_listsTheWorkloads() {
     assertThat(run("bench", "--help")).isZero();
-    assertThat(out.toString()).contains("noop", "rtt", "sleep", "cpu", "heap", "ascompleted");
+    assertThat(out.toString())
+        .contains("noop", "rtt", "sleep", "cpu", "heap", "ascompleted", "soak")
+        .contains("--soak-minutes", "--soak-rate", "--soak-retained-max");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+    "--soak-minutes, 0, '--soak-minutes: 0.0 (expected: > 0)'",
+    "--soak-rate, -1, '--soak-rate: -1 (expected: >= 0)'",
+    "--soak-sample-s, 0, '--soak-sample-s: 0 (expected: >= 1)'",
+    "--soak-retained-max, 10, '--soak-retained-max: 10 (expected: 1000..2147483647)'",
+    "--soak-heap, lots, '--soak-heap: lots (expected: like 512m or 2g)'",
+  })
+  void execute_badSoakFlag_oneLineUsageErrorExitTwo(String flag, String value, String message) {
+    assertThat(run("bench", "-w", "soak", flag, value)).isEqualTo(TaskgridCli.EXIT_USAGE);
+    assertThat(err.toString()).contains(message).doesNotContain("\tat ");
   }
 }

@@ -136,6 +136,14 @@ public final class CoordinatorMetrics implements TaskEvents {
     ClusterGauges.register(registry, hz);
   }
 
+  /** Registers the retained finished records and the retention budget (read at scrape time). */
+  public static void registerRetentionGauges(
+      CollectorRegistry registry,
+      io.taskgrid.coordinator.internal.store.TaskStore store,
+      io.taskgrid.coordinator.internal.store.Retention budget) {
+    RetentionGauges.register(registry, store, budget);
+  }
+
   /**
    * Registers what a process exports once: the JVM's metrics (memory, GC, threads, CPU) and {@code
    * taskgrid_build_info}. The owner of the registry calls it, once per registry.

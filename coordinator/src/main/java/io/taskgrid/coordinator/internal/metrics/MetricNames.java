@@ -19,6 +19,10 @@ public final class MetricNames {
   public static final String TASKS_LIVE = "taskgrid_tasks_live";
   public static final String WORKERS_CONNECTED = "taskgrid_workers_connected";
   public static final String CLUSTER_MEMBERS = "taskgrid_cluster_members";
+  public static final String RETAINED_RECORDS = "taskgrid_retained_records";
+  public static final String RETAINED_BYTES = "taskgrid_retained_bytes";
+  public static final String RETAINED_MAX_RECORDS = "taskgrid_retained_max_records";
+  public static final String RETAINED_MAX_BYTES = "taskgrid_retained_max_bytes";
 
   public static final String POOL = "pool";
   public static final String OUTCOME = "outcome";

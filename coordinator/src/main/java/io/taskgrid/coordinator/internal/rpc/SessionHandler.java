@@ -275,6 +275,11 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
             });
   }
 
+  /**
+   * The answer for a task the store does not hold: REJECTED with error type {@code NOT_FOUND}, the
+   * message starting with {@link #EXPIRED} (docs/RETENTION.md; the SDK raises
+   * TaskExpiredException). Sent at once: nothing would ever complete it.
+   */
   private static TaskResult unknown(String id) {
     return TaskResult.newBuilder()
         .setTaskId(id)
@@ -283,12 +288,18 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
             TaskError.newBuilder()
                 .setType(Status.Code.NOT_FOUND.name())
                 .setMessage(
-                    "task '"
+                    EXPIRED
+                        + ": task '"
                         + id
-                        + "' is not in the cluster's store: its result expired, or the task was"
-                        + " lost with more coordinators than the store keeps backups for"))
+                        + "' is not in the cluster's store: its result expired (older than the"
+                        + " result TTL, or evicted by the retention budget), it was never"
+                        + " submitted, or it was lost with more coordinators than the store keeps"
+                        + " backups for"))
         .build();
   }
+
+  /** The reason that starts the message of a task the store does not hold. */
+  static final String EXPIRED = "Expired";
 
   @Override
   public void onCompletions(List<TaskResult> results) {

@@ -204,7 +204,7 @@ final class WatchHandler implements CompletionSubscriber {
     boolean idle =
         jobId.isEmpty()
             ? remaining.isEmpty()
-            : jobs.live(jobId) == 0 && sent.size() >= jobs.taskIds(jobId).size();
+            : jobs.live(jobId) == 0 && sent.size() >= jobs.taskIdCount(jobId);
     if (idle && finished.compareAndSet(false, true)) {
       stop();
       out.complete();

@@ -29,7 +29,16 @@ public final class BatchWriteProcessor
     PUT_IF_ABSENT(1),
     UPDATE_LIVE(2),
     COMPLETE_FIRST(3),
-    COMPLETE_LEASE(4);
+    COMPLETE_LEASE(4),
+    /** Removes a live record whose terminal record stands in the results map. */
+    REMOVE_LIVE(5),
+    /** Reads the stored record; writes nothing (and so sends no backup). */
+    READ(6),
+    /**
+     * Removes a live record that shows the reported lease and returns the DONE record the report
+     * makes of it (for the results map); null when the report is stale.
+     */
+    TAKE_LEASE(7);
 
     final byte code;
 
@@ -80,7 +89,27 @@ public final class BatchWriteProcessor
       }
       case COMPLETE_FIRST -> new CompleteFirstProcessor(input, ttlMillis).process(entry);
       case COMPLETE_LEASE -> new CompleteLeaseProcessor(input, ttlMillis).process(entry);
+      case REMOVE_LIVE -> {
+        if (entry.getValue() != null) {
+          entry.setValue(null);
+        }
+        yield null;
+      }
+      case READ -> entry.getValue();
+      case TAKE_LEASE -> {
+        byte[] done = TaskRecords.completeLease(entry.getValue(), TaskRecords.decodeResult(input));
+        if (done != null) {
+          entry.setValue(null);
+        }
+        yield done;
+      }
     };
+  }
+
+  /** A read changes nothing, so its backups have nothing to do. */
+  @Override
+  public @Nullable EntryProcessor<String, byte[], byte[]> getBackupProcessor() {
+    return kind == Kind.READ ? null : this;
   }
 
   @Override

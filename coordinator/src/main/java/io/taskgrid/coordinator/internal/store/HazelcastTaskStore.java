@@ -1,11 +1,16 @@
 package io.taskgrid.coordinator.internal.store;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.partition.IPartitionService;
 import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.LocalMapStats;
 import com.hazelcast.map.impl.MapEntries;
 import com.hazelcast.map.impl.MapService;
 import com.hazelcast.map.impl.proxy.MapProxyImpl;
@@ -18,6 +23,7 @@ import io.taskgrid.proto.v1.TaskResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,18 +36,31 @@ import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link TaskStore} on a Hazelcast {@code IMap<String, byte[]>} (protobuf bytes). Every call is
- * issued on the caller's thread with Hazelcast's async API (nothing blocks); continuations run on
- * the store executor, so Hazelcast's partition threads never run our code. Terminal records are
- * written with a per-entry TTL. The given instance is not closed here.
+ * A {@link TaskStore} on two Hazelcast {@code IMap<String, byte[]>}s (protobuf bytes): {@link
+ * #TASKS_MAP} holds the live (QUEUED/RUNNING) records, which are never evicted, and {@link
+ * #RESULTS_MAP} the finished (DONE) ones, which expire after the result TTL and which Hazelcast
+ * evicts (least recently used first) once a member holds more than the retention budget allows (see
+ * {@link #configure(Config, Retention)}). Map-level eviction cannot tell a live record from a
+ * finished one, hence two maps. Every call is issued on the caller's thread with Hazelcast's async
+ * API (nothing blocks); continuations run on the store executor, so Hazelcast's partition threads
+ * never run our code. The given instance is not closed here.
+ *
+ * <p>A task moves from one map to the other in this order: its DONE record is written to the
+ * results map first (the first terminal record wins there), then its live record is removed. A read
+ * looks at the live map first, then at the results map, so it never misses a task that ended
+ * through {@link #completeFirst}; a live write ({@link #updateAll}) never creates a record, so a
+ * late one cannot bring an ended task back.
  *
  * <p>Batch writes cost one Hazelcast operation per partition a batch spans, not one per record (see
  * {@link #writeAll}): every invocation is registered, monitored, routed, answered and completed,
  * which is most of what a store write costs the coordinator.
  */
 public final class HazelcastTaskStore implements TaskStore {
-  /** The map holding task records. */
+  /** The map holding live task records. */
   public static final String TASKS_MAP = "taskgrid-tasks";
+
+  /** The map holding finished task records, bounded by the retention budget. */
+  public static final String RESULTS_MAP = "taskgrid-results";
 
   /**
    * Bounds of one batched operation: it holds its partition thread while it runs (other writes to
@@ -52,6 +71,7 @@ public final class HazelcastTaskStore implements TaskStore {
   static final int MAX_BYTES_PER_OPERATION = 1 << 20;
 
   private final IMap<String, byte[]> tasks;
+  private final IMap<String, byte[]> finished;
   private final long ttlMillis;
   private final Executor executor;
   private final SerializationService serialization;
@@ -59,15 +79,32 @@ public final class HazelcastTaskStore implements TaskStore {
   private final IPartitionService partitions;
   private final OperationService operations;
 
+  /** {@link #configure(Config, Retention)} with the default budget. */
+  public static Config configure(Config config) {
+    return configure(config, Retention.getDefaultInstance());
+  }
+
   /**
-   * Configures a member for this store: the task map keeps one synchronous backup, so an
-   * acknowledged write survives the loss of any one member, and the batched writes can travel
-   * between members. Every coordinator of a cluster must be configured alike. (Keeping the values
+   * Configures a member for this store: both maps keep one synchronous backup, so an acknowledged
+   * write survives the loss of any one member, and the batched writes can travel between members.
+   * The results map is bounded: with {@link Retention#maxBytes()} set, by the heap its entries take
+   * on a member (Hazelcast's USED_HEAP_SIZE, whole MiB), else by {@link Retention#maxRecords()} per
+   * member (PER_NODE). Every coordinator of a cluster must be configured alike. (Keeping the values
    * in OBJECT format and turning the map's statistics off made no difference measurable above the
    * noise of paired end-to-end runs, so the defaults stay.)
    */
-  public static Config configure(Config config) {
+  public static Config configure(Config config, Retention retention) {
     config.getMapConfig(TASKS_MAP).setBackupCount(1).setAsyncBackupCount(0);
+    MapConfig resultsConfig =
+        config.getMapConfig(RESULTS_MAP).setBackupCount(1).setAsyncBackupCount(0);
+    EvictionConfig eviction =
+        resultsConfig.getEvictionConfig().setEvictionPolicy(EvictionPolicy.LRU);
+    if (retention.maxBytes() > 0) {
+      long mib = Math.max(1, (retention.maxBytes() + (1 << 20) - 1) >> 20);
+      eviction.setMaxSizePolicy(MaxSizePolicy.USED_HEAP_SIZE).setSize((int) mib);
+    } else {
+      eviction.setMaxSizePolicy(MaxSizePolicy.PER_NODE).setSize((int) retention.maxRecords());
+    }
     StoreSerialization.register(config);
     return config;
   }
@@ -81,6 +118,7 @@ public final class HazelcastTaskStore implements TaskStore {
           "the member's configuration lacks HazelcastTaskStore.configure(config)");
     }
     this.tasks = hazelcast.getMap(TASKS_MAP);
+    this.finished = hazelcast.getMap(RESULTS_MAP);
     this.ttlMillis = resultTtl.toMillis();
     this.executor = executor;
     // Batched writes are invoked per partition through the member's own services (see
@@ -99,7 +137,8 @@ public final class HazelcastTaskStore implements TaskStore {
     List<TaskInfo> copy = List.copyOf(records);
     return issue(
         () ->
-            writeRecords(Kind.PUT_IF_ABSENT, copy)
+            writeRecords(TASKS_MAP, Kind.PUT_IF_ABSENT, copy)
+                .thenCompose(stored -> undoEnded(copy, stored))
                 .thenApply(
                     stored -> {
                       List<Optional<TaskInfo>> out = new ArrayList<>(stored.length);
@@ -113,12 +152,63 @@ public final class HazelcastTaskStore implements TaskStore {
                     }));
   }
 
+  /**
+   * For the records {@code createAll} just stored live: a task of that id may have ended already
+   * (its DONE record is in the results map, its live record removed). Its new live record is
+   * removed again and the DONE record answered instead, as a single map would have answered it. The
+   * DONE record is written before the live one is removed, so a task that ended before the live
+   * write is found here.
+   */
+  private CompletableFuture<byte @Nullable [][]> undoEnded(
+      List<TaskInfo> records, byte @Nullable [][] stored) {
+    List<String> created = new ArrayList<>();
+    List<Integer> positions = new ArrayList<>();
+    for (int i = 0; i < stored.length; i++) {
+      if (stored[i] == null) {
+        created.add(records.get(i).getSpec().getId());
+        positions.add(i);
+      }
+    }
+    if (created.isEmpty()) {
+      return CompletableFuture.completedFuture(stored);
+    }
+    return writeAll(RESULTS_MAP, Kind.READ, created, nothing(created.size()))
+        .thenCompose(
+            ended -> {
+              List<String> undo = new ArrayList<>();
+              for (int j = 0; j < ended.length; j++) {
+                if (ended[j] != null) {
+                  stored[positions.get(j)] = ended[j];
+                  undo.add(created.get(j));
+                }
+              }
+              return undo.isEmpty()
+                  ? CompletableFuture.completedFuture(stored)
+                  : writeAll(TASKS_MAP, Kind.REMOVE_LIVE, undo, nothing(undo.size()))
+                      .thenApply(ignored -> stored);
+            });
+  }
+
+  /** Inputs for the kinds that need none (READ, REMOVE_LIVE): one shared empty array each. */
+  private static List<byte[]> nothing(int n) {
+    return Collections.nCopies(n, NO_INPUT);
+  }
+
+  private static final byte[] NO_INPUT = new byte[0];
+
   @Override
   public CompletionStage<Optional<TaskInfo>> get(String taskId) {
     return issue(
         () ->
             tasks
                 .getAsync(taskId)
+                // On the store executor: Hazelcast's threads never run our code.
+                .thenComposeAsync(
+                    live ->
+                        live != null
+                            ? CompletableFuture.completedFuture(live)
+                            : finished.getAsync(taskId),
+                    executor)
                 .thenApplyAsync(
                     bytes -> Optional.ofNullable(bytes).map(TaskRecords::decode), executor));
   }
@@ -127,25 +217,51 @@ public final class HazelcastTaskStore implements TaskStore {
   public CompletionStage<Map<String, TaskInfo>> getAll(Collection<String> taskIds) {
     List<String> ids = List.copyOf(taskIds);
     return issue(
-        () -> {
-          List<CompletableFuture<byte[]>> calls = new ArrayList<>(ids.size());
-          for (String id : ids) {
-            calls.add(tasks.getAsync(id).toCompletableFuture());
-          }
-          return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
-              .thenApplyAsync(
-                  ignored -> {
-                    Map<String, TaskInfo> out = new HashMap<>();
-                    for (int i = 0; i < ids.size(); i++) {
-                      byte[] bytes = calls.get(i).join();
-                      if (bytes != null) {
-                        out.put(ids.get(i), TaskRecords.decode(bytes));
+        () ->
+            getAllFrom(tasks, ids)
+                .thenComposeAsync(
+                    live -> {
+                      List<String> missing = new ArrayList<>();
+                      for (String id : ids) {
+                        if (!live.containsKey(id)) {
+                          missing.add(id);
+                        }
                       }
-                    }
-                    return out;
-                  },
-                  executor);
-        });
+                      return getAllFrom(finished, missing)
+                          .thenApply(
+                              ended -> {
+                                live.putAll(ended);
+                                return live;
+                              });
+                    },
+                    executor)
+                .thenApplyAsync(
+                    found -> {
+                      Map<String, TaskInfo> out = new HashMap<>();
+                      found.forEach((id, bytes) -> out.put(id, TaskRecords.decode(bytes)));
+                      return out;
+                    },
+                    executor));
+  }
+
+  private static CompletableFuture<Map<String, byte[]>> getAllFrom(
+      IMap<String, byte[]> map, List<String> ids) {
+    List<CompletableFuture<byte[]>> calls = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      calls.add(map.getAsync(id).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
+        .thenApply(
+            ignored -> {
+              Map<String, byte[]> out = new HashMap<>();
+              for (int i = 0; i < ids.size(); i++) {
+                byte[] bytes = calls.get(i).join();
+                if (bytes != null) {
+                  out.put(ids.get(i), bytes);
+                }
+              }
+              return out;
+            });
   }
 
   @Override
@@ -153,16 +269,26 @@ public final class HazelcastTaskStore implements TaskStore {
     List<TaskInfo> copy = List.copyOf(records);
     // A conditional write per record, not putAll: a RUNNING write that lands after the DONE write
     // must not undo the completion.
-    return issue(() -> writeRecords(Kind.UPDATE_LIVE, copy).thenApply(stored -> null));
+    return issue(() -> writeRecords(TASKS_MAP, Kind.UPDATE_LIVE, copy).thenApply(stored -> null));
   }
 
   @Override
   public CompletionStage<List<TaskInfo>> completeFirst(List<TaskInfo> records) {
     List<TaskInfo> copy = List.copyOf(records);
-    // A conditional write per record: the first terminal outcome wins.
+    // The first terminal outcome wins in the results map; then the live records go (in this
+    // order: a read between the two finds the live record, never neither).
     return issue(
         () ->
-            writeRecords(Kind.COMPLETE_FIRST, copy)
+            writeRecords(RESULTS_MAP, Kind.COMPLETE_FIRST, copy)
+                .thenCompose(
+                    stands -> {
+                      List<String> ids = new ArrayList<>(copy.size());
+                      for (TaskInfo r : copy) {
+                        ids.add(r.getSpec().getId());
+                      }
+                      return writeAll(TASKS_MAP, Kind.REMOVE_LIVE, ids, nothing(ids.size()))
+                          .thenApply(ignored -> stands);
+                    })
                 .thenApply(
                     stands -> {
                       // Null: this record was written. Else the earlier DONE record stood.
@@ -178,6 +304,9 @@ public final class HazelcastTaskStore implements TaskStore {
   @Override
   public CompletionStage<List<TaskInfo>> completeLeases(List<TaskResult> reports) {
     List<TaskResult> copy = List.copyOf(reports);
+    // The lease is checked and the live record removed in one atomic step, then the DONE record
+    // is written (first one wins). Between the two a read finds neither: such a report comes from
+    // a worker of another coordinator, which reads the result when the completion reaches it.
     return issue(
         () -> {
           List<String> ids = new ArrayList<>(copy.size());
@@ -186,18 +315,36 @@ public final class HazelcastTaskStore implements TaskStore {
             ids.add(r.getTaskId());
             inputs.add(r.toByteArray());
           }
-          return writeAll(Kind.COMPLETE_LEASE, ids, inputs)
-              .thenApply(
-                  written -> {
-                    List<TaskInfo> out = new ArrayList<>();
-                    for (byte[] bytes : written) {
-                      if (bytes != null) {
-                        out.add(TaskRecords.decode(bytes));
+          return writeAll(TASKS_MAP, Kind.TAKE_LEASE, ids, inputs)
+              .thenCompose(
+                  taken -> {
+                    List<String> endedIds = new ArrayList<>();
+                    List<byte[]> ended = new ArrayList<>();
+                    for (int i = 0; i < taken.length; i++) {
+                      if (taken[i] != null) {
+                        endedIds.add(ids.get(i));
+                        ended.add(taken[i]);
                       }
                     }
-                    return out;
+                    return writeAll(RESULTS_MAP, Kind.COMPLETE_FIRST, endedIds, ended)
+                        .thenApply(
+                            stands -> {
+                              List<TaskInfo> out = new ArrayList<>();
+                              for (int i = 0; i < stands.length; i++) {
+                                if (stands[i] == null) {
+                                  out.add(TaskRecords.decode(ended.get(i)));
+                                }
+                              }
+                              return out;
+                            });
                   });
         });
+  }
+
+  @Override
+  public Retained retained() {
+    LocalMapStats stats = finished.getLocalMapStats();
+    return new Retained(stats.getOwnedEntryCount(), stats.getOwnedEntryMemoryCost());
   }
 
   @Override
@@ -219,14 +366,15 @@ public final class HazelcastTaskStore implements TaskStore {
   }
 
   /** {@link #writeAll} of records, keyed by their ids. */
-  private CompletableFuture<byte @Nullable [][]> writeRecords(Kind kind, List<TaskInfo> records) {
+  private CompletableFuture<byte @Nullable [][]> writeRecords(
+      String map, Kind kind, List<TaskInfo> records) {
     List<String> ids = new ArrayList<>(records.size());
     List<byte[]> inputs = new ArrayList<>(records.size());
     for (TaskInfo r : records) {
       ids.add(r.getSpec().getId());
       inputs.add(TaskRecords.encode(r));
     }
-    return writeAll(kind, ids, inputs);
+    return writeAll(map, kind, ids, inputs);
   }
 
   /**
@@ -240,12 +388,15 @@ public final class HazelcastTaskStore implements TaskStore {
    * duplicates behave as the same writes one after the other would. Runs on the store executor.
    */
   private CompletableFuture<byte @Nullable [][]> writeAll(
-      Kind kind, List<String> ids, List<byte[]> inputs) {
+      String map, Kind kind, List<String> ids, List<byte[]> inputs) {
+    if (ids.isEmpty()) {
+      return CompletableFuture.completedFuture(new byte[0][]);
+    }
     byte[][] results = new byte[ids.size()][];
     CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
     for (List<Integer> round : roundsOfDistinctIds(ids)) {
       // Each round's stage completes on the store executor, so the next is issued from there.
-      done = done.thenCompose(ignored -> writeRound(kind, ids, inputs, round, results));
+      done = done.thenCompose(ignored -> writeRound(map, kind, ids, inputs, round, results));
     }
     return done.thenApply(ignored -> results);
   }
@@ -265,6 +416,7 @@ public final class HazelcastTaskStore implements TaskStore {
   }
 
   private CompletableFuture<Void> writeRound(
+      String map,
       Kind kind,
       List<String> ids,
       List<byte[]> inputs,
@@ -289,7 +441,7 @@ public final class HazelcastTaskStore implements TaskStore {
     for (PartitionChunk c : chunks) {
       PartitionBatchOperation op =
           new PartitionBatchOperation(
-              TASKS_MAP, c.keys, new BatchWriteProcessor(kind, ttlMillis, c.inputs));
+              map, c.keys, new BatchWriteProcessor(kind, ttlMillis, c.inputs));
       calls.add(operations.invokeOnPartition(MapService.SERVICE_NAME, op, c.partitionId));
     }
     return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))

@@ -14,21 +14,38 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
  * A {@link TaskStore} in one JVM's heap, for tests and single-process use. Expiry is checked on
  * read against the injected clock, so tests advance a fake clock instead of waiting. Records are
- * kept as protobuf bytes, like the Hazelcast store, so both behave alike. Thread-safe.
+ * kept as protobuf bytes, like the Hazelcast store, so both behave alike. Finished records are kept
+ * within the {@link Retention} budget: they are queued in the order they finished, and after every
+ * completion the oldest go while the budget is exceeded or they are past the TTL. Thread-safe.
  */
 public final class InMemoryTaskStore implements TaskStore {
   private static final long NEVER = Long.MAX_VALUE;
 
   private final Clock clock;
   private final long ttlMillis;
+  private final long maxRecords;
+  private final long maxBytes;
   private final Executor executor;
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+
+  /** Finished entries, oldest first (finishing order is expiry order: one TTL for all). */
+  private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
+
+  private final AtomicLong finishedCount = new AtomicLong();
+  private final AtomicLong finishedBytes = new AtomicLong();
+
+  /** Held while evicting, so that two threads never drop the same head twice. */
+  private final Object evicting = new Object();
+
+  private record Finished(String id, Entry entry) {}
 
   private static final class Entry {
     final byte[] bytes;
@@ -44,8 +61,17 @@ public final class InMemoryTaskStore implements TaskStore {
    * @param executor where every returned stage completes (the store's "I/O" executor)
    */
   public InMemoryTaskStore(Clock clock, Duration resultTtl, Executor executor) {
+    this(clock, Retention.ofTtl(resultTtl), executor);
+  }
+
+  /**
+   * @param executor where every returned stage completes (the store's "I/O" executor)
+   */
+  public InMemoryTaskStore(Clock clock, Retention retention, Executor executor) {
     this.clock = clock;
-    this.ttlMillis = resultTtl.toMillis();
+    this.ttlMillis = retention.ttl().toMillis();
+    this.maxRecords = retention.maxRecords();
+    this.maxBytes = retention.maxBytes();
     this.executor = executor;
   }
 
@@ -132,8 +158,12 @@ public final class InMemoryTaskStore implements TaskStore {
                       boolean live = old != null && old.expiresAtMillis > now;
                       return TaskRecords.mayComplete(live ? old.bytes : null) ? fresh : old;
                     });
+            if (stands == fresh) {
+              retain(r.getSpec().getId(), fresh);
+            }
             out.add(TaskRecords.decode(stands.bytes));
           }
+          evict(now);
           return out;
         });
   }
@@ -146,7 +176,7 @@ public final class InMemoryTaskStore implements TaskStore {
           long now = clock.millis();
           List<TaskInfo> out = new ArrayList<>();
           for (TaskResult r : copy) {
-            byte[][] written = new byte[1][];
+            Entry[] written = new Entry[1];
             entries.computeIfPresent(
                 r.getTaskId(),
                 (id, old) -> {
@@ -155,13 +185,15 @@ public final class InMemoryTaskStore implements TaskStore {
                   if (done == null) {
                     return old;
                   }
-                  written[0] = done;
-                  return new Entry(done, now + ttlMillis);
+                  written[0] = new Entry(done, now + ttlMillis);
+                  return written[0];
                 });
             if (written[0] != null) {
-              out.add(TaskRecords.decode(written[0]));
+              retain(r.getTaskId(), written[0]);
+              out.add(TaskRecords.decode(written[0].bytes));
             }
           }
+          evict(now);
           return out;
         });
   }
@@ -192,8 +224,38 @@ public final class InMemoryTaskStore implements TaskStore {
   }
 
   @Override
+  public Retained retained() {
+    evict(clock.millis());
+    return new Retained(finishedCount.get(), finishedBytes.get());
+  }
+
+  private void retain(String id, Entry entry) {
+    finished.add(new Finished(id, entry));
+    finishedCount.incrementAndGet();
+    finishedBytes.addAndGet(entry.bytes.length);
+  }
+
+  /** Drops the oldest finished records while over budget or past their TTL. */
+  private void evict(long now) {
+    synchronized (evicting) {
+      for (Finished head = finished.peek(); head != null; head = finished.peek()) {
+        boolean over =
+            finishedCount.get() > maxRecords || (maxBytes > 0 && finishedBytes.get() > maxBytes);
+        if (!over && head.entry().expiresAtMillis > now) {
+          return;
+        }
+        finished.poll();
+        finishedCount.decrementAndGet();
+        finishedBytes.addAndGet(-head.entry().bytes.length);
+        entries.remove(head.id(), head.entry());
+      }
+    }
+  }
+
+  @Override
   public void close() {
     entries.clear();
+    finished.clear();
   }
 
   private @org.jspecify.annotations.Nullable TaskInfo read(String id) {

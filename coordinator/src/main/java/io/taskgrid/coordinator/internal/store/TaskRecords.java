@@ -28,10 +28,14 @@ final class TaskRecords {
     return mayUpdate(stored, update.getAttempt());
   }
 
-  /** As above, for an update of {@code attempt}. */
+  /**
+   * As above, for an update of {@code attempt}. A live write never creates a record: records are
+   * created by {@code createAll}, and a task that ended has no live record any more, so a late
+   * write must not bring it back.
+   */
   static boolean mayUpdate(byte @Nullable [] stored, int attempt) {
     if (stored == null) {
-      return true;
+      return false;
     }
     RecordHeader old = RecordHeader.of(stored);
     return old.state() != TaskState.DONE && old.attempt() <= attempt;

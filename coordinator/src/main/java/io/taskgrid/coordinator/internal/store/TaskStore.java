@@ -23,7 +23,11 @@ public interface TaskStore extends AutoCloseable {
    */
   CompletionStage<List<Optional<TaskInfo>>> createAll(List<TaskInfo> records);
 
-  /** The record of one task, if known and not expired. */
+  /**
+   * The record of one task, if known and not expired. A finished record goes when it is older than
+   * the retention TTL or when the retention budget needs room (oldest first); a live record never
+   * goes.
+   */
   CompletionStage<Optional<TaskInfo>> get(String taskId);
 
   /** The known records among {@code taskIds}. */
@@ -32,13 +36,14 @@ public interface TaskStore extends AutoCloseable {
   /**
    * Writes live (QUEUED/RUNNING) records; they do not expire. A write never regresses a record: it
    * is skipped when the stored record is DONE or has a later attempt, so writes that race (issued
-   * from different threads, or reordered in flight) cannot undo a completion.
+   * from different threads, or reordered in flight) cannot undo a completion; nor does it create
+   * one: a record that is not there (never created, or ended) is left alone.
    */
   CompletionStage<Void> updateAll(Collection<TaskInfo> records);
 
   /**
-   * Writes terminal (DONE) records; each expires after the store's result TTL. The first terminal
-   * record of a task wins: a record that is DONE already is left as it is.
+   * Writes terminal (DONE) records; each is kept within the store's {@link Retention}. The first
+   * terminal record of a task wins: a record that is DONE already is left as it is.
    */
   default CompletionStage<Void> completeAll(Collection<TaskInfo> records) {
     return completeFirst(List.copyOf(records)).thenApply(stored -> null);
@@ -63,6 +68,12 @@ public interface TaskStore extends AutoCloseable {
    * newOwner} into them atomically per id, and returns the claimed records.
    */
   CompletionStage<List<TaskInfo>> claimOrphans(Set<String> liveOwners, String newOwner);
+
+  /**
+   * The finished records this coordinator holds now, to compare with its {@link Retention} budget.
+   * Cheap enough for every metrics scrape, not for the request path.
+   */
+  Retained retained();
 
   /** Releases what the store itself created (never a Hazelcast instance it was given). */
   @Override

@@ -83,6 +83,11 @@ final class ScriptedStore implements TaskStore {
   }
 
   @Override
+  public io.taskgrid.coordinator.internal.store.Retained retained() {
+    return delegate.retained();
+  }
+
+  @Override
   public void close() {
     delegate.close();
   }

@@ -12,6 +12,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.taskgrid.coordinator.internal.CoordinatorOptions;
 import io.taskgrid.coordinator.internal.CoordinatorRuntime;
 import io.taskgrid.coordinator.internal.store.InMemoryTaskStore;
+import io.taskgrid.coordinator.internal.store.Retention;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Payload;
 import io.taskgrid.proto.v1.SubmitAck;
@@ -36,6 +37,9 @@ class SessionStoreFaultTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final String ECHO = "echo";
 
+  /** The store keeps this many finished tasks (the smallest budget allowed). */
+  private static final long BUDGET = 1_000;
+
   private ScriptedStore store;
   private CoordinatorRuntime runtime;
   private Server server;
@@ -58,7 +62,8 @@ class SessionStoreFaultTest {
             exec -> {
               store =
                   new ScriptedStore(
-                      new InMemoryTaskStore(options.clock(), options.resultTtl(), exec));
+                      new InMemoryTaskStore(
+                          options.clock(), new Retention(options.resultTtl(), BUDGET, 0), exec));
               return store;
             });
     String name = InProcessServerBuilder.generateName();
@@ -107,6 +112,29 @@ class SessionStoreFaultTest {
     assertThat(r.getOutcome()).isEqualTo(Outcome.REJECTED);
     assertThat(r.getError().getType()).isEqualTo("NOT_FOUND");
     assertThat(r.getError().getMessage()).contains("never-submitted", "not in the cluster's store");
+  }
+
+  @Test
+  void attach_taskWhoseResultTheBudgetEvicted_endsRejectedExpiredInsteadOfWaiting() {
+    SessionClient first = session();
+    int tasks = (int) BUDGET + 10;
+    for (int i = 0; i < tasks; i++) {
+      first.submit(echo("e" + i));
+    }
+    worker.credit(tasks);
+    await().atMost(WAIT).until(() -> first.results.size() == tasks);
+
+    SessionClient late = session();
+    late.attach("e0");
+    late.attach("e" + (tasks - 1));
+
+    await().atMost(WAIT).until(() -> late.results.size() == 2);
+    TaskResult evicted = late.results.get("e0");
+    assertThat(evicted.getOutcome()).isEqualTo(Outcome.REJECTED);
+    assertThat(evicted.getError().getType()).isEqualTo("NOT_FOUND");
+    assertThat(evicted.getError().getMessage()).startsWith("Expired: task 'e0'");
+    assertThat(late.results.get("e" + (tasks - 1)).getOutcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(runtime.store().retained().records()).isEqualTo(BUDGET);
   }
 
   @Test

@@ -12,6 +12,12 @@ class InMemoryTaskStoreTest extends TaskStoreContractTest {
   }
 
   @Override
+  TaskStore newBudgetedStore() {
+    return new InMemoryTaskStore(
+        clock, new Retention(Duration.ofHours(1), BUDGET, 0), Runnable::run);
+  }
+
+  @Override
   void passTtl(TaskStore store, String expiringId) {
     clock.advance(TTL.plusMillis(1));
   }

@@ -42,6 +42,15 @@ abstract class TaskStoreContractTest {
   /** A store whose terminal records expire after {@code resultTtl}. */
   abstract TaskStore newStore(Duration resultTtl);
 
+  /** The budget of {@link #newBudgetedStore}: the smallest one allowed. */
+  static final long BUDGET = 1_000;
+
+  /**
+   * A store that keeps at most {@link #BUDGET} finished records (and their results for an hour). It
+   * may share records with other budgeted stores of the same test class.
+   */
+  abstract TaskStore newBudgetedStore();
+
   /** Makes time pass beyond the TTL (advance a fake clock, or wait for real time). */
   abstract void passTtl(TaskStore store, String expiringId);
 
@@ -443,5 +452,74 @@ abstract class TaskStoreContractTest {
     assertThat(join(store.get(runningOrphan.getSpec().getId())).orElseThrow().getState())
         .isEqualTo(TaskState.RUNNING);
     assertThat(join(store.get(kept.getSpec().getId())).orElseThrow().getOwner()).isEqualTo("alive");
+  }
+
+  @Test
+  void updateAll_unknownOrEndedRecord_createsNothing() throws Exception {
+    TaskInfo unknown = queued("unknown", "1");
+    TaskInfo ended = queued("ended", "2");
+    join(lasting.createAll(List.of(ended)));
+    TaskInfo done = done(ended);
+    join(lasting.completeAll(List.of(done)));
+
+    join(
+        lasting.updateAll(List.of(running(unknown, 1, "w1", "c1"), running(ended, 2, "w1", "c1"))));
+
+    assertThat(join(lasting.get(unknown.getSpec().getId()))).isEmpty();
+    assertThat(join(lasting.get(ended.getSpec().getId()))).contains(done);
+  }
+
+  @Test
+  void createAll_idOfAnEndedTask_answersTheDoneRecordAndStoresNothingLive() throws Exception {
+    TaskInfo a = queued("a", "1");
+    join(lasting.createAll(List.of(a)));
+    TaskInfo done = done(a);
+    join(lasting.completeAll(List.of(done)));
+
+    List<Optional<TaskInfo>> again = join(lasting.createAll(List.of(queued("a", "other"))));
+
+    assertThat(again).containsExactly(Optional.of(done));
+    assertThat(join(lasting.get(a.getSpec().getId()))).contains(done);
+    assertThat(join(lasting.claimOrphans(java.util.Set.of(), "me")))
+        .noneMatch(r -> r.getSpec().getId().equals(a.getSpec().getId()));
+  }
+
+  @Test
+  void completeAll_beyondTheBudget_keepsAtMostTheBudgetOldestFirstAndEveryLiveRecord()
+      throws Exception {
+    TaskStore budgeted = newBudgetedStore();
+    try {
+      List<TaskInfo> live = new ArrayList<>();
+      for (int i = 0; i < BUDGET; i++) {
+        live.add(queued("live" + i, "1"));
+      }
+      join(budgeted.createAll(live));
+      int batches = 4;
+      List<List<String>> endedIds = new ArrayList<>();
+      for (int b = 0; b < batches; b++) {
+        List<TaskInfo> batch = new ArrayList<>();
+        for (int i = 0; i < BUDGET; i++) {
+          batch.add(queued("ended" + b + "-" + i, "1"));
+        }
+        join(budgeted.createAll(batch));
+        join(budgeted.completeAll(batch.stream().map(TaskStoreContractTest::done).toList()));
+        endedIds.add(batch.stream().map(r -> r.getSpec().getId()).toList());
+      }
+
+      Retained retained = budgeted.retained();
+      Map<String, TaskInfo> liveNow =
+          join(budgeted.getAll(live.stream().map(r -> r.getSpec().getId()).toList()));
+      int oldestKept = join(budgeted.getAll(endedIds.get(0))).size();
+      int newestKept = join(budgeted.getAll(endedIds.get(batches - 1))).size();
+
+      assertThat(retained.records()).isBetween(1L, BUDGET);
+      assertThat(retained.bytes()).isPositive();
+      assertThat(liveNow).hasSize((int) BUDGET);
+      assertThat(liveNow.values())
+          .allSatisfy(r -> assertThat(r.getState()).isEqualTo(TaskState.QUEUED));
+      assertThat(oldestKept).isLessThan(newestKept);
+    } finally {
+      budgeted.close();
+    }
   }
 }

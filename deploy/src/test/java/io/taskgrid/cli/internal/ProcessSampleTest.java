@@ -1,0 +1,39 @@
+package io.taskgrid.cli.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ProcessSampleTest {
+  @Test
+  void oldGenUsed_parallelGcHeapInfo_usedBytesOfParOldGen() {
+    String heapInfo =
+        """
+        12345:
+         PSYoungGen      total 611840K, used 41943K [0x00000000d5580000, 0x0000000100000000)
+          eden space 524800K, 7% used [0x00000000d5580000,0x00000000d7e75c68,0x00000000f5600000)
+         ParOldGen       total 1398272K, used 20517K [0x0000000080000000, 0x00000000d5580000)
+          object space 1398272K, 1% used [0x0000000080000000,0x0000000081409680,0x00000000d5580000)
+         Metaspace       used 38125K, committed 38656K, reserved 1114112K
+        """;
+
+    assertThat(ProcessSample.oldGenUsed(heapInfo)).isEqualTo(20517L * 1024);
+  }
+
+  @Test
+  void oldGenUsed_anotherCollector_minusOne() {
+    assertThat(ProcessSample.oldGenUsed(" garbage-first heap   total 262144K, used 1024K"))
+        .isEqualTo(-1);
+  }
+
+  @Test
+  void of_thisJvm_countsThreadsAndFdsAndSeesALiveHeap() {
+    ProcessSample s = ProcessSample.of("self", ProcessHandle.current().pid());
+
+    assertThat(s.liveBytes()).isPositive();
+    assertThat(s.threads()).isPositive();
+    assertThat(s.fds()).isPositive();
+    assertThat(s.rssBytes()).isPositive();
+    assertThat(s.line()).startsWith("self live=");
+  }
+}
