@@ -95,7 +95,8 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
 
   @Override
   public void cancel(CancelRequest req, StreamObserver<CancelResponse> responses) {
-    unary(responses, () -> scheduler.cancel(req.getTaskIdsList(), req.getForce()));
+    // An operator's cancel: an id the store does not know is answered NOT_FOUND at once.
+    unary(responses, () -> scheduler.cancel(req.getTaskIdsList(), req.getForce(), false));
   }
 
   @Override

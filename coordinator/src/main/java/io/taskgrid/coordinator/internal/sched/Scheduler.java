@@ -55,6 +55,9 @@ public final class Scheduler implements SchedulerSink {
   /** Tasks accepted here and not ended, for routing; their state belongs to the owners. */
   private final ConcurrentHashMap<String, LiveTask> live = new ConcurrentHashMap<>();
 
+  /** Cancels that arrived before their task was live here; applied when it registers. */
+  private final PendingCancels pendingCancels = new PendingCancels();
+
   private final ConcurrentHashMap<String, WorkerHandle> workers = new ConcurrentHashMap<>();
   private final AtomicLong liveCount = new AtomicLong();
   private final LongAdder acceptedTotal = new LongAdder();
@@ -246,6 +249,37 @@ public final class Scheduler implements SchedulerSink {
       jobs.accepted(t.jobId(), t.id());
       events.submitted(t.pool);
     }
+    applyPendingCancels(tasks);
+  }
+
+  /**
+   * Applies the cancels that arrived before these tasks were live here. Each side writes its own
+   * map first and reads the other's second (here: {@link #live}, then {@link #pendingCancels}; in
+   * {@link #cancelOne}: the reverse), so a cancel racing a registration is seen by at least one of
+   * them, and {@link PendingCancels#take} lets only one apply it.
+   */
+  private void applyPendingCancels(List<LiveTask> tasks) {
+    for (LiveTask t : tasks) {
+      PendingCancels.Entry e = pendingCancels.take(t.id());
+      if (e != null) {
+        applyHeld(t, e);
+      }
+    }
+  }
+
+  private void applyHeld(LiveTask t, PendingCancels.Entry e) {
+    CompletableFuture<CancelOutcome.Result> f = new CompletableFuture<>();
+    route(t, e.force, f);
+    f.whenComplete(
+        (r, error) -> {
+          for (CompletableFuture<CancelOutcome.Result> w : e.waiters) {
+            if (error != null) {
+              w.completeExceptionally(error);
+            } else {
+              w.complete(r);
+            }
+          }
+        });
   }
 
   /**
@@ -442,6 +476,8 @@ public final class Scheduler implements SchedulerSink {
     if (!waiting.isEmpty()) {
       unresolved.add(waiting);
     }
+    // Posted after the adoption steps on the same serial executors, so a held cancel finds them.
+    applyPendingCancels(tasks);
     log.info("Adopted {} task(s) of coordinators that left the cluster", tasks.size());
   }
 
@@ -527,11 +563,27 @@ public final class Scheduler implements SchedulerSink {
     }
   }
 
-  /** Cancels tasks; the response lists one outcome per id, in order. */
+  /**
+   * Cancels tasks sent on a Session stream; the response lists one outcome per id, in order. A
+   * cancel for a task not live here is held until it registers (see {@link PendingCancels}): on a
+   * stream a cancel may follow its submit closely enough to find no record at all yet.
+   */
   public CompletionStage<CancelResponse> cancel(List<String> taskIds, boolean force) {
+    return cancel(taskIds, force, true);
+  }
+
+  /**
+   * Cancels tasks; the response lists one outcome per id, in order.
+   *
+   * @param holdUnstored whether a cancel for an id the store does not know yet is held (a Session
+   *     stream, where the submit may still be in flight) or answered NOT_FOUND at once (the unary
+   *     Cancel call of an operator). A stored task that is not live here yet is held either way.
+   */
+  public CompletionStage<CancelResponse> cancel(
+      List<String> taskIds, boolean force, boolean holdUnstored) {
     List<CompletableFuture<CancelOutcome>> each = new ArrayList<>(taskIds.size());
     for (String id : taskIds) {
-      each.add(cancelOne(id, force).thenApply(r -> outcome(id, r)));
+      each.add(cancelOne(id, force, holdUnstored).thenApply(r -> outcome(id, r)));
     }
     return CompletableFuture.allOf(each.toArray(new CompletableFuture<?>[0]))
         .thenApply(
@@ -542,27 +594,77 @@ public final class Scheduler implements SchedulerSink {
             });
   }
 
-  private CompletableFuture<CancelOutcome.Result> cancelOne(String id, boolean force) {
+  /**
+   * Cancels one task. A task live here is cancelled by its owner. Otherwise the store decides:
+   * ALREADY_FINISHED only when the record has an outcome; a task stored but not registered yet (its
+   * batch is still being written, or the cancel overtook the submit) or not stored yet has its
+   * cancel held until it registers here (see {@link PendingCancels}); with {@code holdUnstored}
+   * false, an id the store does not know is NOT_FOUND at once.
+   */
+  private CompletableFuture<CancelOutcome.Result> cancelOne(
+      String id, boolean force, boolean holdUnstored) {
     LiveTask t = live.get(id);
     CompletableFuture<CancelOutcome.Result> f = new CompletableFuture<>();
-    if (t == null) {
-      // Not live here: either ended (its record says so) or never seen.
-      return store
-          .get(id)
-          .thenApply(
-              info ->
-                  info.isPresent()
-                      ? CancelOutcome.Result.ALREADY_FINISHED
-                      : CancelOutcome.Result.NOT_FOUND)
-          .toCompletableFuture();
+    if (t != null) {
+      route(t, force, f);
+      return f;
     }
+    store
+        .get(id)
+        .whenComplete(
+            (info, error) -> {
+              if (error != null) {
+                f.completeExceptionally(error);
+              } else if (info.isPresent() && isDone(info.get())) {
+                f.complete(CancelOutcome.Result.ALREADY_FINISHED);
+              } else if ((info.isEmpty() && !holdUnstored)
+                  || !pendingCancels.hold(id, force, f, clock.millis())) {
+                f.complete(CancelOutcome.Result.NOT_FOUND);
+              } else {
+                // Registered meanwhile: it may have looked for held cancels before this one.
+                LiveTask now = live.get(id);
+                PendingCancels.Entry e = now == null ? null : pendingCancels.take(id);
+                if (e != null) {
+                  applyHeld(now, e);
+                }
+              }
+            });
+    return f;
+  }
+
+  private void route(LiveTask t, boolean force, CompletableFuture<CancelOutcome.Result> f) {
     Pool p = t.pool;
     if (p == null) {
       unresolved.cancel(t, force, f, pools);
     } else {
       pools.get(p).cancel(t, force, f);
     }
-    return f;
+  }
+
+  /**
+   * Answers the held cancels whose task never showed up here within {@link PendingCancels#TTL}:
+   * from the store, ALREADY_FINISHED if the record has an outcome by now, else NOT_FOUND.
+   */
+  private void expirePendingCancels() {
+    pendingCancels
+        .expire(clock.millis())
+        .forEach(
+            (id, e) ->
+                store
+                    .get(id)
+                    .whenComplete(
+                        (info, error) -> {
+                          CancelOutcome.Result r =
+                              error == null && info.isPresent() && isDone(info.get())
+                                  ? CancelOutcome.Result.ALREADY_FINISHED
+                                  : CancelOutcome.Result.NOT_FOUND;
+                          e.waiters.forEach(w -> w.complete(r));
+                        }));
+  }
+
+  /** Cancels held for tasks not live here yet (for tests and diagnostics). */
+  public int pendingCancelCount() {
+    return pendingCancels.size();
   }
 
   private static CancelOutcome outcome(String id, CancelOutcome.Result r) {
@@ -578,11 +680,12 @@ public final class Scheduler implements SchedulerSink {
   }
 
   /**
-   * Checks run timeouts and deadlines against the clock. The coordinator calls it from a timer;
-   * tests call it after advancing a fake clock.
+   * Checks run timeouts and deadlines against the clock, and expires held cancels. The coordinator
+   * calls it from a timer; tests call it after advancing a fake clock.
    */
   public void checkTimeouts() {
     pools.values().forEach(PoolScheduler::checkTimeouts);
+    expirePendingCancels();
   }
 
   /** Tells every connected worker to take no new work (before this coordinator stops). */
