@@ -7,6 +7,7 @@ import io.taskgrid.coordinator.internal.store.InMemoryTaskStore;
 import io.taskgrid.coordinator.internal.testing.FakeClock;
 import io.taskgrid.proto.v1.Assignment;
 import io.taskgrid.proto.v1.CancelOutcome;
+import io.taskgrid.proto.v1.CancelResponse;
 import io.taskgrid.proto.v1.Credits;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Payload;
@@ -304,6 +305,42 @@ class SchedulerTest {
   }
 
   @Test
+  void cancel_beforeTheTaskIsRegistered_heldAndAppliedWhenItRegisters() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    java.util.concurrent.CompletableFuture<CancelResponse> early =
+        scheduler.cancel(List.of("t"), false).toCompletableFuture();
+    assertThat(early).isNotDone();
+    assertThat(scheduler.pendingCancelCount()).isEqualTo(1);
+
+    submit(spec("t"));
+    credit(w, 1);
+
+    assertThat(early.join().getOutcomes(0).getResult())
+        .isEqualTo(CancelOutcome.Result.REMOVED_FROM_QUEUE);
+    // Ended as it registered, before this test subscribed to it: the store has the outcome.
+    assertThat(store.get("t").toCompletableFuture().join().orElseThrow().getResult().getOutcome())
+        .isEqualTo(Outcome.CANCELLED);
+    assertThat(link.assigned()).isEmpty();
+    assertThat(scheduler.pendingCancelCount()).isZero();
+  }
+
+  @Test
+  void cancel_ofATaskThatNeverAppears_expiresAfterTheTtlAsNotFound() {
+    java.util.concurrent.CompletableFuture<CancelResponse> early =
+        scheduler.cancel(List.of("ghost"), false).toCompletableFuture();
+    clock.advance(PendingCancels.TTL.minusMillis(1));
+    scheduler.checkTimeouts();
+    assertThat(early).isNotDone();
+
+    clock.advance(Duration.ofMillis(1));
+    scheduler.checkTimeouts();
+
+    assertThat(early.join().getOutcomes(0).getResult()).isEqualTo(CancelOutcome.Result.NOT_FOUND);
+    assertThat(scheduler.pendingCancelCount()).isZero();
+  }
+
+  @Test
   void cancel_betweenAckAndSchedule_removedFromQueueAndNeverAssigned() {
     FakeLink link = new FakeLink();
     WorkerHandle w = worker("w1", link, "echo");
@@ -371,7 +408,7 @@ class SchedulerTest {
   }
 
   @Test
-  void cancel_doneAndUnknown_alreadyFinishedAndNotFound() {
+  void cancel_done_alreadyFinishedAtOnce() {
     FakeLink link = new FakeLink();
     WorkerHandle w = worker("w1", link, "echo");
     submit(spec("t"));
@@ -379,7 +416,7 @@ class SchedulerTest {
     report(w, link.assigned().get(0), Outcome.SUCCEEDED, false);
 
     assertThat(cancel("t")).isEqualTo(CancelOutcome.Result.ALREADY_FINISHED);
-    assertThat(cancel("nope")).isEqualTo(CancelOutcome.Result.NOT_FOUND);
+    assertThat(scheduler.pendingCancelCount()).isZero();
   }
 
   @Test
@@ -494,6 +531,50 @@ class SchedulerTest {
     credit(w, 1);
 
     assertThat(link.assigned()).isEmpty();
+    assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.TIMED_OUT);
+  }
+
+  @Test
+  void checkTimeouts_deadlinePassesWhileQueuedBehindBusySlots_timedOutWithoutWaitingForASlot() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    submit(spec("busy"));
+    credit(w, 1);
+    submit(spec("t").toBuilder().setDeadlineUnixMs(clock.millis() + 500).build());
+
+    clock.advance(Duration.ofMillis(499));
+    scheduler.checkTimeouts();
+    assertThat(completed).doesNotContainKey("t");
+    clock.advance(Duration.ofMillis(1));
+    scheduler.checkTimeouts();
+
+    assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.TIMED_OUT);
+    assertThat(completed.get("t").getError().getMessage()).contains("while queued");
+    credit(w, 1);
+    assertThat(link.assignedIds()).containsExactly("busy");
+  }
+
+  @Test
+  void checkTimeouts_deadlinePassesDuringRetryBackoff_timedOut() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    submit(
+        spec("t").toBuilder()
+            .setDeadlineUnixMs(clock.millis() + 500)
+            .setRetry(
+                RetryPolicy.newBuilder()
+                    .setMaxAttempts(3)
+                    .setInitialBackoffMs(10_000)
+                    .setMaxBackoffMs(10_000)
+                    .setBackoffMultiplier(1.0))
+            .build());
+    credit(w, 10);
+    report(w, link.assigned().get(0), Outcome.FAILED, true);
+    assertThat(completed).doesNotContainKey("t");
+
+    clock.advance(Duration.ofMillis(500));
+    scheduler.checkTimeouts();
+
     assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.TIMED_OUT);
   }
 
