@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link TaskgridClient} connects and how much it keeps in flight. Immutable; build with
@@ -32,8 +35,15 @@ public final class ClientOptions {
   private final Clock clock;
   private final int maxBatchSize;
   private final int maxTaskBytes;
+  private final int callbackThreads;
+  private final @Nullable Executor callbackExecutor;
+
+  /** Default number of the client's own callback threads. */
+  public static final int DEFAULT_CALLBACK_THREADS = 2;
 
   private ClientOptions(Builder b) {
+    this.callbackThreads = b.callbackThreads;
+    this.callbackExecutor = b.callbackExecutor;
     this.targets = List.copyOf(b.targets);
     this.inFlightLimit = b.inFlightLimit;
     this.defaultTimeout = b.defaultTimeout;
@@ -55,7 +65,29 @@ public final class ClientOptions {
         .defaultTimeout(defaultTimeout)
         .clock(clock)
         .maxBatchSize(maxBatchSize)
-        .maxTaskBytes(maxTaskBytes);
+        .maxTaskBytes(maxTaskBytes)
+        .callbackThreads(callbackThreads)
+        .callbackExecutor(callbackExecutor);
+  }
+
+  /**
+   * How many threads the client starts for completion callbacks ({@code
+   * taskgrid-client-callback-N}) when no {@link #callbackExecutor()} is given.
+   */
+  public int callbackThreads() {
+    return callbackThreads;
+  }
+
+  /**
+   * Where futures are completed and so where their callbacks run, if the caller supplies it (the
+   * caller then owns it: the client never shuts it down); empty means the client's own {@link
+   * #callbackThreads()} threads. Each completion is one task on it, so a callback that blocks holds
+   * one thread, not the other completions: give an executor that grows (for example {@code
+   * Executors.newVirtualThreadPerTaskExecutor()} on JDK 21) when callbacks may block or wait for
+   * other futures.
+   */
+  public Optional<Executor> callbackExecutor() {
+    return Optional.ofNullable(callbackExecutor);
   }
 
   /**
@@ -99,8 +131,22 @@ public final class ClientOptions {
     private Clock clock = Clock.systemUTC();
     private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
     private int maxTaskBytes = DEFAULT_MAX_TASK_BYTES;
+    private int callbackThreads = DEFAULT_CALLBACK_THREADS;
+    private @Nullable Executor callbackExecutor;
 
     private Builder() {}
+
+    /** How many callback threads the client starts when no callback executor is given. */
+    public Builder callbackThreads(int callbackThreads) {
+      this.callbackThreads = callbackThreads;
+      return this;
+    }
+
+    /** Where futures complete and callbacks run (null: the client's own threads). */
+    public Builder callbackExecutor(@Nullable Executor callbackExecutor) {
+      this.callbackExecutor = callbackExecutor;
+      return this;
+    }
 
     /** The coordinators as {@code host:port}. */
     public Builder targets(List<String> targets) {
@@ -162,6 +208,10 @@ public final class ClientOptions {
       }
       if (maxTaskBytes < 1) {
         throw new IllegalArgumentException("maxTaskBytes: " + maxTaskBytes + " (expected: > 0)");
+      }
+      if (callbackThreads < 1) {
+        throw new IllegalArgumentException(
+            "callbackThreads: " + callbackThreads + " (expected: > 0)");
       }
       return new ClientOptions(this);
     }
