@@ -298,11 +298,14 @@ final class PoolScheduler {
             release(t);
             jobs.running(t.jobId(), -1);
             if (slot != null) {
+              // Forced: a timeout is a hard kill (a CPU task's child is killed at once, without
+              // the grace period a cancel gets), as documented in ASYNCIO.md.
               slot.handle
                   .link()
                   .sendCancels(
                       CancelTasks.newBuilder()
                           .addTaskIds(t.id())
+                          .setForce(true)
                           .setOutcome(Outcome.TIMED_OUT)
                           .build());
             }
@@ -512,6 +515,8 @@ final class PoolScheduler {
     if (retryable(t, r)) {
       t.state = TaskState.QUEUED;
       t.workerId = null;
+      // Stored as QUEUED (no worker) while it waits: GetTask must not show the old lease.
+      leasedNow.add(t.info());
       long delay = backoff.delayMillis(t.spec.getRetry(), t.attempt);
       if (delay <= 0) {
         queue.add(t);
