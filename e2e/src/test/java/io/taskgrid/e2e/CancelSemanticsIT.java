@@ -139,9 +139,10 @@ class CancelSemanticsIT {
     for (int i = 0; i < TRIALS; i++) {
       TaskFuture<String> f = client.submit(TaskTypes.ECHO, "v" + i);
       futures.add(f);
-      // Spread the cancels over the task's short life (a few ms): before the ack, while queued,
+      // Spread the cancels over 0-98 ms, across the task's short life: before the ack, while
+      // queued,
       // while running, after it ended.
-      delays.schedule(() -> f.cancel(false), i % 20, TimeUnit.MILLISECONDS);
+      delays.schedule(() -> f.cancel(false), (i % 50) * 2L, TimeUnit.MILLISECONDS);
     }
     allDone(futures);
 
