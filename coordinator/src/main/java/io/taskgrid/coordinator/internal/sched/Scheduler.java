@@ -249,16 +249,20 @@ public final class Scheduler implements SchedulerSink {
       jobs.accepted(t.jobId(), t.id());
       events.submitted(t.pool);
     }
-    applyPendingCancels(tasks);
   }
 
   /**
-   * Applies the cancels that arrived before these tasks were live here. Each side writes its own
-   * map first and reads the other's second (here: {@link #live}, then {@link #pendingCancels}; in
-   * {@link #cancelOne}: the reverse), so a cancel racing a registration is seen by at least one of
-   * them, and {@link PendingCancels#take} lets only one apply it.
+   * Applies the cancels that arrived before these tasks were dispatched here. Each side writes its
+   * own state first and reads the other's second (here: {@link LiveTask#dispatched}, then {@link
+   * #pendingCancels}; in {@link #cancelOne}: the reverse), so a cancel racing a dispatch is seen by
+   * at least one of them, and {@link PendingCancels#take} lets only one apply it. Applied at
+   * dispatch, not at registration: the submitting session subscribes to the task's completion in
+   * between, and a cancel applied earlier would end the task before anyone listened.
    */
   private void applyPendingCancels(List<LiveTask> tasks) {
+    for (LiveTask t : tasks) {
+      t.dispatched = true;
+    }
     for (LiveTask t : tasks) {
       PendingCancels.Entry e = pendingCancels.take(t.id());
       if (e != null) {
@@ -301,6 +305,8 @@ public final class Scheduler implements SchedulerSink {
     if (!waiting.isEmpty()) {
       unresolved.add(waiting);
     }
+    // Posted after the enqueue steps on the same serial executors, so a held cancel finds them.
+    applyPendingCancels(tasks);
   }
 
   /** Registers a worker; false if one with the same id is connected. */
@@ -598,15 +604,20 @@ public final class Scheduler implements SchedulerSink {
    * Cancels one task. A task live here is cancelled by its owner. Otherwise the store decides:
    * ALREADY_FINISHED only when the record has an outcome; a task stored but not registered yet (its
    * batch is still being written, or the cancel overtook the submit) or not stored yet has its
-   * cancel held until it registers here (see {@link PendingCancels}); with {@code holdUnstored}
+   * cancel held until it is dispatched here (see {@link PendingCancels}); with {@code holdUnstored}
    * false, an id the store does not know is NOT_FOUND at once.
    */
   private CompletableFuture<CancelOutcome.Result> cancelOne(
       String id, boolean force, boolean holdUnstored) {
     LiveTask t = live.get(id);
     CompletableFuture<CancelOutcome.Result> f = new CompletableFuture<>();
-    if (t != null) {
+    if (t != null && t.dispatched) {
       route(t, force, f);
+      return f;
+    }
+    if (t != null) {
+      // Registered, its dispatch still to come: its session may not listen for its completion yet.
+      holdUntilDispatched(id, force, f);
       return f;
     }
     store
@@ -617,19 +628,27 @@ public final class Scheduler implements SchedulerSink {
                 f.completeExceptionally(error);
               } else if (info.isPresent() && isDone(info.get())) {
                 f.complete(CancelOutcome.Result.ALREADY_FINISHED);
-              } else if ((info.isEmpty() && !holdUnstored)
-                  || !pendingCancels.hold(id, force, f, clock.millis())) {
+              } else if (info.isEmpty() && !holdUnstored) {
                 f.complete(CancelOutcome.Result.NOT_FOUND);
               } else {
-                // Registered meanwhile: it may have looked for held cancels before this one.
-                LiveTask now = live.get(id);
-                PendingCancels.Entry e = now == null ? null : pendingCancels.take(id);
-                if (e != null) {
-                  applyHeld(now, e);
-                }
+                holdUntilDispatched(id, force, f);
               }
             });
     return f;
+  }
+
+  private void holdUntilDispatched(
+      String id, boolean force, CompletableFuture<CancelOutcome.Result> f) {
+    if (!pendingCancels.hold(id, force, f, clock.millis())) {
+      f.complete(CancelOutcome.Result.NOT_FOUND);
+      return;
+    }
+    // Dispatched meanwhile: it may have looked for held cancels before this one.
+    LiveTask now = live.get(id);
+    PendingCancels.Entry e = now == null || !now.dispatched ? null : pendingCancels.take(id);
+    if (e != null) {
+      applyHeld(now, e);
+    }
   }
 
   private void route(LiveTask t, boolean force, CompletableFuture<CancelOutcome.Result> f) {

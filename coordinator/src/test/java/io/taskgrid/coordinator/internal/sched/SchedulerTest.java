@@ -318,9 +318,8 @@ class SchedulerTest {
 
     assertThat(early.join().getOutcomes(0).getResult())
         .isEqualTo(CancelOutcome.Result.REMOVED_FROM_QUEUE);
-    // Ended as it registered, before this test subscribed to it: the store has the outcome.
-    assertThat(store.get("t").toCompletableFuture().join().orElseThrow().getResult().getOutcome())
-        .isEqualTo(Outcome.CANCELLED);
+    // Ended at its dispatch, after the submitter subscribed: its completion was published to it.
+    assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.CANCELLED);
     assertThat(link.assigned()).isEmpty();
     assertThat(scheduler.pendingCancelCount()).isZero();
   }
@@ -347,12 +346,15 @@ class SchedulerTest {
     Admission a = intake.submit(List.of(spec("t"))).toCompletableFuture().join();
     a.watchIds().forEach(id -> hub.watchTask(id, recorder));
 
-    // The client cancels the moment the ack arrives, before the session hands the batch on.
-    CancelOutcome.Result r = cancel("t");
+    // The client cancels the moment the ack arrives, before the session hands the batch on: held
+    // until the dispatch, so that the cancel's completion cannot precede the subscription.
+    java.util.concurrent.CompletableFuture<CancelResponse> r =
+        scheduler.cancel(List.of("t"), false).toCompletableFuture();
     a.schedule();
     credit(w, 1);
 
-    assertThat(r).isEqualTo(CancelOutcome.Result.REMOVED_FROM_QUEUE);
+    assertThat(r.join().getOutcomes(0).getResult())
+        .isEqualTo(CancelOutcome.Result.REMOVED_FROM_QUEUE);
     assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.CANCELLED);
     assertThat(link.assigned()).isEmpty();
   }
@@ -362,13 +364,15 @@ class SchedulerTest {
     Admission a = intake.submit(List.of(spec("t"))).toCompletableFuture().join();
     a.watchIds().forEach(id -> hub.watchTask(id, recorder));
 
-    CancelOutcome.Result r = cancel("t");
+    java.util.concurrent.CompletableFuture<CancelResponse> r =
+        scheduler.cancel(List.of("t"), false).toCompletableFuture();
     a.schedule();
     FakeLink link = new FakeLink();
     WorkerHandle w = worker("w1", link, "echo");
     credit(w, 1);
 
-    assertThat(r).isEqualTo(CancelOutcome.Result.REMOVED_FROM_QUEUE);
+    assertThat(r.join().getOutcomes(0).getResult())
+        .isEqualTo(CancelOutcome.Result.REMOVED_FROM_QUEUE);
     assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.CANCELLED);
     assertThat(link.assigned()).isEmpty();
   }
