@@ -11,8 +11,9 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Futures in the order they complete, as {@code asyncio.as_completed}. Each future enqueues itself
- * when it completes, so taking the next one is O(1): nothing rescans the set.
+ * Futures in the order they complete, as {@code asyncio.as_completed}; a future listed twice is
+ * yielded once. Each future enqueues itself when it completes, so taking the next one is O(1):
+ * nothing rescans the set.
  *
  * <p>Use {@link #next()} to take them one by one, or iterate (the iterator blocks; with a timeout
  * it throws {@link java.util.concurrent.CompletionException} wrapping a {@link TimeoutException}).
@@ -28,10 +29,15 @@ public final class AsCompleted<F extends CompletableFuture<?>> implements Iterab
   private int taken;
 
   AsCompleted(Iterable<? extends F> futures, @Nullable Duration timeout) {
+    // A future given twice is yielded once, as asyncio.as_completed does (it takes a set).
+    java.util.Set<F> distinct =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     int n = 0;
     for (F f : futures) {
-      n++;
-      f.whenComplete((v, e) -> completed.add(f));
+      if (distinct.add(f)) {
+        n++;
+        f.whenComplete((v, e) -> completed.add(f));
+      }
     }
     this.total = n;
     this.timeout = timeout;

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,6 +46,12 @@ public final class ClientOptions {
   private final @Nullable Path tlsCertFile;
   private final @Nullable Path tlsKeyFile;
 
+  private final int callbackThreads;
+  private final @Nullable Executor callbackExecutor;
+
+  /** Default number of the client's own callback threads. */
+  public static final int DEFAULT_CALLBACK_THREADS = 2;
+
   private ClientOptions(Builder b) {
     this.token = b.token;
     this.tokenFile = b.tokenFile;
@@ -52,6 +59,8 @@ public final class ClientOptions {
     this.tlsCaFile = b.tlsCaFile;
     this.tlsCertFile = b.tlsCertFile;
     this.tlsKeyFile = b.tlsKeyFile;
+    this.callbackThreads = b.callbackThreads;
+    this.callbackExecutor = b.callbackExecutor;
     this.targets = List.copyOf(b.targets);
     this.inFlightLimit = b.inFlightLimit;
     this.defaultTimeout = b.defaultTimeout;
@@ -78,7 +87,29 @@ public final class ClientOptions {
         .tokenFile(tokenFile)
         .tls(tls)
         .tlsCaFile(tlsCaFile)
-        .tlsClientCertificate(tlsCertFile, tlsKeyFile);
+        .tlsClientCertificate(tlsCertFile, tlsKeyFile)
+        .callbackThreads(callbackThreads)
+        .callbackExecutor(callbackExecutor);
+  }
+
+  /**
+   * How many threads the client starts for completion callbacks ({@code
+   * taskgrid-client-callback-N}) when no {@link #callbackExecutor()} is given.
+   */
+  public int callbackThreads() {
+    return callbackThreads;
+  }
+
+  /**
+   * Where futures are completed and so where their callbacks run, if the caller supplies it (the
+   * caller then owns it: the client never shuts it down); empty means the client's own {@link
+   * #callbackThreads()} threads. Each completion is one task on it, so a callback that blocks holds
+   * one thread, not the other completions: give an executor that grows (for example {@code
+   * Executors.newVirtualThreadPerTaskExecutor()} on JDK 21) when callbacks may block or wait for
+   * other futures.
+   */
+  public Optional<Executor> callbackExecutor() {
+    return Optional.ofNullable(callbackExecutor);
   }
 
   /**
@@ -170,6 +201,8 @@ public final class ClientOptions {
     private @Nullable Path tlsCaFile;
     private @Nullable Path tlsCertFile;
     private @Nullable Path tlsKeyFile;
+    private int callbackThreads = DEFAULT_CALLBACK_THREADS;
+    private @Nullable Executor callbackExecutor;
 
     private Builder() {}
 
@@ -204,6 +237,18 @@ public final class ClientOptions {
     public Builder tlsClientCertificate(@Nullable Path certFile, @Nullable Path keyFile) {
       this.tlsCertFile = certFile;
       this.tlsKeyFile = keyFile;
+      return this;
+    }
+
+    /** How many callback threads the client starts when no callback executor is given. */
+    public Builder callbackThreads(int callbackThreads) {
+      this.callbackThreads = callbackThreads;
+      return this;
+    }
+
+    /** Where futures complete and callbacks run (null: the client's own threads). */
+    public Builder callbackExecutor(@Nullable Executor callbackExecutor) {
+      this.callbackExecutor = callbackExecutor;
       return this;
     }
 
@@ -282,6 +327,10 @@ public final class ClientOptions {
       }
       if (token != null && tokenFile != null) {
         throw new IllegalArgumentException("token and tokenFile: give one, not both");
+      }
+      if (callbackThreads < 1) {
+        throw new IllegalArgumentException(
+            "callbackThreads: " + callbackThreads + " (expected: > 0)");
       }
       return new ClientOptions(this);
     }

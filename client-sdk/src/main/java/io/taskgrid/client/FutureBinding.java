@@ -17,14 +17,14 @@ final class FutureBinding<O> implements TaskListener {
 
   @Override
   public void onRejected(String code, String message) {
-    future.completeExceptionally(new TaskRejectedException(future.taskId(), code, message));
+    future.failFromCluster(new TaskRejectedException(future.taskId(), code, message));
   }
 
   @Override
   public void onResult(TaskResult result) {
     future.setResultInfo(ProtoMapper.toInfo(result));
     if (result.getOutcome() != Outcome.SUCCEEDED) {
-      future.completeExceptionally(ProtoMapper.toException(result));
+      future.failFromCluster(ProtoMapper.toException(result));
       return;
     }
     O value;
@@ -32,7 +32,7 @@ final class FutureBinding<O> implements TaskListener {
       value = outputCodec.decode(result.getOutput().getData().toByteArray());
     } catch (RuntimeException e) {
       // A bad output must fail the future clearly rather than leave it hanging.
-      future.completeExceptionally(
+      future.failFromCluster(
           new TaskFailedException(
               future.taskId(),
               "OutputDecodingError",
@@ -47,7 +47,7 @@ final class FutureBinding<O> implements TaskListener {
               e));
       return;
     }
-    future.complete(value);
+    future.completeFromCluster(value);
   }
 
   @Override
@@ -58,7 +58,7 @@ final class FutureBinding<O> implements TaskListener {
 
   @Override
   public void onClientClosed() {
-    future.completeExceptionally(
+    future.failFromCluster(
         new TaskException(
             future.taskId(),
             "client closed before task " + future.taskId() + " ended (it may still run)",

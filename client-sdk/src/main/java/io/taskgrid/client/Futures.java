@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -27,11 +28,16 @@ public final class Futures {
    * asyncio.gather}). The other futures are left running; cancel them if they are not wanted. The
    * returned future fails with the original exception (for example {@link TaskFailedException}),
    * not a wrapper.
+   *
+   * <p>Cancelling the returned future cancels every input that is not done yet (a {@link
+   * TaskFuture} on the cluster), as cancelling {@code asyncio.gather} cancels its children; {@link
+   * #waitFor} on it does the same on timeout.
    */
   public static <T> CompletableFuture<List<T>> gather(
       List<? extends CompletableFuture<? extends T>> futures) {
     requireNonNull(futures, "futures");
-    CompletableFuture<List<T>> all = new CompletableFuture<>();
+    List<CompletableFuture<? extends T>> inputs = List.copyOf(futures);
+    CompletableFuture<List<T>> all = new GatherFuture<>(inputs);
     int n = futures.size();
     Object[] values = new Object[n];
     AtomicInteger remaining = new AtomicInteger(n);
@@ -118,7 +124,10 @@ public final class Futures {
             boolean fire =
                 switch (returnWhen) {
                   case FIRST_COMPLETED -> true;
-                  case FIRST_EXCEPTION -> error != null || allDone;
+                  // As asyncio and concurrent.futures: a cancelled future is not an exception.
+                  case FIRST_EXCEPTION ->
+                      (error != null && !(unwrap(error) instanceof CancellationException))
+                          || allDone;
                   case ALL_COMPLETED -> allDone;
                 };
             if (fire) {
@@ -140,9 +149,17 @@ public final class Futures {
   }
 
   /**
-   * The future's value, waiting at most {@code timeout}; on timeout the future is cancelled (for a
-   * {@link TaskFuture}, the task is cancelled on the cluster, forcibly) and {@link
-   * TimeoutException} is thrown, as {@code asyncio.wait_for}.
+   * The future's value, waiting at most {@code timeout}; on timeout the work behind the future is
+   * cancelled and {@link TimeoutException} is thrown, as {@code asyncio.wait_for}. What is
+   * cancelled:
+   *
+   * <ul>
+   *   <li>a {@link TaskFuture}: its task, on the cluster, forcibly;
+   *   <li>a stage derived from a task future ({@code f.thenApply(..)}, ...) or a {@link #gather} of
+   *       task futures: the future and every task it depends on;
+   *   <li>any other future: only the future itself ({@code CompletableFuture.cancel} stops no
+   *       work); the exception's message says so, so that the limit cannot go unnoticed.
+   * </ul>
    *
    * @throws ExecutionException if the future failed; the cause is the task's exception
    * @throws java.util.concurrent.CancellationException if the future was cancelled
@@ -155,10 +172,64 @@ public final class Futures {
     try {
       return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      future.cancel(true);
-      String what = future instanceof TaskFuture<?> t ? "task " + t.taskId() : "future";
-      throw new TimeoutException(what + " did not complete within " + timeout + "; cancelled it");
+      String what;
+      if (future instanceof TaskFuture<?> t) {
+        t.cancel(true);
+        what = "task " + t.taskId() + " did not complete within " + timeout + "; cancelled it";
+      } else if (future instanceof DerivedFuture<?> d) {
+        d.tasks().forEach(t -> t.cancel(true));
+        future.cancel(true);
+        what =
+            "future did not complete within "
+                + timeout
+                + "; cancelled it and the "
+                + d.tasks().size()
+                + " task(s) it depends on";
+      } else {
+        future.cancel(true);
+        what =
+            "future did not complete within "
+                + timeout
+                + "; cancelled the future only: it is not derived from task futures, so no task"
+                + " was cancelled";
+      }
+      throw new TimeoutException(what);
     }
+  }
+
+  /** The future of {@link #gather}: its cancel cancels the inputs. */
+  private static final class GatherFuture<T> extends DerivedFuture<List<T>> {
+    private final List<? extends CompletableFuture<?>> inputs;
+
+    GatherFuture(List<? extends CompletableFuture<?>> inputs) {
+      super(taskFuturesOf(inputs));
+      this.inputs = inputs;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      if (cancelled) {
+        for (CompletableFuture<?> f : inputs) {
+          if (!f.isDone()) {
+            f.cancel(mayInterruptIfRunning);
+          }
+        }
+      }
+      return cancelled;
+    }
+  }
+
+  private static List<TaskFuture<?>> taskFuturesOf(List<? extends CompletableFuture<?>> inputs) {
+    List<TaskFuture<?>> tasks = new ArrayList<>();
+    for (CompletableFuture<?> f : inputs) {
+      if (f instanceof TaskFuture<?> t) {
+        tasks.add(t);
+      } else if (f instanceof DerivedFuture<?> d) {
+        tasks.addAll(d.tasks());
+      }
+    }
+    return tasks;
   }
 
   private static Throwable unwrap(Throwable error) {

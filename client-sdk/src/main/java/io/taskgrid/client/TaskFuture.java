@@ -22,20 +22,36 @@ import org.jspecify.annotations.Nullable;
  * client is closed first). Completion callbacks run on the client's callback threads ({@code
  * taskgrid-client-callback-N}); do not block in them for long, or use the {@code *Async} variants.
  *
- * <p>{@link #cancel(boolean)} reaches the coordinator: the task is removed from the queue or
- * stopped on its worker, and this future completes at once with {@link TaskCancelledException}.
- * {@link #cancelAsync(boolean)} instead returns what the coordinator did, and this future then ends
- * with the task's real outcome.
+ * <p><b>Cancelling tells the truth.</b> {@link #cancel(boolean)} sends a cancel to the coordinator
+ * and returns at once, but this future is not completed locally: it ends with the outcome the
+ * coordinator records. If the cancel took effect (the task was removed from the queue, stopped on
+ * its worker, or had not been registered yet, in which case the coordinator holds the cancel until
+ * it is), the future fails with {@link TaskCancelledException} and {@link #isCancelled()} is true.
+ * If the task had already ended ({@code ALREADY_FINISHED}), the future keeps the real result (a
+ * value, or the real failure) and {@link #isCancelled()} stays false. {@link #isCancelled()} is
+ * true only when the task's outcome is {@code CANCELLED}. {@link #cancelAsync(boolean)} does the
+ * same and also returns what the coordinator did.
+ *
+ * <p><b>Deviation from {@link java.util.concurrent.Future#cancel}.</b> That contract says that
+ * after {@code cancel} returns true, {@code isDone()} is true at once. Here the future completes
+ * when the coordinator answers (one round trip), because completing it earlier would report a
+ * cancel that may not have happened. {@code cancel} returns true when the cancel was sent and this
+ * future was not known to be too late (not done yet); false when it had completed already. {@code
+ * get()} after {@code cancel} waits for that answer.
  *
  * <p>Several futures may be bound to one task: a resubmit of a pending id with the same spec
  * returns a new future for the same task (see {@link TaskgridClient#submit(TaskType, Object,
  * TaskOptions)}). They complete with the same outcome, each decoded on its own. Cancelling one of
- * them cancels the task: that one completes at once, the others when the coordinator reports the
- * cancel (with {@link TaskCancelledException}, or with the real outcome if the task had already
- * ended).
+ * them cancels the task, and all of them end with the outcome the coordinator records.
  *
  * <p>Derived stages ({@code thenApply}, ...) are plain {@link CompletableFuture}s: cancelling one
- * of them does not cancel the task.
+ * of them does not cancel the task (several stages may depend on one task). They remember the task
+ * they come from, though: {@link Futures#waitFor} on a derived stage cancels that task when it
+ * times out, as {@code asyncio.wait_for} cancels what it awaits.
+ *
+ * <p>{@link #complete}, {@link #completeExceptionally} and {@link #obtrudeValue} are for the client
+ * only: a caller completing a task future would hide the task's real outcome; they throw {@link
+ * UnsupportedOperationException} when called from outside the SDK.
  *
  * @param <T> the output type
  */
@@ -64,11 +80,15 @@ public class TaskFuture<T> extends CompletableFuture<T> {
   }
 
   /**
-   * Cancels the task on the cluster and completes this future with {@link TaskCancelledException}.
+   * Sends a cancel for the task and returns at once; this future then ends with the outcome the
+   * coordinator records ({@link TaskCancelledException} if the cancel took effect, the real result
+   * if the task had already ended). See the class comment for how this differs from {@link
+   * java.util.concurrent.Future#cancel}.
    *
-   * @param mayInterruptIfRunning {@code true} kills a running CPU task at once instead of after the
-   *     grace period
-   * @return whether this call cancelled the future (false if it had completed already)
+   * @param mayInterruptIfRunning {@code true} kills a running CPU task's child process at once
+   *     instead of after the worker's grace period
+   * @return true if the cancel was sent and this future was not done yet (so not known to be too
+   *     late); false if it had completed already
    */
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
@@ -76,8 +96,7 @@ public class TaskFuture<T> extends CompletableFuture<T> {
       return false;
     }
     canceller.cancel(taskId, mayInterruptIfRunning);
-    return completeExceptionally(
-        new TaskCancelledException(taskId, "task " + taskId + " cancelled by this client"));
+    return true;
   }
 
   /**
@@ -199,10 +218,99 @@ public class TaskFuture<T> extends CompletableFuture<T> {
     return e;
   }
 
-  /** Derived stages are plain futures: cancelling them must not cancel the remote task. */
+  /**
+   * Derived stages are plain futures (cancelling them does not cancel the remote task) that
+   * remember the task they depend on, for {@link Futures#waitFor}.
+   */
   @Override
   public <U> CompletableFuture<U> newIncompleteFuture() {
-    return new CompletableFuture<>();
+    return new DerivedFuture<>(List.of(this));
+  }
+
+  /** Completes with the task's value (the client only: see the class comment). */
+  boolean completeFromCluster(T value) {
+    return super.complete(value);
+  }
+
+  /** Completes with the task's failure (the client only: see the class comment). */
+  boolean failFromCluster(Throwable error) {
+    return super.completeExceptionally(error);
+  }
+
+  /**
+   * Not for callers: a task future completes only with the task's outcome.
+   *
+   * @throws UnsupportedOperationException always
+   */
+  @Override
+  public boolean complete(T value) {
+    throw new UnsupportedOperationException(
+        "a TaskFuture completes only with its task's outcome; derive a stage or cancel the task");
+  }
+
+  /**
+   * Not for callers: a task future completes only with the task's outcome.
+   *
+   * @throws UnsupportedOperationException always
+   */
+  @Override
+  public boolean completeExceptionally(Throwable ex) {
+    throw new UnsupportedOperationException(
+        "a TaskFuture completes only with its task's outcome; use cancel() to cancel the task");
+  }
+
+  /**
+   * Not for callers.
+   *
+   * @throws UnsupportedOperationException always
+   */
+  @Override
+  public void obtrudeValue(T value) {
+    throw new UnsupportedOperationException("a TaskFuture completes only with its task's outcome");
+  }
+
+  /**
+   * Not for callers.
+   *
+   * @throws UnsupportedOperationException always
+   */
+  @Override
+  public void obtrudeException(Throwable ex) {
+    throw new UnsupportedOperationException("a TaskFuture completes only with its task's outcome");
+  }
+
+  /**
+   * Not for callers.
+   *
+   * @throws UnsupportedOperationException always
+   */
+  @Override
+  public CompletableFuture<T> completeAsync(
+      java.util.function.Supplier<? extends T> supplier, java.util.concurrent.Executor executor) {
+    throw new UnsupportedOperationException("a TaskFuture completes only with its task's outcome");
+  }
+
+  /**
+   * Not for callers.
+   *
+   * @throws UnsupportedOperationException always
+   */
+  @Override
+  public CompletableFuture<T> completeOnTimeout(T value, long timeout, TimeUnit unit) {
+    throw new UnsupportedOperationException(
+        "a TaskFuture completes only with its task's outcome; use Futures.waitFor or orTimeout on"
+            + " a derived stage");
+  }
+
+  /**
+   * Not for callers: use {@link Futures#waitFor}, which cancels the task on timeout.
+   *
+   * @throws UnsupportedOperationException always
+   */
+  @Override
+  public CompletableFuture<T> orTimeout(long timeout, TimeUnit unit) {
+    throw new UnsupportedOperationException(
+        "a TaskFuture completes only with its task's outcome; use Futures.waitFor(future, timeout)");
   }
 
   @Override

@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -42,9 +43,13 @@ import org.jspecify.annotations.Nullable;
  * re-attaches to every pending task and resends the ones the coordinator never acknowledged; ids
  * make that safe.
  *
- * <p><b>Threads.</b> Thread-safe. Futures are completed on a small pool of daemon threads named
- * {@code taskgrid-client-callback-N}, never on gRPC threads, so dependent stages run there unless
- * given an executor. Blocking in such a callback for a long time delays other completions.
+ * <p><b>Threads.</b> Thread-safe. Futures are completed on {@link ClientOptions#callbackExecutor()}
+ * if given, else on {@link ClientOptions#callbackThreads()} daemon threads named {@code
+ * taskgrid-client-callback-N}, never on gRPC threads, so dependent stages run there unless given an
+ * executor. Each completion is handed over on its own, so a callback that blocks holds one of those
+ * threads and delays no completion that another thread can take; with the fixed default pool, as
+ * many blocking callbacks as threads still stall the rest (give a growing executor if callbacks may
+ * block or wait for sibling futures).
  *
  * <p><b>Back-pressure.</b> When {@link ClientOptions#inFlightLimit()} tasks are submitted and not
  * yet ended, {@code submit} and {@code map} block the calling thread until some end. Do not call
@@ -54,11 +59,12 @@ import org.jspecify.annotations.Nullable;
  * the futures still pending with a {@link TaskException} (the tasks may still run).
  */
 public final class TaskgridClient implements AutoCloseable {
-  private static final int CALLBACK_THREADS = 2;
-
   private final ClientOptions options;
   private final @Nullable OwnedChannels ownedChannels;
-  private final ExecutorService callbackExecutor;
+
+  /** The callback threads the client started (null when the caller gave an executor). */
+  private final @Nullable ExecutorService ownCallbackExecutor;
+
   private final TaskSession session;
   private final TaskQueries queries;
   private final TaskFuture.Canceller canceller;
@@ -68,17 +74,20 @@ public final class TaskgridClient implements AutoCloseable {
       List<Channel> channels, ClientOptions options, @Nullable OwnedChannels ownedChannels) {
     this.options = options;
     this.ownedChannels = ownedChannels;
-    this.callbackExecutor =
-        new ThreadPoolExecutor(
-            CALLBACK_THREADS,
-            CALLBACK_THREADS,
-            0,
-            TimeUnit.MILLISECONDS,
-            new LinkedBlockingQueue<>(),
-            new NamedThreadFactory("taskgrid-client-callback"));
+    this.ownCallbackExecutor =
+        options.callbackExecutor().isPresent()
+            ? null
+            : new ThreadPoolExecutor(
+                options.callbackThreads(),
+                options.callbackThreads(),
+                0,
+                TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(),
+                new NamedThreadFactory("taskgrid-client-callback"));
+    Executor callbacks =
+        ownCallbackExecutor != null ? ownCallbackExecutor : options.callbackExecutor().get();
     this.session =
-        new TaskSession(
-            channels, options.inFlightLimit(), options.maxBatchSize(), callbackExecutor);
+        new TaskSession(channels, options.inFlightLimit(), options.maxBatchSize(), callbacks);
     this.queries = new TaskQueries(channels, options.defaultTimeout());
     this.canceller =
         (taskId, force) -> session.cancel(taskId, force).thenApply(ProtoMapper::toOutcome);
@@ -197,7 +206,7 @@ public final class TaskgridClient implements AutoCloseable {
       futures.add(future);
       if (spec.getSerializedSize() > this.options.maxTaskBytes()) {
         // Sent, it would break the stream for every task on it; refuse it here instead.
-        future.completeExceptionally(
+        future.failFromCluster(
             new TaskRejectedException(
                 id,
                 "RESOURCE_EXHAUSTED",
@@ -230,10 +239,17 @@ public final class TaskgridClient implements AutoCloseable {
 
   /**
    * Cancels a task by id (it need not have been submitted by this client) and returns what the
-   * coordinator did.
+   * coordinator did. A task pending on this client is cancelled on its session stream, after its
+   * submit, so the cancel is never lost even if sent before the ack (the coordinator holds it until
+   * the task is registered). Any other id goes in a unary call: NOT_FOUND at once if the cluster
+   * does not know it.
    */
   public CompletableFuture<CancelOutcome> cancel(String taskId, boolean force) {
-    return canceller.cancel(requireNonNull(taskId, "taskId"), force);
+    requireNonNull(taskId, "taskId");
+    if (session.isPending(taskId)) {
+      return canceller.cancel(taskId, force);
+    }
+    return queries.cancel(taskId, force).thenApply(ProtoMapper::toOutcome);
   }
 
   /**
@@ -319,14 +335,17 @@ public final class TaskgridClient implements AutoCloseable {
       return;
     }
     session.close();
-    callbackExecutor.shutdown();
-    try {
-      if (!callbackExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
-        callbackExecutor.shutdownNow();
+    ExecutorService callbacks = ownCallbackExecutor;
+    if (callbacks != null) {
+      callbacks.shutdown();
+      try {
+        if (!callbacks.awaitTermination(5, TimeUnit.SECONDS)) {
+          callbacks.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        callbacks.shutdownNow();
+        Thread.currentThread().interrupt();
       }
-    } catch (InterruptedException e) {
-      callbackExecutor.shutdownNow();
-      Thread.currentThread().interrupt();
     }
     if (ownedChannels != null) {
       ownedChannels.close();

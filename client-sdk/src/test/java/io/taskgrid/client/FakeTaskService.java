@@ -34,6 +34,12 @@ final class FakeTaskService extends TaskServiceGrpc.TaskServiceImplBase {
   volatile boolean autoAck = true;
   volatile boolean autoComplete;
 
+  /**
+   * Answers cancels as the coordinator does: a task without a result is removed from the queue
+   * (outcome CANCELLED, pushed as a completion too); one with a result is ALREADY_FINISHED.
+   */
+  volatile boolean autoCancel;
+
   @Override
   public StreamObserver<ClientMessage> session(StreamObserver<ServerMessage> responses) {
     sessions.add(responses);
@@ -43,6 +49,9 @@ final class FakeTaskService extends TaskServiceGrpc.TaskServiceImplBase {
         received.add(message);
         if (message.hasSubmit()) {
           onSubmit(responses, message.getSubmit().getTasksList());
+        }
+        if (message.hasCancel() && autoCancel) {
+          onCancel(responses, message.getCancel().getTaskIdsList());
         }
       }
 
@@ -56,6 +65,35 @@ final class FakeTaskService extends TaskServiceGrpc.TaskServiceImplBase {
         }
       }
     };
+  }
+
+  private void onCancel(StreamObserver<ServerMessage> responses, List<String> ids) {
+    io.taskgrid.proto.v1.CancelResponse.Builder outcomes =
+        io.taskgrid.proto.v1.CancelResponse.newBuilder();
+    Completions.Builder done = Completions.newBuilder();
+    for (String id : ids) {
+      TaskResult cancelled =
+          TaskResult.newBuilder()
+              .setTaskId(id)
+              .setOutcome(Outcome.CANCELLED)
+              .setError(io.taskgrid.proto.v1.TaskError.newBuilder().setType("Cancelled"))
+              .build();
+      boolean removed = results.putIfAbsent(id, cancelled) == null;
+      outcomes.addOutcomes(
+          io.taskgrid.proto.v1.CancelOutcome.newBuilder()
+              .setTaskId(id)
+              .setResult(
+                  removed
+                      ? io.taskgrid.proto.v1.CancelOutcome.Result.REMOVED_FROM_QUEUE
+                      : io.taskgrid.proto.v1.CancelOutcome.Result.ALREADY_FINISHED));
+      if (removed) {
+        done.addResults(cancelled);
+      }
+    }
+    send(responses, ServerMessage.newBuilder().setCancelOutcomes(outcomes).build());
+    if (done.getResultsCount() > 0) {
+      send(responses, ServerMessage.newBuilder().setCompletions(done).build());
+    }
   }
 
   /** Admits as the coordinator does: a known id is DUPLICATE (its stored result replayed). */

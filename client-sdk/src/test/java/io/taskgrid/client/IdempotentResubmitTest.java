@@ -157,10 +157,10 @@ class IdempotentResubmitTest {
 
     assertThat(first.cancel(false)).isTrue();
 
-    assertThat(first).isCancelled();
     await().atMost(WAIT).until(() -> !fake.cancels().isEmpty());
     assertThat(fake.cancels().get(0).getTaskIdsList()).containsExactly(ID);
-    // The other future ends when the coordinator reports what the cancel did.
+    // Both futures end when the coordinator reports what the cancel did.
+    assertThat(first).isNotDone();
     assertThat(second).isNotDone();
     fake.push(
         ServerMessage.newBuilder()
@@ -176,6 +176,7 @@ class IdempotentResubmitTest {
         .failsWithin(WAIT)
         .withThrowableOfType(java.util.concurrent.CancellationException.class)
         .isInstanceOf(TaskCancelledException.class);
+    assertThat(first).isCancelled();
     assertThat(client.pendingCount()).isZero();
   }
 

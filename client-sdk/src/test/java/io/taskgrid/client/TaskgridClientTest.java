@@ -328,13 +328,70 @@ class TaskgridClientTest {
 
     assertThat(future.cancel(true)).isTrue();
 
-    assertThat(future.isCancelled()).isTrue();
-    assertThatThrownBy(future::join)
-        .isInstanceOfSatisfying(
-            TaskCancelledException.class, e -> assertThat(e.taskId()).isEqualTo(future.taskId()));
+    // Not completed locally: the future waits for what the coordinator did.
+    assertThat(future).isNotDone();
     await().atMost(WAIT).until(() -> !fake.cancels().isEmpty());
     assertThat(fake.cancels().get(0).getTaskIdsList()).containsExactly(future.taskId());
     assertThat(fake.cancels().get(0).getForce()).isTrue();
+    answerCancel(future.taskId(), io.taskgrid.proto.v1.CancelOutcome.Result.REMOVED_FROM_QUEUE);
+
+    assertThatThrownBy(future::join)
+        .isInstanceOfSatisfying(
+            TaskCancelledException.class, e -> assertThat(e.taskId()).isEqualTo(future.taskId()));
+    assertThat(future.isCancelled()).isTrue();
+  }
+
+  @Test
+  void cancel_taskAlreadyFinishedOnTheCluster_futureKeepsTheRealResult() {
+    TaskFuture<String> future = client.submit(TaskTypes.ECHO, "x");
+    awaitSubmitted(1);
+
+    assertThat(future.cancel(false)).isTrue();
+    await().atMost(WAIT).until(() -> !fake.cancels().isEmpty());
+    answerCancel(future.taskId(), io.taskgrid.proto.v1.CancelOutcome.Result.ALREADY_FINISHED);
+    fake.complete(succeeded(future.taskId(), "x"));
+
+    assertThat(future.join()).isEqualTo("x");
+    assertThat(future.isCancelled()).isFalse();
+    assertThat(future.cancel(false)).isFalse();
+  }
+
+  @Test
+  void cancel_coordinatorSaysNotFound_futureNotCompletedLocally_endsWithItsCompletion() {
+    TaskFuture<String> future = client.submit(TaskTypes.ECHO, "x");
+    awaitSubmitted(1);
+
+    CompletableFuture<io.taskgrid.client.CancelOutcome> answer = future.cancelAsync(false);
+    await().atMost(WAIT).until(() -> !fake.cancels().isEmpty());
+    answerCancel(future.taskId(), io.taskgrid.proto.v1.CancelOutcome.Result.NOT_FOUND);
+
+    assertThat(answer.join()).isEqualTo(io.taskgrid.client.CancelOutcome.NOT_FOUND);
+    assertThat(future).isNotDone();
+    fake.complete(succeeded(future.taskId(), "x"));
+    assertThat(future.join()).isEqualTo("x");
+  }
+
+  @Test
+  void complete_calledByTheUser_refused_theFutureOnlyTellsTheTasksOutcome() {
+    TaskFuture<String> future = client.submit(TaskTypes.ECHO, "x");
+
+    assertThatThrownBy(() -> future.complete("forged"))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> future.completeExceptionally(new RuntimeException()))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThat(future).isNotDone();
+  }
+
+  private void answerCancel(String taskId, io.taskgrid.proto.v1.CancelOutcome.Result result) {
+    fake.push(
+        ServerMessage.newBuilder()
+            .setCancelOutcomes(
+                CancelResponse.newBuilder()
+                    .addOutcomes(
+                        io.taskgrid.proto.v1.CancelOutcome.newBuilder()
+                            .setTaskId(taskId)
+                            .setResult(result)))
+            .build());
   }
 
   @Test
@@ -487,9 +544,41 @@ class TaskgridClientTest {
         .isInstanceOf(TimeoutException.class)
         .hasMessageContaining(future.taskId());
 
-    assertThat(future.isCancelled()).isTrue();
     await().atMost(WAIT).until(() -> !fake.cancels().isEmpty());
     assertThat(fake.cancels().get(0).getTaskIdsList()).containsExactly(future.taskId());
+    answerCancel(future.taskId(), io.taskgrid.proto.v1.CancelOutcome.Result.REMOVED_FROM_QUEUE);
+    await().atMost(WAIT).until(future::isDone);
+    assertThat(future.isCancelled()).isTrue();
+  }
+
+  @Test
+  void waitFor_derivedStageNotDoneInTime_cancelsTheTaskItDependsOn() {
+    TaskFuture<String> future = client.submit(TaskTypes.ECHO, "slow");
+    CompletableFuture<Integer> length = future.thenApply(String::length).thenApply(n -> n + 1);
+    awaitSubmitted(1);
+
+    assertThatThrownBy(() -> Futures.waitFor(length, Duration.ofMillis(50)))
+        .isInstanceOf(TimeoutException.class)
+        .hasMessageContaining("1 task(s) it depends on");
+
+    await().atMost(WAIT).until(() -> !fake.cancels().isEmpty());
+    assertThat(fake.cancels().get(0).getTaskIdsList()).containsExactly(future.taskId());
+  }
+
+  @Test
+  void gather_cancelled_cancelsEveryChildNotDone() {
+    TaskFuture<String> a = client.submit(TaskTypes.ECHO, "a");
+    TaskFuture<String> b = client.submit(TaskTypes.ECHO, "b");
+    awaitSubmitted(2);
+    CompletableFuture<List<String>> all = Futures.gather(List.of(a, b));
+
+    assertThat(all.cancel(false)).isTrue();
+
+    await()
+        .atMost(WAIT)
+        .until(() -> fake.cancels().stream().mapToInt(c -> c.getTaskIdsCount()).sum() == 2);
+    assertThat(fake.cancels().stream().flatMap(c -> c.getTaskIdsList().stream()))
+        .containsExactlyInAnyOrder(a.taskId(), b.taskId());
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.taskgrid.client.TaskCancelledException;
 import io.taskgrid.client.TaskFailedException;
 import io.taskgrid.client.TaskFuture;
 import io.taskgrid.client.TaskGroup;
+import io.taskgrid.client.TaskGroupException;
 import io.taskgrid.client.TaskOptions;
 import io.taskgrid.client.TaskResultInfo;
 import io.taskgrid.client.TaskState;
@@ -118,10 +119,12 @@ class AsyncioExamplesTest {
 
   @Test
   void gather_sumsOfSquares_valuesInInputOrder() {
+    // tag::gather[]
     List<TaskFuture<BigInteger>> sums =
         client.map(TaskTypes.SUM_SQUARES, List.of(10L, 100L, 1_000L));
 
-    List<BigInteger> values = Futures.gather(sums).join();
+    List<BigInteger> values = Futures.gather(sums).join(); // [285, 328350, 332833500]
+    // end::gather[]
 
     assertThat(values)
         .containsExactly(
@@ -230,7 +233,9 @@ class AsyncioExamplesTest {
     TaskFuture<Long> slow = client.submit(TaskTypes.SLEEP, FOREVER);
     await().atMost(WAIT).until(() -> state(slow.taskId()) == TaskState.RUNNING);
 
+    // tag::cancel[]
     CancelOutcome what = slow.cancelAsync(false).get(60, TimeUnit.SECONDS);
+    // end::cancel[]
 
     assertThat(what).isEqualTo(CancelOutcome.STOPPED_WHILE_RUNNING);
     // As CancelledError: get() throws the cancellation itself, not an ExecutionException.
@@ -244,12 +249,35 @@ class AsyncioExamplesTest {
 
   @Test
   void taskGroup_allSucceed_closeReturnsAndValuesAreThere() {
+    // tag::taskGroup[]
     List<TaskFuture<BigInteger>> sums;
     try (TaskGroup group = client.newGroup()) {
       sums = group.map(TaskTypes.SUM_SQUARES, List.of(3L, 4L));
-    }
+    } // every task has ended here, or TaskGroupException lists every failure
+    // end::taskGroup[]
     assertThat(sums)
         .allSatisfy(f -> assertThat(f).isCompletedWithValueMatching(v -> v.signum() > 0));
+  }
+
+  @Test
+  void taskGroupRun_bodyThrows_childrenCancelledAtOnce_exceptionListsTheBodysError() {
+    List<TaskFuture<Long>> started = new ArrayList<>();
+    // tag::taskGroupRun[]
+    try {
+      client
+          .newGroup()
+          .run(
+              group -> {
+                started.add(group.submit(TaskTypes.SLEEP, FOREVER));
+                throw new IllegalStateException("the body failed");
+              });
+    } catch (TaskGroupException e) {
+      // e.failures(): [IllegalStateException: the body failed]; the sleep is already cancelled
+    }
+    // end::taskGroupRun[]
+    assertThat(started.get(0)).failsWithin(WAIT);
+    assertThat(started.get(0).isCancelled()).isTrue();
+    await().atMost(WAIT).until(() -> "CANCELLED".equals(outcome(started.get(0).taskId())));
   }
 
   // --- asyncio.Semaphore ------------------------------------------------------------------------
@@ -292,6 +320,7 @@ class AsyncioExamplesTest {
 
   @Test
   void timeouts_runTimeoutAndDeadline_timedOutEnforcedByTheCluster() {
+    // tag::timeouts[]
     TaskFuture<Long> runTimeout =
         client.submit(
             TaskTypes.SLEEP,
@@ -302,6 +331,7 @@ class AsyncioExamplesTest {
             TaskTypes.SLEEP,
             FOREVER,
             TaskOptions.newBuilder().deadlineIn(Duration.ofMillis(300)).build());
+    // end::timeouts[]
 
     for (TaskFuture<Long> f : List.of(runTimeout, deadline)) {
       assertThat(f)
@@ -317,6 +347,7 @@ class AsyncioExamplesTest {
 
   @Test
   void retries_flakyHandler_succeedsOnThirdAttemptAfterBackoff() {
+    // tag::retries[]
     RetryPolicy retry =
         RetryPolicy.newBuilder()
             .maxAttempts(3)
@@ -325,6 +356,7 @@ class AsyncioExamplesTest {
             .build();
 
     TaskFuture<Long> f = client.submit(FLAKY, 3L, TaskOptions.newBuilder().retry(retry).build());
+    // end::retries[]
 
     assertThat(f).succeedsWithin(WAIT).isEqualTo(3L);
     assertThat(f.resultInfo()).map(TaskResultInfo::attempt).contains(3);

@@ -64,6 +64,41 @@ public final class TaskQueries {
   }
 
   /**
+   * Cancels a task this client does not hold pending, with the unary Cancel call on the first
+   * coordinator (an operator's cancel: an id the cluster does not know is NOT_FOUND at once).
+   */
+  public java.util.concurrent.CompletableFuture<io.taskgrid.proto.v1.CancelOutcome.Result> cancel(
+      String taskId, boolean force) {
+    java.util.concurrent.CompletableFuture<io.taskgrid.proto.v1.CancelOutcome.Result> answer =
+        new java.util.concurrent.CompletableFuture<>();
+    TaskServiceGrpc.newStub(channels.get(0))
+        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .cancel(
+            io.taskgrid.proto.v1.CancelRequest.newBuilder()
+                .addTaskIds(taskId)
+                .setForce(force)
+                .build(),
+            new io.grpc.stub.StreamObserver<>() {
+              @Override
+              public void onNext(io.taskgrid.proto.v1.CancelResponse r) {
+                answer.complete(r.getOutcomes(0).getResult());
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                answer.completeExceptionally(t);
+              }
+
+              @Override
+              public void onCompleted() {
+                answer.completeExceptionally(
+                    Status.INTERNAL.withDescription("no cancel outcome").asRuntimeException());
+              }
+            });
+    return answer;
+  }
+
+  /**
    * The workers connected to the first coordinator that answers.
    *
    * @throws StatusRuntimeException if none answers

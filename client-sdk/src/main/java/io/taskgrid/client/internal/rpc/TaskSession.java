@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  *       the outbound queue (only while the stream {@code isReady()}), and every gRPC callback of
  *       the call runs on it too (the call is started with this executor), so {@code onNext} is
  *       never called concurrently and inbound and outbound state need no locks.
- *   <li>Listeners run on the callback executor, one hand-off per inbound message, never on the
+ *   <li>Listeners run on the callback executor, one hand-off per listener and event, never on the
  *       session thread, because they complete user futures and so run user callbacks.
  * </ul>
  *
@@ -260,6 +260,11 @@ public final class TaskSession implements AutoCloseable {
     return answer;
   }
 
+  /** Whether a task of this id was submitted here and has not ended. */
+  public boolean isPending(String taskId) {
+    return pending.containsKey(taskId);
+  }
+
   /** Tasks submitted and not yet ended. */
   public int pendingCount() {
     return pending.size();
@@ -443,11 +448,14 @@ public final class TaskSession implements AutoCloseable {
       if (waiters != null) {
         deliveries.add(() -> waiters.forEach(w -> w.complete(outcome.getResult())));
       }
-      // A task removed from the queue (or unknown) may never produce a completion: end it here.
+      // The coordinator recorded CANCELLED for a task removed from the queue: end it at once (its
+      // completion, which follows, is then ignored). Nothing else ends a task here: on
+      // ALREADY_FINISHED or STOPPED_WHILE_RUNNING its completion carries the outcome that stands,
+      // and NOT_FOUND (the task never reached that coordinator within its hold time) leaves the
+      // task to its own ack, rejection or completion, so that a future never reports a cancel
+      // the cluster did not make.
       PendingTask p = pending.get(outcome.getTaskId());
-      if (p != null
-          && (outcome.getResult() == CancelOutcome.Result.REMOVED_FROM_QUEUE
-              || outcome.getResult() == CancelOutcome.Result.NOT_FOUND)) {
+      if (p != null && outcome.getResult() == CancelOutcome.Result.REMOVED_FROM_QUEUE) {
         TaskResult cancelled =
             TaskResult.newBuilder()
                 .setTaskId(outcome.getTaskId())
@@ -483,21 +491,28 @@ public final class TaskSession implements AutoCloseable {
     }
   }
 
+  /**
+   * Hands each delivery to the callback executor on its own: one listener's callback that blocks
+   * (or waits for a sibling future, whose completion is another delivery) then holds one callback
+   * thread, not every completion that arrived in the same message.
+   */
   private void deliver(List<Runnable> deliveries) {
-    if (deliveries.isEmpty()) {
-      return;
+    for (Runnable r : deliveries) {
+      try {
+        callbackExecutor.execute(
+            () -> {
+              try {
+                r.run();
+              } catch (RuntimeException e) {
+                log.warn("A task listener threw", e);
+              }
+            });
+      } catch (RejectedExecutionException e) {
+        // The client is closing and its callback executor stopped: run it here rather than lose
+        // the outcome of a future someone may wait on.
+        r.run();
+      }
     }
-    // One hand-off per inbound message, in message order.
-    callbackExecutor.execute(
-        () -> {
-          for (Runnable r : deliveries) {
-            try {
-              r.run();
-            } catch (RuntimeException e) {
-              log.warn("A task listener threw", e);
-            }
-          }
-        });
   }
 
   private void onStreamEnded(int gen, @Nullable Throwable error) {

@@ -115,7 +115,8 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
             throw tooMany.asRuntimeException();
           }
           checkIds("task id", req.getTaskIdsList());
-          return scheduler.cancel(req.getTaskIdsList(), req.getForce(), caller);
+          // An operator's cancel: an id the store does not know is answered NOT_FOUND at once.
+          return scheduler.cancel(req.getTaskIdsList(), req.getForce(), caller, false);
         });
   }
 

@@ -26,6 +26,13 @@ final class LiveTask {
   /** Set once, when the task's pool is known; read by any thread to route messages. */
   volatile @Nullable Pool pool;
 
+  /**
+   * Set once the task has been handed to its owner (queued, or adopted): from then on a cancel held
+   * for it may be applied. Not before: its session subscribes to its completion only between
+   * registration and dispatch, and a completion published earlier would be lost. Written once.
+   */
+  volatile boolean dispatched;
+
   /** The coordinator that schedules the task, written into its records. */
   String owner = "";
 

@@ -64,6 +64,16 @@ final class PoolScheduler {
    */
   private final Map<String, LiveTask> timeLimited = new HashMap<>();
 
+  /**
+   * Every task of this pool with a deadline that has not ended, soonest deadline first, so that
+   * {@link #checkTimeouts} ends the ones whose deadline passes while they wait (in the queue, in a
+   * retry backoff or held by a type limit) without scanning the queue: O(log n) per task.
+   */
+  private final java.util.TreeSet<LiveTask> deadlines =
+      new java.util.TreeSet<>(
+          java.util.Comparator.comparingLong((LiveTask t) -> t.spec.getDeadlineUnixMs())
+              .thenComparing(LiveTask::id));
+
   private final TypeLimits typeLimits;
   private final RetryBackoff backoff;
 
@@ -142,6 +152,7 @@ final class PoolScheduler {
           for (LiveTask t : tasks) {
             if (t.state == TaskState.QUEUED) {
               queue.add(t);
+              trackDeadline(t);
             }
           }
         });
@@ -267,8 +278,9 @@ final class PoolScheduler {
   /**
    * Ends running tasks whose run timeout or deadline has passed (by the injected clock): the worker
    * is told to stop them with outcome TIMED_OUT, and TIMED_OUT is recorded at once (the worker's
-   * later report is fenced out, as for a cancel). Queued tasks are checked against their deadline
-   * when they reach the head of the queue.
+   * later report is fenced out, as for a cancel). Waiting tasks (queued, waiting out a retry
+   * backoff, or held by a type limit) whose deadline has passed end TIMED_OUT too, in the same
+   * step, so a deadline is enforced within one timer period (100 ms) whatever the task is doing.
    */
   void checkTimeouts() {
     step(
@@ -286,11 +298,14 @@ final class PoolScheduler {
             release(t);
             jobs.running(t.jobId(), -1);
             if (slot != null) {
+              // Forced: a timeout is a hard kill (a CPU task's child is killed at once, without
+              // the grace period a cancel gets), as documented in ASYNCIO.md.
               slot.handle
                   .link()
                   .sendCancels(
                       CancelTasks.newBuilder()
                           .addTaskIds(t.id())
+                          .setForce(true)
                           .setOutcome(Outcome.TIMED_OUT)
                           .build());
             }
@@ -300,7 +315,31 @@ final class PoolScheduler {
                     : "run timeout of " + t.spec.getTimeoutMs() + " ms exceeded";
             finish(t, result(t, Outcome.TIMED_OUT, "Timeout", why), false);
           }
+          expireWaiting(now);
         });
+  }
+
+  /**
+   * Ends the waiting tasks whose deadline has passed. They leave the queue, the retry heap and the
+   * type limit's held list lazily (each skips tasks that are no longer QUEUED), as for a cancel.
+   */
+  private void expireWaiting(long now) {
+    while (!deadlines.isEmpty() && pastDeadline(deadlines.first(), now)) {
+      LiveTask t = deadlines.pollFirst();
+      if (t.state == TaskState.QUEUED) {
+        finish(
+            t,
+            result(t, Outcome.TIMED_OUT, "DeadlineExceeded", "deadline passed while queued"),
+            false);
+      }
+      // A running one was ended by the sweep above; a finished one was untracked already.
+    }
+  }
+
+  private void trackDeadline(LiveTask t) {
+    if (t.spec.getDeadlineUnixMs() > 0) {
+      deadlines.add(t);
+    }
   }
 
   private static boolean pastDeadline(LiveTask t, long now) {
@@ -336,6 +375,7 @@ final class PoolScheduler {
           }
           // A queued task is skipped lazily when the queue polls it.
           t.state = TaskState.DONE;
+          deadlines.remove(t);
           jobs.completed(t.jobId(), outcome, wasRunning);
           sink.forgotten(t);
         });
@@ -351,6 +391,7 @@ final class PoolScheduler {
         () -> {
           List<LiveTask> requeue = new ArrayList<>();
           for (LiveTask t : tasks) {
+            trackDeadline(t);
             Slot slot = t.workerId == null ? null : workers.get(t.workerId);
             if (slot != null) {
               t.state = TaskState.RUNNING;
@@ -478,6 +519,8 @@ final class PoolScheduler {
     if (retryable(t, r)) {
       t.state = TaskState.QUEUED;
       t.workerId = null;
+      // Stored as QUEUED (no worker) while it waits: GetTask must not show the old lease.
+      leasedNow.add(t.info());
       long delay = backoff.delayMillis(t.spec.getRetry(), t.attempt);
       if (delay <= 0) {
         queue.add(t);
@@ -693,6 +736,9 @@ final class PoolScheduler {
 
   private void finish(LiveTask t, TaskResult result, boolean wasRunningAlreadyReleased) {
     t.state = TaskState.DONE;
+    if (t.spec.getDeadlineUnixMs() > 0) {
+      deadlines.remove(t);
+    }
     jobs.completed(t.jobId(), result.getOutcome(), false);
     doneTasks.add(t);
     doneNow.add(t.done(result));

@@ -58,6 +58,9 @@ public final class Scheduler implements SchedulerSink {
   /** Tasks accepted here and not ended, for routing; their state belongs to the owners. */
   private final ConcurrentHashMap<String, LiveTask> live = new ConcurrentHashMap<>();
 
+  /** Cancels that arrived before their task was live here; applied when it registers. */
+  private final PendingCancels pendingCancels = new PendingCancels();
+
   private final ConcurrentHashMap<String, WorkerHandle> workers = new ConcurrentHashMap<>();
   private final AtomicLong liveCount = new AtomicLong();
   private final LongAdder acceptedTotal = new LongAdder();
@@ -252,6 +255,46 @@ public final class Scheduler implements SchedulerSink {
   }
 
   /**
+   * Applies the cancels that arrived before these tasks were dispatched here. Each side writes its
+   * own state first and reads the other's second (here: {@link LiveTask#dispatched}, then {@link
+   * #pendingCancels}; in {@link #cancelOne}: the reverse), so a cancel racing a dispatch is seen by
+   * at least one of them, and {@link PendingCancels#take} lets only one apply it. Applied at
+   * dispatch, not at registration: the submitting session subscribes to the task's completion in
+   * between, and a cancel applied earlier would end the task before anyone listened.
+   */
+  private void applyPendingCancels(List<LiveTask> tasks) {
+    for (LiveTask t : tasks) {
+      t.dispatched = true;
+    }
+    for (LiveTask t : tasks) {
+      PendingCancels.Entry e = pendingCancels.take(t.id());
+      if (e != null) {
+        applyHeld(t, e);
+      }
+    }
+  }
+
+  private void applyHeld(LiveTask t, PendingCancels.Entry e) {
+    if (e.tenant != null && !e.tenant.equals(t.tenant)) {
+      // Held by another tenant's caller (an id guessed ahead of its submit): not theirs to cancel.
+      e.waiters.forEach(w -> w.complete(CancelOutcome.Result.NOT_FOUND));
+      return;
+    }
+    CompletableFuture<CancelOutcome.Result> f = new CompletableFuture<>();
+    route(t, e.force, f);
+    f.whenComplete(
+        (r, error) -> {
+          for (CompletableFuture<CancelOutcome.Result> w : e.waiters) {
+            if (error != null) {
+              w.completeExceptionally(error);
+            } else {
+              w.complete(r);
+            }
+          }
+        });
+  }
+
+  /**
    * Queues registered tasks with their pools. A task cancelled in between is skipped there (its
    * state is no longer QUEUED).
    */
@@ -270,6 +313,8 @@ public final class Scheduler implements SchedulerSink {
     if (!waiting.isEmpty()) {
       unresolved.add(waiting);
     }
+    // Posted after the enqueue steps on the same serial executors, so a held cancel finds them.
+    applyPendingCancels(tasks);
   }
 
   /** Registers a worker; false if one with the same id is connected. */
@@ -465,6 +510,8 @@ public final class Scheduler implements SchedulerSink {
     if (!waiting.isEmpty()) {
       unresolved.add(waiting);
     }
+    // Posted after the adoption steps on the same serial executors, so a held cancel finds them.
+    applyPendingCancels(tasks);
     log.info("Adopted {} task(s) of coordinators that left the cluster", tasks.size());
   }
 
@@ -554,21 +601,41 @@ public final class Scheduler implements SchedulerSink {
     }
   }
 
-  /** Cancels tasks; the response lists one outcome per id, in order. */
+  /**
+   * Cancels tasks sent on a Session stream; the response lists one outcome per id, in order. A
+   * cancel for a task not live here is held until it registers (see {@link PendingCancels}): on a
+   * stream a cancel may follow its submit closely enough to find no record at all yet.
+   */
   public CompletionStage<CancelResponse> cancel(List<String> taskIds, boolean force) {
-    return cancel(taskIds, force, Principal.UNAUTHENTICATED);
+    return cancel(taskIds, force, Principal.UNAUTHENTICATED, true);
+  }
+
+  /** As {@link #cancel(List, boolean, Principal, boolean)} for an admin (tests). */
+  public CompletionStage<CancelResponse> cancel(
+      List<String> taskIds, boolean force, boolean holdUnstored) {
+    return cancel(taskIds, force, Principal.UNAUTHENTICATED, holdUnstored);
+  }
+
+  /** As {@link #cancel(List, boolean, Principal, boolean)} on a Session stream (held if unknown). */
+  public CompletionStage<CancelResponse> cancel(
+      List<String> taskIds, boolean force, Principal caller) {
+    return cancel(taskIds, force, caller, true);
   }
 
   /**
-   * Cancels as {@code caller}: a task of another tenant is NOT_FOUND to a non-admin caller, the
-   * same answer as an id nobody submitted.
+   * Cancels tasks as {@code caller}; the response lists one outcome per id, in order. A task of
+   * another tenant is NOT_FOUND to a non-admin caller, the same answer as an id nobody submitted.
+   *
+   * @param holdUnstored whether a cancel for an id the store does not know yet is held (a Session
+   *     stream, where the submit may still be in flight) or answered NOT_FOUND at once (the unary
+   *     Cancel call of an operator). A stored task that is not live here yet is held either way.
    */
   public CompletionStage<CancelResponse> cancel(
-      List<String> taskIds, boolean force, Principal caller) {
+      List<String> taskIds, boolean force, Principal caller, boolean holdUnstored) {
     List<CompletableFuture<CancelOutcome>> each = new ArrayList<>(taskIds.size());
     String tenant = caller.isAdmin() ? null : Tenants.recordValue(caller.tenant());
     for (String id : taskIds) {
-      each.add(cancelOne(id, force, tenant).thenApply(r -> outcome(id, r)));
+      each.add(cancelOne(id, force, tenant, holdUnstored).thenApply(r -> outcome(id, r)));
     }
     return CompletableFuture.allOf(each.toArray(new CompletableFuture<?>[0]))
         .thenApply(
@@ -579,31 +646,101 @@ public final class Scheduler implements SchedulerSink {
             });
   }
 
+  /**
+   * Cancels one task. A task live here is cancelled by its owner. Otherwise the store decides:
+   * ALREADY_FINISHED only when the record has an outcome; a task stored but not registered yet (its
+   * batch is still being written, or the cancel overtook the submit) or not stored yet has its
+   * cancel held until it is dispatched here (see {@link PendingCancels}); with {@code holdUnstored}
+   * false, an id the store does not know is NOT_FOUND at once. A {@code tenant} (null for an
+   * admin) sees only its own tasks: any other is NOT_FOUND.
+   */
   private CompletableFuture<CancelOutcome.Result> cancelOne(
-      String id, boolean force, @Nullable String tenant) {
+      String id, boolean force, @Nullable String tenant, boolean holdUnstored) {
     LiveTask t = live.get(id);
     CompletableFuture<CancelOutcome.Result> f = new CompletableFuture<>();
     if (t != null && tenant != null && !t.tenant.equals(tenant)) {
       return CompletableFuture.completedFuture(CancelOutcome.Result.NOT_FOUND);
     }
-    if (t == null) {
-      // Not live here: either ended (its record says so) or never seen.
-      return store
-          .get(id)
-          .thenApply(
-              info ->
-                  info.isPresent() && (tenant == null || info.get().getTenant().equals(tenant))
-                      ? CancelOutcome.Result.ALREADY_FINISHED
-                      : CancelOutcome.Result.NOT_FOUND)
-          .toCompletableFuture();
+    if (t != null && t.dispatched) {
+      route(t, force, f);
+      return f;
     }
+    if (t != null) {
+      // Registered, its dispatch still to come: its session may not listen for its completion yet.
+      holdUntilDispatched(id, force, tenant, f);
+      return f;
+    }
+    store
+        .get(id)
+        .whenComplete(
+            (info, error) -> {
+              if (error != null) {
+                f.completeExceptionally(error);
+              } else if (info.isPresent()
+                  && tenant != null
+                  && !info.get().getTenant().equals(tenant)) {
+                f.complete(CancelOutcome.Result.NOT_FOUND);
+              } else if (info.isPresent() && isDone(info.get())) {
+                f.complete(CancelOutcome.Result.ALREADY_FINISHED);
+              } else if (info.isEmpty() && !holdUnstored) {
+                f.complete(CancelOutcome.Result.NOT_FOUND);
+              } else {
+                holdUntilDispatched(id, force, tenant, f);
+              }
+            });
+    return f;
+  }
+
+  private void holdUntilDispatched(
+      String id,
+      boolean force,
+      @Nullable String tenant,
+      CompletableFuture<CancelOutcome.Result> f) {
+    if (!pendingCancels.hold(id, force, tenant, f, clock.millis())) {
+      f.complete(CancelOutcome.Result.NOT_FOUND);
+      return;
+    }
+    // Dispatched meanwhile: it may have looked for held cancels before this one.
+    LiveTask now = live.get(id);
+    PendingCancels.Entry e = now == null || !now.dispatched ? null : pendingCancels.take(id);
+    if (e != null) {
+      applyHeld(now, e);
+    }
+  }
+
+  private void route(LiveTask t, boolean force, CompletableFuture<CancelOutcome.Result> f) {
     Pool p = t.pool;
     if (p == null) {
       unresolved.cancel(t, force, f, pools);
     } else {
       pools.get(p).cancel(t, force, f);
     }
-    return f;
+  }
+
+  /**
+   * Answers the held cancels whose task never showed up here within {@link PendingCancels#TTL}:
+   * from the store, ALREADY_FINISHED if the record has an outcome by now, else NOT_FOUND.
+   */
+  private void expirePendingCancels() {
+    pendingCancels
+        .expire(clock.millis())
+        .forEach(
+            (id, e) ->
+                store
+                    .get(id)
+                    .whenComplete(
+                        (info, error) -> {
+                          CancelOutcome.Result r =
+                              error == null && info.isPresent() && isDone(info.get())
+                                  ? CancelOutcome.Result.ALREADY_FINISHED
+                                  : CancelOutcome.Result.NOT_FOUND;
+                          e.waiters.forEach(w -> w.complete(r));
+                        }));
+  }
+
+  /** Cancels held for tasks not live here yet (for tests and diagnostics). */
+  public int pendingCancelCount() {
+    return pendingCancels.size();
   }
 
   private static CancelOutcome outcome(String id, CancelOutcome.Result r) {
@@ -619,11 +756,12 @@ public final class Scheduler implements SchedulerSink {
   }
 
   /**
-   * Checks run timeouts and deadlines against the clock. The coordinator calls it from a timer;
-   * tests call it after advancing a fake clock.
+   * Checks run timeouts and deadlines against the clock, and expires held cancels. The coordinator
+   * calls it from a timer; tests call it after advancing a fake clock.
    */
   public void checkTimeouts() {
     pools.values().forEach(PoolScheduler::checkTimeouts);
+    expirePendingCancels();
   }
 
   /** Tells every connected worker to take no new work (before this coordinator stops). */

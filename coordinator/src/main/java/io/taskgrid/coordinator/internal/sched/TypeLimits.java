@@ -2,7 +2,6 @@ package io.taskgrid.coordinator.internal.sched;
 
 import io.taskgrid.proto.v1.TaskState;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,11 +20,12 @@ import org.slf4j.LoggerFactory;
  * most {@code limit} tasks of a limited type run at once on all coordinators together. The permits
  * live in {@link TypePermits}; this pool keeps a local budget taken from there in blocks (as many
  * as it has tasks waiting), so one cluster call covers many tasks, and when a task stops while
- * others of its type wait here, its permit goes straight to the oldest of them. A task polled
- * without a free permit is held here, in the order it was polled, instead of going back to the
- * queue, so it never blocks the tasks of other types behind it. Permits are given back as soon as
- * nothing of their type waits here, and at once when other coordinators wait for them. Tasks of
- * types without a limit cost one map lookup and no cluster call.
+ * others of its type wait here, its permit goes straight to the next of them. A task polled without
+ * a free permit is held here ({@link HeldTasks}: higher priority first, then in the order it was
+ * polled) instead of going back to the queue, so it never blocks the tasks of other types behind
+ * it. Permits are given back as soon as nothing of their type waits here, and at once when other
+ * coordinators wait for them. Tasks of types without a limit cost one map lookup and no cluster
+ * call.
  *
  * <p>Not thread-safe: owned by one pool scheduler's serial executor. Cluster answers, retries and
  * inherited permits come back as steps of that executor ({@link Steps}).
@@ -62,7 +62,7 @@ final class TypeLimits {
     int running;
 
     /** Tasks polled without a permit, oldest first; cancelled ones are dropped when reached. */
-    final ArrayDeque<LiveTask> held = new ArrayDeque<>();
+    final HeldTasks held = new HeldTasks();
 
     /** Held tasks handed a permit and sent back to the queue, not started yet. */
     final Set<LiveTask> reserved = new HashSet<>();
@@ -171,8 +171,9 @@ final class TypeLimits {
   }
 
   /**
-   * A task stopped running (ended, re-queued or lost). Returns the oldest held task of its type
-   * that is still queued, to put back at the front of the queue, or null.
+   * A task stopped running (ended, re-queued or lost). Returns the next held task of its type
+   * (highest priority, then oldest) that is still queued, to put back at the front of the queue, or
+   * null.
    */
   @Nullable LiveTask stopped(LiveTask t) {
     String type = t.spec.getType();
@@ -296,7 +297,7 @@ final class TypeLimits {
     exchange(type, b, giveBack, wanted);
   }
 
-  /** Gives up to {@code n} permits to the oldest held tasks that are still queued. */
+  /** Gives up to {@code n} permits to the next held tasks (by priority) that are still queued. */
   private void handOut(TypeBudget b, int n, List<LiveTask> freed) {
     while (n > 0 && !b.held.isEmpty()) {
       LiveTask t = b.held.pollFirst();

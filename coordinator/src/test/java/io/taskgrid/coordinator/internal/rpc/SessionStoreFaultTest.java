@@ -13,6 +13,7 @@ import io.taskgrid.coordinator.internal.CoordinatorOptions;
 import io.taskgrid.coordinator.internal.CoordinatorRuntime;
 import io.taskgrid.coordinator.internal.store.InMemoryTaskStore;
 import io.taskgrid.coordinator.internal.store.Retention;
+import io.taskgrid.proto.v1.CancelOutcome;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Payload;
 import io.taskgrid.proto.v1.SubmitAck;
@@ -158,6 +159,66 @@ class SessionStoreFaultTest {
         .extracting(SubmitAck::getStatus)
         .containsExactly(SubmitAck.Status.DUPLICATE);
     assertThat(second.results.get("a").getOutput().getData().toStringUtf8()).isEqualTo("x");
+  }
+
+  @Test
+  void cancel_sentBeforeTheAckWhileTheBatchIsStored_heldThenRemovedFromQueue_neverRuns() {
+    // The record is written but the batch is not registered yet (its store answer is held back):
+    // the race of a cancel sent right after submit. It used to answer ALREADY_FINISHED and the
+    // task then ran.
+    CompletableFuture<Void> gate = new CompletableFuture<>();
+    store.holdCreates(gate);
+    SessionClient s = session();
+    s.submit(echo("a"));
+    s.cancel("a");
+    await().atMost(WAIT).until(() -> cancelAnsweredOrHeld(s));
+    gate.complete(null);
+    worker.credit(1);
+
+    await().atMost(WAIT).until(() -> s.results.containsKey("a") && !s.cancels.isEmpty());
+    assertThat(s.cancels)
+        .extracting(CancelOutcome::getResult)
+        .containsExactly(CancelOutcome.Result.REMOVED_FROM_QUEUE);
+    assertThat(s.results.get("a").getOutcome()).isEqualTo(Outcome.CANCELLED);
+    assertThat(worker.assigned).isEmpty();
+  }
+
+  @Test
+  void cancel_fromAnotherSessionBeforeTheTaskIsStored_heldThenApplied() {
+    CompletableFuture<Void> gate = new CompletableFuture<>();
+    store.holdCreates(gate);
+    SessionClient submitter = session();
+    SessionClient canceller = session();
+    submitter.submit(echo("b"));
+    canceller.cancel("b");
+    await().atMost(WAIT).until(() -> cancelAnsweredOrHeld(canceller));
+    gate.complete(null);
+    worker.credit(1);
+
+    await().atMost(WAIT).until(() -> !canceller.cancels.isEmpty());
+    assertThat(canceller.cancels.get(0).getResult())
+        .isEqualTo(CancelOutcome.Result.REMOVED_FROM_QUEUE);
+    await().atMost(WAIT).until(() -> submitter.results.containsKey("b"));
+    assertThat(submitter.results.get("b").getOutcome()).isEqualTo(Outcome.CANCELLED);
+    assertThat(worker.assigned).isEmpty();
+  }
+
+  @Test
+  void cancel_ofAFinishedTask_alreadyFinishedAtOnce() {
+    SessionClient s = session();
+    s.submit(echo("c"));
+    worker.credit(1);
+    await().atMost(WAIT).until(() -> s.results.containsKey("c"));
+
+    s.cancel("c");
+
+    await().atMost(WAIT).until(() -> !s.cancels.isEmpty());
+    assertThat(s.cancels.get(0).getResult()).isEqualTo(CancelOutcome.Result.ALREADY_FINISHED);
+    assertThat(runtime.scheduler().pendingCancelCount()).isZero();
+  }
+
+  private boolean cancelAnsweredOrHeld(SessionClient s) {
+    return !s.cancels.isEmpty() || runtime.scheduler().pendingCancelCount() == 1;
   }
 
   private SessionClient session() {

@@ -22,6 +22,27 @@ class SchedulerRetryTest {
   }
 
   @Test
+  void results_failedRetryable_storedAsQueuedWithoutTheOldWorkerDuringTheBackoff() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = f.worker("w1", link, "echo");
+    f.submit(
+        withRetry("t", RetryPolicy.newBuilder().setMaxAttempts(3).setInitialBackoffMs(60_000)));
+    f.credit(w, 10);
+    assertThat(stored("t").getState()).isEqualTo(io.taskgrid.proto.v1.TaskState.RUNNING);
+
+    f.report(w, link.assigned().get(0), Outcome.FAILED, "java.io.IOException", true);
+
+    io.taskgrid.proto.v1.TaskInfo during = stored("t");
+    assertThat(during.getState()).isEqualTo(io.taskgrid.proto.v1.TaskState.QUEUED);
+    assertThat(during.getWorkerId()).isEmpty();
+    assertThat(during.getAttempt()).isEqualTo(1);
+  }
+
+  private io.taskgrid.proto.v1.TaskInfo stored(String id) {
+    return f.store.get(id).toCompletableFuture().join().orElseThrow();
+  }
+
+  @Test
   void results_failedRetryable_requeuedOnlyAfterExponentialBackoff() {
     FakeLink link = new FakeLink();
     WorkerHandle w = f.worker("w1", link, "echo");

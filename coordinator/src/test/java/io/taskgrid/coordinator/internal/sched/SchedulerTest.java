@@ -7,6 +7,7 @@ import io.taskgrid.coordinator.internal.store.InMemoryTaskStore;
 import io.taskgrid.coordinator.internal.testing.FakeClock;
 import io.taskgrid.proto.v1.Assignment;
 import io.taskgrid.proto.v1.CancelOutcome;
+import io.taskgrid.proto.v1.CancelResponse;
 import io.taskgrid.proto.v1.Credits;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Payload;
@@ -304,18 +305,56 @@ class SchedulerTest {
   }
 
   @Test
+  void cancel_beforeTheTaskIsRegistered_heldAndAppliedWhenItRegisters() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    java.util.concurrent.CompletableFuture<CancelResponse> early =
+        scheduler.cancel(List.of("t"), false).toCompletableFuture();
+    assertThat(early).isNotDone();
+    assertThat(scheduler.pendingCancelCount()).isEqualTo(1);
+
+    submit(spec("t"));
+    credit(w, 1);
+
+    assertThat(early.join().getOutcomes(0).getResult())
+        .isEqualTo(CancelOutcome.Result.REMOVED_FROM_QUEUE);
+    // Ended at its dispatch, after the submitter subscribed: its completion was published to it.
+    assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.CANCELLED);
+    assertThat(link.assigned()).isEmpty();
+    assertThat(scheduler.pendingCancelCount()).isZero();
+  }
+
+  @Test
+  void cancel_ofATaskThatNeverAppears_expiresAfterTheTtlAsNotFound() {
+    java.util.concurrent.CompletableFuture<CancelResponse> early =
+        scheduler.cancel(List.of("ghost"), false).toCompletableFuture();
+    clock.advance(PendingCancels.TTL.minusMillis(1));
+    scheduler.checkTimeouts();
+    assertThat(early).isNotDone();
+
+    clock.advance(Duration.ofMillis(1));
+    scheduler.checkTimeouts();
+
+    assertThat(early.join().getOutcomes(0).getResult()).isEqualTo(CancelOutcome.Result.NOT_FOUND);
+    assertThat(scheduler.pendingCancelCount()).isZero();
+  }
+
+  @Test
   void cancel_betweenAckAndSchedule_removedFromQueueAndNeverAssigned() {
     FakeLink link = new FakeLink();
     WorkerHandle w = worker("w1", link, "echo");
     Admission a = intake.submit(List.of(spec("t"))).toCompletableFuture().join();
     a.watchIds().forEach(id -> hub.watchTask(id, recorder));
 
-    // The client cancels the moment the ack arrives, before the session hands the batch on.
-    CancelOutcome.Result r = cancel("t");
+    // The client cancels the moment the ack arrives, before the session hands the batch on: held
+    // until the dispatch, so that the cancel's completion cannot precede the subscription.
+    java.util.concurrent.CompletableFuture<CancelResponse> r =
+        scheduler.cancel(List.of("t"), false).toCompletableFuture();
     a.schedule();
     credit(w, 1);
 
-    assertThat(r).isEqualTo(CancelOutcome.Result.REMOVED_FROM_QUEUE);
+    assertThat(r.join().getOutcomes(0).getResult())
+        .isEqualTo(CancelOutcome.Result.REMOVED_FROM_QUEUE);
     assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.CANCELLED);
     assertThat(link.assigned()).isEmpty();
   }
@@ -325,13 +364,15 @@ class SchedulerTest {
     Admission a = intake.submit(List.of(spec("t"))).toCompletableFuture().join();
     a.watchIds().forEach(id -> hub.watchTask(id, recorder));
 
-    CancelOutcome.Result r = cancel("t");
+    java.util.concurrent.CompletableFuture<CancelResponse> r =
+        scheduler.cancel(List.of("t"), false).toCompletableFuture();
     a.schedule();
     FakeLink link = new FakeLink();
     WorkerHandle w = worker("w1", link, "echo");
     credit(w, 1);
 
-    assertThat(r).isEqualTo(CancelOutcome.Result.REMOVED_FROM_QUEUE);
+    assertThat(r.join().getOutcomes(0).getResult())
+        .isEqualTo(CancelOutcome.Result.REMOVED_FROM_QUEUE);
     assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.CANCELLED);
     assertThat(link.assigned()).isEmpty();
   }
@@ -371,7 +412,7 @@ class SchedulerTest {
   }
 
   @Test
-  void cancel_doneAndUnknown_alreadyFinishedAndNotFound() {
+  void cancel_done_alreadyFinishedAtOnce() {
     FakeLink link = new FakeLink();
     WorkerHandle w = worker("w1", link, "echo");
     submit(spec("t"));
@@ -379,7 +420,7 @@ class SchedulerTest {
     report(w, link.assigned().get(0), Outcome.SUCCEEDED, false);
 
     assertThat(cancel("t")).isEqualTo(CancelOutcome.Result.ALREADY_FINISHED);
-    assertThat(cancel("nope")).isEqualTo(CancelOutcome.Result.NOT_FOUND);
+    assertThat(scheduler.pendingCancelCount()).isZero();
   }
 
   @Test
@@ -494,6 +535,50 @@ class SchedulerTest {
     credit(w, 1);
 
     assertThat(link.assigned()).isEmpty();
+    assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.TIMED_OUT);
+  }
+
+  @Test
+  void checkTimeouts_deadlinePassesWhileQueuedBehindBusySlots_timedOutWithoutWaitingForASlot() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    submit(spec("busy"));
+    credit(w, 1);
+    submit(spec("t").toBuilder().setDeadlineUnixMs(clock.millis() + 500).build());
+
+    clock.advance(Duration.ofMillis(499));
+    scheduler.checkTimeouts();
+    assertThat(completed).doesNotContainKey("t");
+    clock.advance(Duration.ofMillis(1));
+    scheduler.checkTimeouts();
+
+    assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.TIMED_OUT);
+    assertThat(completed.get("t").getError().getMessage()).contains("while queued");
+    credit(w, 1);
+    assertThat(link.assignedIds()).containsExactly("busy");
+  }
+
+  @Test
+  void checkTimeouts_deadlinePassesDuringRetryBackoff_timedOut() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = worker("w1", link, "echo");
+    submit(
+        spec("t").toBuilder()
+            .setDeadlineUnixMs(clock.millis() + 500)
+            .setRetry(
+                RetryPolicy.newBuilder()
+                    .setMaxAttempts(3)
+                    .setInitialBackoffMs(10_000)
+                    .setMaxBackoffMs(10_000)
+                    .setBackoffMultiplier(1.0))
+            .build());
+    credit(w, 10);
+    report(w, link.assigned().get(0), Outcome.FAILED, true);
+    assertThat(completed).doesNotContainKey("t");
+
+    clock.advance(Duration.ofMillis(500));
+    scheduler.checkTimeouts();
+
     assertThat(completed.get("t").getOutcome()).isEqualTo(Outcome.TIMED_OUT);
   }
 

@@ -64,6 +64,41 @@ class SchedulerTypeLimitTest {
   }
 
   @Test
+  void checkTimeouts_deadlinePassesWhileHeldByTheTypeLimit_timedOutAndNeverStarts() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = f.worker("w1", link, "http.get");
+    f.submit(spec("g0", GET), spec("g1", GET));
+    f.submit(spec("held", GET).toBuilder().setDeadlineUnixMs(f.clock.millis() + 500).build());
+    f.credit(w, 100);
+    assertThat(link.assignedIds()).containsExactly("g0", "g1");
+
+    f.clock.advance(java.time.Duration.ofMillis(500));
+    f.scheduler.checkTimeouts();
+
+    assertThat(f.completed.get("held").getOutcome()).isEqualTo(Outcome.TIMED_OUT);
+    f.report(w, link.assigned().get(0), Outcome.SUCCEEDED, "", false);
+    assertThat(link.assignedIds()).containsExactly("g0", "g1");
+  }
+
+  @Test
+  void results_limitedTaskEnds_highestPriorityHeldTaskStartsNext() {
+    FakeLink link = new FakeLink();
+    WorkerHandle w = f.worker("w1", link, "http.get");
+    f.submit(spec("g0", GET), spec("g1", GET));
+    f.credit(w, 100);
+    // Held in this order, while both permits are in use.
+    f.submit(spec("low", GET));
+    f.submit(spec("high", GET).toBuilder().setPriority(10).build());
+    f.submit(spec("mid", GET).toBuilder().setPriority(5).build());
+    assertThat(link.assignedIds()).containsExactly("g0", "g1");
+
+    f.report(w, link.assigned().get(0), Outcome.SUCCEEDED, "", false);
+    assertThat(link.assignedIds()).containsExactly("g0", "g1", "high");
+    f.report(w, link.assigned().get(1), Outcome.SUCCEEDED, "", false);
+    assertThat(link.assignedIds()).containsExactly("g0", "g1", "high", "mid");
+  }
+
+  @Test
   void workerDisconnected_limitedTasksRequeued_limitStillHolds() {
     FakeLink first = new FakeLink();
     WorkerHandle w1 = f.worker("w1", first, "http.get");
