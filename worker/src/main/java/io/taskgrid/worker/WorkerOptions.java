@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.grpc.Channel;
 import io.prometheus.client.CollectorRegistry;
-import io.taskgrid.worker.internal.http.HttpEgressPolicy;
 import io.taskgrid.worker.internal.cpu.ChildCommand;
+import io.taskgrid.worker.internal.http.HttpEgressPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -253,8 +253,7 @@ final class CoordinatorCommand implements Callable<Integer> {
             .leaseTimeout(
                 Duration.ofMillis(Checks.atLeast("--lease-timeout-ms", leaseTimeoutMillis, 100)))
             .memberTimeout(
-                Duration.ofMillis(
-                    Checks.atLeast("--member-timeout-ms", memberTimeoutMillis, 2000)))
+                Duration.ofMillis(Checks.atLeast("--member-timeout-ms", memberTimeoutMillis, 2000)))
             .resultTtl(Duration.ofSeconds(Checks.atLeast("--result-ttl-s", resultTtlSeconds, 1)))
             .retainedMax(Checks.between("--retained-max", retainedMax, 1_000, Integer.MAX_VALUE))
             .retainedMaxBytes(

@@ -99,7 +99,8 @@ final class LocalCluster implements AutoCloseable {
       int port, @Nullable Integer cpuProcesses, int metricsPort, Map<String, Integer> typeLimits)
       throws IOException {
     return start(
-        new Settings(port, cpuProcesses, metricsPort, typeLimits, "127.0.0.1", 0, List.of(), List.of()));
+        new Settings(
+            port, cpuProcesses, metricsPort, typeLimits, "127.0.0.1", 0, List.of(), List.of()));
   }
 
   static LocalCluster start(Settings settings) throws IOException {

@@ -105,7 +105,14 @@ final class LocalCommand implements Callable<Integer> {
     LocalCluster cluster =
         LocalCluster.start(
             new LocalCluster.Settings(
-                port, cpuProcesses, metricsPort, typeLimits, hzHost, hzPort, httpAllow, childJvmOptions));
+                port,
+                cpuProcesses,
+                metricsPort,
+                typeLimits,
+                hzHost,
+                hzPort,
+                httpAllow,
+                childJvmOptions));
     System.out.println(cluster.describe());
     Ports.writePortFile(portFile, cluster.port());
     LongRunning.awaitShutdown(cluster);

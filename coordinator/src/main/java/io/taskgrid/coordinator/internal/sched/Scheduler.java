@@ -616,7 +616,9 @@ public final class Scheduler implements SchedulerSink {
     return cancel(taskIds, force, Principal.UNAUTHENTICATED, holdUnstored);
   }
 
-  /** As {@link #cancel(List, boolean, Principal, boolean)} on a Session stream (held if unknown). */
+  /**
+   * As {@link #cancel(List, boolean, Principal, boolean)} on a Session stream (held if unknown).
+   */
   public CompletionStage<CancelResponse> cancel(
       List<String> taskIds, boolean force, Principal caller) {
     return cancel(taskIds, force, caller, true);
@@ -651,8 +653,8 @@ public final class Scheduler implements SchedulerSink {
    * ALREADY_FINISHED only when the record has an outcome; a task stored but not registered yet (its
    * batch is still being written, or the cancel overtook the submit) or not stored yet has its
    * cancel held until it is dispatched here (see {@link PendingCancels}); with {@code holdUnstored}
-   * false, an id the store does not know is NOT_FOUND at once. A {@code tenant} (null for an
-   * admin) sees only its own tasks: any other is NOT_FOUND.
+   * false, an id the store does not know is NOT_FOUND at once. A {@code tenant} (null for an admin)
+   * sees only its own tasks: any other is NOT_FOUND.
    */
   private CompletableFuture<CancelOutcome.Result> cancelOne(
       String id, boolean force, @Nullable String tenant, boolean holdUnstored) {

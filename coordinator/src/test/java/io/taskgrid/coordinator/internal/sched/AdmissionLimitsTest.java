@@ -28,11 +28,7 @@ class AdmissionLimitsTest {
         java.util.Arrays.stream(ids)
             .map(id -> TaskSpec.newBuilder().setId(id).setType("echo").build())
             .toList();
-    return intake
-        .submit(specs, "t1", session)
-        .toCompletableFuture()
-        .join()
-        .acks();
+    return intake.submit(specs, "t1", session).toCompletableFuture().join().acks();
   }
 
   @Test
