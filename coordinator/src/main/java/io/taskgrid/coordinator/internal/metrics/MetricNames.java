@@ -18,6 +18,7 @@ public final class MetricNames {
   public static final String TASKS_LIVE = "taskgrid_tasks_live";
   public static final String WORKERS_CONNECTED = "taskgrid_workers_connected";
   public static final String CLUSTER_MEMBERS = "taskgrid_cluster_members";
+  public static final String PARTITIONS_LOST = "taskgrid_store_partitions_lost";
 
   public static final String POOL = "pool";
   public static final String OUTCOME = "outcome";

@@ -27,7 +27,9 @@ import io.taskgrid.proto.v1.SubmitResponse;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.WatchRequest;
 import io.taskgrid.proto.v1.WatchResponse;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -43,6 +45,7 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
   private final JobStats jobs;
   private final TaskStore store;
   private final Executor outbound;
+  private final Set<SessionHandler> sessions = ConcurrentHashMap.newKeySet();
 
   /**
    * @param outbound the shared pool on which per-stream serial senders run
@@ -64,13 +67,35 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
 
   @Override
   public StreamObserver<ClientMessage> session(StreamObserver<ServerMessage> responses) {
-    return new SessionHandler(
-        (ServerCallStreamObserver<ServerMessage>) responses,
-        intake,
-        scheduler,
-        hub,
-        store,
-        outbound);
+    SessionHandler session =
+        new SessionHandler(
+            (ServerCallStreamObserver<ServerMessage>) responses,
+            intake,
+            scheduler,
+            hub,
+            store,
+            outbound);
+    sessions.add(session);
+    session.whenEnded(() -> sessions.remove(session));
+    return session;
+  }
+
+  /** The store lost partitions: every session checks its watched tasks (see SessionHandler). */
+  public void recheckSessions() {
+    for (SessionHandler s : sessions) {
+      s.recheckWatched();
+    }
+  }
+
+  /**
+   * Ends every open session with UNAVAILABLE (this coordinator stops): clients fail over at once,
+   * resending unacked submits and re-attaching acked tasks elsewhere.
+   */
+  public void closeSessions() {
+    Status stopping = Status.UNAVAILABLE.withDescription("the coordinator is stopping");
+    for (SessionHandler s : sessions) {
+      s.close(stopping);
+    }
   }
 
   @Override
@@ -130,13 +155,22 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
           if (req.getJobId().isEmpty()) {
             throw Status.INVALID_ARGUMENT.withDescription("job_id is empty").asRuntimeException();
           }
-          if (!jobs.known(req.getJobId())) {
-            throw Status.NOT_FOUND
-                .withDescription("no job with id '" + req.getJobId() + "'")
-                .asRuntimeException();
+          if (jobs.known(req.getJobId())) {
+            return java.util.concurrent.CompletableFuture.completedFuture(
+                jobs.counts(req.getJobId()));
           }
-          return java.util.concurrent.CompletableFuture.completedFuture(
-              jobs.counts(req.getJobId()));
+          // Accepted by another coordinator (or by one that left): counted from the store.
+          return store
+              .jobRecords(req.getJobId())
+              .thenApply(
+                  records -> {
+                    if (records.isEmpty()) {
+                      throw Status.NOT_FOUND
+                          .withDescription("no job with id '" + req.getJobId() + "'")
+                          .asRuntimeException();
+                    }
+                    return JobCounts.of(req.getJobId(), records);
+                  });
         });
   }
 

@@ -35,6 +35,9 @@ final class WatchHandler implements CompletionSubscriber {
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile String jobId = "";
 
+  /** A job this coordinator did not accept: its task ids come from the store, watched by id. */
+  private volatile boolean remoteJob;
+
   WatchHandler(
       ServerCallStreamObserver<WatchResponse> observer,
       CompletionHub hub,
@@ -58,6 +61,10 @@ final class WatchHandler implements CompletionSubscriber {
       return;
     }
     List<String> ids;
+    if (!req.getJobId().isEmpty() && !jobs.known(req.getJobId())) {
+      watchRemoteJob(req.getJobId());
+      return;
+    }
     if (!req.getJobId().isEmpty()) {
       jobId = req.getJobId();
       hub.watchJob(jobId, this);
@@ -79,6 +86,50 @@ final class WatchHandler implements CompletionSubscriber {
                 return;
               }
               replay(ids, found);
+            });
+  }
+
+  /**
+   * Watches a job accepted by another coordinator: its records (from the store) name its tasks,
+   * which are then watched by id (completions of every coordinator reach the hub); the stream ends
+   * when each has ended. Tasks added to the job later are not included.
+   */
+  private void watchRemoteJob(String job) {
+    remoteJob = true;
+    store
+        .jobRecords(job)
+        .whenComplete(
+            (records, e) -> {
+              if (e != null) {
+                out.fail(StatusMapper.toStatus(e));
+                return;
+              }
+              if (records.isEmpty()) {
+                out.fail(Status.NOT_FOUND.withDescription("no job with id '" + job + "'"));
+                return;
+              }
+              List<String> ids = new ArrayList<>(records.size());
+              Map<String, TaskInfo> found = new java.util.HashMap<>();
+              for (TaskInfo r : records) {
+                ids.add(r.getSpec().getId());
+                found.put(r.getSpec().getId(), r);
+              }
+              remaining.addAll(ids);
+              for (String id : ids) {
+                hub.watchTask(id, this);
+              }
+              // Read again after subscribing: a task that ended in between is not missed.
+              store
+                  .getAll(ids)
+                  .whenComplete(
+                      (now, e2) -> {
+                        if (e2 != null) {
+                          stop();
+                          out.fail(StatusMapper.toStatus(e2));
+                          return;
+                        }
+                        replay(ids, now);
+                      });
             });
   }
 

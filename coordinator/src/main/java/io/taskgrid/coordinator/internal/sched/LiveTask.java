@@ -28,6 +28,14 @@ final class LiveTask {
 
   TaskState state = TaskState.QUEUED;
   int attempt;
+
+  /**
+   * Attempts that do not count against {@link #maxAttempts}: leases voided although their worker
+   * was alive (it never got the assignment, or its result died with a coordinator that left). Kept
+   * in memory only; an attempt number is still used up, for fencing.
+   */
+  int unchargedAttempts;
+
   @Nullable String workerId;
   long startedMillis;
 
@@ -37,6 +45,11 @@ final class LiveTask {
     this.pool = pool;
     int max = spec.hasRetry() ? spec.getRetry().getMaxAttempts() : 0;
     this.maxAttempts = max > 0 ? max : DEFAULT_MAX_ATTEMPTS;
+  }
+
+  /** Attempts that count against {@link #maxAttempts}. */
+  int chargedAttempts() {
+    return attempt - unchargedAttempts;
   }
 
   String id() {
