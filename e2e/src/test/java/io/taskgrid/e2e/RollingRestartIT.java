@@ -22,9 +22,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A rolling SIGTERM restart of every coordinator of a 3-coordinator cluster (2 workers) under load:
@@ -54,9 +56,17 @@ class RollingRestartIT {
     coordinators.forEach(TaskgridProcess::close);
   }
 
-  @Test
-  void rollingSigtermOfEveryCoordinator_underLoad_nothingLostAndLongTasksStayOnAttemptOne()
+  /** {@code -Drolling.runs=N} repeats the scenario N times in a row (each on a fresh cluster). */
+  static IntStream runs() {
+    return IntStream.rangeClosed(1, Integer.getInteger("rolling.runs", 1));
+  }
+
+  @ParameterizedTest(name = "run {0}")
+  @MethodSource("runs")
+  void rollingSigtermOfEveryCoordinator_underLoad_nothingLostAndLongTasksStayOnAttemptOne(int run)
       throws Exception {
+    coordinators.clear();
+    workers.clear();
     workDir = Files.createTempDirectory("taskgrid-rolling");
     int[] hzPorts = {InJvmCluster.freePort(), InJvmCluster.freePort(), InJvmCluster.freePort()};
     int[] grpcPorts = {InJvmCluster.freePort(), InJvmCluster.freePort(), InJvmCluster.freePort()};
@@ -169,7 +179,9 @@ class RollingRestartIT {
         r.check(shorts.get(i), expectedShort(i), deadline, false);
       }
       System.out.printf(
-          "ROLLING long=%d short=%d succeeded=%d lost=%d wrong=%d worker-lost=%d"
+          "ROLLING run="
+              + run
+              + " long=%d short=%d succeeded=%d lost=%d wrong=%d worker-lost=%d"
               + " long-not-on-attempt-1=%d short-re-executed=%d max-attempt=%d%n",
           longTasks.size(),
           shorts.size(),
