@@ -145,6 +145,7 @@ final class ProtoMapper {
       case CANCELLED -> new TaskCancelledException(id, "task " + id + " cancelled: " + detail);
       case TIMED_OUT -> new TaskTimedOutException(id, "task " + id + " timed out: " + detail);
       case WORKER_LOST -> new WorkerLostException(id, "task " + id + " lost its worker: " + detail);
+      case LOST -> new TaskLostException(id, "task " + id + " was lost by the cluster: " + detail);
       case REJECTED ->
           // NOT_FOUND: the store holds no such task (its result expired, see RETENTION.md).
           e.getType().equals("NOT_FOUND")

@@ -8,7 +8,7 @@ import java.util.Optional;
  *
  * @param taskId the task's id
  * @param outcome how it ended ({@code SUCCEEDED}, {@code FAILED}, {@code CANCELLED}, {@code
- *     TIMED_OUT}, {@code WORKER_LOST}, {@code REJECTED})
+ *     TIMED_OUT}, {@code WORKER_LOST}, {@code REJECTED}, {@code LOST})
  * @param attempt the attempt (1-based) that produced the result; 0 if it never ran
  * @param workerId the worker that ran the attempt; empty if none
  * @param submittedAt when the coordinator accepted the task, if known

@@ -139,6 +139,23 @@ final class TaskgridProcess implements AutoCloseable {
       String clusterName,
       String... extra)
       throws IOException {
+    return startClusterCoordinator(workDir, name, 0, hzPort, members, clusterName, extra);
+  }
+
+  /**
+   * As {@link #startClusterCoordinator(Path, String, int, List, String, String...)}, serving gRPC
+   * on {@code grpcPort} (0: a free port): a coordinator restarted on its old port is found again by
+   * the workers and clients that know its address.
+   */
+  static TaskgridProcess startClusterCoordinator(
+      Path workDir,
+      String name,
+      int grpcPort,
+      int hzPort,
+      List<String> members,
+      String clusterName,
+      String... extra)
+      throws IOException {
     Path portFile = workDir.resolve(name + ".port");
     Files.deleteIfExists(portFile);
     List<String> args =
@@ -148,7 +165,7 @@ final class TaskgridProcess implements AutoCloseable {
                 "--host",
                 "127.0.0.1",
                 "--port",
-                "0",
+                Integer.toString(grpcPort),
                 "--hz-port",
                 Integer.toString(hzPort),
                 "--member",
@@ -174,6 +191,11 @@ final class TaskgridProcess implements AutoCloseable {
     await(atMost, "its port file", () -> Files.exists(file) && Files.size(file) > 0);
     port = Integer.parseInt(Files.readString(file, StandardCharsets.US_ASCII).trim());
     awaitServing(atMost, credentials);
+  }
+
+  /** The whole output of the process so far. */
+  String log() throws IOException {
+    return Files.readString(log, StandardCharsets.UTF_8);
   }
 
   /** The name given at start (also the log file's name, without ".log"). */

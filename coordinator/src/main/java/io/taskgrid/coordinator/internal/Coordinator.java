@@ -17,6 +17,7 @@ import io.taskgrid.coordinator.internal.auth.AuthInterceptor;
 import io.taskgrid.coordinator.internal.auth.Credentials;
 import io.taskgrid.coordinator.internal.cluster.HazelcastCompletionBus;
 import io.taskgrid.coordinator.internal.cluster.HazelcastTypePermits;
+import io.taskgrid.coordinator.internal.cluster.PartitionLossWatch;
 import io.taskgrid.coordinator.internal.cluster.TaskAdoption;
 import io.taskgrid.coordinator.internal.metrics.CoordinatorMetrics;
 import io.taskgrid.coordinator.internal.metrics.MetricsServer;
@@ -29,7 +30,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +58,15 @@ public final class Coordinator implements AutoCloseable {
   private final @Nullable MetricsServer metricsServer;
   private final TaskAdoption adoption;
   private boolean closed;
+
+  /** The shortest keepalive interval a client or worker may use. */
+  static final Duration PERMIT_KEEPALIVE = Duration.ofSeconds(1);
+
+  /** Bounds of the steps of a graceful stop. */
+  private static final Duration STOP_LEASING_WAIT = Duration.ofSeconds(2);
+
+  private static final Duration RELEASE_WAIT = Duration.ofSeconds(3);
+  private static final Duration STORE_FLUSH_WAIT = Duration.ofSeconds(5);
 
   private Coordinator(
       @Nullable HazelcastInstance ownedHazelcast,
@@ -135,7 +149,9 @@ public final class Coordinator implements AutoCloseable {
             // tasks) even when the connection is silent.
             .keepAliveTime(30, TimeUnit.SECONDS)
             .keepAliveTimeout(10, TimeUnit.SECONDS)
-            .permitKeepAliveTime(10, TimeUnit.SECONDS)
+            // SDK and worker channels ping every few seconds to find a frozen coordinator fast;
+            // pings closer than this are refused (GOAWAY too_many_pings).
+            .permitKeepAliveTime(PERMIT_KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)
             .permitKeepAliveWithoutCalls(true)
             .addService(health.getHealthService());
     Credentials credentials = options.credentials();
@@ -167,6 +183,9 @@ public final class Coordinator implements AutoCloseable {
       throw e;
     }
     adoption.start();
+    PartitionLossWatch partitionLoss =
+        new PartitionLossWatch(hz, registry, runtime::storeLostRecords);
+    partitionLoss.start();
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(TaskServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     health.setStatus(WorkerServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
@@ -204,6 +223,18 @@ public final class Coordinator implements AutoCloseable {
     return b.build();
   }
 
+  private void awaitStep(CompletableFuture<Void> step, Duration bound, String what) {
+    try {
+      step.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("Stopping: gave up waiting for {} after {}", what, bound);
+    } catch (ExecutionException e) {
+      log.warn("Stopping: waiting for {} failed", what, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** The bound gRPC port. */
   public int port() {
     return server.getPort();
@@ -231,7 +262,14 @@ public final class Coordinator implements AutoCloseable {
     return runtime;
   }
 
-  /** Stops intake (NOT_SERVING, no new calls), drains calls, stops executors and Hazelcast. */
+  /**
+   * Stops gracefully, handing this coordinator's tasks to the others without charging an attempt:
+   * stops taking calls and leasing, ends client sessions (clients fail over), tells every worker to
+   * send its results elsewhere from now on and waits for its answer, waits for the pending store
+   * writes, and only then closes the worker streams. Their end re-queues nothing here: the records
+   * still show each lease, and the member that adopts the tasks keeps those leases (the workers run
+   * on and report to it). Each wait is bounded, so a stuck peer only slows the stop.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -243,18 +281,16 @@ public final class Coordinator implements AutoCloseable {
     // to the adopting member with the tasks, not back to the cluster.
     runtime.scheduler().freezeTypePermits();
     health.enterTerminalState();
-    // Best effort: workers stop asking this coordinator for work before their streams are cut.
-    runtime.scheduler().drainWorkers();
-    server.shutdown();
+    server.shutdown(); // no new calls; the open streams go on for now
+    awaitStep(runtime.scheduler().stopLeasing(), STOP_LEASING_WAIT, "stop leasing");
+    runtime.closeSessions();
+    awaitStep(runtime.scheduler().releaseWorkers(), RELEASE_WAIT, "workers to answer the drain");
+    awaitStep(runtime.scheduler().storeWritesDone(), STORE_FLUSH_WAIT, "pending store writes");
     try {
-      // Session and Connect streams are long-lived and never end on their own: give unary
-      // calls a moment, then cancel the streams (workers re-connect elsewhere; leases follow).
-      if (!server.awaitTermination(1, TimeUnit.SECONDS)) {
-        server.shutdownNow();
-        server.awaitTermination(2, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
+      // Unary calls had the waits above to finish; the long-lived streams end now.
       server.shutdownNow();
+      server.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     // The executors finish the store writes they hold before the member leaves; then the

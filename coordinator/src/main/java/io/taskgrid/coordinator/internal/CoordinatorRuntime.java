@@ -193,6 +193,16 @@ public final class CoordinatorRuntime implements AutoCloseable {
     return List.of(taskService, workerService);
   }
 
+  /** The store lost records: client sessions look for lost tasks among those they watch. */
+  public void storeLostRecords() {
+    taskService.recheckSessions();
+  }
+
+  /** Ends every client session with UNAVAILABLE, so that clients fail over (before a stop). */
+  public void closeSessions() {
+    taskService.closeSessions();
+  }
+
   /** The scheduler (for status and tests). */
   public Scheduler scheduler() {
     return scheduler;

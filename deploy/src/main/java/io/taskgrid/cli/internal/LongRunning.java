@@ -10,7 +10,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class LongRunning {
   private static final AtomicBoolean active = new AtomicBoolean();
 
+  /** Whether a resource failed to close; written by the shutdown hook only. */
+  private static volatile boolean failed;
+
   private LongRunning() {}
+
+  /**
+   * Replaces the JVM's handler of {@code signal} with a normal exit: the shutdown hooks run as
+   * before, but the exit status is 0. Where the signal cannot be handled (an unusual JVM), the
+   * default stays.
+   */
+  @SuppressWarnings("removal") // sun.misc.Signal: the only way to handle a signal on JDK 17
+  private static void exitZeroOnSignal(String signal) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> System.exit(0));
+    } catch (IllegalArgumentException | UnsupportedOperationException e) {
+      System.err.println("taskgrid: SIG" + signal + " keeps its default exit status: " + e);
+    }
+  }
 
   static boolean isActive() {
     return active.get();
@@ -38,9 +55,16 @@ final class LongRunning {
     watcher.start();
   }
 
-  /** Blocks until the JVM shuts down, closing {@code resources} (in order) on the way out. */
+  /**
+   * Blocks until the JVM shuts down, closing {@code resources} (in order) on the way out. SIGTERM
+   * and SIGINT are a requested stop: once the resources are closed the process exits 0 (the JVM's
+   * default for a signal is 128 + signal, 143 for SIGTERM, which supervisors read as a failure); it
+   * exits 1 if a resource failed to close.
+   */
   static void awaitShutdown(AutoCloseable... resources) throws InterruptedException {
     active.set(true);
+    exitZeroOnSignal("TERM");
+    exitZeroOnSignal("INT");
     CountDownLatch closed = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -53,9 +77,13 @@ final class LongRunning {
                       resource.close();
                     } catch (Exception e) {
                       System.err.println("taskgrid: error while closing: " + e);
+                      failed = true;
                     }
                   }
                   closed.countDown();
+                  if (failed) {
+                    Runtime.getRuntime().halt(1);
+                  }
                 },
                 "taskgrid-shutdown"));
     closed.await();

@@ -58,6 +58,11 @@ import org.slf4j.LoggerFactory;
 public final class WorkerAgent implements ConnectionListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkerAgent.class);
 
+  /** Keepalive pings on the worker's channels (the coordinator permits one per second). */
+  static final Duration KEEPALIVE_TIME = Duration.ofSeconds(3);
+
+  static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(3);
+
   private final String workerId;
   private final Clock clock;
   private final HandlerRegistry registry;
@@ -87,6 +92,13 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
   /** Connections whose coordinator answered this worker's Drain (or asked it to drain). */
   private final java.util.Set<CoordinatorConnection> drainAcknowledged =
       ConcurrentHashMap.newKeySet();
+
+  /**
+   * Connections whose coordinator is stopping (it sent Drain while this worker was not draining):
+   * results go to another coordinator, which accepts them for the leases the stopping one hands
+   * over. Cleared when the stream ends (a new stream is a new coordinator).
+   */
+  private final java.util.Set<CoordinatorConnection> leaving = ConcurrentHashMap.newKeySet();
 
   private WorkerAgent(WorkerOptions options, String workerId) {
     this.workerId = workerId;
@@ -199,8 +211,14 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
       ChannelCredentials credentials = security(options).channelCredentials();
       for (String target : options.coordinators()) {
         // Direct executor: the stream callbacks only hand work off and never block.
+        // Keepalive: a coordinator that stops answering (frozen, host gone) is detected within
+        // seconds, so results go to another one instead of waiting for TCP.
         ManagedChannel channel =
-            NettyChannelBuilder.forTarget(target, credentials).directExecutor().build();
+            NettyChannelBuilder.forTarget(target, credentials)
+                .keepAliveTime(KEEPALIVE_TIME.toMillis(), TimeUnit.MILLISECONDS)
+                .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .directExecutor()
+                .build();
         ownedChannels.add(channel);
         channels.add(channel);
         names.add(target);
@@ -287,6 +305,7 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
 
   @Override
   public void onConnected(CoordinatorConnection connection) {
+    leaving.remove(connection);
     // Results held for coordinators that are unreachable go out through this one now.
     for (CoordinatorConnection c : connections) {
       if (c != connection && !c.isLive()) {
@@ -309,6 +328,7 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
   @Override
   public void onDisconnected(CoordinatorConnection connection) {
     metrics.coordinatorConnected(connection.name(), false);
+    leaving.remove(connection);
     // Results it could not deliver go to another coordinator: any coordinator accepts a report
     // whose lease is still current (see the coordinator's Scheduler#results). With none up, they
     // stay where they are and go out on the first reconnect.
@@ -335,11 +355,11 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
 
   /** The connection a result goes out on: the assigning one if up, else any that is up. */
   private CoordinatorConnection route(CoordinatorConnection assigning) {
-    if (assigning.isLive()) {
+    if (assigning.isLive() && !leaving.contains(assigning)) {
       return assigning;
     }
     for (CoordinatorConnection c : connections) {
-      if (c.isLive()) {
+      if (c.isLive() && !leaving.contains(c)) {
         return c;
       }
     }
@@ -372,6 +392,18 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
 
   @Override
   public void onDrain(CoordinatorConnection connection) {
+    if (!draining && leaving.add(connection)) {
+      // Not an answer to our Drain: the coordinator stops. It leases nothing more and hands the
+      // tasks it assigned here to another coordinator with their leases, so their results go there
+      // from now on. The answer goes out after every result already sent to it: then it may close
+      // the stream without losing a result in flight.
+      ledger.drained(connection);
+      for (TaskResult r : connection.takeHeldResults()) {
+        route(connection).addResult(r);
+      }
+      connection.sendDrain();
+      log.info("worker {}: coordinator {} is stopping", workerId, connection.name());
+    }
     // While this worker drains, a Drain from a coordinator acknowledges ours: everything it
     // assigned before is already here.
     drainAcknowledged.add(connection);

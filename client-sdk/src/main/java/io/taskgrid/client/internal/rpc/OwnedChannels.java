@@ -18,6 +18,15 @@ import java.util.concurrent.TimeUnit;
 public final class OwnedChannels implements AutoCloseable {
   private static final int GRPC_THREADS = 2;
 
+  /**
+   * Keepalive pings while a call is open: a coordinator that stops answering (frozen, or its host
+   * gone without a reset) is detected within {@code KEEPALIVE_TIME + KEEPALIVE_TIMEOUT}, and the
+   * session fails over, instead of waiting for TCP. The coordinator permits pings this often.
+   */
+  static final long KEEPALIVE_TIME_SECONDS = 3;
+
+  static final long KEEPALIVE_TIMEOUT_SECONDS = 3;
+
   private final List<ManagedChannel> channels;
   private final ExecutorService executor;
 
@@ -38,7 +47,12 @@ public final class OwnedChannels implements AutoCloseable {
         Executors.newFixedThreadPool(GRPC_THREADS, new NamedThreadFactory("taskgrid-client-grpc"));
     List<ManagedChannel> channels = new ArrayList<>();
     for (String target : targets) {
-      channels.add(Grpc.newChannelBuilder(target, credentials).executor(executor).build());
+      channels.add(
+          Grpc.newChannelBuilder(target, credentials)
+              .keepAliveTime(KEEPALIVE_TIME_SECONDS, TimeUnit.SECONDS)
+              .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+              .executor(executor)
+              .build());
     }
     return new OwnedChannels(List.copyOf(channels), executor);
   }

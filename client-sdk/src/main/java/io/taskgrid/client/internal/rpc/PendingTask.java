@@ -41,6 +41,9 @@ final class PendingTask {
   int sentGeneration;
   boolean acked;
 
+  /** How often the task was resubmitted because the store lost it (session thread only). */
+  int lostResubmits;
+
   PendingTask(TaskSpec spec, TaskListener first) {
     this.spec = spec;
     listeners.add(first);

@@ -64,6 +64,9 @@ import org.slf4j.LoggerFactory;
  * joins a pending task takes no permit: it adds no work.
  */
 public final class TaskSession implements AutoCloseable {
+  /** How often a task the store lost is resubmitted before it ends LOST. */
+  static final int MAX_LOST_RESUBMITS = 3;
+
   private static final Logger log = LoggerFactory.getLogger(TaskSession.class);
 
   /** Upper bound on the bytes of one batched message; one larger task still goes alone. */
@@ -421,11 +424,28 @@ public final class TaskSession implements AutoCloseable {
     completedOnThisStream = true;
     fruitlessExhausted = 0;
     exhaustedBackoff.reset();
+    boolean resubmitted = false;
     for (TaskResult result : completions.getResultsList()) {
       PendingTask p = pending.get(result.getTaskId());
-      if (p != null) {
-        tell(finish(p), l -> l.onResult(result), deliveries);
+      if (p == null) {
+        continue;
       }
+      if (result.getOutcome() == Outcome.LOST && p.lostResubmits < MAX_LOST_RESUBMITS) {
+        // The cluster's store lost the accepted task (more coordinators failed at once than it
+        // keeps backups for, or a full restart): this client still holds the spec, so it goes out
+        // again under the same id, and the task runs instead of ending LOST.
+        p.lostResubmits++;
+        p.acked = false;
+        p.sentGeneration = 0;
+        outbound.add(new Outbound.Submit(p));
+        resubmitted = true;
+        log.info("Task {} was lost by the cluster's store: resubmitted", p.spec.getId());
+        continue;
+      }
+      tell(finish(p), l -> l.onResult(result), deliveries);
+    }
+    if (resubmitted) {
+      drain();
     }
   }
 

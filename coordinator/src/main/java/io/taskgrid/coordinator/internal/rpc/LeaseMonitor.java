@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,9 @@ public final class LeaseMonitor {
   private final Clock clock;
   private final long leaseMillis;
   private final Set<WorkerConnection> connections = ConcurrentHashMap.newKeySet();
+
+  /** When {@link #check()} last ran, by the injected clock (-1: never). */
+  private final AtomicLong lastCheckMillis = new AtomicLong(-1);
 
   public LeaseMonitor(Clock clock, Duration lease) {
     this.clock = clock;
@@ -48,6 +52,23 @@ public final class LeaseMonitor {
   /** Declares dead every worker whose last message is older than the lease; never blocks. */
   public void check() {
     long now = clock.millis();
+    long last = lastCheckMillis.getAndSet(now);
+    if (last >= 0 && now - last > leaseMillis) {
+      // Checks run every lease/4: a gap longer than the lease means this coordinator itself did
+      // not run (SIGSTOP, a long GC pause, a suspended VM). The workers' silence is its own, so
+      // it renews their leases instead of declaring healthy workers dead; a worker that is really
+      // gone stays silent and expires one lease from now.
+      log.warn(
+          "No lease check for {} ms (lease {} ms): this coordinator was paused; the leases of {}"
+              + " worker(s) are renewed, not expired",
+          now - last,
+          leaseMillis,
+          connections.size());
+      for (WorkerConnection c : connections) {
+        c.renewLease(now);
+      }
+      return;
+    }
     List<WorkerConnection> expired = new ArrayList<>();
     for (WorkerConnection c : connections) {
       if (now - c.lastHeardMillis() > leaseMillis) {

@@ -70,6 +70,7 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
 
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile boolean halfClosed;
+  private volatile Runnable onEnd = () -> {};
 
   SessionHandler(
       ServerCallStreamObserver<ServerMessage> observer,
@@ -283,7 +284,9 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
   private static TaskResult unknown(String id) {
     return TaskResult.newBuilder()
         .setTaskId(id)
-        .setOutcome(Outcome.REJECTED)
+        // Accepted once (the client attaches only acked tasks), so not REJECTED ("never run"):
+        // LOST, which the SDK answers by resubmitting the spec it holds.
+        .setOutcome(Outcome.LOST)
         .setError(
             TaskError.newBuilder()
                 .setType(Status.Code.NOT_FOUND.name())
@@ -367,6 +370,30 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
     }
   }
 
+  /** Runs {@code r} when the session ends (set before the first message arrives). */
+  void whenEnded(Runnable r) {
+    onEnd = r;
+  }
+
+  /**
+   * Reads the watched tasks from the store again (the store lost partitions): a task whose record
+   * is gone is reported LOST, so that the client resubmits it instead of waiting forever.
+   */
+  void recheckWatched() {
+    List<String> ids = List.copyOf(watched);
+    if (!ids.isEmpty()) {
+      readEnded(ids);
+    }
+  }
+
+  /**
+   * Ends the session with {@code status} (the coordinator stops): the client resends what was not
+   * acked and re-attaches the rest on another coordinator.
+   */
+  void close(Status status) {
+    failStream(status);
+  }
+
   private void failStream(Status status) {
     end();
     out.fail(status);
@@ -376,6 +403,7 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
     if (!ended.compareAndSet(false, true)) {
       return;
     }
+    onEnd.run();
     for (String id : watched) {
       hub.unwatchTask(id, this);
     }

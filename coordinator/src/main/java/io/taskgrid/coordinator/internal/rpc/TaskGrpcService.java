@@ -32,7 +32,9 @@ import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.WatchRequest;
 import io.taskgrid.proto.v1.WatchResponse;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -48,6 +50,7 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
   private final TaskStore store;
   private final OutboundStreams outbound;
   private final RequestLimits limits;
+  private final Set<SessionHandler> sessions = ConcurrentHashMap.newKeySet();
 
   /**
    * @param outbound the shared pool on which per-stream serial senders run
@@ -71,15 +74,37 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
 
   @Override
   public StreamObserver<ClientMessage> session(StreamObserver<ServerMessage> responses) {
-    return new SessionHandler(
-        (ServerCallStreamObserver<ServerMessage>) responses,
-        Principals.current(),
-        intake,
-        scheduler,
-        hub,
-        store,
-        outbound,
-        limits);
+    SessionHandler session =
+        new SessionHandler(
+            (ServerCallStreamObserver<ServerMessage>) responses,
+            Principals.current(),
+            intake,
+            scheduler,
+            hub,
+            store,
+            outbound,
+            limits);
+    sessions.add(session);
+    session.whenEnded(() -> sessions.remove(session));
+    return session;
+  }
+
+  /** The store lost partitions: every session checks its watched tasks (see SessionHandler). */
+  public void recheckSessions() {
+    for (SessionHandler s : sessions) {
+      s.recheckWatched();
+    }
+  }
+
+  /**
+   * Ends every open session with UNAVAILABLE (this coordinator stops): clients fail over at once,
+   * resending unacked submits and re-attaching acked tasks elsewhere.
+   */
+  public void closeSessions() {
+    Status stopping = Status.UNAVAILABLE.withDescription("the coordinator is stopping");
+    for (SessionHandler s : sessions) {
+      s.close(stopping);
+    }
   }
 
   @Override
@@ -163,13 +188,23 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
             throw Status.INVALID_ARGUMENT.withDescription("job_id is empty").asRuntimeException();
           }
           checkIds("job_id", List.of(req.getJobId()));
-          if (!jobs.known(key)) {
-            throw Status.NOT_FOUND
-                .withDescription("no job with id '" + req.getJobId() + "'")
-                .asRuntimeException();
+          if (jobs.known(key)) {
+            return java.util.concurrent.CompletableFuture.completedFuture(
+                jobs.counts(key).toBuilder().setJobId(req.getJobId()).build());
           }
-          return java.util.concurrent.CompletableFuture.completedFuture(
-              jobs.counts(key).toBuilder().setJobId(req.getJobId()).build());
+          // Accepted by another coordinator (or by one that left): counted from the store. The
+          // stored job id is the tenant's key, so another tenant's job of that name is not found.
+          return store
+              .jobRecords(key)
+              .thenApply(
+                  records -> {
+                    if (records.isEmpty()) {
+                      throw Status.NOT_FOUND
+                          .withDescription("no job with id '" + req.getJobId() + "'")
+                          .asRuntimeException();
+                    }
+                    return JobCounts.of(req.getJobId(), records);
+                  });
         });
   }
 

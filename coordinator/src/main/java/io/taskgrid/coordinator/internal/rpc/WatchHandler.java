@@ -40,6 +40,9 @@ final class WatchHandler implements CompletionSubscriber {
   private final int maxIdsPerRequest;
   private volatile int replyBudget;
 
+  /** A job this coordinator did not accept: its task ids come from the store, watched by id. */
+  private volatile boolean remoteJob;
+
   WatchHandler(
       ServerCallStreamObserver<WatchResponse> observer,
       Principal caller,
@@ -106,7 +109,13 @@ final class WatchHandler implements CompletionSubscriber {
     }
     if (!req.getJobId().isEmpty()) {
       // Job ids are per tenant: the caller's tenant's job of that name.
-      jobId = Tenants.jobKey(caller.tenant(), req.getJobId());
+      String key = Tenants.jobKey(caller.tenant(), req.getJobId());
+      if (!jobs.known(key)) {
+        // Accepted by another coordinator (or by one that left): its stored records name it.
+        watchRemoteJob(key, req.getJobId());
+        return;
+      }
+      jobId = key;
       hub.watchJob(jobId, this);
       replayFrom(jobs.taskIds(jobId), 0);
     } else {
@@ -145,6 +154,48 @@ final class WatchHandler implements CompletionSubscriber {
               if (next < ids.size()) {
                 replayFrom(ids, next);
               }
+            });
+  }
+
+  /**
+   * Watches a job accepted by another coordinator: its records (from the store) name its tasks,
+   * which are then watched by id (completions of every coordinator reach the hub); the stream ends
+   * when each has ended. Tasks added to the job later are not included.
+   */
+  private void watchRemoteJob(String job, String shownAs) {
+    remoteJob = true;
+    store
+        .jobRecords(job)
+        .whenComplete(
+            (records, e) -> {
+              if (e != null) {
+                out.fail(StatusMapper.toStatus(e));
+                return;
+              }
+              if (records.isEmpty()) {
+                out.fail(Status.NOT_FOUND.withDescription("no job with id '" + shownAs + "'"));
+                return;
+              }
+              List<String> ids = new ArrayList<>(records.size());
+              for (TaskInfo r : records) {
+                ids.add(r.getSpec().getId());
+              }
+              remaining.addAll(ids);
+              for (String id : ids) {
+                hub.watchTask(id, this);
+              }
+              // Read again after subscribing: a task that ended in between is not missed.
+              store
+                  .getAll(ids)
+                  .whenComplete(
+                      (now, e2) -> {
+                        if (e2 != null) {
+                          stop();
+                          out.fail(StatusMapper.toStatus(e2));
+                          return;
+                        }
+                        replay(ids, now, true);
+                      });
             });
   }
 

@@ -140,6 +140,11 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
     return lastHeardMillis;
   }
 
+  /** Counts the worker as heard from at {@code nowMillis} (the coordinator itself was paused). */
+  void renewLease(long nowMillis) {
+    lastHeardMillis = Math.max(lastHeardMillis, nowMillis);
+  }
+
   /**
    * The worker was silent for longer than the lease: it is declared dead (its tasks are re-queued
    * with attempt + 1) and its stream is failed, so that a worker that was only paused reconnects as

@@ -43,6 +43,14 @@ final class LiveTask {
 
   TaskState state = TaskState.QUEUED;
   int attempt;
+
+  /**
+   * Attempts that do not count against {@link #maxAttempts}: leases voided although their worker
+   * was alive (it never got the assignment, or its result died with a coordinator that left). Kept
+   * in memory only; an attempt number is still used up, for fencing.
+   */
+  int unchargedAttempts;
+
   @Nullable String workerId;
   long startedMillis;
 
@@ -74,6 +82,11 @@ final class LiveTask {
     if (s != null) {
       s.release();
     }
+  }
+
+  /** Attempts that count against {@link #maxAttempts}. */
+  int chargedAttempts() {
+    return attempt - unchargedAttempts;
   }
 
   String id() {

@@ -86,6 +86,13 @@ final class PoolScheduler {
 
   private long retrySequence;
   private int rotation;
+
+  /**
+   * Set when this coordinator stops: nothing is leased any more, and a worker's stream that ends
+   * re-queues nothing (the worker runs on; the member that adopts the tasks keeps their leases).
+   */
+  private boolean stopped;
+
   private long totalCredits;
 
   // Changes collected during one step and flushed at its end (batched store writes).
@@ -180,6 +187,14 @@ final class PoolScheduler {
           }
           order.remove(slot);
           totalCredits -= slot.credits;
+          if (stopped) {
+            // This coordinator closed the stream itself: no worker was lost and no attempt is
+            // charged. The records still show the leases, which the adopting member keeps.
+            for (String id : slot.leases) {
+              removeRunning(id);
+            }
+            return;
+          }
           List<LiveTask> requeue = new ArrayList<>();
           for (String id : slot.leases) {
             LiveTask t = removeRunning(id);
@@ -188,7 +203,7 @@ final class PoolScheduler {
             }
             freeTypeSlot(t);
             jobs.running(t.jobId(), -1);
-            if (t.attempt >= t.maxAttempts) {
+            if (t.chargedAttempts() >= t.maxAttempts) {
               finish(t, workerLost(t), true);
             } else {
               t.state = TaskState.QUEUED;
@@ -205,6 +220,17 @@ final class PoolScheduler {
                 "Worker {} left: {} task(s) of pool {} re-queued", workerId, requeue.size(), pool);
           }
         });
+  }
+
+  /**
+   * This coordinator is stopping: from the next step on nothing is leased; results are still
+   * accepted and recorded. Completes once the step ran and its writes were issued.
+   */
+  CompletableFuture<Void> stopLeasing() {
+    CompletableFuture<Void> stoppedNow = new CompletableFuture<>();
+    step(() -> stopped = true);
+    executor.execute(() -> stoppedNow.complete(null));
+    return stoppedNow;
   }
 
   void credits(String workerId, int credits) {
@@ -445,7 +471,11 @@ final class PoolScheduler {
             }
             release(t);
             jobs.running(t.jobId(), -1);
-            if (t.attempt >= t.maxAttempts) {
+            // The worker is alive: its answer says the assignment (or its result) died with the
+            // old owner. The next lease gets a new attempt number (fencing), but the lost one is
+            // not charged against max_attempts.
+            t.unchargedAttempts++;
+            if (t.chargedAttempts() >= t.maxAttempts) {
               finish(t, workerLost(t), true);
             } else {
               t.state = TaskState.QUEUED;
@@ -541,7 +571,7 @@ final class PoolScheduler {
   }
 
   private static boolean retryable(LiveTask t, TaskResult r) {
-    if (t.attempt >= t.maxAttempts) {
+    if (t.chargedAttempts() >= t.maxAttempts) {
       return false;
     }
     // A lost process (a CPU child killed mid-task) counts as an attempt, like a lost worker.
@@ -584,7 +614,7 @@ final class PoolScheduler {
   }
 
   private void pump() {
-    if (totalCredits <= 0 || queue.isEmpty() || workers.isEmpty()) {
+    if (stopped || totalCredits <= 0 || queue.isEmpty() || workers.isEmpty()) {
       return;
     }
     List<LiveTask> skipped = new ArrayList<>();
@@ -633,6 +663,9 @@ final class PoolScheduler {
    * only on a change, so a single coordinator costs one message per idle/busy transition.
    */
   private void tellDemand() {
+    if (stopped) {
+      return;
+    }
     boolean waiting = !queue.isEmpty();
     for (Slot slot : order) {
       if (slot.draining) {

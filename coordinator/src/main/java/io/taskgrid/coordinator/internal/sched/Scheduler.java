@@ -71,6 +71,18 @@ public final class Scheduler implements SchedulerSink {
 
   private final CompletionBus bus;
 
+  private final PendingWrites writes = new PendingWrites();
+
+  /** Set by {@link #stopLeasing()}: this coordinator is leaving and ignores the others' news. */
+  private volatile boolean stopping;
+
+  /**
+   * Workers told that this coordinator stops, until they answer (their Drain: every result they
+   * sent here before is on the stream) or leave.
+   */
+  private final ConcurrentHashMap<String, CompletableFuture<Void>> releasing =
+      new ConcurrentHashMap<>();
+
   public Scheduler(
       Clock clock, TaskStore store, CompletionHub hub, JobStats jobs, Executor delegate) {
     this(clock, store, hub, jobs, delegate, "local", CompletionBus.LOCAL, TaskEvents.NONE);
@@ -343,6 +355,7 @@ public final class Scheduler implements SchedulerSink {
     for (PoolScheduler ps : pools.values()) {
       ps.removeWorker(w.id());
     }
+    released(w);
     log.info("Worker {} disconnected", w.id());
   }
 
@@ -352,6 +365,10 @@ public final class Scheduler implements SchedulerSink {
    * it may stop as soon as its running tasks end.
    */
   public void workerDraining(WorkerHandle w) {
+    if (released(w)) {
+      log.debug("Worker {} acknowledged that this coordinator stops", w.id());
+      return;
+    }
     log.info("Worker {} is draining", w.id());
     List<CompletableFuture<Void>> pending = new ArrayList<>();
     for (PoolScheduler ps : pools.values()) {
@@ -413,10 +430,12 @@ public final class Scheduler implements SchedulerSink {
    * record still shows the reported lease; the winners are published to every coordinator.
    */
   private void completeLeases(List<TaskResult> reports) {
+    writes.started();
     store
         .completeLeases(reports)
         .whenComplete(
             (won, e) -> {
+              writes.ended();
               if (e != null) {
                 log.warn("Could not record {} forwarded result(s)", reports.size(), e);
                 return;
@@ -437,6 +456,10 @@ public final class Scheduler implements SchedulerSink {
 
   /** Tasks that another coordinator ended: tell local watchers, and stop scheduling them here. */
   private void completedElsewhere(List<TaskResult> results) {
+    if (stopping) {
+      // Its sessions are closed and its tasks go to the adopter; its executors may be gone.
+      return;
+    }
     hub.publishResults(results);
     completedElsewhere(results, true);
   }
@@ -766,11 +789,55 @@ public final class Scheduler implements SchedulerSink {
     expirePendingCancels();
   }
 
-  /** Tells every connected worker to take no new work (before this coordinator stops). */
-  public void drainWorkers() {
-    for (WorkerHandle w : workers.values()) {
-      w.link().sendDrain();
+  /**
+   * This coordinator stops: no task is leased from now on (results are still recorded), and a
+   * worker stream that ends re-queues nothing. Completes once every pool has taken the step.
+   */
+  public CompletableFuture<Void> stopLeasing() {
+    stopping = true;
+    List<CompletableFuture<Void>> steps = new ArrayList<>();
+    for (PoolScheduler ps : pools.values()) {
+      steps.add(ps.stopLeasing());
     }
+    return CompletableFuture.allOf(steps.toArray(new CompletableFuture<?>[0]));
+  }
+
+  /**
+   * Tells every connected worker that this coordinator stops (a Drain): it takes no new work from
+   * here and sends the results of the tasks it runs to another coordinator from now on. Completes
+   * once every worker answered with its own Drain (sent after every result it sent here) or left; a
+   * worker that does not answer is not waited for beyond the caller's bound.
+   */
+  public CompletableFuture<Void> releaseWorkers() {
+    List<CompletableFuture<Void>> answers = new ArrayList<>();
+    for (WorkerHandle w : workers.values()) {
+      CompletableFuture<Void> answer = new CompletableFuture<>();
+      releasing.put(w.id(), answer);
+      answers.add(answer);
+      w.link().sendDrain();
+      if (!workers.containsKey(w.id())) {
+        answer.complete(null); // left in between
+      }
+    }
+    return CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0]));
+  }
+
+  /** Whether the worker was told this coordinator stops; its answer (or departure) is noted. */
+  private boolean released(WorkerHandle w) {
+    CompletableFuture<Void> answer = releasing.get(w.id());
+    if (answer == null) {
+      return false;
+    }
+    answer.complete(null);
+    return true;
+  }
+
+  /**
+   * Completes once the store writes of leases and results issued so far (and of those issued while
+   * it waits) are done: call after {@link #stopLeasing()} and once no result can arrive any more.
+   */
+  public CompletableFuture<Void> storeWritesDone() {
+    return writes.drained();
   }
 
   /** Tasks accepted here and not ended. */
@@ -808,10 +875,12 @@ public final class Scheduler implements SchedulerSink {
 
   @Override
   public void leased(List<TaskInfo> running) {
+    writes.started();
     store
         .updateAll(running)
         .whenComplete(
             (v, e) -> {
+              writes.ended();
               if (e != null) {
                 log.warn("Could not record {} running task(s)", running.size(), e);
               }
@@ -843,10 +912,12 @@ public final class Scheduler implements SchedulerSink {
     liveCount.addAndGet(-removed);
     completedTotal.add(removed);
     // The first terminal outcome wins in the store; watchers get the one that stands.
+    writes.started();
     store
         .completeFirst(List.copyOf(done))
         .whenComplete(
             (stands, e) -> {
+              writes.ended();
               if (e != null) {
                 log.error(
                     "Could not store {} result(s); notifying watchers anyway", done.size(), e);

@@ -365,6 +365,23 @@ public final class HazelcastTaskStore implements TaskStore {
         executor);
   }
 
+  @Override
+  public CompletionStage<List<TaskInfo>> jobRecords(String jobId) {
+    // A scan of every partition (read-only): rare, so it may block a store thread.
+    return CompletableFuture.supplyAsync(
+        () -> {
+          Map<String, byte[]> found = tasks.executeOnEntries(new JobRecordsProcessor(jobId));
+          List<TaskInfo> out = new ArrayList<>(found.size());
+          for (byte[] bytes : found.values()) {
+            if (bytes != null) {
+              out.add(TaskRecords.decode(bytes));
+            }
+          }
+          return out;
+        },
+        executor);
+  }
+
   /** {@link #writeAll} of records, keyed by their ids. */
   private CompletableFuture<byte @Nullable [][]> writeRecords(
       String map, Kind kind, List<TaskInfo> records) {

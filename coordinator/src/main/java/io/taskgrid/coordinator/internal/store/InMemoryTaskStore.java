@@ -253,6 +253,24 @@ public final class InMemoryTaskStore implements TaskStore {
   }
 
   @Override
+  public CompletionStage<List<TaskInfo>> jobRecords(String jobId) {
+    return async(
+        () -> {
+          long now = clock.millis();
+          List<TaskInfo> out = new ArrayList<>();
+          for (Entry e : entries.values()) {
+            if (e.expiresAtMillis > now) {
+              TaskInfo info = TaskRecords.decode(e.bytes);
+              if (info.getSpec().getJobId().equals(jobId)) {
+                out.add(info);
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
   public void close() {
     entries.clear();
     finished.clear();

@@ -75,6 +75,13 @@ public interface TaskStore extends AutoCloseable {
    */
   Retained retained();
 
+  /**
+   * The records of one job, whichever coordinator accepted them (DONE ones until they expire). A
+   * scan of the whole store: for status queries about a job this coordinator did not accept, never
+   * for a hot path.
+   */
+  CompletionStage<List<TaskInfo>> jobRecords(String jobId);
+
   /** Releases what the store itself created (never a Hazelcast instance it was given). */
   @Override
   void close();

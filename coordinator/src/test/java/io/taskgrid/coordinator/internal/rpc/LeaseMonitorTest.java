@@ -61,6 +61,34 @@ class LeaseMonitorTest {
   }
 
   @Test
+  void check_coordinatorItselfPausedLongerThanLease_workersKeepTheirLeasesUntilReallySilent() {
+    // GIVEN a task leased to worker A, and a lease check
+    FakeWorker a = new FakeWorker(channel, "A", false, "echo");
+    a.credit(1);
+    SessionClient client = new SessionClient(channel);
+    client.submit(spec("t1"));
+    await().atMost(WAIT).until(() -> a.assigned.size() == 1);
+    runtime.leases().check();
+
+    // WHEN the coordinator's clock jumps past the lease between two checks (it was paused)
+    clock.advance(LEASE.multipliedBy(3));
+    runtime.leases().check();
+
+    // THEN A is not declared dead: its lease was renewed
+    assertThat(runtime.scheduler().connectedWorkers()).isEqualTo(1);
+    assertThat(a.error).isNull();
+
+    // AND a worker that then stays silent for a whole lease (checked as usual) still expires
+    for (int i = 0; i < 4; i++) {
+      clock.advance(LEASE.dividedBy(4));
+      runtime.leases().check();
+    }
+    clock.advance(Duration.ofMillis(1));
+    runtime.leases().check();
+    await().atMost(WAIT).until(() -> a.error != null);
+  }
+
+  @Test
   void check_workerSilentLongerThanLease_declaredDeadTaskReassignedWithNextAttempt() {
     // GIVEN a task leased to worker A
     FakeWorker a = new FakeWorker(channel, "A", false, "echo");
@@ -71,7 +99,13 @@ class LeaseMonitorTest {
     Assignment first = a.assigned.get(0);
 
     // WHEN A says nothing for longer than the lease, while B has just connected
-    clock.advance(LEASE.plusMillis(1));
+    // (in steps, checked as the coordinator's timer does: one jump past the lease between two
+    // checks would be the coordinator's own pause, which expires nobody)
+    for (int i = 0; i < 4; i++) {
+      clock.advance(LEASE.dividedBy(4));
+      runtime.leases().check();
+    }
+    clock.advance(Duration.ofMillis(1));
     FakeWorker b = new FakeWorker(channel, "B", false, "echo");
     b.credit(1);
     runtime.leases().check();

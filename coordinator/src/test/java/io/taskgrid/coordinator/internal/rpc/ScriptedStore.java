@@ -88,6 +88,11 @@ final class ScriptedStore implements TaskStore {
   }
 
   @Override
+  public CompletionStage<List<TaskInfo>> jobRecords(String jobId) {
+    return delegate.jobRecords(jobId);
+  }
+
+  @Override
   public void close() {
     delegate.close();
   }

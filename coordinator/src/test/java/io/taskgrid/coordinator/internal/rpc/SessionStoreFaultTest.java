@@ -104,13 +104,13 @@ class SessionStoreFaultTest {
   }
 
   @Test
-  void attach_idTheStoreDoesNotKnow_endsRejectedNotFoundInsteadOfWaitingForever() {
+  void attach_idTheStoreDoesNotKnow_endsLostNotFoundInsteadOfWaitingForever() {
     SessionClient s = session();
     s.attach("never-submitted");
 
     await().atMost(WAIT).until(() -> s.results.containsKey("never-submitted"));
     TaskResult r = s.results.get("never-submitted");
-    assertThat(r.getOutcome()).isEqualTo(Outcome.REJECTED);
+    assertThat(r.getOutcome()).isEqualTo(Outcome.LOST);
     assertThat(r.getError().getType()).isEqualTo("NOT_FOUND");
     assertThat(r.getError().getMessage()).contains("never-submitted", "not in the cluster's store");
   }

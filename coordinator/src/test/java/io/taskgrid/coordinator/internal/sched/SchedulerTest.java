@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
@@ -626,13 +627,16 @@ class SchedulerTest {
   }
 
   @Test
-  void drainWorkers_connectedWorker_toldToDrain() {
+  void releaseWorkers_connectedWorker_toldToDrainAndWaitedForUntilItAnswers() {
     FakeLink link = new FakeLink();
-    worker("w1", link, "echo");
+    WorkerHandle w = worker("w1", link, "echo");
 
-    scheduler.drainWorkers();
+    CompletableFuture<Void> released = scheduler.releaseWorkers();
 
     assertThat(link.drained).isTrue();
+    assertThat(released).isNotDone();
+    scheduler.workerDraining(w);
+    assertThat(released).isDone();
   }
 
   @Test

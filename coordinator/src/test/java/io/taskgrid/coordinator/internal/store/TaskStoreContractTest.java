@@ -522,4 +522,27 @@ abstract class TaskStoreContractTest {
       budgeted.close();
     }
   }
+
+  @Test
+  void jobRecords_recordsOfOneJobInAnyState_returnedAndNoOthers() throws Exception {
+    String job = prefix + "job";
+    TaskInfo q = withJob(queued("jq", "1"), job);
+    TaskInfo r = running(withJob(queued("jr", "2"), job), 1, "w1", "owner");
+    TaskInfo d = done(withJob(queued("jd", "3"), job));
+    TaskInfo other = withJob(queued("other", "4"), prefix + "other-job");
+    join(store.createAll(List.of(q, r, other)));
+    join(store.updateAll(List.of(r)));
+    join(store.completeAll(List.of(d)));
+
+    List<TaskInfo> found = join(store.jobRecords(job));
+
+    assertThat(found)
+        .extracting(i -> i.getSpec().getId())
+        .containsExactlyInAnyOrder(q.getSpec().getId(), r.getSpec().getId(), d.getSpec().getId());
+    assertThat(join(store.jobRecords(prefix + "no-such-job"))).isEmpty();
+  }
+
+  private static TaskInfo withJob(TaskInfo info, String job) {
+    return info.toBuilder().setSpec(info.getSpec().toBuilder().setJobId(job)).build();
+  }
 }

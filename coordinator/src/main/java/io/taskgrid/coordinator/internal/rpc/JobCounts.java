@@ -1,0 +1,32 @@
+package io.taskgrid.coordinator.internal.rpc;
+
+import io.taskgrid.proto.v1.GetJobResponse;
+import io.taskgrid.proto.v1.TaskInfo;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A job's counts computed from its stored records (for a job another coordinator accepted). */
+final class JobCounts {
+  private JobCounts() {}
+
+  static GetJobResponse of(String jobId, List<TaskInfo> records) {
+    long queued = 0;
+    long running = 0;
+    Map<String, Long> completed = new TreeMap<>();
+    for (TaskInfo r : records) {
+      switch (r.getState()) {
+        case RUNNING -> running++;
+        case DONE -> completed.merge(r.getResult().getOutcome().name(), 1L, Long::sum);
+        default -> queued++;
+      }
+    }
+    return GetJobResponse.newBuilder()
+        .setJobId(jobId)
+        .setSubmitted(records.size())
+        .setQueued(queued)
+        .setRunning(running)
+        .putAllCompleted(completed)
+        .build();
+  }
+}
