@@ -123,7 +123,7 @@ public final class HazelcastConfigs {
             + hazelcastHost
             + " is not a private or loopback address: Hazelcast member traffic is neither"
             + " encrypted nor authenticated, so anyone who reaches port 5701 there can join the"
-            + " cluster and read or change every task (see docs/SECURITY-SURFACE.md)");
+            + " cluster and read or change every task (see docs/SECURITY.md)");
   }
 
   /** IPv6 unique local addresses, fc00::/7 (the IPv6 private ranges). */

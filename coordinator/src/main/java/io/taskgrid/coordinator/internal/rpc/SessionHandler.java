@@ -277,9 +277,11 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
   }
 
   /**
-   * The answer for a task the store does not hold: REJECTED with error type {@code NOT_FOUND}, the
-   * message starting with {@link #EXPIRED} (docs/RETENTION.md; the SDK raises
-   * TaskExpiredException). Sent at once: nothing would ever complete it.
+   * The answer for an attached task the store does not hold: LOST with error type {@code
+   * NOT_FOUND}, the message starting with {@link #EXPIRED} (docs/RETENTION.md). Sent at once:
+   * nothing would ever complete it. The SDK resubmits the spec it still holds under the same id, so
+   * a task lost with its partitions runs again, and so does one whose result was evicted before
+   * this client collected it (at least once, never silently dropped).
    */
   private static TaskResult unknown(String id) {
     return TaskResult.newBuilder()
@@ -382,7 +384,7 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
   void recheckWatched() {
     List<String> ids = List.copyOf(watched);
     if (!ids.isEmpty()) {
-      readEnded(ids);
+      readEnded(ids, 0);
     }
   }
 
