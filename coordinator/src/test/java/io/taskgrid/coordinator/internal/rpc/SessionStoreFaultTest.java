@@ -116,7 +116,7 @@ class SessionStoreFaultTest {
   }
 
   @Test
-  void attach_taskWhoseResultTheBudgetEvicted_endsRejectedExpiredInsteadOfWaiting() {
+  void attach_taskWhoseResultTheBudgetEvicted_endsLostExpiredInsteadOfWaiting() {
     SessionClient first = session();
     int tasks = (int) BUDGET + 10;
     for (int i = 0; i < tasks; i++) {
@@ -131,7 +131,8 @@ class SessionStoreFaultTest {
 
     await().atMost(WAIT).until(() -> late.results.size() == 2);
     TaskResult evicted = late.results.get("e0");
-    assertThat(evicted.getOutcome()).isEqualTo(Outcome.REJECTED);
+    // LOST, not REJECTED: it was accepted once; the SDK resubmits the spec it holds.
+    assertThat(evicted.getOutcome()).isEqualTo(Outcome.LOST);
     assertThat(evicted.getError().getType()).isEqualTo("NOT_FOUND");
     assertThat(evicted.getError().getMessage()).startsWith("Expired: task 'e0'");
     assertThat(late.results.get("e" + (tasks - 1)).getOutcome()).isEqualTo(Outcome.SUCCEEDED);
