@@ -64,6 +64,7 @@ class CoordinatorExposureTest {
     return Coordinator.start(
         options
             .host("0.0.0.0")
+            .insecureAllowPlaintextOnNetwork(true) // this test is about the metrics endpoint
             .port(0)
             .hazelcastPort(0)
             .metricsPort(0)

@@ -370,14 +370,19 @@ public final class HazelcastTaskStore implements TaskStore {
     // A scan of every partition (read-only): rare, so it may block a store thread.
     return CompletableFuture.supplyAsync(
         () -> {
-          Map<String, byte[]> found = tasks.executeOnEntries(new JobRecordsProcessor(jobId));
-          List<TaskInfo> out = new ArrayList<>(found.size());
-          for (byte[] bytes : found.values()) {
-            if (bytes != null) {
-              out.add(TaskRecords.decode(bytes));
-            }
+          // Live records and finished ones are in two maps; a task that is ending may briefly be
+          // in both, and then its finished record is the one that counts.
+          Map<String, TaskInfo> byId = new java.util.LinkedHashMap<>();
+          for (IMap<String, byte[]> map : List.of(tasks, finished)) {
+            Map<String, byte[]> found = map.executeOnEntries(new JobRecordsProcessor(jobId));
+            found.forEach(
+                (id, bytes) -> {
+                  if (bytes != null) {
+                    byId.put(id, TaskRecords.decode(bytes));
+                  }
+                });
           }
-          return out;
+          return new ArrayList<>(byId.values());
         },
         executor);
   }
