@@ -64,6 +64,9 @@ final class TaskgridProcess implements AutoCloseable {
     return startWithJvm(prefix, List.of(), name, workDir, args);
   }
 
+  /** The retention budget of the coordinators tests start (see {@link #startWithJvm}). */
+  static final long TEST_RETAINED_MAX = 100_000;
+
   /** Like {@link #start}, with extra JVM options (a later {@code -Xmx} wins over the default). */
   static TaskgridProcess startWithJvm(
       List<String> prefix, List<String> jvmOptions, String name, Path workDir, String... args)
@@ -90,8 +93,13 @@ final class TaskgridProcess implements AutoCloseable {
     }
     command.add("--exit-on-stdin-close");
     Path log = workDir.resolve(name + ".log");
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    // The default retention budget (500,000 results, doubled for backups) needs more than the
+    // 512 MiB these processes get, and a coordinator refuses to start on a budget its heap cannot
+    // hold: tests keep fewer (a --retained-max flag still wins over this variable).
+    builder.environment().putIfAbsent("TASKGRID_RETAINED_MAX", Long.toString(TEST_RETAINED_MAX));
+    Process process = builder.start();
     return new TaskgridProcess(name, process, log);
   }
 
