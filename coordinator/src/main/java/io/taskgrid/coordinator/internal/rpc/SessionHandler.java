@@ -187,8 +187,16 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
       attachVisible(ids);
       return;
     }
-    // Only the caller's tenant's tasks: look them up before subscribing, so that no result of
-    // another tenant's task is ever pushed here. Another tenant's id reads as an unknown one.
+    attachOwn(ids, true);
+  }
+
+  /**
+   * Attaches the caller's tenant's tasks: looks them up before subscribing, so that no result of
+   * another tenant's task is ever pushed here. Another tenant's id reads as an unknown one; an id
+   * the store does not hold is looked up once more after {@link #MISSING_RECHECK_MILLIS} (see
+   * {@link #confirmMissing}) when {@code recheckMissing}.
+   */
+  private void attachOwn(List<String> ids, boolean recheckMissing) {
     store
         .getAll(ids)
         .whenComplete(
@@ -197,16 +205,19 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
                 if (!ended.get()) {
                   CompletableFuture.delayedExecutor(
                           READ_RETRY_MILLIS, TimeUnit.MILLISECONDS, callbacks)
-                      .execute(() -> attach(ids));
+                      .execute(() -> attachOwn(ids, recheckMissing));
                 }
                 return;
               }
               List<String> own = new ArrayList<>(ids.size());
+              List<String> missing = new ArrayList<>();
               List<TaskResult> unknown = new ArrayList<>();
               for (String id : ids) {
                 TaskInfo info = found.get(id);
                 if (info != null && Tenants.visible(caller, info)) {
                   own.add(id);
+                } else if (info == null && recheckMissing) {
+                  missing.add(id);
                 } else {
                   watched.add(id);
                   unknown.add(unknown(id));
@@ -214,6 +225,16 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
               }
               push(unknown);
               attachVisible(own);
+              if (!missing.isEmpty()) {
+                CompletableFuture.delayedExecutor(
+                        MISSING_RECHECK_MILLIS, TimeUnit.MILLISECONDS, callbacks)
+                    .execute(
+                        () -> {
+                          if (!ended.get()) {
+                            attachOwn(missing, false);
+                          }
+                        });
+              }
             });
   }
 
@@ -263,18 +284,61 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
                 return;
               }
               List<TaskResult> done = new ArrayList<>();
+              List<String> missing = new ArrayList<>();
               for (String id : ids) {
                 TaskInfo info = found.get(id);
                 if (info == null) {
-                  done.add(unknown(id));
+                  missing.add(id);
                 } else if (info.getState() == TaskState.DONE) {
                   done.add(info.getResult());
                 }
               }
               push(done);
+              if (!missing.isEmpty()) {
+                confirmMissing(missing);
+              }
               then.run();
             });
   }
+
+  /**
+   * Answers the tasks a read did not find, after reading them once more {@link
+   * #MISSING_RECHECK_MILLIS} later: a task whose result arrives through another coordinator is in
+   * neither of the store's maps for a moment (HazelcastTaskStore.completeLeases), and calling it
+   * LOST then would make the client run it again. This session is subscribed to these ids already,
+   * so a completion published in between reaches it (duplicates are dropped by the client).
+   */
+  private void confirmMissing(List<String> ids) {
+    CompletableFuture.delayedExecutor(MISSING_RECHECK_MILLIS, TimeUnit.MILLISECONDS, callbacks)
+        .execute(
+            () -> {
+              if (ended.get()) {
+                return;
+              }
+              store
+                  .getAll(ids)
+                  .whenComplete(
+                      (found, e) -> {
+                        if (e != null) {
+                          confirmMissing(ids);
+                          return;
+                        }
+                        List<TaskResult> done = new ArrayList<>();
+                        for (String id : ids) {
+                          TaskInfo info = found.get(id);
+                          if (info == null) {
+                            done.add(unknown(id));
+                          } else if (info.getState() == TaskState.DONE) {
+                            done.add(info.getResult());
+                          }
+                        }
+                        push(done);
+                      });
+            });
+  }
+
+  /** How long a task the store did not hold is given before it is answered LOST. */
+  static final long MISSING_RECHECK_MILLIS = 1_000;
 
   /**
    * The answer for an attached task the store does not hold: LOST with error type {@code
