@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator.internal.rpc;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
 import io.taskgrid.proto.v1.Assignment;
@@ -18,12 +19,19 @@ import io.taskgrid.proto.v1.WorkerServiceGrpc;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A test worker on the real WorkerService stub: says hello, grants credits and, when {@code
  * autoAnswer}, answers each assignment at once (echo returns its input, fail fails) and grants the
  * slot back. Sends are serialised because a StreamObserver is not thread-safe.
+ *
+ * <p>Automatic answers are sent from the worker's own thread, never from inside {@link #onNext}: on
+ * an in-process channel with a direct executor, {@code onNext} runs on the coordinator thread that
+ * holds the stream's send lock, and answering inline while the test thread is sending (holding this
+ * worker's lock and waiting for the coordinator's) deadlocked a test once in CI.
  */
 final class FakeWorker implements StreamObserver<CoordinatorMessage> {
   final String id;
@@ -33,6 +41,15 @@ final class FakeWorker implements StreamObserver<CoordinatorMessage> {
   private final StreamObserver<WorkerMessage> requests;
   volatile @Nullable Throwable error;
   volatile boolean completed;
+  private final ExecutorService answerer =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "fake-worker-answers");
+            t.setDaemon(true);
+            return t;
+          });
+
+  @GuardedBy("this")
   private boolean disconnected;
 
   FakeWorker(Channel channel, String id, boolean autoAnswer, String... handlers) {
@@ -83,6 +100,7 @@ final class FakeWorker implements StreamObserver<CoordinatorMessage> {
   }
 
   synchronized void disconnect() {
+    answerer.shutdownNow();
     if (!disconnected) {
       disconnected = true;
       requests.onCompleted();
@@ -90,6 +108,9 @@ final class FakeWorker implements StreamObserver<CoordinatorMessage> {
   }
 
   synchronized void send(WorkerMessage m) {
+    if (disconnected) {
+      return; // an automatic answer racing the test's disconnect
+    }
     requests.onNext(m);
   }
 
@@ -102,10 +123,13 @@ final class FakeWorker implements StreamObserver<CoordinatorMessage> {
     List<Assignment> batch = new ArrayList<>(m.getAssignments().getTasksList());
     assigned.addAll(batch);
     if (autoAnswer) {
-      for (Assignment a : batch) {
-        answer(a, a.getSpec().getType().equals("fail") ? Outcome.FAILED : Outcome.SUCCEEDED);
-      }
-      credit(batch.size());
+      answerer.execute(
+          () -> {
+            for (Assignment a : batch) {
+              answer(a, a.getSpec().getType().equals("fail") ? Outcome.FAILED : Outcome.SUCCEEDED);
+            }
+            credit(batch.size());
+          });
     }
   }
 
