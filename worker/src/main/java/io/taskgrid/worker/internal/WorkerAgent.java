@@ -58,10 +58,14 @@ import org.slf4j.LoggerFactory;
 public final class WorkerAgent implements ConnectionListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkerAgent.class);
 
-  /** Keepalive pings on the worker's channels (the coordinator permits one per second). */
-  static final Duration KEEPALIVE_TIME = Duration.ofSeconds(3);
+  /**
+   * Keepalive pings on the worker's channels (the coordinator permits one per second): a frozen
+   * coordinator is found within 15 s. The timeout leaves room for a full GC of a loaded coordinator
+   * (3 s failed a live one ten times in 30 minutes of soak; see OwnedChannels).
+   */
+  static final Duration KEEPALIVE_TIME = Duration.ofSeconds(5);
 
-  static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(3);
+  static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(10);
 
   private final String workerId;
   private final Clock clock;

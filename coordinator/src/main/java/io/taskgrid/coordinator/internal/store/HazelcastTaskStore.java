@@ -79,6 +79,11 @@ public final class HazelcastTaskStore implements TaskStore {
   private final IPartitionService partitions;
   private final OperationService operations;
 
+  /** Repeats the idempotent writes that failed for a reason that passes, until {@link #close}. */
+  private final TransientRetry retry;
+
+  private volatile boolean closed;
+
   /** {@link #configure(Config, Retention)} with the default budget. */
   public static Config configure(Config config) {
     return configure(config, Retention.getDefaultInstance());
@@ -121,6 +126,8 @@ public final class HazelcastTaskStore implements TaskStore {
     this.finished = hazelcast.getMap(RESULTS_MAP);
     this.ttlMillis = resultTtl.toMillis();
     this.executor = executor;
+    this.retry =
+        new TransientRetry(executor, Duration.ofMillis(100), Duration.ofSeconds(5), () -> closed);
     // Batched writes are invoked per partition through the member's own services (see
     // PartitionBatchOperation); keys are serialized as the map proxy does, so they land in the
     // same partitions as its single-key calls.
@@ -269,36 +276,48 @@ public final class HazelcastTaskStore implements TaskStore {
     List<TaskInfo> copy = List.copyOf(records);
     // A conditional write per record, not putAll: a RUNNING write that lands after the DONE write
     // must not undo the completion.
-    return issue(() -> writeRecords(TASKS_MAP, Kind.UPDATE_LIVE, copy).thenApply(stored -> null));
+    // Idempotent (a write never regresses a record), so a write the store could not take in time
+    // is repeated.
+    return retry.run(
+        "record " + copy.size() + " running task(s)",
+        () ->
+            issue(
+                () ->
+                    writeRecords(TASKS_MAP, Kind.UPDATE_LIVE, copy)
+                        .<Void>thenApply(stored -> null)));
   }
 
   @Override
   public CompletionStage<List<TaskInfo>> completeFirst(List<TaskInfo> records) {
     List<TaskInfo> copy = List.copyOf(records);
     // The first terminal outcome wins in the results map; then the live records go (in this
-    // order: a read between the two finds the live record, never neither).
-    return issue(
+    // order: a read between the two finds the live record, never neither). Both steps are
+    // idempotent, so a write the store could not take in time is repeated whole.
+    return retry.run(
+        "store " + copy.size() + " result(s)",
         () ->
-            writeRecords(RESULTS_MAP, Kind.COMPLETE_FIRST, copy)
-                .thenCompose(
-                    stands -> {
-                      List<String> ids = new ArrayList<>(copy.size());
-                      for (TaskInfo r : copy) {
-                        ids.add(r.getSpec().getId());
-                      }
-                      return writeAll(TASKS_MAP, Kind.REMOVE_LIVE, ids, nothing(ids.size()))
-                          .thenApply(ignored -> stands);
-                    })
-                .thenApply(
-                    stands -> {
-                      // Null: this record was written. Else the earlier DONE record stood.
-                      List<TaskInfo> out = new ArrayList<>(stands.length);
-                      for (int i = 0; i < stands.length; i++) {
-                        byte[] bytes = stands[i];
-                        out.add(bytes == null ? copy.get(i) : TaskRecords.decode(bytes));
-                      }
-                      return out;
-                    }));
+            issue(
+                () ->
+                    writeRecords(RESULTS_MAP, Kind.COMPLETE_FIRST, copy)
+                        .thenCompose(
+                            stands -> {
+                              List<String> ids = new ArrayList<>(copy.size());
+                              for (TaskInfo r : copy) {
+                                ids.add(r.getSpec().getId());
+                              }
+                              return writeAll(TASKS_MAP, Kind.REMOVE_LIVE, ids, nothing(ids.size()))
+                                  .thenApply(ignored -> stands);
+                            })
+                        .thenApply(
+                            stands -> {
+                              // Null: this record was written. Else the earlier DONE record stood.
+                              List<TaskInfo> out = new ArrayList<>(stands.length);
+                              for (int i = 0; i < stands.length; i++) {
+                                byte[] bytes = stands[i];
+                                out.add(bytes == null ? copy.get(i) : TaskRecords.decode(bytes));
+                              }
+                              return out;
+                            })));
   }
 
   @Override
@@ -512,6 +531,7 @@ public final class HazelcastTaskStore implements TaskStore {
   @Override
   public void close() {
     // The HazelcastInstance belongs to whoever created it.
+    closed = true;
   }
 
   /**
