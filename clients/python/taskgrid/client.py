@@ -273,7 +273,10 @@ class _Session:
         repeat the unanswered cancels."""
         self._attaches = [tid for tid, p in self._pending.items() if p.acked]
         self._unsent = {tid: p for tid, p in self._pending.items() if not p.acked}
-        self._cancels = [(tid, False) for tid in self._cancel_waiters]
+        waited = [(tid, False) for tid in self._cancel_waiters]
+        # Cancels nobody waits for (a future cancelled locally) still go out, once each.
+        quiet = [c for c in dict.fromkeys(self._cancels) if c[0] not in self._cancel_waiters]
+        self._cancels = waited + quiet
         self._wake.set()
 
     async def _write_loop(self, call, gen):

@@ -155,6 +155,7 @@ class ClientTest(unittest.IsolatedAsyncioTestCase):
             page = await (await self.client.submit("http.get", url))
         finally:
             server.shutdown()
+            server.server_close()
         self.assertIsInstance(page, dict)
         self.assertEqual(page["status"], 200)
         self.assertEqual(page["body"], "<html>hello from the test</html>")
@@ -277,4 +278,5 @@ class ExamplesTest(unittest.IsolatedAsyncioTestCase):
             pages = await crawler.main(urls, self.cluster.address)
         finally:
             server.shutdown()
+            server.server_close()
         self.assertEqual(sorted(json.loads(p["body"])["path"] for p in pages), sorted(f"/p{i}" for i in range(30)))
