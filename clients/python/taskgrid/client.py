@@ -2,7 +2,6 @@
 
 import asyncio
 import enum
-import itertools
 import logging
 import os
 import random
@@ -37,7 +36,6 @@ REATTACH_TRAILER = "taskgrid-reattach"
 
 _SESSION = "/taskgrid.v1.TaskService/Session"
 _GET_TASK = "/taskgrid.v1.TaskService/GetTask"
-_ids = itertools.count()
 
 
 class TaskStatus(typing.NamedTuple):
