@@ -36,6 +36,7 @@ REATTACH_TRAILER = "taskgrid-reattach"
 
 _SESSION = "/taskgrid.v1.TaskService/Session"
 _GET_TASK = "/taskgrid.v1.TaskService/GetTask"
+_CANCEL = "/taskgrid.v1.TaskService/Cancel"
 
 
 class TaskStatus(typing.NamedTuple):
@@ -195,6 +196,9 @@ class _Session:
     @property
     def pending_count(self):
         return len(self._pending)
+
+    def is_pending(self, task_id):
+        return task_id in self._pending
 
     async def close(self):
         if self._closed:
@@ -586,7 +590,23 @@ class Client:
         if self._session is None:
             raise RuntimeError("client is not connected")
         task_id = task.task_id if isinstance(task, TaskFuture) else task
-        return await self._session.cancel(task_id, force)
+        if self._session.is_pending(task_id):
+            # On the stream, after its submit: the coordinator holds a cancel that overtakes the
+            # task's registration, so it is never lost.
+            return await self._session.cancel(task_id, force)
+        # Any other id in a unary call: NOT_FOUND at once if the cluster does not know it (a
+        # stream cancel of an unknown id waits out the coordinator's hold time first).
+        rpc = self._channels[0].unary_unary(
+            _CANCEL,
+            request_serializer=service_pb2.CancelRequest.SerializeToString,
+            response_deserializer=service_pb2.CancelResponse.FromString,
+        )
+        reply = await rpc(
+            service_pb2.CancelRequest(task_ids=[task_id], force=force),
+            metadata=self._session.metadata,
+            timeout=30,
+        )
+        return CancelOutcome(service_pb2.CancelOutcome.Result.Name(reply.outcomes[0].result))
 
     async def status(self, task):
         """What the coordinator knows about a task (a TaskFuture or an id): a TaskStatus, or None

@@ -185,10 +185,15 @@ class ClientTest(unittest.IsolatedAsyncioTestCase):
         client = taskgrid.Client(self.cluster.address)
         await client.connect()
         nap = await client.submit("sleep", 60_000)
+        await eventually(lambda: self._state_is(nap, "RUNNING"), "the sleep running")
         await client.close()
         with self.assertRaises(taskgrid.ClientClosed):
             await nap
-        await self.client.cancel(nap.task_id)
+        # The task outlives the client that submitted it; another one (by id, not pending on it:
+        # a unary Cancel) stops it.
+        self.assertEqual(
+            await self.client.cancel(nap.task_id), taskgrid.CancelOutcome.STOPPED_WHILE_RUNNING
+        )
 
     async def test_wrongToken_failsEveryTask_unauthenticated(self):
         async with taskgrid.Client(self.cluster.address, token="not-the-token") as client:
