@@ -15,6 +15,7 @@ import taskgrid
 from taskgrid import tokens
 from taskgrid._proto import service_pb2, task_pb2
 from tests import cluster
+from tests.base import AsyncTestCase
 from tests.test_conformance import SUITE
 
 
@@ -30,7 +31,7 @@ async def eventually(check, what, within=30):
         await asyncio.sleep(0.05)
 
 
-class ClientTest(unittest.IsolatedAsyncioTestCase):
+class ClientTest(AsyncTestCase):
     @classmethod
     def setUpClass(cls):
         # The conformance suite's cluster: one JVM serves both test modules.
@@ -249,7 +250,7 @@ async def _true_async(value):
     return value
 
 
-class ExamplesTest(unittest.IsolatedAsyncioTestCase):
+class ExamplesTest(AsyncTestCase):
     """The examples of the README, run against the test cluster."""
 
     @classmethod

@@ -11,6 +11,7 @@ import uuid
 import taskgrid
 from taskgrid import tokens
 from tests import cluster
+from tests.base import AsyncTestCase
 from tests.relay import Relay
 
 SCENARIOS = os.path.join(
@@ -127,7 +128,7 @@ class Driver:
             await asyncio.sleep(0.01)  # polling the client's stream count: a condition
 
 
-class ConformanceTest(unittest.IsolatedAsyncioTestCase):
+class ConformanceTest(AsyncTestCase):
     @classmethod
     def setUpClass(cls):
         cls.longMessage = True
