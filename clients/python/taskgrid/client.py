@@ -53,7 +53,9 @@ class TaskStatus(typing.NamedTuple):
 
 async def completed(futures, timeout=None):
     """Yields the futures themselves as they complete (asyncio.as_completed in Python 3.11 yields
-    anonymous awaitables instead, so a caller cannot tell which task finished)."""
+    anonymous awaitables instead, so a caller cannot tell which task finished). Futures already
+    done when it starts come first, in the order given; ``timeout`` (seconds, for all of them)
+    raises TimeoutError."""
     futures = list(futures)
     queue = asyncio.Queue()
     for f in futures:
