@@ -2,14 +2,20 @@ package io.taskgrid.cli.internal;
 
 import io.taskgrid.client.CancelOutcome;
 import io.taskgrid.client.TaskgridClient;
+import io.taskgrid.proto.v1.ListTasksRequest;
+import io.taskgrid.proto.v1.ListTasksResponse;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,13 +27,23 @@ import picocli.CommandLine.Parameters;
     name = "cancel",
     mixinStandardHelpOptions = true,
     description = {
-      "Cancel tasks and print each outcome: REMOVED_FROM_QUEUE, STOPPED_WHILE_RUNNING,"
-          + " ALREADY_FINISHED or NOT_FOUND.",
-      "Exits 1 if some task was NOT_FOUND."
+      "Cancel tasks (cancel ID...) and print each outcome: REMOVED_FROM_QUEUE,"
+          + " STOPPED_WHILE_RUNNING, ALREADY_FINISHED or NOT_FOUND.",
+      "With --job JOB, cancel every task of the job and print the count of each outcome.",
+      "Exits 1 if some task (or the job) was NOT_FOUND."
     })
 final class CancelCommand implements Callable<Integer> {
-  @Parameters(arity = "1..*", paramLabel = "ID", description = "Task ids.")
+  /** Ids asked for per page (the coordinator caps a page at its id limit, default 10,000). */
+  static final int JOB_PAGE = 10_000;
+
+  @Parameters(arity = "0..*", paramLabel = "ID", description = "Task ids.")
   List<String> taskIds = new ArrayList<>();
+
+  @Option(
+      names = "--job",
+      paramLabel = "JOB",
+      description = "Cancel every task of this job (tasks the job gets after the cancel run).")
+  @Nullable String jobId;
 
   @Option(
       names = {"-f", "--force"},
@@ -40,6 +56,12 @@ final class CancelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    if (taskIds.isEmpty() == (jobId == null)) {
+      throw new UsageException("cancel: give task IDs or --job JOB (one of them)");
+    }
+    if (jobId != null) {
+      return cancelJob(jobId);
+    }
     PrintWriter out = spec.commandLine().getOut();
     boolean allFound = true;
     try (TaskgridClient client = coordinator.connect()) {
@@ -55,6 +77,50 @@ final class CancelCommand implements Callable<Integer> {
     }
     out.flush();
     return allFound ? 0 : TaskgridCli.EXIT_FAILURE;
+  }
+
+  /**
+   * Lists the job a page at a time (by task id, so tasks that end meanwhile do not shift the pages)
+   * and cancels each page in one call.
+   */
+  private int cancelJob(String job) {
+    PrintWriter out = spec.commandLine().getOut();
+    Map<String, Long> counts = new TreeMap<>();
+    long total = 0;
+    try (TaskgridClient unused = coordinator.connect();
+        JobRpc rpc = new JobRpc(coordinator)) {
+      String token = "";
+      do {
+        ListTasksRequest request =
+            ListTasksRequest.newBuilder()
+                .setJobId(job)
+                .setLimit(JOB_PAGE)
+                .setPageToken(token)
+                .build();
+        Optional<ListTasksResponse> page = rpc.listTasks(request);
+        if (page.isEmpty()) {
+          if (total == 0) {
+            throw new IllegalStateException("no job with id '" + Terminal.safe(job) + "'");
+          }
+          break;
+        }
+        List<String> ids = new ArrayList<>();
+        page.get().getTasksList().forEach(t -> ids.add(t.getTaskId()));
+        if (!ids.isEmpty()) {
+          for (var outcome : rpc.cancel(ids, force)) {
+            counts.merge(outcome.getResult().name(), 1L, Long::sum);
+          }
+        }
+        total += ids.size();
+        token = page.get().getNextPageToken();
+      } while (!token.isEmpty());
+    }
+    StringBuilder sb = new StringBuilder();
+    counts.forEach(
+        (k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(v).append(' ').append(k));
+    out.println("job " + Terminal.safe(job) + ": " + total + " task(s): " + sb);
+    out.flush();
+    return 0;
   }
 
   private CancelOutcome await(CompletableFuture<CancelOutcome> outcome)

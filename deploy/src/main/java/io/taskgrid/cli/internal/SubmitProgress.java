@@ -2,8 +2,8 @@ package io.taskgrid.cli.internal;
 
 import java.io.PrintWriter;
 import java.time.temporal.ChronoUnit;
+import java.util.function.LongSupplier;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarConsumer;
@@ -11,35 +11,33 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * The progress bar of {@code submit --wait}: tasks done of all, throughput (tasks/s) and ETA. On a
- * terminal it redraws in place on stderr; elsewhere (a pipe, a test) it writes to the command's
- * error stream. Thread-safe: completions step it from the client's callback threads.
+ * terminal it redraws in place on stderr, narrower than 80 columns (a wider line wraps, and every
+ * redraw then leaves a line behind); elsewhere (a file, a pipe, a test) it writes whole lines to
+ * the command's error stream now and then (see {@link LineProgressConsumer}). Thread-safe:
+ * completions step it from the client's callback threads.
  */
 final class SubmitProgress implements AutoCloseable {
-  private static final int WIDTH = 100;
+  /** Under 80 columns: a terminal of 80 never wraps the bar. */
+  static final int WIDTH = 79;
+
   private static final int REFRESH_MILLIS = 250;
 
   private final ProgressBar bar;
-  private final PrintWriter err;
-  private final boolean terminal;
 
-  private SubmitProgress(ProgressBar bar, PrintWriter err, boolean terminal) {
+  private SubmitProgress(ProgressBar bar) {
     this.bar = bar;
-    this.err = err;
-    this.terminal = terminal;
   }
 
   static SubmitProgress start(String taskName, long total, PrintWriter err) {
-    boolean terminal = System.console() != null;
+    return start(taskName, total, err, System.console() != null, System::nanoTime);
+  }
+
+  static SubmitProgress start(
+      String taskName, long total, PrintWriter err, boolean terminal, LongSupplier nanoClock) {
     ProgressBarConsumer consumer =
         terminal
             ? new ConsoleProgressBarConsumer(System.err, WIDTH)
-            : new DelegatingProgressBarConsumer(
-                line -> {
-                  err.print('\r');
-                  err.print(line);
-                  err.flush();
-                },
-                WIDTH);
+            : new LineProgressConsumer(err, WIDTH, nanoClock);
     ProgressBar bar =
         new ProgressBarBuilder()
             .setTaskName(taskName)
@@ -51,21 +49,16 @@ final class SubmitProgress implements AutoCloseable {
             .setUpdateIntervalMillis(REFRESH_MILLIS)
             .setConsumer(consumer)
             .build();
-    return new SubmitProgress(bar, err, terminal);
+    return new SubmitProgress(bar);
   }
 
   void step() {
     bar.step();
   }
 
-  /** Draws the final state and ends the line. */
+  /** Draws the final state (and, off a terminal, prints it as a line). */
   @Override
   public void close() {
     bar.close();
-    if (!terminal) {
-      // The bar redraws with carriage returns: end its line.
-      err.println();
-      err.flush();
-    }
   }
 }
