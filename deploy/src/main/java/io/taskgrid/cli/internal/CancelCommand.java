@@ -33,8 +33,11 @@ import picocli.CommandLine.Parameters;
       "Exits 1 if some task (or the job) was NOT_FOUND."
     })
 final class CancelCommand implements Callable<Integer> {
-  /** Ids asked for per page (the coordinator caps a page at its id limit, default 10,000). */
-  static final int JOB_PAGE = 10_000;
+  /**
+   * Ids asked for per page and cancelled per call (the coordinator caps a page at its id limit,
+   * default 10,000); 5,000 summaries with long error messages stay well under a 4 MiB reply.
+   */
+  static final int JOB_PAGE = 5_000;
 
   @Parameters(arity = "0..*", paramLabel = "ID", description = "Task ids.")
   List<String> taskIds = new ArrayList<>();

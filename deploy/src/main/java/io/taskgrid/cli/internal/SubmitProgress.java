@@ -8,6 +8,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The progress bar of {@code submit --wait}: tasks done of all, throughput (tasks/s) and ETA. On a
@@ -23,9 +24,11 @@ final class SubmitProgress implements AutoCloseable {
   private static final int REFRESH_MILLIS = 250;
 
   private final ProgressBar bar;
+  private final @Nullable LineProgressConsumer lines;
 
-  private SubmitProgress(ProgressBar bar) {
+  private SubmitProgress(ProgressBar bar, @Nullable LineProgressConsumer lines) {
     this.bar = bar;
+    this.lines = lines;
   }
 
   static SubmitProgress start(String taskName, long total, PrintWriter err) {
@@ -34,10 +37,9 @@ final class SubmitProgress implements AutoCloseable {
 
   static SubmitProgress start(
       String taskName, long total, PrintWriter err, boolean terminal, LongSupplier nanoClock) {
+    LineProgressConsumer lines = terminal ? null : new LineProgressConsumer(err, WIDTH, nanoClock);
     ProgressBarConsumer consumer =
-        terminal
-            ? new ConsoleProgressBarConsumer(System.err, WIDTH)
-            : new LineProgressConsumer(err, WIDTH, nanoClock);
+        lines != null ? lines : new ConsoleProgressBarConsumer(System.err, WIDTH);
     ProgressBar bar =
         new ProgressBarBuilder()
             .setTaskName(taskName)
@@ -49,7 +51,7 @@ final class SubmitProgress implements AutoCloseable {
             .setUpdateIntervalMillis(REFRESH_MILLIS)
             .setConsumer(consumer)
             .build();
-    return new SubmitProgress(bar);
+    return new SubmitProgress(bar, lines);
   }
 
   void step() {
@@ -60,5 +62,10 @@ final class SubmitProgress implements AutoCloseable {
   @Override
   public void close() {
     bar.close();
+    if (lines != null) {
+      // The bar closes its consumer only when its refresher ran before: a bar closed before its
+      // first scheduled refresh draws the final state without closing (progressbar 0.10.2).
+      lines.close();
+    }
   }
 }

@@ -62,7 +62,7 @@ final class SubmitReport {
     for (TaskFuture<?> f : futures) {
       if (f.isCompletedExceptionally() && error(f) instanceof TaskRejectedException e) {
         rejected++;
-        String why = e.getMessage() != null ? e.getMessage() : "rejected";
+        String why = reason(e);
         if (reasons.size() < MAX_REASONS || reasons.containsKey(why)) {
           reasons.merge(why, 1, Integer::sum);
         }
@@ -73,6 +73,15 @@ final class SubmitReport {
       reasons.forEach((why, n) -> out.println("  " + n + " x " + Terminal.safe(why)));
     }
     return rejected;
+  }
+
+  /** The reason without the task id, so that one cause of many rejections is one line. */
+  static String reason(TaskRejectedException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    String prefix = "task " + e.taskId() + " rejected (" + e.code() + "): ";
+    return e.code()
+        + ": "
+        + (message.startsWith(prefix) ? message.substring(prefix.length()) : message);
   }
 
   static String describe(Map<String, Integer> byOutcome) {

@@ -37,7 +37,7 @@ class DemoCommandTest {
         .contains("0  1000         332833500")
         .contains("2  1002         334835501")
         .contains("3 results, all exact")
-        .contains("cannot beat one thread")
+        .containsPattern("cannot beat one thread|Each task is ~")
         .containsPattern("4 results, all exact; ~\\d+ ms of work per task")
         .containsPattern("speed-up: \\d+\\.\\d\\dx with 1 CPU processes on \\d+ cores")
         .contains("[ 12/12] 200")
