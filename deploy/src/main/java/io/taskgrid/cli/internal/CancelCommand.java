@@ -4,6 +4,7 @@ import io.taskgrid.client.CancelOutcome;
 import io.taskgrid.client.TaskgridClient;
 import io.taskgrid.proto.v1.ListTasksRequest;
 import io.taskgrid.proto.v1.ListTasksResponse;
+import io.taskgrid.proto.v1.TaskState;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Cancel tasks (cancel ID...) and print each outcome: REMOVED_FROM_QUEUE,"
           + " STOPPED_WHILE_RUNNING, ALREADY_FINISHED or NOT_FOUND.",
-      "With --job JOB, cancel every task of the job and print the count of each outcome.",
+      "With --job JOB, cancel every task of the job (queued ones first) and print the count of"
+          + " each outcome.",
       "Exits 1 if some task (or the job) was NOT_FOUND."
     })
 final class CancelCommand implements Callable<Integer> {
@@ -83,47 +85,73 @@ final class CancelCommand implements Callable<Integer> {
   }
 
   /**
-   * Lists the job a page at a time (by task id, so tasks that end meanwhile do not shift the pages)
-   * and cancels each page in one call.
+   * Cancels the job's queued tasks first, then its running ones, then any queued meanwhile (a
+   * retry): cancelling by id order instead would let each stopped task's slot go to a queued task
+   * of the same job, only to stop that one too. Each pass lists a page (by task id, so tasks that
+   * end meanwhile do not shift the pages) and cancels it in one call.
    */
   private int cancelJob(String job) {
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Long> counts = new TreeMap<>();
-    long total = 0;
+    long ended;
     try (TaskgridClient unused = coordinator.connect();
         JobRpc rpc = new JobRpc(coordinator)) {
-      String token = "";
-      do {
-        ListTasksRequest request =
-            ListTasksRequest.newBuilder()
-                .setJobId(job)
-                .setLimit(JOB_PAGE)
-                .setPageToken(token)
-                .build();
-        Optional<ListTasksResponse> page = rpc.listTasks(request);
-        if (page.isEmpty()) {
-          if (total == 0) {
-            throw new IllegalStateException("no job with id '" + Terminal.safe(job) + "'");
-          }
-          break;
-        }
-        List<String> ids = new ArrayList<>();
-        page.get().getTasksList().forEach(t -> ids.add(t.getTaskId()));
-        if (!ids.isEmpty()) {
-          for (var outcome : rpc.cancel(ids, force)) {
-            counts.merge(outcome.getResult().name(), 1L, Long::sum);
-          }
-        }
-        total += ids.size();
-        token = page.get().getNextPageToken();
-      } while (!token.isEmpty());
+      ended =
+          rpc.listTasks(
+                  ListTasksRequest.newBuilder()
+                      .setJobId(job)
+                      .setState(TaskState.DONE)
+                      .setLimit(1)
+                      .build())
+              .orElseThrow(
+                  () -> new IllegalStateException("no job with id '" + Terminal.safe(job) + "'"))
+              .getTotal();
+      for (TaskState state : List.of(TaskState.QUEUED, TaskState.RUNNING, TaskState.QUEUED)) {
+        cancelAll(rpc, job, state, counts);
+      }
     }
+    long cancelled = counts.values().stream().mapToLong(Long::longValue).sum();
     StringBuilder sb = new StringBuilder();
     counts.forEach(
         (k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(v).append(' ').append(k));
-    out.println("job " + Terminal.safe(job) + ": " + total + " task(s): " + sb);
+    out.println(
+        "job "
+            + Terminal.safe(job)
+            + ": "
+            + cancelled
+            + " task(s) cancelled"
+            + (cancelled == 0 ? "" : " (" + sb + ")")
+            + "; "
+            + ended
+            + " had already ended");
     out.flush();
     return 0;
+  }
+
+  /** Cancels every task of the job in {@code state}, a page at a time. */
+  private void cancelAll(JobRpc rpc, String job, TaskState state, Map<String, Long> counts) {
+    String token = "";
+    do {
+      ListTasksRequest request =
+          ListTasksRequest.newBuilder()
+              .setJobId(job)
+              .setState(state)
+              .setLimit(JOB_PAGE)
+              .setPageToken(token)
+              .build();
+      Optional<ListTasksResponse> page = rpc.listTasks(request);
+      if (page.isEmpty()) {
+        return;
+      }
+      List<String> ids = new ArrayList<>();
+      page.get().getTasksList().forEach(t -> ids.add(t.getTaskId()));
+      if (!ids.isEmpty()) {
+        for (var outcome : rpc.cancel(ids, force)) {
+          counts.merge(outcome.getResult().name(), 1L, Long::sum);
+        }
+      }
+      token = page.get().getNextPageToken();
+    } while (!token.isEmpty());
   }
 
   private CancelOutcome await(CompletableFuture<CancelOutcome> outcome)
