@@ -6,10 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -68,6 +74,69 @@ final class ConfigDefaults implements IDefaultValueProvider {
       throw new UsageException(CONFIG_OPTION + ": cannot read " + path + ": " + e.getMessage());
     }
     this.file = props;
+  }
+
+  /**
+   * {@code TASKGRID_*} variables that are no option's but are read elsewhere (bin/taskgrid, SDK).
+   */
+  static final Set<String> OTHER_ENV =
+      Set.of(
+          CONFIG_ENV,
+          "TASKGRID_DEBUG",
+          "TASKGRID_HEAP",
+          "TASKGRID_JAVA_OPTS",
+          "TASKGRID_LIB",
+          "TASKGRID_RUNTIME_DIR");
+
+  /**
+   * One line per {@code TASKGRID_*} variable and per config file key that no option of any command
+   * reads (a typo there would otherwise be ignored without a word).
+   */
+  List<String> unknownSettings(CommandLine root) {
+    Set<String> envNames = new TreeSet<>(OTHER_ENV);
+    Map<String, Set<String>> keysByCommand = new TreeMap<>();
+    Set<String> anyKey = new TreeSet<>();
+    collect(root, envNames, keysByCommand, anyKey);
+    List<String> warnings = new ArrayList<>();
+    new TreeMap<>(env)
+        .keySet()
+        .forEach(
+            name -> {
+              if (name.startsWith(ENV_PREFIX) && !envNames.contains(name)) {
+                warnings.add(
+                    "warning: environment variable " + name + " is no taskgrid setting (ignored)");
+              }
+            });
+    for (String key : new TreeSet<>(file.stringPropertyNames())) {
+      int dot = key.indexOf('.');
+      boolean known =
+          dot < 0
+              ? anyKey.contains(key)
+              : keysByCommand
+                  .getOrDefault(key.substring(0, dot), Set.of())
+                  .contains(key.substring(dot + 1));
+      if (!known) {
+        warnings.add("warning: config key '" + key + "' is no taskgrid setting (ignored)");
+      }
+    }
+    return warnings;
+  }
+
+  private static void collect(
+      CommandLine cli,
+      Set<String> envNames,
+      Map<String, Set<String>> keysByCommand,
+      Set<String> anyKey) {
+    for (OptionSpec option : cli.getCommandSpec().options()) {
+      if (configurable(option)) {
+        envNames.add(envName(option));
+        anyKey.add(key(option));
+        keysByCommand.computeIfAbsent(cli.getCommandName(), k -> new TreeSet<>()).add(key(option));
+      }
+    }
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      collect(sub, envNames, keysByCommand, anyKey);
+    }
   }
 
   @Override

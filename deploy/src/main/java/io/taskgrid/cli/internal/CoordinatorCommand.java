@@ -210,6 +210,9 @@ final class CoordinatorCommand implements Callable<Integer> {
     Ports.check("--hz-port", hazelcastPort);
     MetricsPorts.check(metricsPort);
     Checks.typeLimits("--type-limit", typeLimits);
+    for (String member : members) {
+      Addresses.checkMember("--member", member);
+    }
     if (kubernetesServiceDns != null && !members.isEmpty()) {
       throw new UsageException("--kubernetes-service-dns and --member are exclusive");
     }
@@ -267,6 +270,10 @@ final class CoordinatorCommand implements Callable<Integer> {
     if (exitOnStdinClose) {
       LongRunning.exitWhenStdinCloses();
     }
+    // Hazelcast logs a bind failure with its stack trace before it throws: say it in one line
+    // first.
+    Ports.checkFree("--hz-port", hazelcastHost, hazelcastPort);
+    Ports.checkFree("--port", host, port);
     Coordinator coordinator = Coordinator.start(options);
     System.out.println(
         "taskgrid coordinator listening on "

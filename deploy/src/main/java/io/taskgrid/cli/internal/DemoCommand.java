@@ -20,7 +20,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Run the CPU job, the crawler and 10,000 sleeps, and print a report.")
+    description = {
+      "Run the seeds' CPU job, a CPU job sized so that the work dominates, the crawler and 10,000"
+          + " sleeps, and print a report on stdout (logs go to stderr)."
+    })
 final class DemoCommand implements Callable<Integer> {
   @Option(
       names = {"-c", "--coordinator"},
@@ -43,6 +46,20 @@ final class DemoCommand implements Callable<Integer> {
       defaultValue = "20",
       description = "sum_squares tasks (default: ${DEFAULT-VALUE}).")
   int sumCount = 20;
+
+  @Option(
+      names = "--sized-base",
+      defaultValue = "250000000",
+      description =
+          "n of the first task of the job sized so that the work dominates, ~100 ms each"
+              + " (default: ${DEFAULT-VALUE}).")
+  long sizedBase = 250_000_000L;
+
+  @Option(
+      names = "--sized-count",
+      defaultValue = "20",
+      description = "Tasks of the sized CPU job (default: ${DEFAULT-VALUE}).")
+  int sizedCount = 20;
 
   @Option(
       names = "--pages",
@@ -111,7 +128,9 @@ final class DemoCommand implements Callable<Integer> {
       WorkerReadiness.await(
           client, List.of(TaskPool.CPU, TaskPool.IO), Duration.ofSeconds(workerWaitSeconds), out);
       DemoReport report = new DemoReport(out);
-      ok = new CpuJobDemo(client, report).run(sumBase, sumCount);
+      ok =
+          new CpuJobDemo(client, report, local == null ? 0 : local.cpuProcesses())
+              .run(sumBase, sumCount, sizedBase, sizedCount);
       ok &= new CrawlerDemo(client, report).run(site);
       ok &= new SleepDemo(client, report).run(sleeps, sleepMillis);
       report.summary(ok);
@@ -134,6 +153,10 @@ final class DemoCommand implements Callable<Integer> {
       throw new UsageException("--sum-base: " + sumBase + " (expected: >= 0)");
     }
     Checks.atLeast("--sum-count", sumCount, 1);
+    if (sizedBase < 0) {
+      throw new UsageException("--sized-base: " + sizedBase + " (expected: >= 0)");
+    }
+    Checks.atLeast("--sized-count", sizedCount, 1);
     Checks.atLeast("--pages", pages, 1);
     Checks.atLeast("--sleeps", sleeps, 1);
     if (workerWaitSeconds < 0) {

@@ -163,6 +163,11 @@ final class LocalCluster implements AutoCloseable {
     return tokenFile;
   }
 
+  /** The CPU child processes of the local worker. */
+  int cpuProcesses() {
+    return cpuProcesses;
+  }
+
   String describe() {
     return "taskgrid local cluster: coordinator listening on "
         + coordinator.target()

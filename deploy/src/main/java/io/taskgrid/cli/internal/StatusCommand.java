@@ -1,9 +1,14 @@
 package io.taskgrid.cli.internal;
 
+import io.taskgrid.client.Codecs;
 import io.taskgrid.client.JobStatus;
 import io.taskgrid.client.TaskResultInfo;
 import io.taskgrid.client.TaskStatus;
 import io.taskgrid.client.TaskgridClient;
+import io.taskgrid.proto.v1.Outcome;
+import io.taskgrid.proto.v1.Payload;
+import io.taskgrid.proto.v1.TaskError;
+import io.taskgrid.proto.v1.TaskResult;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,15 +27,45 @@ import picocli.CommandLine.Parameters;
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "Show a task (status ID) or a job's counts (status --job JOB).",
+      "Show a task with its output or error (status ID), a job's counts (status --job JOB),"
+          + " or a job's tasks a page at a time (status --job JOB --tasks [--state S]).",
       "Exits 1 if the coordinator knows no such task or job."
     })
 final class StatusCommand implements Callable<Integer> {
+  /** An output is printed as text up to this size; above it (or binary), only its size. */
+  static final int MAX_PRINTED_OUTPUT = 2048;
+
   @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "A task id.")
   @Nullable String taskId;
 
   @Option(names = "--job", paramLabel = "JOB", description = "Show this job instead of a task.")
   @Nullable String jobId;
+
+  @Option(
+      names = "--tasks",
+      description = "With --job: list the job's tasks (a page of --limit, then the next command).")
+  boolean tasks;
+
+  @Option(
+      names = "--state",
+      paramLabel = "STATE",
+      description =
+          "With --tasks: only tasks in this state (QUEUED, RUNNING, DONE) or with this outcome"
+              + " (SUCCEEDED, FAILED, CANCELLED, TIMED_OUT, WORKER_LOST, REJECTED, LOST).")
+  @Nullable String state;
+
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      defaultValue = "50",
+      description = "With --tasks: tasks per page (default: ${DEFAULT-VALUE}).")
+  int limit = 50;
+
+  @Option(
+      names = "--page-token",
+      paramLabel = "TOKEN",
+      description = "With --tasks: the page after this token (printed at the end of a page).")
+  @Nullable String pageToken;
 
   @Mixin CoordinatorAddress coordinator = new CoordinatorAddress();
 
@@ -41,7 +76,16 @@ final class StatusCommand implements Callable<Integer> {
     if ((taskId == null) == (jobId == null)) {
       throw new UsageException("status: give a task ID or --job JOB (one of them)");
     }
+    if (jobId == null && (tasks || state != null || pageToken != null)) {
+      throw new UsageException("status: --tasks, --state and --page-token go with --job JOB");
+    }
+    if (jobId != null && !tasks && (state != null || pageToken != null)) {
+      throw new UsageException("status: --state and --page-token go with --tasks");
+    }
     PrintWriter out = spec.commandLine().getOut();
+    if (tasks && jobId != null) {
+      return new JobTaskList(coordinator, out).print(jobId, state, limit, pageToken);
+    }
     try (TaskgridClient client = coordinator.connect()) {
       if (jobId != null) {
         String job = jobId;
@@ -57,6 +101,11 @@ final class StatusCommand implements Callable<Integer> {
           throw new IllegalStateException("no task with id '" + Terminal.safe(id) + "'");
         }
         printTask(out, status.get());
+        if (status.get().result().isPresent()) {
+          try (JobRpc rpc = new JobRpc(coordinator)) {
+            rpc.getTask(id).ifPresent(info -> printResult(out, info.getResult()));
+          }
+        }
       }
     }
     out.flush();
@@ -105,6 +154,47 @@ final class StatusCommand implements Callable<Integer> {
         out.println("ran        " + millis(r.startedAt().get(), r.finishedAt().get()) + " ms");
       }
     }
+  }
+
+  /** The output (as text when it is short text, else its size) or the error's type and message. */
+  static void printResult(PrintWriter out, TaskResult result) {
+    if (result.getOutcome() == Outcome.SUCCEEDED) {
+      if (result.getOutputOmitted()) {
+        out.println("output     (too large for one reply)");
+        return;
+      }
+      Payload output = result.getOutput();
+      String type = output.getContentType().isEmpty() ? "raw bytes" : output.getContentType();
+      String text = printable(output);
+      if (text != null) {
+        out.println("output     " + Terminal.safe(text));
+      } else {
+        out.println(
+            "output     " + output.getData().size() + " bytes (" + Terminal.safe(type) + ")");
+      }
+      return;
+    }
+    TaskError error = result.getError();
+    if (!error.getType().isEmpty()) {
+      out.println("error      " + Terminal.safe(error.getType()));
+    }
+    if (!error.getMessage().isEmpty()) {
+      out.println("message    " + Terminal.safe(error.getMessage()));
+    }
+  }
+
+  /** The output as text when its type is textual, it is valid UTF-8 and short; else null. */
+  private static @Nullable String printable(Payload output) {
+    String type = output.getContentType();
+    boolean textual =
+        type.startsWith("text/") || type.startsWith(Codecs.JSON) || type.contains("+json");
+    if (!textual || output.getData().size() > MAX_PRINTED_OUTPUT) {
+      return null;
+    }
+    if (!output.getData().isValidUtf8()) {
+      return null;
+    }
+    return output.getData().toStringUtf8();
   }
 
   private static long millis(Instant from, Instant to) {

@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
       "Submit tasks of one type: one per --input, each --count times.",
       "Without --wait, prints the job and the task ids once the coordinator has stored them.",
       "With --wait, shows a progress bar (throughput, ETA) and prints the results;"
-          + " exits 1 if any task did not succeed."
+          + " exits 1 if any task did not succeed.",
+      "Exits 1 (and says why) if the coordinator rejected any task, with or without --wait."
     })
 final class SubmitCommand implements Callable<Integer> {
   /** Results printed one per line up to this many tasks; a summary above. */
@@ -107,7 +108,10 @@ final class SubmitCommand implements Callable<Integer> {
       if (!await) {
         awaitStored(client, job, futures);
         printIds(out, futures, job);
-        return 0;
+        // Every future of a rejected task is done by now (awaitStored counts it as ended).
+        int rejected = SubmitReport.printRejections(out, futures);
+        out.flush();
+        return rejected == 0 ? 0 : TaskgridCli.EXIT_FAILURE;
       }
       followWithProgress(futures);
       Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
@@ -161,7 +165,10 @@ final class SubmitCommand implements Callable<Integer> {
     if (futures.size() <= MAX_LISTED) {
       futures.forEach(f -> out.println(Terminal.safe(f.taskId())));
     }
-    out.println("Follow them with: taskgrid status --job " + Terminal.safe(job));
+    out.println(
+        "Follow them with: taskgrid status --job "
+            + Terminal.safe(job)
+            + (futures.size() <= MAX_LISTED ? "" : " (and list them with --tasks)"));
   }
 
   private void followWithProgress(List<TaskFuture<Object>> futures) {

@@ -43,9 +43,45 @@ final class SubmitReport {
         seconds,
         futures.size() / seconds,
         describe(byOutcome));
+    printRejections(out, futures);
     out.flush();
     boolean allSucceeded = byOutcome.keySet().stream().allMatch("SUCCEEDED"::equals);
     return allSucceeded ? 0 : TaskgridCli.EXIT_FAILURE;
+  }
+
+  /** Distinct reasons shown for rejected tasks (the coordinator gives one per cause). */
+  static final int MAX_REASONS = 5;
+
+  /**
+   * Prints why tasks were rejected, one line per distinct reason with its count, and returns how
+   * many were.
+   */
+  static int printRejections(PrintWriter out, List<? extends TaskFuture<?>> futures) {
+    Map<String, Integer> reasons = new TreeMap<>();
+    int rejected = 0;
+    for (TaskFuture<?> f : futures) {
+      if (f.isCompletedExceptionally() && error(f) instanceof TaskRejectedException e) {
+        rejected++;
+        String why = reason(e);
+        if (reasons.size() < MAX_REASONS || reasons.containsKey(why)) {
+          reasons.merge(why, 1, Integer::sum);
+        }
+      }
+    }
+    if (rejected > 0) {
+      out.println(rejected + " task(s) rejected by the coordinator:");
+      reasons.forEach((why, n) -> out.println("  " + n + " x " + Terminal.safe(why)));
+    }
+    return rejected;
+  }
+
+  /** The reason without the task id, so that one cause of many rejections is one line. */
+  static String reason(TaskRejectedException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    String prefix = "task " + e.taskId() + " rejected (" + e.code() + "): ";
+    return e.code()
+        + ": "
+        + (message.startsWith(prefix) ? message.substring(prefix.length()) : message);
   }
 
   static String describe(Map<String, Integer> byOutcome) {
@@ -55,7 +91,7 @@ final class SubmitReport {
     return sb.toString();
   }
 
-  private static String outcome(TaskFuture<Object> f) {
+  private static String outcome(TaskFuture<?> f) {
     if (!f.isCompletedExceptionally()) {
       return "SUCCEEDED";
     }
@@ -86,7 +122,7 @@ final class SubmitReport {
     return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
-  private static Throwable error(TaskFuture<Object> f) {
+  private static Throwable error(TaskFuture<?> f) {
     try {
       f.join();
       throw new IllegalStateException("not failed: " + f);

@@ -106,6 +106,7 @@ public final class TaskgridCli implements Runnable {
     public int execute(ParseResult parseResult) {
       Path file = configFile(parseResult);
       if (file == null) {
+        warnUnknownSettings();
         return new CommandLine.RunLast().execute(parseResult);
       }
       try {
@@ -113,8 +114,16 @@ public final class TaskgridCli implements Runnable {
       } catch (UsageException e) {
         throw new ParameterException(cli, e.getMessage(), e, null, file.toString());
       }
+      warnUnknownSettings();
       ParseResult again = cli.parseArgs(parseResult.originalArgs().toArray(new String[0]));
       return new CommandLine.RunLast().execute(again);
+    }
+
+    private void warnUnknownSettings() {
+      for (String warning : defaults.unknownSettings(cli)) {
+        cli.getErr().println("taskgrid: " + warning);
+      }
+      cli.getErr().flush();
     }
 
     /** The file given by the last {@code --config} in the command chain (or by the env). */

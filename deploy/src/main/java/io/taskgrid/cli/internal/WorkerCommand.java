@@ -25,7 +25,9 @@ final class WorkerCommand implements Callable<Integer> {
       description = "Coordinator address host:port (repeatable; default: 127.0.0.1:7070).")
   List<String> coordinators = new ArrayList<>();
 
-  @Option(names = "--cpu-processes", description = "CPU child processes (default: one per core).")
+  @Option(
+      names = "--cpu-processes",
+      description = "CPU child processes (default: one per core); 0 makes an I/O-only worker.")
   @Nullable Integer cpuProcesses;
 
   @Option(
@@ -146,7 +148,7 @@ final class WorkerCommand implements Callable<Integer> {
     return coordinators.isEmpty() ? List.of("127.0.0.1:7070") : coordinators;
   }
 
-  private WorkerOptions options() {
+  WorkerOptions options() {
     for (String target : coordinators) {
       Addresses.checkTarget("--coordinator", target);
     }
@@ -157,7 +159,7 @@ final class WorkerCommand implements Callable<Integer> {
             .metricsPort(MetricsPorts.check(metricsPort))
             .metricsHost(metricsHost);
     if (cpuProcesses != null) {
-      builder.cpuProcesses(Checks.atLeast("--cpu-processes", cpuProcesses, 1));
+      builder.cpuProcesses(Checks.atLeast("--cpu-processes", cpuProcesses, 0));
     }
     if (cpuPrefetch != null) {
       builder.cpuPrefetch(Checks.between("--cpu-prefetch", cpuPrefetch, 0, 1000));

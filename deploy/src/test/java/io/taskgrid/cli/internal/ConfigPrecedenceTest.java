@@ -155,4 +155,28 @@ class ConfigPrecedenceTest {
 
     assertThat(w.coordinators).isEqualTo(List.of("a:1", "b:2"));
   }
+
+  @Test
+  void execute_unknownEnvVariableAndFileKeys_oneWarningLineEachKnownOnesSilent()
+      throws IOException {
+    Path f = file("coordinator=127.0.0.1:1\nworkers.timeout=3\ncoordinatr=x\nworkers.prot=1\n");
+
+    String stderr =
+        unreachableAddressUsed(
+            Map.of(
+                "TASKGRID_TIMEOUT", "2",
+                "TASKGRID_HEAP", "1g",
+                "TASKGRID_COORDINATR", "127.0.0.1:9"),
+            "workers",
+            "--config",
+            f.toString());
+
+    assertThat(stderr.lines().filter(l -> l.contains("warning")))
+        .containsExactly(
+            "taskgrid: warning: environment variable TASKGRID_COORDINATR is no taskgrid setting"
+                + " (ignored)",
+            "taskgrid: warning: config key 'coordinatr' is no taskgrid setting (ignored)",
+            "taskgrid: warning: config key 'workers.prot' is no taskgrid setting (ignored)");
+    assertThat(stderr).contains("cannot reach the coordinator at 127.0.0.1:1 ");
+  }
 }

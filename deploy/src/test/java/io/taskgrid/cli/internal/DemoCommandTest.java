@@ -26,6 +26,8 @@ class DemoCommandTest {
             "--cpu-processes=1",
             "--sum-base=1000",
             "--sum-count=3",
+            "--sized-base=2000",
+            "--sized-count=4",
             "--pages=12",
             "--sleeps=200",
             "--sleep-millis=20");
@@ -35,6 +37,9 @@ class DemoCommandTest {
         .contains("0  1000         332833500")
         .contains("2  1002         334835501")
         .contains("3 results, all exact")
+        .containsPattern("cannot beat one thread|Each task is ~")
+        .containsPattern("4 results, all exact; ~\\d+ ms of work per task")
+        .containsPattern("speed-up: \\d+\\.\\d\\dx with 1 CPU processes on \\d+ cores")
         .contains("[ 12/12] 200")
         .contains("12 pages, 12 OK")
         .contains("200 of 200 done")

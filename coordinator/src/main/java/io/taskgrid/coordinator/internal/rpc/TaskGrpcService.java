@@ -21,6 +21,8 @@ import io.taskgrid.proto.v1.GetStatsRequest;
 import io.taskgrid.proto.v1.GetStatsResponse;
 import io.taskgrid.proto.v1.GetTaskRequest;
 import io.taskgrid.proto.v1.GetTaskResponse;
+import io.taskgrid.proto.v1.ListTasksRequest;
+import io.taskgrid.proto.v1.ListTasksResponse;
 import io.taskgrid.proto.v1.ListWorkersRequest;
 import io.taskgrid.proto.v1.ListWorkersResponse;
 import io.taskgrid.proto.v1.Pool;
@@ -205,6 +207,25 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
                     }
                     return JobCounts.of(req.getJobId(), records);
                   });
+        });
+  }
+
+  @Override
+  public void listTasks(ListTasksRequest req, StreamObserver<ListTasksResponse> responses) {
+    // Job ids are per tenant: the stored job id is the tenant's key, so another tenant's job of
+    // that name has no records here.
+    String key = Tenants.jobKey(Principals.current().tenant(), req.getJobId());
+    unary(
+        responses,
+        () -> {
+          TaskListing.check(req);
+          checkIds("job_id", List.of(req.getJobId()));
+          if (!req.getPageToken().isEmpty()) {
+            checkIds("page_token", List.of(req.getPageToken()));
+          }
+          return store
+              .jobRecords(key)
+              .thenApply(records -> TaskListing.page(req, records, limits.maxIdsPerRequest()));
         });
   }
 

@@ -15,6 +15,8 @@ import io.taskgrid.proto.v1.CancelOutcome;
 import io.taskgrid.proto.v1.GetJobRequest;
 import io.taskgrid.proto.v1.GetTaskRequest;
 import io.taskgrid.proto.v1.Heartbeat;
+import io.taskgrid.proto.v1.ListTasksRequest;
+import io.taskgrid.proto.v1.ListTasksResponse;
 import io.taskgrid.proto.v1.ListWorkersRequest;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Payload;
@@ -23,6 +25,7 @@ import io.taskgrid.proto.v1.SubmitRequest;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.TaskSpec;
 import io.taskgrid.proto.v1.TaskState;
+import io.taskgrid.proto.v1.TaskSummary;
 import io.taskgrid.proto.v1.WatchRequest;
 import io.taskgrid.proto.v1.WatchResponse;
 import io.taskgrid.proto.v1.WorkerMessage;
@@ -408,6 +411,78 @@ abstract class CoordinatorRpcContractTest {
     var counts = stub().getJob(GetJobRequest.newBuilder().setJobId(job).build());
     assertThat(counts.getSubmitted()).isEqualTo(2);
     assertThat(counts.getCompletedMap()).containsEntry("SUCCEEDED", 2L);
+  }
+
+  @Test
+  void listTasks_job_pagedByIdFilteredByStateAndOutcome_otherJobNotFound() {
+    FakeWorker w = worker(false, echoType);
+    SessionClient s = session();
+    String job = p + "job";
+    List<TaskSpec> specs = new ArrayList<>();
+    for (String id : List.of("e", "d", "c", "b", "a")) {
+      specs.add(echo(id, "out-" + id).toBuilder().setJobId(job).build());
+    }
+    s.submit(specs.toArray(new TaskSpec[0]));
+    await().atMost(WAIT).until(() -> s.acks.size() == 5);
+    w.credit(2);
+    await().atMost(WAIT).until(() -> w.assigned.size() == 2);
+    w.answer(w.assigned.get(0), Outcome.SUCCEEDED);
+    w.answer(w.assigned.get(1), Outcome.FAILED);
+    await().atMost(WAIT).until(() -> s.results.size() == 2);
+
+    ListTasksResponse first =
+        stub().listTasks(ListTasksRequest.newBuilder().setJobId(job).setLimit(3).build());
+    ListTasksResponse second =
+        stub()
+            .listTasks(
+                ListTasksRequest.newBuilder()
+                    .setJobId(job)
+                    .setLimit(3)
+                    .setPageToken(first.getNextPageToken())
+                    .build());
+    ListTasksResponse queued =
+        stub()
+            .listTasks(
+                ListTasksRequest.newBuilder().setJobId(job).setState(TaskState.QUEUED).build());
+    ListTasksResponse failed =
+        stub()
+            .listTasks(
+                ListTasksRequest.newBuilder().setJobId(job).setOutcome(Outcome.FAILED).build());
+
+    assertThat(first.getTotal()).isEqualTo(5);
+    assertThat(first.getTasksList())
+        .extracting(TaskSummary::getTaskId)
+        .containsExactly(p + "a", p + "b", p + "c");
+    assertThat(second.getTasksList())
+        .extracting(TaskSummary::getTaskId)
+        .containsExactly(p + "d", p + "e");
+    assertThat(second.getNextPageToken()).isEmpty();
+    assertThat(queued.getTotal()).isEqualTo(3);
+    assertThat(queued.getTasksList()).allMatch(t -> t.getState() == TaskState.QUEUED);
+    assertThat(failed.getTasksList())
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.getErrorType()).isEqualTo("IllegalStateException");
+              assertThat(t.getErrorMessage()).isEqualTo("boom");
+            });
+    assertThatThrownBy(
+            () -> stub().listTasks(ListTasksRequest.newBuilder().setJobId(p + "nope").build()))
+        .satisfies(
+            e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    assertThatThrownBy(
+            () ->
+                stub()
+                    .listTasks(
+                        ListTasksRequest.newBuilder()
+                            .setJobId(job)
+                            .setState(TaskState.QUEUED)
+                            .setOutcome(Outcome.FAILED)
+                            .build()))
+        .satisfies(
+            e ->
+                assertThat(Status.fromThrowable(e).getCode())
+                    .isEqualTo(Status.Code.INVALID_ARGUMENT));
   }
 
   @Test
