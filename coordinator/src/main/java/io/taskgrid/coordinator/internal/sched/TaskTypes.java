@@ -142,7 +142,7 @@ final class TaskTypes {
           + Duration.ofMillis(clock.millis() - left).toSeconds()
           + " s ago, longer than the coordinator remembers types ("
           + memoryText()
-          + ", --remember-types-for); offered now: "
+          + ", --remember-types-for-s); offered now: "
           + known;
     }
     return "unknown task type '" + type + "' (known: " + known + ")";

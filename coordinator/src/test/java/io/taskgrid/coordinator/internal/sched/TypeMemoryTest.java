@@ -81,7 +81,7 @@ class TypeMemoryTest {
     assertThat(late.getMessage())
         .isEqualTo(
             "task type 'wordcount' was last offered by a worker 601 s ago, longer than the"
-                + " coordinator remembers types (10m, --remember-types-for); offered now: echo");
+                + " coordinator remembers types (10m, --remember-types-for-s); offered now: echo");
   }
 
   @Test
