@@ -57,6 +57,10 @@ final class StatusCommand implements Callable<Integer> {
           throw new IllegalStateException("no task with id '" + Terminal.safe(id) + "'");
         }
         printTask(out, status.get());
+        if (status.get().state() == io.taskgrid.client.TaskState.QUEUED) {
+          WaitingNote.forQueued(status.get().type(), coordinator.call(client::workers))
+              .ifPresent(note -> out.println("waiting    " + note));
+        }
       }
     }
     out.flush();
