@@ -169,7 +169,9 @@ class PrometheusIT {
             prometheus,
             "taskgrid_tasks_completed_total{type=\"fail\",outcome=\"failed\"} >= 20");
         awaitQuery(
-            api, prometheus, "sum by (type) (rate(taskgrid_tasks_completed_total{type=\"echo\"}[1m])) > 0");
+            api,
+            prometheus,
+            "sum by (type) (rate(taskgrid_tasks_completed_total{type=\"echo\"}[1m])) > 0");
         awaitQuery(api, prometheus, "taskgrid_tasks_retried_total{reason=\"worker_lost\"} > 0");
 
         // ... every dashboard panel query returns data ...
