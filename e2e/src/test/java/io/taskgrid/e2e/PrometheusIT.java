@@ -199,6 +199,7 @@ class PrometheusIT {
                 });
 
         // AND the worker's stream to the address nobody serves fires TaskgridWorkerDisconnected
+        long alertsFrom = System.nanoTime();
         awaitAlertFiring(api, "TaskgridWorkerDisconnected", "coordinator", nowhere);
 
         // WHEN the only worker offering "echo" stops and echo tasks are submitted: the type is
@@ -213,6 +214,9 @@ class PrometheusIT {
         awaitAlertFiring(api, "TaskgridTasksWaitingWithoutWorker", "type", "echo");
         awaitAlertFiring(api, "TaskgridOldestQueuedTaskOld", "pool", "io");
         assertThat(stuck).noneMatch(java.util.concurrent.Future::isDone);
+        System.out.printf(
+            "PrometheusIT: the three stuck-cluster alerts fired within %d ms%n",
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - alertsFrom));
       } finally {
         prometheus.destroy();
         if (!prometheus.waitFor(10, TimeUnit.SECONDS)) {
