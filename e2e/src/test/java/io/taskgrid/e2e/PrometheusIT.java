@@ -72,6 +72,9 @@ class PrometheusIT {
                 deploy.resolve("prometheus/prometheus.yml").toString()))
         .isEqualTo(0);
 
+    // A coordinator address nobody serves: the worker's second stream never connects, as for a
+    // worker pointed at the wrong host (issue 14), while its first stream runs the load.
+    String nowhere = "127.0.0.1:" + InJvmCluster.freePort();
     try (TaskgridProcess coordinator = TaskgridProcess.startCoordinator(workDir);
         TaskgridProcess worker =
             TaskgridProcess.start(
@@ -79,7 +82,7 @@ class PrometheusIT {
                 workDir,
                 "worker",
                 "--coordinator",
-                coordinator.target(),
+                coordinator.target() + "," + nowhere,
                 "--cpu-processes",
                 "1");
         TaskgridClient client = TaskgridClient.connect(coordinator.target())) {
@@ -89,7 +92,9 @@ class PrometheusIT {
       // GIVEN Prometheus scraping both every second, with the shipped alert rules loaded
       int webPort = InJvmCluster.freePort();
       Path config = workDir.resolve("prometheus.yml");
-      Files.copy(alerts, workDir.resolve("alerts.yml"));
+      // The shipped rules, with every "for:" cut to 1 s and the oldest-task threshold to 2 s,
+      // so that each alert can fire within the test (promtool tests the shipped durations).
+      Files.writeString(workDir.resolve("alerts.yml"), quickRules(Files.readString(alerts)));
       Files.writeString(
           config,
           String.join(
@@ -154,6 +159,20 @@ class PrometheusIT {
         awaitQuery(api, prometheus, "taskgrid_cluster_members == 1");
         awaitQuery(api, prometheus, "taskgrid_workers_connected == 1");
         awaitQuery(api, prometheus, "taskgrid_build_info == 1");
+        // ... by task type: each announced type has its own series
+        awaitQuery(
+            api,
+            prometheus,
+            "taskgrid_tasks_completed_total{type=\"echo\",outcome=\"succeeded\"} >= 200");
+        awaitQuery(
+            api,
+            prometheus,
+            "taskgrid_tasks_completed_total{type=\"fail\",outcome=\"failed\"} >= 20");
+        awaitQuery(
+            api,
+            prometheus,
+            "sum by (type) (rate(taskgrid_tasks_completed_total{type=\"echo\"}[1m])) > 0");
+        awaitQuery(api, prometheus, "taskgrid_tasks_retried_total{reason=\"worker_lost\"} > 0");
 
         // ... every dashboard panel query returns data ...
         for (String expr : panelExprs) {
@@ -178,6 +197,26 @@ class PrometheusIT {
                           g -> g.path("rules").forEach(r -> health.add(r.path("health").asText())));
                   assertThat(health).hasSize(alertExprs.size()).containsOnly("ok");
                 });
+
+        // AND the worker's stream to the address nobody serves fires TaskgridWorkerDisconnected
+        long alertsFrom = System.nanoTime();
+        awaitAlertFiring(api, "TaskgridWorkerDisconnected", "coordinator", nowhere);
+
+        // WHEN the only worker offering "echo" stops and echo tasks are submitted: the type is
+        // remembered, so they are accepted and wait, with no worker that can take them
+        worker.close();
+        awaitQuery(api, prometheus, "taskgrid_workers_connected == 0");
+        List<TaskFuture<String>> stuck = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          stuck.add(client.submit(TaskTypes.ECHO, "stuck" + i));
+        }
+        // THEN the stuck-queue alert fires for that type, and the oldest-task alert for the pool
+        awaitAlertFiring(api, "TaskgridTasksWaitingWithoutWorker", "type", "echo");
+        awaitAlertFiring(api, "TaskgridOldestQueuedTaskOld", "pool", "io");
+        assertThat(stuck).noneMatch(java.util.concurrent.Future::isDone);
+        System.out.printf(
+            "PrometheusIT: the three stuck-cluster alerts fired within %d ms%n",
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - alertsFrom));
       } finally {
         prometheus.destroy();
         if (!prometheus.waitFor(10, TimeUnit.SECONDS)) {
@@ -185,6 +224,33 @@ class PrometheusIT {
         }
       }
     }
+  }
+
+  /** The rules with every {@code for:} at 1 s and the oldest-queued threshold at 2 s. */
+  static String quickRules(String rules) {
+    String quick = rules.replaceAll("(?m)^(\\s+)for: \\S+$", "$1for: 1s");
+    String oldest = "max by (pool) (taskgrid_oldest_queued_task_age_seconds) > ";
+    assertThat(quick).as("the oldest-queued alert's expression").contains(oldest);
+    return quick.replaceAll(java.util.regex.Pattern.quote(oldest) + "\\d+", oldest + "2");
+  }
+
+  /** Waits until Prometheus reports the alert firing with the given label value. */
+  private static void awaitAlertFiring(String api, String alert, String label, String value) {
+    Awaitility.await(alert + " firing with " + label + "=" + value)
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(500, MILLISECONDS)
+        .ignoreExceptionsMatching(e -> e instanceof IOException)
+        .until(
+            () -> {
+              for (JsonNode a : get(api + "/api/v1/alerts").path("data").path("alerts")) {
+                if (a.path("labels").path("alertname").asText().equals(alert)
+                    && a.path("labels").path(label).asText().equals(value)
+                    && a.path("state").asText().equals("firing")) {
+                  return true;
+                }
+              }
+              return false;
+            });
   }
 
   /** A program on the PATH, or a failure that says how to install it. */

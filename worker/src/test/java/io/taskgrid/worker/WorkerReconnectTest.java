@@ -54,9 +54,12 @@ class WorkerReconnectTest {
                 .build());
     await().atMost(Duration.ofSeconds(10)).until(() -> connected(target) == 1.0);
     assertThat(first.hellos).hasSize(1);
+    assertThat(freeIoSlots()).isEqualTo(10.0);
 
     stop(server);
     await().atMost(Duration.ofSeconds(10)).until(() -> connected(target) == 0.0);
+    // Cut off from its only coordinator, the worker shows no free slot (nobody can use them).
+    assertThat(freeIoSlots()).isEqualTo(0.0);
     // Down long enough for six failed attempts: 0.1 + 0.2 + 0.4 + 0.8 + 1.6 + 2 s of backoff,
     // by which time the channel's own backoff alone would wait several seconds more.
     double before = reconnects(target);
@@ -89,6 +92,12 @@ class WorkerReconnectTest {
     assertThat(connected(target)).isEqualTo(0.0);
     await().atMost(Duration.ofSeconds(10)).until(() -> reconnects(target) >= 2);
     assertThat(connected(target)).isEqualTo(0.0);
+    assertThat(freeIoSlots()).isEqualTo(0.0);
+  }
+
+  private double freeIoSlots() {
+    return registry.getSampleValue(
+        WorkerMetrics.SLOTS_FREE, new String[] {"pool"}, new String[] {"io"});
   }
 
   private double connected(String target) {

@@ -23,6 +23,9 @@ public final class CoordinatorOptions {
   /** How long a worker may be silent before it is declared dead, by default. */
   public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(10);
 
+  /** How long a task type stays accepted after its last worker left, by default. */
+  public static final Duration DEFAULT_REMEMBER_TYPES_FOR = Duration.ofHours(1);
+
   /** How long a coordinator may be silent before the others remove it, by default. */
   public static final Duration DEFAULT_MEMBER_TIMEOUT = Duration.ofSeconds(10);
 
@@ -88,6 +91,7 @@ public final class CoordinatorOptions {
   private final Duration notReadingTimeout;
   private final long maxStreamQueueBytes;
   private final Map<String, Integer> typeLimits;
+  private final Duration rememberTypesFor;
   private final Clock clock;
   private final int metricsPort;
   private final Duration leaseTimeout;
@@ -127,6 +131,7 @@ public final class CoordinatorOptions {
     this.notReadingTimeout = b.notReadingTimeout;
     this.maxStreamQueueBytes = b.maxStreamQueueBytes;
     this.typeLimits = Map.copyOf(b.typeLimits);
+    this.rememberTypesFor = b.rememberTypesFor;
     this.clock = b.clock;
     this.metricsPort = b.metricsPort;
   }
@@ -165,6 +170,7 @@ public final class CoordinatorOptions {
     b.notReadingTimeout = notReadingTimeout;
     b.maxStreamQueueBytes = maxStreamQueueBytes;
     b.typeLimits = typeLimits;
+    b.rememberTypesFor = rememberTypesFor;
     b.clock = clock;
     b.metricsPort = metricsPort;
     b.leaseTimeout = leaseTimeout;
@@ -303,6 +309,15 @@ public final class CoordinatorOptions {
     return typeLimits;
   }
 
+  /**
+   * How long a task type stays accepted after the last worker offering it left: its tasks wait
+   * queued for such a worker (a plugin worker restarting) instead of being rejected while other
+   * workers stay connected. Zero rejects them as soon as no connected worker offers the type.
+   */
+  public Duration rememberTypesFor() {
+    return rememberTypesFor;
+  }
+
   /** The clock for timestamps and scheduling decisions. */
   public Clock clock() {
     return clock;
@@ -409,6 +424,8 @@ public final class CoordinatorOptions {
         + metricsPort
         + ", typeLimits="
         + typeLimits
+        + ", rememberTypesFor="
+        + rememberTypesFor
         + ", leaseTimeout="
         + leaseTimeout
         + ", memberTimeout="
@@ -444,6 +461,7 @@ public final class CoordinatorOptions {
     private Duration notReadingTimeout = DEFAULT_NOT_READING_TIMEOUT;
     private long maxStreamQueueBytes = DEFAULT_MAX_STREAM_QUEUE_BYTES;
     private Map<String, Integer> typeLimits = Map.of();
+    private Duration rememberTypesFor = DEFAULT_REMEMBER_TYPES_FOR;
     private Clock clock = Clock.systemUTC();
     private int metricsPort = METRICS_DISABLED;
     private Duration leaseTimeout = DEFAULT_LEASE_TIMEOUT;
@@ -628,6 +646,12 @@ public final class CoordinatorOptions {
       return this;
     }
 
+    /** Sets how long a task type stays accepted after its last worker left (zero: not at all). */
+    public Builder rememberTypesFor(Duration rememberTypesFor) {
+      this.rememberTypesFor = Objects.requireNonNull(rememberTypesFor, "rememberTypesFor");
+      return this;
+    }
+
     /** Sets the clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -706,6 +730,9 @@ public final class CoordinatorOptions {
                 limit != null && limit > 0,
                 "typeLimits[" + type + "] must be positive, was " + limit);
           });
+      check(
+          !rememberTypesFor.isNegative(),
+          "rememberTypesFor must not be negative, was " + rememberTypesFor);
       check(
           leaseTimeout.compareTo(Duration.ofMillis(100)) >= 0,
           "leaseTimeout must be at least 100ms, was " + leaseTimeout);

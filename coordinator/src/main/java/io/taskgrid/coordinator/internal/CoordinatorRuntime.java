@@ -5,6 +5,7 @@ import io.prometheus.client.CollectorRegistry;
 import io.taskgrid.coordinator.internal.concurrent.Executors2;
 import io.taskgrid.coordinator.internal.concurrent.NamedThreadFactory;
 import io.taskgrid.coordinator.internal.metrics.CoordinatorMetrics;
+import io.taskgrid.coordinator.internal.metrics.TimedTaskStore;
 import io.taskgrid.coordinator.internal.rpc.LeaseMonitor;
 import io.taskgrid.coordinator.internal.rpc.OutboundStreams;
 import io.taskgrid.coordinator.internal.rpc.RequestLimits;
@@ -67,7 +68,8 @@ public final class CoordinatorRuntime implements AutoCloseable {
     this.outboundExecutor = Executors2.fixed("out", 2);
     // The timer only triggers checks and retries; what is due is decided with the injected clock.
     this.timer = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("timer"));
-    this.store = storeFactory.apply(storeExecutor);
+    this.store = TimedTaskStore.wrap(storeFactory.apply(storeExecutor), metricsRegistry);
+    CoordinatorMetrics metrics = CoordinatorMetrics.register(metricsRegistry);
     CompletionHub hub = new CompletionHub();
     // A job's task ids beyond the retention budget name results that are gone anyway.
     JobStats jobs = new JobStats((int) options.retainedMax(), JobStats.DEFAULT_MAX_FINISHED_JOBS);
@@ -80,12 +82,13 @@ public final class CoordinatorRuntime implements AutoCloseable {
             schedulerExecutor,
             ownerId,
             bus,
-            CoordinatorMetrics.register(metricsRegistry),
+            metrics,
             options.typeLimits(),
             () -> ThreadLocalRandom.current().nextDouble(),
             permitsFactory.apply(storeExecutor),
             this::afterDelay);
-    CoordinatorMetrics.registerSchedulerGauges(metricsRegistry, scheduler);
+    scheduler.rememberTypesFor(options.rememberTypesFor());
+    metrics.registerSchedulerGauges(metricsRegistry, scheduler);
     CoordinatorMetrics.registerRetentionGauges(metricsRegistry, store, options.retention());
     TaskIntake intake =
         new TaskIntake(
@@ -114,7 +117,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
             store,
             streams,
             new RequestLimits(options.maxIdsPerRequest(), options.maxQueuedTasksPerSession()));
-    LeaseMonitor leases = new LeaseMonitor(options.clock(), options.leaseTimeout());
+    LeaseMonitor leases = new LeaseMonitor(options.clock(), options.leaseTimeout(), metrics);
     this.workerService =
         new WorkerGrpcService(
             scheduler, options.clock(), streams, leases, options.maxPayloadBytes());

@@ -40,7 +40,14 @@ class CoordinatorMetricsEndpointTest {
           .contains("taskgrid_workers_connected 0.0")
           .contains("taskgrid_queue_depth{pool=\"io\",} 0.0")
           .contains("# TYPE taskgrid_task_queue_wait_seconds histogram")
-          .contains("taskgrid_tasks_completed_total{pool=\"cpu\",outcome=\"failed\",} 0.0")
+          .contains(
+              "taskgrid_tasks_completed_total{pool=\"cpu\",type=\"other\",outcome=\"failed\",} 0.0")
+          .contains("taskgrid_oldest_queued_task_age_seconds{pool=\"io\",} 0.0")
+          .contains("taskgrid_longest_running_task_age_seconds{pool=\"cpu\",} 0.0")
+          .contains("taskgrid_tasks_held_by_type_limit{pool=\"io\",} 0.0")
+          .contains("taskgrid_tasks_queued_without_worker{pool=\"unknown\",type=\"other\",} 0.0")
+          .contains("taskgrid_workers_declared_dead_total 0.0")
+          .contains("# TYPE taskgrid_store_operation_seconds histogram")
           .containsPattern("taskgrid_build_info\\{version=\"[^\"]+\",} 1.0")
           .contains("jvm_threads_current");
     }

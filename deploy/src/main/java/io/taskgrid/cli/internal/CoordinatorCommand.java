@@ -150,6 +150,15 @@ final class CoordinatorCommand implements Callable<Integer> {
   Map<String, Integer> typeLimits = new LinkedHashMap<>();
 
   @Option(
+      names = "--remember-types-for-s",
+      defaultValue = "3600",
+      description =
+          "After the last worker offering a task type leaves, its tasks are still accepted for"
+              + " this many seconds and wait queued for such a worker (a plugin worker"
+              + " restarting); 0 rejects them at once (default: ${DEFAULT-VALUE}).")
+  long rememberTypesForSeconds = 3600;
+
+  @Option(
       names = "--lease-timeout-ms",
       defaultValue = "10000",
       description =
@@ -253,6 +262,10 @@ final class CoordinatorCommand implements Callable<Integer> {
             .metricsHost(metricsHost)
             .reflection(reflection)
             .typeLimits(typeLimits)
+            .rememberTypesFor(
+                Duration.ofSeconds(
+                    Checks.between(
+                        "--remember-types-for-s", rememberTypesForSeconds, 0, 366L * 86_400)))
             .leaseTimeout(
                 Duration.ofMillis(Checks.atLeast("--lease-timeout-ms", leaseTimeoutMillis, 100)))
             .memberTimeout(

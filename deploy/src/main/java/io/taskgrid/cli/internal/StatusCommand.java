@@ -106,6 +106,10 @@ final class StatusCommand implements Callable<Integer> {
             rpc.getTask(id).ifPresent(info -> printResult(out, info.getResult()));
           }
         }
+        if (status.get().state() == io.taskgrid.client.TaskState.QUEUED) {
+          WaitingNote.forQueued(status.get().type(), coordinator.call(client::workers))
+              .ifPresent(note -> out.println("waiting    " + note));
+        }
       }
     }
     out.flush();

@@ -11,6 +11,7 @@ import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Pool;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,31 +35,85 @@ public final class CoordinatorMetrics implements TaskEvents {
   static final List<String> REJECT_REASONS =
       List.of("INVALID_ARGUMENT", "RESOURCE_EXHAUSTED", "UNAVAILABLE", "ALREADY_EXISTS", "OTHER");
 
-  private final Counter.Child[] submitted;
-  private final Counter.Child[] retried;
+  /** Why an attempt after the first started, as label values; anything else counts as other. */
+  static final List<String> RETRY_REASONS =
+      List.of(
+          TaskEvents.RETRY_FAILED,
+          TaskEvents.RETRY_WORKER_LOST,
+          TaskEvents.RETRY_LEASE_LOST,
+          TaskEvents.RETRY_ADOPTED,
+          "other");
+
+  private final Counter submittedC;
+  private final Counter retriedC;
+  private final Counter completedC;
+  private final Histogram queueWaitH;
+  private final Histogram runTimeH;
+  private final Histogram latencyH;
   private final Counter.Child[] rejected;
   private final Counter.Child droppedNotHeld;
-  private final Counter.Child[][] completed;
-  private final Histogram.Child[] queueWait;
-  private final Histogram.Child[] runTime;
-  private final Histogram.Child[] latency;
+  private final Counter.Child declaredDead;
+  private final TypeLabels<TypeSeries> types;
+
+  /** The children of one task type, per pool; a pool's are created when first needed. */
+  private final class TypeSeries {
+    final String type;
+    final AtomicReferenceArray<PoolSeries> pools = new AtomicReferenceArray<>(Labels.POOLS.size());
+
+    TypeSeries(String type) {
+      this.type = type;
+    }
+
+    PoolSeries pool(int p) {
+      PoolSeries s = pools.get(p);
+      if (s == null) {
+        // Once per type and pool; label lookups return the same children to racing creators.
+        pools.compareAndSet(p, null, new PoolSeries(Labels.POOLS.get(p), type));
+        s = pools.get(p);
+      }
+      return s;
+    }
+  }
+
+  /** Every child of one (pool, type), resolved once. */
+  private final class PoolSeries {
+    final Counter.Child submitted;
+    final Counter.Child[] retried = new Counter.Child[RETRY_REASONS.size()];
+    final Counter.Child[] completed = new Counter.Child[Labels.OUTCOMES.size()];
+    final Histogram.Child queueWait;
+    final Histogram.Child runTime;
+    final Histogram.Child latency;
+
+    PoolSeries(String pool, String type) {
+      submitted = submittedC.labels(pool, type);
+      for (int r = 0; r < RETRY_REASONS.size(); r++) {
+        retried[r] = retriedC.labels(pool, type, RETRY_REASONS.get(r));
+      }
+      for (int o = 0; o < Labels.OUTCOMES.size(); o++) {
+        completed[o] = completedC.labels(pool, type, Labels.outcome(Labels.OUTCOMES.get(o)));
+      }
+      queueWait = queueWaitH.labels(pool, type);
+      runTime = runTimeH.labels(pool, type);
+      latency = latencyH.labels(pool, type);
+    }
+  }
 
   private CoordinatorMetrics(CollectorRegistry registry) {
-    Counter submittedC =
+    submittedC =
         Counter.build(MetricNames.TASKS_SUBMITTED, "Tasks accepted by this coordinator.")
-            .labelNames(MetricNames.POOL)
+            .labelNames(MetricNames.POOL, MetricNames.TYPE)
             .withoutExemplars()
             .register(registry);
-    Counter retriedC =
+    retriedC =
         Counter.build(
                 MetricNames.TASKS_RETRIED,
-                "Attempts started after the first (after a retryable failure or a lost worker).")
-            .labelNames(MetricNames.POOL)
+                "Attempts started after the first, by why the previous attempt ended.")
+            .labelNames(MetricNames.POOL, MetricNames.TYPE, MetricNames.REASON)
             .withoutExemplars()
             .register(registry);
-    Counter completedC =
+    completedC =
         Counter.build(MetricNames.TASKS_COMPLETED, "Tasks that ended, by final outcome.")
-            .labelNames(MetricNames.POOL, MetricNames.OUTCOME)
+            .labelNames(MetricNames.POOL, MetricNames.TYPE, MetricNames.OUTCOME)
             .withoutExemplars()
             .register(registry);
     Counter rejectedC =
@@ -76,48 +131,42 @@ public final class CoordinatorMetrics implements TaskEvents {
             .withoutExemplars()
             .register(registry)
             .labels(TaskEvents.DROPPED_NOT_HELD);
+    declaredDead =
+        Counter.build(
+                MetricNames.WORKERS_DECLARED_DEAD,
+                "Workers declared dead because they stayed silent longer than the lease timeout.")
+            .withoutExemplars()
+            .register(registry)
+            .labels();
     rejected = new Counter.Child[REJECT_REASONS.size()];
     for (int r = 0; r < REJECT_REASONS.size(); r++) {
       rejected[r] = rejectedC.labels(REJECT_REASONS.get(r).toLowerCase(Locale.ROOT));
     }
-    Histogram queueWaitH =
+    queueWaitH =
         Histogram.build(
                 MetricNames.TASK_QUEUE_WAIT, "Time from acceptance to the first lease to a worker.")
-            .labelNames(MetricNames.POOL)
+            .labelNames(MetricNames.POOL, MetricNames.TYPE)
             .buckets(WAIT_BUCKETS)
             .withoutExemplars()
             .register(registry);
-    Histogram runTimeH =
+    runTimeH =
         Histogram.build(MetricNames.TASK_RUN_TIME, "Run time of a task's last attempt.")
-            .labelNames(MetricNames.POOL)
+            .labelNames(MetricNames.POOL, MetricNames.TYPE)
             .buckets(RUN_BUCKETS)
             .withoutExemplars()
             .register(registry);
-    Histogram latencyH =
+    latencyH =
         Histogram.build(
                 MetricNames.TASK_LATENCY, "End-to-end time from acceptance to the final outcome.")
-            .labelNames(MetricNames.POOL)
+            .labelNames(MetricNames.POOL, MetricNames.TYPE)
             .buckets(WAIT_BUCKETS)
             .withoutExemplars()
             .register(registry);
-    int pools = Labels.POOLS.size();
-    submitted = new Counter.Child[pools];
-    retried = new Counter.Child[pools];
-    completed = new Counter.Child[pools][Labels.OUTCOMES.size()];
-    queueWait = new Histogram.Child[pools];
-    runTime = new Histogram.Child[pools];
-    latency = new Histogram.Child[pools];
-    for (int p = 0; p < pools; p++) {
-      String pool = Labels.POOLS.get(p);
-      // Created up front, so every series exists (at 0) from the first scrape.
-      submitted[p] = submittedC.labels(pool);
-      retried[p] = retriedC.labels(pool);
-      queueWait[p] = queueWaitH.labels(pool);
-      runTime[p] = runTimeH.labels(pool);
-      latency[p] = latencyH.labels(pool);
-      for (int o = 0; o < Labels.OUTCOMES.size(); o++) {
-        completed[p][o] = completedC.labels(pool, Labels.outcome(Labels.OUTCOMES.get(o)));
-      }
+    types = new TypeLabels<>(TypeSeries::new);
+    TypeSeries other = types.of(TypeLabels.OTHER);
+    for (int p = 0; p < Labels.POOLS.size(); p++) {
+      // Created up front, so every pool's series exist (at 0) from the first scrape.
+      other.pool(p);
     }
   }
 
@@ -126,9 +175,13 @@ public final class CoordinatorMetrics implements TaskEvents {
     return new CoordinatorMetrics(registry);
   }
 
-  /** Registers the scrape-time gauges of a scheduler: queue depth, running, workers, live. */
-  public static void registerSchedulerGauges(CollectorRegistry registry, Scheduler scheduler) {
-    SchedulerGauges.register(registry, scheduler);
+  /**
+   * Registers the scrape-time gauges of a scheduler: queue depth, running, workers, live, the age
+   * of the oldest queued and longest-running task, tasks held by a type limit, and tasks queued for
+   * a type no connected worker offers (labelled as this object labels types).
+   */
+  public void registerSchedulerGauges(CollectorRegistry registry, Scheduler scheduler) {
+    SchedulerGauges.register(registry, scheduler, this::typeLabel);
   }
 
   /** Registers {@code taskgrid_cluster_members}, read from the Hazelcast member list. */
@@ -165,29 +218,48 @@ public final class CoordinatorMetrics implements TaskEvents {
   }
 
   @Override
-  public void submitted(@Nullable Pool pool) {
-    submitted[Labels.poolIndex(pool)].inc();
+  public void typeAnnounced(Pool pool, String type) {
+    // The announced pool's series exist (at 0) from the next scrape on.
+    types.announce(pool, type).pool(Labels.poolIndex(pool));
   }
 
   @Override
-  public void started(Pool pool, int attempt, long queueWaitMillis) {
-    int p = Labels.poolIndex(pool);
+  public void workerDeclaredDead() {
+    declaredDead.inc();
+  }
+
+  /** The label value a task type is counted under: itself if announced, else "other". */
+  public String typeLabel(String type) {
+    return types.label(type);
+  }
+
+  @Override
+  public void submitted(@Nullable Pool pool, String type) {
+    types.of(type).pool(Labels.poolIndex(pool)).submitted.inc();
+  }
+
+  @Override
+  public void started(
+      Pool pool, String type, int attempt, long queueWaitMillis, @Nullable String retryReason) {
+    PoolSeries s = types.of(type).pool(Labels.poolIndex(pool));
     if (attempt > 1) {
       // A retry's wait would include the earlier attempts' run time: only first leases count.
-      retried[p].inc();
+      int r = retryReason == null ? -1 : RETRY_REASONS.indexOf(retryReason);
+      s.retried[r >= 0 ? r : RETRY_REASONS.size() - 1].inc();
     } else {
-      queueWait[p].observe(seconds(queueWaitMillis));
+      s.queueWait.observe(seconds(queueWaitMillis));
     }
   }
 
   @Override
-  public void ended(@Nullable Pool pool, Outcome outcome, long runMillis, long latencyMillis) {
-    int p = Labels.poolIndex(pool);
-    completed[p][Labels.outcomeIndex(outcome)].inc();
+  public void ended(
+      @Nullable Pool pool, String type, Outcome outcome, long runMillis, long latencyMillis) {
+    PoolSeries s = types.of(type).pool(Labels.poolIndex(pool));
+    s.completed[Labels.outcomeIndex(outcome)].inc();
     if (runMillis >= 0) {
-      runTime[p].observe(seconds(runMillis));
+      s.runTime.observe(seconds(runMillis));
     }
-    latency[p].observe(seconds(latencyMillis));
+    s.latency.observe(seconds(latencyMillis));
   }
 
   private static double seconds(long millis) {

@@ -24,10 +24,18 @@ public final class MetricNames {
   public static final String RETAINED_MAX_RECORDS = "taskgrid_retained_max_records";
   public static final String RETAINED_MAX_BYTES = "taskgrid_retained_max_bytes";
   public static final String PARTITIONS_LOST = "taskgrid_store_partitions_lost";
+  public static final String OLDEST_QUEUED_AGE = "taskgrid_oldest_queued_task_age_seconds";
+  public static final String LONGEST_RUNNING_AGE = "taskgrid_longest_running_task_age_seconds";
+  public static final String QUEUED_WITHOUT_WORKER = "taskgrid_tasks_queued_without_worker";
+  public static final String HELD_BY_TYPE_LIMIT = "taskgrid_tasks_held_by_type_limit";
+  public static final String STORE_OPERATION = "taskgrid_store_operation_seconds";
+  public static final String WORKERS_DECLARED_DEAD = "taskgrid_workers_declared_dead";
 
   public static final String POOL = "pool";
   public static final String OUTCOME = "outcome";
   public static final String REASON = "reason";
+  public static final String TYPE = "type";
+  public static final String OPERATION = "operation";
 
   private MetricNames() {}
 }

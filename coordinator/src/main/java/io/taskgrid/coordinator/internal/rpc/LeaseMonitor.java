@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator.internal.rpc;
 
+import io.taskgrid.coordinator.internal.sched.TaskEvents;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,9 +32,17 @@ public final class LeaseMonitor {
   /** When {@link #check()} last ran, by the injected clock (-1: never). */
   private final AtomicLong lastCheckMillis = new AtomicLong(-1);
 
+  private final TaskEvents events;
+
   public LeaseMonitor(Clock clock, Duration lease) {
+    this(clock, lease, TaskEvents.NONE);
+  }
+
+  /** A monitor that counts the workers it declares dead in {@code events} (metrics). */
+  public LeaseMonitor(Clock clock, Duration lease, TaskEvents events) {
     this.clock = clock;
     this.leaseMillis = lease.toMillis();
+    this.events = events;
   }
 
   /** The lease timeout. */
@@ -83,6 +92,7 @@ public final class LeaseMonitor {
           h == null ? "?" : h.id(),
           silent,
           leaseMillis);
+      events.workerDeclaredDead();
       c.expire(silent);
     }
   }

@@ -64,6 +64,15 @@ final class FairQueue<T> {
     return size;
   }
 
+  /** Visits every item, in no particular order: O(size), for scrape-time metrics only. */
+  void forEach(java.util.function.Consumer<T> visitor) {
+    for (Level<T> level : levels.values()) {
+      for (JobLane<T> lane : level.lanes.values()) {
+        lane.items.forEach(visitor);
+      }
+    }
+  }
+
   boolean isEmpty() {
     return size == 0;
   }

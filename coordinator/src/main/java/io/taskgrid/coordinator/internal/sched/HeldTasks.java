@@ -44,4 +44,11 @@ final class HeldTasks {
   int size() {
     return heap.size();
   }
+
+  /** Visits every held task, in no particular order (for scrape-time metrics). */
+  void forEach(java.util.function.Consumer<LiveTask> visitor) {
+    for (Held h : heap) {
+      visitor.accept(h.task());
+    }
+  }
 }

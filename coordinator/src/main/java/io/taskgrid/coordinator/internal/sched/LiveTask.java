@@ -54,6 +54,9 @@ final class LiveTask {
   @Nullable String workerId;
   long startedMillis;
 
+  /** Why the next attempt is a retry (a {@code TaskEvents.RETRY_*} reason), for metrics. */
+  @Nullable String retryReason;
+
   LiveTask(TaskSpec spec, long submittedMillis, @Nullable Pool pool) {
     this(spec, submittedMillis, pool, "");
   }

@@ -47,7 +47,7 @@ public final class Scheduler implements SchedulerSink {
   private final TaskStore store;
   private final CompletionHub hub;
   private final JobStats jobs;
-  private final TaskTypes types = new TaskTypes();
+  private final TaskTypes types;
   private final Map<Pool, PoolScheduler> pools = new EnumMap<>(Pool.class);
   private final Map<Pool, TypeLimits> typeLimitsByPool = new EnumMap<>(Pool.class);
   private final Map<String, Integer> limits;
@@ -190,6 +190,7 @@ public final class Scheduler implements SchedulerSink {
     this.limits = Map.copyOf(typeLimits);
     this.permits = new FreezablePermits(permits);
     this.clock = clock;
+    this.types = new TaskTypes(clock);
     this.ownerId = ownerId;
     this.bus = bus;
     this.events = events;
@@ -230,6 +231,15 @@ public final class Scheduler implements SchedulerSink {
     return types;
   }
 
+  /**
+   * How long a task type stays accepted after its last worker left (its tasks wait queued for a
+   * worker instead of being rejected); zero rejects them at once. Set once, before workers connect;
+   * the default is one hour.
+   */
+  public void rememberTypesFor(java.time.Duration memory) {
+    types.memory(memory);
+  }
+
   TaskEvents events() {
     return events;
   }
@@ -262,7 +272,7 @@ public final class Scheduler implements SchedulerSink {
     for (LiveTask t : tasks) {
       live.put(t.id(), t);
       jobs.accepted(t.jobId(), t.id());
-      events.submitted(t.pool);
+      events.submitted(t.pool, t.spec.getType());
     }
   }
 
@@ -336,6 +346,9 @@ public final class Scheduler implements SchedulerSink {
     }
     types.workerJoined(w.hello());
     for (PoolSpec p : w.hello().getPoolsList()) {
+      for (String type : p.getHandlersList()) {
+        events.typeAnnounced(p.getPool(), type);
+      }
       PoolScheduler ps = pools.get(p.getPool());
       if (ps != null) {
         ps.addWorker(w, p);
@@ -868,6 +881,19 @@ public final class Scheduler implements SchedulerSink {
     return completedTotal.sum();
   }
 
+  /**
+   * What waits and runs in one pool, or (for {@code null}) among the tasks whose type no worker
+   * ever announced: a snapshot taken on the owner's executor, for metrics and status.
+   */
+  public CompletionStage<PoolSnapshot> snapshot(@Nullable Pool pool) {
+    return pool == null ? unresolved.snapshot() : pools.get(pool).snapshot();
+  }
+
+  /** The current time by this scheduler's clock (ages in snapshots are relative to it). */
+  public long nowMillis() {
+    return clock.millis();
+  }
+
   /** Queued tasks of one pool (a snapshot taken on the pool's executor). */
   public CompletionStage<Integer> queued(Pool pool) {
     return pools.get(pool).queuedCount();
@@ -889,7 +915,12 @@ public final class Scheduler implements SchedulerSink {
 
   @Override
   public void started(Pool pool, LiveTask t) {
-    events.started(pool, t.attempt, t.startedMillis - t.submittedMillis);
+    events.started(
+        pool,
+        t.spec.getType(),
+        t.attempt,
+        t.startedMillis - t.submittedMillis,
+        t.attempt > 1 ? t.retryReason : null);
   }
 
   @Override
@@ -907,7 +938,7 @@ public final class Scheduler implements SchedulerSink {
       long started = r.getStartedUnixMs();
       long finished = r.getFinishedUnixMs();
       long run = started > 0 && finished >= started ? finished - started : -1;
-      events.ended(t.pool, r.getOutcome(), run, now - t.submittedMillis);
+      events.ended(t.pool, t.spec.getType(), r.getOutcome(), run, now - t.submittedMillis);
     }
     liveCount.addAndGet(-removed);
     completedTotal.add(removed);

@@ -234,6 +234,13 @@ final class TypeLimits {
     return heldCount;
   }
 
+  /** Visits every held task (some may have been cancelled while held). On the pool's executor. */
+  void forEachHeld(java.util.function.Consumer<LiveTask> visitor) {
+    for (TypeBudget b : budgets.values()) {
+      b.held.forEach(visitor);
+    }
+  }
+
   /** Running tasks of a type (limited types only; 0 for others). For tests. */
   int running(String type) {
     TypeBudget b = budgets.get(type);

@@ -99,6 +99,24 @@ final class UnresolvedTasks {
         });
   }
 
+  /** What waits here (every type is without a worker: none was ever announced). */
+  CompletableFuture<PoolSnapshot> snapshot() {
+    CompletableFuture<PoolSnapshot> f = new CompletableFuture<>();
+    executor.execute(
+        () -> {
+          long oldest = Long.MAX_VALUE;
+          Map<String, Integer> byType = new java.util.HashMap<>();
+          for (LiveTask t : waiting.values()) {
+            oldest = Math.min(oldest, t.submittedMillis);
+            byType.merge(t.spec.getType(), 1, Integer::sum);
+          }
+          f.complete(
+              new PoolSnapshot(
+                  waiting.size(), 0, oldest == Long.MAX_VALUE ? -1 : oldest, -1, byType));
+        });
+    return f;
+  }
+
   private void release() {
     Map<Pool, List<LiveTask>> moved = new LinkedHashMap<>();
     for (Iterator<LiveTask> it = waiting.values().iterator(); it.hasNext(); ) {

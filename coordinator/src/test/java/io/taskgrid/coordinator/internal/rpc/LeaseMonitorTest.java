@@ -76,6 +76,8 @@ class LeaseMonitorTest {
 
     // THEN A is not declared dead: its lease was renewed
     assertThat(runtime.scheduler().connectedWorkers()).isEqualTo(1);
+    assertThat(runtime.metricsRegistry().getSampleValue("taskgrid_workers_declared_dead_total"))
+        .isEqualTo(0.0);
     assertThat(a.error).isNull();
 
     // AND a worker that then stays silent for a whole lease (checked as usual) still expires
@@ -117,6 +119,8 @@ class LeaseMonitorTest {
     await().atMost(WAIT).until(() -> b.assigned.size() == 1);
     assertThat(first.getAttempt()).isEqualTo(1);
     assertThat(b.assigned.get(0).getAttempt()).isEqualTo(2);
+    assertThat(runtime.metricsRegistry().getSampleValue("taskgrid_workers_declared_dead_total"))
+        .isEqualTo(1.0);
 
     // AND A's late report of attempt 1 (on a new stream) is fenced out; B's result wins
     FakeWorker aAgain = new FakeWorker(channel, "A", false, "echo");

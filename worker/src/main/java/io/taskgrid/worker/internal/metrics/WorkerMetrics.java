@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToIntFunction;
 
 /**
@@ -70,7 +72,11 @@ public final class WorkerMetrics {
   private final Gauge connected;
   private final Counter reconnects;
 
-  private WorkerMetrics(CollectorRegistry registry) {
+  /** The coordinators whose stream is up and answered, for the free-slot gauge. */
+  private final Set<String> answered;
+
+  private WorkerMetrics(CollectorRegistry registry, Set<String> answered) {
+    this.answered = answered;
     Counter completedC =
         Counter.build(TASKS_COMPLETED, "Tasks this worker ran to an end, by outcome.")
             .labelNames("pool", "outcome")
@@ -118,8 +124,9 @@ public final class WorkerMetrics {
    */
   public static WorkerMetrics register(
       CollectorRegistry registry, Map<Pool, Integer> capacity, ToIntFunction<Pool> usedSlots) {
-    registry.register(new SlotGauges(Map.copyOf(capacity), usedSlots));
-    return new WorkerMetrics(registry);
+    Set<String> answered = ConcurrentHashMap.newKeySet();
+    registry.register(new SlotGauges(Map.copyOf(capacity), usedSlots, answered));
+    return new WorkerMetrics(registry, answered);
   }
 
   /**
@@ -154,6 +161,11 @@ public final class WorkerMetrics {
 
   /** The stream to {@code coordinator} is answered (true) or gone (false). */
   public void coordinatorConnected(String coordinator, boolean up) {
+    if (up) {
+      answered.add(coordinator);
+    } else {
+      answered.remove(coordinator);
+    }
     connected.labels(coordinator).set(up ? 1 : 0);
   }
 
@@ -194,10 +206,12 @@ public final class WorkerMetrics {
   private static final class SlotGauges extends Collector {
     private final Map<Pool, Integer> capacity;
     private final ToIntFunction<Pool> usedSlots;
+    private final Set<String> answered;
 
-    SlotGauges(Map<Pool, Integer> capacity, ToIntFunction<Pool> usedSlots) {
+    SlotGauges(Map<Pool, Integer> capacity, ToIntFunction<Pool> usedSlots, Set<String> answered) {
       this.capacity = capacity;
       this.usedSlots = usedSlots;
+      this.answered = answered;
     }
 
     @Override
@@ -206,13 +220,19 @@ public final class WorkerMetrics {
           new GaugeMetricFamily(SLOTS_USED, "Slots running a task.", List.of("pool"));
       GaugeMetricFamily free =
           new GaugeMetricFamily(
-              SLOTS_FREE, "Slots not running a task (granted or grantable).", List.of("pool"));
+              SLOTS_FREE,
+              "Slots not running a task (granted or grantable); 0 while no coordinator is"
+                  + " connected, as no task can reach them.",
+              List.of("pool"));
+      // A worker cut off from every coordinator has no slot anyone can use: showing them free
+      // would hide the outage (issue 14: 10,000 free slots on a worker pointed at the wrong host).
+      boolean reachable = !answered.isEmpty();
       List<Pool> pools = new ArrayList<>(capacity.keySet());
       pools.sort(null);
       for (Pool p : pools) {
         int u = usedSlots.applyAsInt(p);
         used.addMetric(List.of(pool(p)), u);
-        free.addMetric(List.of(pool(p)), Math.max(0, capacity.get(p) - u));
+        free.addMetric(List.of(pool(p)), reachable ? Math.max(0, capacity.get(p) - u) : 0);
       }
       return List.of(used, free);
     }
