@@ -133,6 +133,38 @@ final class ProtoMapper {
     return new CoordinatorStats(queued, s.getLive(), s.getAcceptedTotal(), s.getCompletedTotal());
   }
 
+  static ServerInfo toServerInfo(io.taskgrid.proto.v1.GetServerInfoResponse r) {
+    io.taskgrid.proto.v1.ServerLimits l = r.getLimits();
+    return new ServerInfo(
+        r.getServerVersion(),
+        r.getProtocol(),
+        r.getTenant(),
+        new ServerLimits(
+            l.getMaxInboundMessageBytes(),
+            l.getMaxMessageBytes(),
+            l.getMaxPayloadBytes(),
+            l.getMaxBatchSize(),
+            l.getMaxIdsPerRequest(),
+            l.getMaxQueuedTasks(),
+            l.getMaxQueuedTasksPerTenant(),
+            l.getMaxQueuedTasksPerSession(),
+            java.time.Duration.ofMillis(l.getResultTtlMs()),
+            l.getRetainedMaxResults(),
+            l.getRetainedMaxBytes(),
+            java.time.Duration.ofMillis(l.getNotReadingTimeoutMs()),
+            l.getMaxStreamQueueBytes(),
+            l.getMaxIdChars(),
+            l.getMaxLabels(),
+            l.getMaxLabelChars(),
+            l.getMaxAttempts(),
+            l.getDefaultMaxAttempts(),
+            l.getMaxErrorChars(),
+            java.time.Duration.ofMillis(l.getDefaultCancelGraceMs()),
+            java.time.Duration.ofMillis(l.getLeaseTimeoutMs()),
+            l.getMaxHeapUsedPercent(),
+            java.time.Duration.ofMillis(l.getMaxBackoffMs())));
+  }
+
   /** The exception for a result that is not SUCCEEDED; every outcome maps to its own type. */
   static RuntimeException toException(TaskResult r) {
     String id = r.getTaskId();
