@@ -173,7 +173,7 @@ final class ProtoMapper {
     return switch (r.getOutcome()) {
       case FAILED ->
           new TaskFailedException(
-              id, e.getType(), e.getMessage(), e.getStack(), e.getRetryable(), null);
+              id, e.getType(), e.getMessage(), e.getStack(), e.getRetryable(), reason(e), null);
       case CANCELLED -> new TaskCancelledException(id, "task " + id + " cancelled: " + detail);
       case TIMED_OUT -> new TaskTimedOutException(id, "task " + id + " timed out: " + detail);
       case WORKER_LOST -> new WorkerLostException(id, "task " + id + " lost its worker: " + detail);
@@ -193,6 +193,13 @@ final class ProtoMapper {
               false,
               null);
     };
+  }
+
+  /** The error's reason without the enum's prefix ("INVALID_INPUT"). */
+  static String reason(TaskError e) {
+    io.taskgrid.proto.v1.ErrorReason r = e.getReason();
+    String name = r == io.taskgrid.proto.v1.ErrorReason.UNRECOGNIZED ? "UNSPECIFIED" : r.name();
+    return name.startsWith("ERROR_REASON_") ? name.substring("ERROR_REASON_".length()) : name;
   }
 
   private static Optional<Instant> instant(long unixMillis) {
