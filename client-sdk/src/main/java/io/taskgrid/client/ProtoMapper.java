@@ -133,6 +133,38 @@ final class ProtoMapper {
     return new CoordinatorStats(queued, s.getLive(), s.getAcceptedTotal(), s.getCompletedTotal());
   }
 
+  static ServerInfo toServerInfo(io.taskgrid.proto.v1.GetServerInfoResponse r) {
+    io.taskgrid.proto.v1.ServerLimits l = r.getLimits();
+    return new ServerInfo(
+        r.getServerVersion(),
+        r.getProtocol(),
+        r.getTenant(),
+        new ServerLimits(
+            l.getMaxInboundMessageBytes(),
+            l.getMaxMessageBytes(),
+            l.getMaxPayloadBytes(),
+            l.getMaxBatchSize(),
+            l.getMaxIdsPerRequest(),
+            l.getMaxQueuedTasks(),
+            l.getMaxQueuedTasksPerTenant(),
+            l.getMaxQueuedTasksPerSession(),
+            java.time.Duration.ofMillis(l.getResultTtlMs()),
+            l.getRetainedMaxResults(),
+            l.getRetainedMaxBytes(),
+            java.time.Duration.ofMillis(l.getNotReadingTimeoutMs()),
+            l.getMaxStreamQueueBytes(),
+            l.getMaxIdChars(),
+            l.getMaxLabels(),
+            l.getMaxLabelChars(),
+            l.getMaxAttempts(),
+            l.getDefaultMaxAttempts(),
+            l.getMaxErrorChars(),
+            java.time.Duration.ofMillis(l.getDefaultCancelGraceMs()),
+            java.time.Duration.ofMillis(l.getLeaseTimeoutMs()),
+            l.getMaxHeapUsedPercent(),
+            java.time.Duration.ofMillis(l.getMaxBackoffMs())));
+  }
+
   /** The exception for a result that is not SUCCEEDED; every outcome maps to its own type. */
   static RuntimeException toException(TaskResult r) {
     String id = r.getTaskId();
@@ -141,7 +173,7 @@ final class ProtoMapper {
     return switch (r.getOutcome()) {
       case FAILED ->
           new TaskFailedException(
-              id, e.getType(), e.getMessage(), e.getStack(), e.getRetryable(), null);
+              id, e.getType(), e.getMessage(), e.getStack(), e.getRetryable(), reason(e), null);
       case CANCELLED -> new TaskCancelledException(id, "task " + id + " cancelled: " + detail);
       case TIMED_OUT -> new TaskTimedOutException(id, "task " + id + " timed out: " + detail);
       case WORKER_LOST -> new WorkerLostException(id, "task " + id + " lost its worker: " + detail);
@@ -161,6 +193,13 @@ final class ProtoMapper {
               false,
               null);
     };
+  }
+
+  /** The error's reason without the enum's prefix ("INVALID_INPUT"). */
+  static String reason(TaskError e) {
+    io.taskgrid.proto.v1.ErrorReason r = e.getReason();
+    String name = r == io.taskgrid.proto.v1.ErrorReason.UNRECOGNIZED ? "UNSPECIFIED" : r.name();
+    return name.startsWith("ERROR_REASON_") ? name.substring("ERROR_REASON_".length()) : name;
   }
 
   private static Optional<Instant> instant(long unixMillis) {

@@ -315,6 +315,21 @@ public final class TaskgridClient implements AutoCloseable {
     }
   }
 
+  /**
+   * The version and limits of the first coordinator that answers (a unary call with {@link
+   * ClientOptions#defaultTimeout()}): size batches and payloads by them before being refused.
+   *
+   * @throws TaskException if no coordinator can be asked (its status is in the message); a
+   *     coordinator older than GetServerInfo answers UNIMPLEMENTED
+   */
+  public ServerInfo serverInfo() {
+    try {
+      return ProtoMapper.toServerInfo(queries.getServerInfo());
+    } catch (StatusRuntimeException e) {
+      throw new TaskException("", "serverInfo() failed: " + e.getStatus(), e);
+    }
+  }
+
   /** Tasks submitted by this client and not yet ended. */
   public int pendingCount() {
     return session.pendingCount();

@@ -40,6 +40,22 @@ final class FakeTaskService extends TaskServiceGrpc.TaskServiceImplBase {
    */
   volatile boolean autoCancel;
 
+  /** What GetServerInfo answers; null answers UNIMPLEMENTED, as a coordinator older than it. */
+  volatile io.taskgrid.proto.v1.@org.jspecify.annotations.Nullable GetServerInfoResponse serverInfo;
+
+  @Override
+  public void getServerInfo(
+      io.taskgrid.proto.v1.GetServerInfoRequest request,
+      StreamObserver<io.taskgrid.proto.v1.GetServerInfoResponse> responses) {
+    io.taskgrid.proto.v1.GetServerInfoResponse info = serverInfo;
+    if (info == null) {
+      super.getServerInfo(request, responses);
+      return;
+    }
+    responses.onNext(info);
+    responses.onCompleted();
+  }
+
   @Override
   public StreamObserver<ClientMessage> session(StreamObserver<ServerMessage> responses) {
     sessions.add(responses);

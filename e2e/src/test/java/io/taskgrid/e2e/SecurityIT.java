@@ -363,7 +363,13 @@ class SecurityIT {
       assertThat(code(() -> bob.getJob(GetJobRequest.newBuilder().setJobId("nightly").build())))
           .isEqualTo(Status.Code.NOT_FOUND);
       List<Object> watched = new ArrayList<>();
-      bob.watch(WatchRequest.newBuilder().addTaskIds(id).build()).forEachRemaining(watched::add);
+      // Another tenant's task reads as one nobody submitted: NOT_FOUND, as GetTask answers.
+      assertThat(
+              code(
+                  () ->
+                      bob.watch(WatchRequest.newBuilder().addTaskIds(id).build())
+                          .forEachRemaining(watched::add)))
+          .isEqualTo(Status.Code.NOT_FOUND);
       assertThat(watched).isEmpty();
       // Another tenant's job reads as one nobody submitted: NOT_FOUND, as GetJob answers.
       assertThat(

@@ -203,6 +203,14 @@ class WorkerIoTest {
 
     assertThat(result.getOutcome()).isEqualTo(Outcome.FAILED);
     assertThat(result.getError().getType()).contains("ConnectException");
+    // Issue 16: a neutral reason, the class apart, a message naming the peer, and retryable.
+    assertThat(result.getError().getReason())
+        .isEqualTo(io.taskgrid.proto.v1.ErrorReason.ERROR_REASON_CONNECTION_FAILED);
+    assertThat(result.getError().getExceptionClass()).isEqualTo("java.net.ConnectException");
+    assertThat(result.getError().getMessage())
+        .contains("could not connect to 127.0.0.1:" + port)
+        .doesNotContain("null");
+    assertThat(result.getError().getRetryable()).isTrue();
   }
 
   @Test

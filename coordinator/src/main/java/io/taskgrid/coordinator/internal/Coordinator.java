@@ -67,6 +67,7 @@ public final class Coordinator implements AutoCloseable {
 
   private static final Duration RELEASE_WAIT = Duration.ofSeconds(3);
   private static final Duration STORE_FLUSH_WAIT = Duration.ofSeconds(5);
+  private static final Duration STREAM_CLOSE_WAIT = Duration.ofSeconds(1);
 
   private Coordinator(
       @Nullable HazelcastInstance ownedHazelcast,
@@ -152,8 +153,11 @@ public final class Coordinator implements AutoCloseable {
             // SDK and worker channels ping every few seconds to find a frozen coordinator fast;
             // pings closer than this are refused (GOAWAY too_many_pings).
             .permitKeepAliveTime(PERMIT_KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)
-            .permitKeepAliveWithoutCalls(true)
-            .addService(health.getHealthService());
+            .permitKeepAliveWithoutCalls(true);
+    // Every service, health included, parses its requests under the guard: undecodable bytes get
+    // INVALID_ARGUMENT, never grpc-java's UNKNOWN.
+    MalformedInputGuard guard = new MalformedInputGuard(options.clock());
+    builder.addService(guard.guard(health.getHealthService().bindService()));
     Credentials credentials = options.credentials();
     AuthInterceptor auth = credentials == null ? null : new AuthInterceptor(credentials);
     List<BindableService> services = new ArrayList<>(runtime.services());
@@ -162,7 +166,6 @@ public final class Coordinator implements AutoCloseable {
       // authentication on, it is for admins only (AccessPolicy).
       services.add(ProtoReflectionServiceV1.newInstance());
     }
-    MalformedInputGuard guard = new MalformedInputGuard(options.clock());
     for (BindableService s : services) {
       // The guard turns undecodable messages into INVALID_ARGUMENT; authentication runs first.
       ServerServiceDefinition guarded = guard.guard(s.bindService());
@@ -283,11 +286,15 @@ public final class Coordinator implements AutoCloseable {
     health.enterTerminalState();
     server.shutdown(); // no new calls; the open streams go on for now
     awaitStep(runtime.scheduler().stopLeasing(), STOP_LEASING_WAIT, "stop leasing");
-    runtime.closeSessions();
+    // UNAVAILABLE, not the CANCELLED a forced shutdown gives: standard retry policies retry it.
+    CompletableFuture<Void> sessionsClosed = runtime.closeSessions();
     awaitStep(runtime.scheduler().releaseWorkers(), RELEASE_WAIT, "workers to answer the drain");
     awaitStep(runtime.scheduler().storeWritesDone(), STORE_FLUSH_WAIT, "pending store writes");
+    awaitStep(sessionsClosed, STREAM_CLOSE_WAIT, "client streams to close");
+    // The long-lived worker streams end now, UNAVAILABLE as well (their end re-queues nothing).
+    awaitStep(runtime.closeWorkerStreams(), STREAM_CLOSE_WAIT, "worker streams to close");
     try {
-      // Unary calls had the waits above to finish; the long-lived streams end now.
+      // Unary calls had the waits above to finish; whatever is still open ends now.
       server.shutdownNow();
       server.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

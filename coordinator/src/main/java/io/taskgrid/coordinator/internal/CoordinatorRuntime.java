@@ -22,6 +22,7 @@ import io.taskgrid.coordinator.internal.sched.TypePermits;
 import io.taskgrid.coordinator.internal.store.TaskStore;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -116,7 +117,8 @@ public final class CoordinatorRuntime implements AutoCloseable {
             jobs,
             store,
             streams,
-            new RequestLimits(options.maxIdsPerRequest(), options.maxQueuedTasksPerSession()));
+            new RequestLimits(options.maxIdsPerRequest(), options.maxQueuedTasksPerSession()),
+            ServerInfos.of(options));
     LeaseMonitor leases = new LeaseMonitor(options.clock(), options.leaseTimeout(), metrics);
     this.workerService =
         new WorkerGrpcService(
@@ -201,9 +203,17 @@ public final class CoordinatorRuntime implements AutoCloseable {
     taskService.recheckSessions();
   }
 
-  /** Ends every client session with UNAVAILABLE, so that clients fail over (before a stop). */
-  public void closeSessions() {
-    taskService.closeSessions();
+  /**
+   * Ends every client Session and Watch stream with UNAVAILABLE, so that clients fail over (before
+   * a stop); completes once each status is sent.
+   */
+  public CompletableFuture<Void> closeSessions() {
+    return taskService.closeSessions();
+  }
+
+  /** Ends every worker stream with UNAVAILABLE (last step of a stop); completes once sent. */
+  public CompletableFuture<Void> closeWorkerStreams() {
+    return workerService.closeStreams();
   }
 
   /** The scheduler (for status and tests). */

@@ -32,6 +32,7 @@ import picocli.CommandLine.ParseResult;
       StatusCommand.class,
       CancelCommand.class,
       WorkersCommand.class,
+      InfoCommand.class,
       TopCommand.class,
       CompletionCommand.class,
       BenchCommand.class,

@@ -87,6 +87,23 @@ class ClientCommandsTest {
   }
 
   @Test
+  void info_localCluster_versionAndLimitsOfTheCoordinator() {
+    int code = runAgainstCluster("info");
+
+    assertThat(code).as("stderr: %s", err).isZero();
+    assertThat(out.toString())
+        .contains("Coordinator ", "protocol taskgrid.v1", "tenant default")
+        .containsPattern("max payload +4 MiB \\(4,194,304 bytes\\)")
+        .containsPattern("tasks per submit batch +10,000")
+        .containsPattern("queued tasks per session +250,000")
+        // The coordinator reports the workers' default grace without depending on the worker.
+        .containsPattern(
+            "cancel grace \\(default\\) +"
+                + io.taskgrid.worker.WorkerOptions.DEFAULT_CANCEL_GRACE_PERIOD.toSeconds()
+                + " s");
+  }
+
+  @Test
   void submit_echoWithWait_printsEveryResultAndProgress() {
     int code =
         runAgainstCluster("submit", "echo", "--input", "hello", "--input", "world", "--wait");
@@ -268,6 +285,7 @@ class ClientCommandsTest {
     for (String[] args :
         List.of(
             new String[] {"workers"},
+            new String[] {"info"},
             new String[] {"status", "x"},
             new String[] {"cancel", "x"},
             new String[] {"submit", "noop"},

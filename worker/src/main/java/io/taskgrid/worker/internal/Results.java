@@ -1,6 +1,7 @@
 package io.taskgrid.worker.internal;
 
 import io.taskgrid.proto.v1.Assignment;
+import io.taskgrid.proto.v1.ErrorReason;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Payload;
 import io.taskgrid.proto.v1.TaskError;
@@ -42,17 +43,58 @@ public final class Results {
     return base.setOutcome(Outcome.SUCCEEDED).setOutput(output).build();
   }
 
-  /** The handler threw {@code error}: FAILED, not retryable. */
+  /**
+   * The handler threw {@code error}: FAILED, with a language-neutral reason next to the class name.
+   * Not retryable, except when a network peer could not be reached (another attempt may reach it).
+   */
   public static TaskResult failed(TaskResult.Builder base, Throwable error) {
     Throwable cause = unwrap(error);
+    boolean unreachable = unreachable(cause);
     return base.setOutcome(Outcome.FAILED)
         .setError(
             TaskError.newBuilder()
                 .setType(cause.getClass().getName())
-                .setMessage(String.valueOf(cause.getMessage()))
+                .setExceptionClass(cause.getClass().getName())
+                .setReason(reason(cause, unreachable))
+                .setMessage(message(cause, unreachable))
                 .setStack(stack(cause))
-                .setRetryable(false))
+                .setRetryable(unreachable))
         .build();
+  }
+
+  /** A peer that could not be reached (refused, unroutable, timed out while connecting). */
+  private static boolean unreachable(Throwable t) {
+    return t instanceof java.net.ConnectException
+        || t instanceof java.net.NoRouteToHostException
+        || t instanceof java.net.PortUnreachableException
+        || t instanceof java.net.http.HttpConnectTimeoutException;
+  }
+
+  private static ErrorReason reason(Throwable t, boolean unreachable) {
+    if (unreachable) {
+      return ErrorReason.ERROR_REASON_CONNECTION_FAILED;
+    }
+    // By the Java convention a handler throws IllegalArgumentException for input it refuses.
+    if (t instanceof IllegalArgumentException) {
+      return ErrorReason.ERROR_REASON_INVALID_INPUT;
+    }
+    return ErrorReason.ERROR_REASON_HANDLER_ERROR;
+  }
+
+  /** Never "null": an exception without a message is described by its kind and its cause. */
+  private static String message(Throwable t, boolean unreachable) {
+    String m = t.getMessage();
+    if (m != null && !m.isBlank()) {
+      return m;
+    }
+    String what =
+        unreachable
+            ? "could not connect (connection refused, or the host is unreachable)"
+            : t.getClass().getSimpleName() + " (no message)";
+    Throwable cause = t.getCause();
+    return cause == null || cause.getMessage() == null
+        ? what
+        : what + ": " + cause.getClass().getSimpleName() + ": " + cause.getMessage();
   }
 
   /**
@@ -64,6 +106,7 @@ public final class Results {
     return failed.toBuilder()
         .setError(
             failed.getError().toBuilder()
+                .setReason(ErrorReason.ERROR_REASON_INTERNAL)
                 .setMessage("internal error of the worker: " + failed.getError().getMessage()))
         .build();
   }

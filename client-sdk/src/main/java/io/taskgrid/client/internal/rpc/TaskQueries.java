@@ -5,6 +5,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.taskgrid.proto.v1.GetJobRequest;
 import io.taskgrid.proto.v1.GetJobResponse;
+import io.taskgrid.proto.v1.GetServerInfoRequest;
+import io.taskgrid.proto.v1.GetServerInfoResponse;
 import io.taskgrid.proto.v1.GetStatsRequest;
 import io.taskgrid.proto.v1.GetStatsResponse;
 import io.taskgrid.proto.v1.GetTaskRequest;
@@ -168,6 +170,28 @@ public final class TaskQueries {
             .withMaxInboundMessageSize(WireLimits.MAX_INBOUND_MESSAGE_BYTES)
             .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
             .getStats(GetStatsRequest.getDefaultInstance());
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+          throw e;
+        }
+        last = e;
+      }
+    }
+    throw last == null ? Status.UNAVAILABLE.asRuntimeException() : last;
+  }
+
+  /**
+   * The version and limits of the first coordinator that answers.
+   *
+   * @throws StatusRuntimeException if none answers
+   */
+  public GetServerInfoResponse getServerInfo() {
+    StatusRuntimeException last = null;
+    for (Channel channel : channels) {
+      try {
+        return TaskServiceGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .getServerInfo(GetServerInfoRequest.getDefaultInstance());
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
           throw e;

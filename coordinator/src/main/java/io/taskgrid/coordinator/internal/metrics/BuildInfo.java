@@ -7,7 +7,7 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /** {@code taskgrid_build_info{version}} = 1: which version a process runs. */
-final class BuildInfo {
+public final class BuildInfo {
   private BuildInfo() {}
 
   static void register(CollectorRegistry registry) {
@@ -19,7 +19,7 @@ final class BuildInfo {
   }
 
   /** The version Maven packaged this module with, or "dev" when run from classes. */
-  static String version() {
+  public static String version() {
     try (InputStream in =
         BuildInfo.class.getResourceAsStream(
             "/META-INF/maven/io.taskgrid/taskgrid-coordinator/pom.properties")) {

@@ -1,6 +1,8 @@
 package io.taskgrid.coordinator.internal.rpc;
 
 import io.taskgrid.proto.v1.GetJobResponse;
+import io.taskgrid.proto.v1.Outcome;
+import io.taskgrid.proto.v1.OutcomeCount;
 import io.taskgrid.proto.v1.TaskInfo;
 import java.util.List;
 import java.util.Map;
@@ -28,5 +30,23 @@ final class JobCounts {
         .setRunning(running)
         .putAllCompleted(completed)
         .build();
+  }
+
+  /**
+   * {@code counts} with {@code completed_by_outcome} filled from the {@code completed} map (the
+   * typed twin of its string keys), one entry per outcome with a non-zero count, in Outcome order.
+   */
+  static GetJobResponse typed(GetJobResponse counts) {
+    GetJobResponse.Builder b = counts.toBuilder().clearCompletedByOutcome();
+    for (Outcome o : Outcome.values()) {
+      if (o == Outcome.UNRECOGNIZED) {
+        continue;
+      }
+      long n = counts.getCompletedOrDefault(o.name(), 0L);
+      if (n > 0) {
+        b.addCompletedByOutcome(OutcomeCount.newBuilder().setOutcome(o).setCount(n));
+      }
+    }
+    return b.build();
   }
 }

@@ -9,6 +9,7 @@ import io.taskgrid.coordinator.internal.sched.RetryTimer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BinaryOperator;
 import org.jspecify.annotations.Nullable;
@@ -55,6 +56,9 @@ final class OutboundStream<T extends MessageLite> {
 
   private volatile boolean cancelled;
 
+  /** Completes once the stream is over: closed by us, or cancelled by the peer. */
+  private final CompletableFuture<Void> over = new CompletableFuture<>();
+
   /**
    * @param merge returns the combination of the last queued and the next message, or null when they
    *     cannot be combined
@@ -79,6 +83,7 @@ final class OutboundStream<T extends MessageLite> {
     observer.setOnCancelHandler(
         () -> {
           cancelled = true;
+          over.complete(null);
           onCancel.run();
         });
   }
@@ -133,6 +138,16 @@ final class OutboundStream<T extends MessageLite> {
     executor.execute(() -> failNow(status, null));
   }
 
+  /**
+   * Fails the stream like {@link #fail}; the returned stage completes once the status is handed to
+   * the transport (or the peer had cancelled), so a stopping server can close its streams itself,
+   * with the status it chose, before it tears down the connections.
+   */
+  CompletableFuture<Void> failAndWait(Status status) {
+    fail(status);
+    return over;
+  }
+
   private void failNow(Status status, @Nullable Metadata trailers) {
     if (closeRequested && closeWith != null) {
       return;
@@ -143,6 +158,11 @@ final class OutboundStream<T extends MessageLite> {
     closeWith = status;
     closeTrailers = trailers;
     drain();
+  }
+
+  /** Completes once the stream is over (closed by us or cancelled by the peer). */
+  CompletableFuture<Void> over() {
+    return over;
   }
 
   boolean isCancelled() {
@@ -191,10 +211,14 @@ final class OutboundStream<T extends MessageLite> {
     if (closeRequested && pending.isEmpty()) {
       closed = true;
       Status status = closeWith;
-      if (status == null) {
-        observer.onCompleted();
-      } else {
-        observer.onError(status.asRuntimeException(closeTrailers));
+      try {
+        if (status == null) {
+          observer.onCompleted();
+        } else {
+          observer.onError(status.asRuntimeException(closeTrailers));
+        }
+      } finally {
+        over.complete(null);
       }
       return;
     }

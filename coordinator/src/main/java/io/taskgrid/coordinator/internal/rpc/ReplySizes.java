@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * would not fit leaves out its largest parts (the task's input, then its output) and flags it,
  * rather than breaking the reader's stream with a message its inbound limit refuses.
  */
-final class ReplySizes {
+public final class ReplySizes {
   /** Room for the message's own envelope (tags, lengths, the reply's other fields). */
   private static final int ENVELOPE_BYTES = 1024;
 
@@ -85,7 +85,7 @@ final class ReplySizes {
   }
 
   /** Characters of a result's error message or stack kept; the rest is cut. */
-  static final int MAX_ERROR_CHARS = 16 * 1024;
+  public static final int MAX_ERROR_CHARS = 16 * 1024;
 
   /**
    * Bounds what a worker reports: an output larger than the payload limit becomes FAILED {@code

@@ -395,7 +395,7 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
     List<TaskResult> fresh = new ArrayList<>(results.size());
     for (TaskResult r : results) {
       if (watched.remove(r.getTaskId())) {
-        fresh.add(Tenants.forClient(r));
+        fresh.add(ErrorReasons.fill(Tenants.forClient(r)));
       }
     }
     if (!fresh.isEmpty() && !ended.get()) {
@@ -456,8 +456,9 @@ final class SessionHandler implements StreamObserver<ClientMessage>, CompletionS
    * Ends the session with {@code status} (the coordinator stops): the client resends what was not
    * acked and re-attaches the rest on another coordinator.
    */
-  void close(Status status) {
-    failStream(status);
+  CompletableFuture<Void> close(Status status) {
+    end();
+    return out.failAndWait(status);
   }
 
   private void failStream(Status status) {

@@ -17,6 +17,8 @@ import io.taskgrid.proto.v1.CancelResponse;
 import io.taskgrid.proto.v1.ClientMessage;
 import io.taskgrid.proto.v1.GetJobRequest;
 import io.taskgrid.proto.v1.GetJobResponse;
+import io.taskgrid.proto.v1.GetServerInfoRequest;
+import io.taskgrid.proto.v1.GetServerInfoResponse;
 import io.taskgrid.proto.v1.GetStatsRequest;
 import io.taskgrid.proto.v1.GetStatsResponse;
 import io.taskgrid.proto.v1.GetTaskRequest;
@@ -33,8 +35,10 @@ import io.taskgrid.proto.v1.SubmitResponse;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.WatchRequest;
 import io.taskgrid.proto.v1.WatchResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -52,10 +56,13 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
   private final TaskStore store;
   private final OutboundStreams outbound;
   private final RequestLimits limits;
+  private final GetServerInfoResponse serverInfo;
   private final Set<SessionHandler> sessions = ConcurrentHashMap.newKeySet();
+  private final Set<WatchHandler> watches = ConcurrentHashMap.newKeySet();
 
   /**
    * @param outbound the shared pool on which per-stream serial senders run
+   * @param serverInfo what GetServerInfo answers (the caller's tenant is added per call)
    */
   public TaskGrpcService(
       TaskIntake intake,
@@ -64,7 +71,8 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
       JobStats jobs,
       TaskStore store,
       OutboundStreams outbound,
-      RequestLimits limits) {
+      RequestLimits limits,
+      GetServerInfoResponse serverInfo) {
     this.intake = intake;
     this.scheduler = scheduler;
     this.hub = hub;
@@ -72,6 +80,7 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
     this.store = store;
     this.outbound = outbound;
     this.limits = limits;
+    this.serverInfo = serverInfo;
   }
 
   @Override
@@ -99,14 +108,22 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
   }
 
   /**
-   * Ends every open session with UNAVAILABLE (this coordinator stops): clients fail over at once,
-   * resending unacked submits and re-attaching acked tasks elsewhere.
+   * Ends every open Session and Watch stream with UNAVAILABLE (this coordinator stops), so that
+   * standard retry policies fire and clients fail over at once, resending unacked submits and
+   * re-attaching acked tasks elsewhere. The returned stage completes when each status has been
+   * handed to the transport: the server's forced shutdown after it would end a stream still open
+   * with CANCELLED, which retry policies do not retry.
    */
-  public void closeSessions() {
+  public CompletableFuture<Void> closeSessions() {
     Status stopping = Status.UNAVAILABLE.withDescription("the coordinator is stopping");
+    List<CompletableFuture<Void>> closed = new ArrayList<>();
     for (SessionHandler s : sessions) {
-      s.close(stopping);
+      closed.add(s.close(stopping));
     }
+    for (WatchHandler w : watches) {
+      closed.add(w.close(stopping));
+    }
+    return CompletableFuture.allOf(closed.toArray(CompletableFuture[]::new));
   }
 
   @Override
@@ -168,6 +185,7 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
                               ReplySizes.fit(
                                   info.filter(i -> Tenants.visible(caller, i))
                                       .map(Tenants::forClient)
+                                      .map(ErrorReasons::fill)
                                       .orElseThrow(
                                           () ->
                                               Status.NOT_FOUND
@@ -192,7 +210,7 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
           checkIds("job_id", List.of(req.getJobId()));
           if (jobs.known(key)) {
             return java.util.concurrent.CompletableFuture.completedFuture(
-                jobs.counts(key).toBuilder().setJobId(req.getJobId()).build());
+                JobCounts.typed(jobs.counts(key).toBuilder().setJobId(req.getJobId()).build()));
           }
           // Accepted by another coordinator (or by one that left): counted from the store. The
           // stored job id is the tenant's key, so another tenant's job of that name is not found.
@@ -205,7 +223,7 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
                           .withDescription("no job with id '" + req.getJobId() + "'")
                           .asRuntimeException();
                     }
-                    return JobCounts.of(req.getJobId(), records);
+                    return JobCounts.typed(JobCounts.of(req.getJobId(), records));
                   });
         });
   }
@@ -241,15 +259,18 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
   @Override
   public void watch(WatchRequest req, StreamObserver<WatchResponse> responses) {
     try {
-      new WatchHandler(
+      WatchHandler watch =
+          new WatchHandler(
               (ServerCallStreamObserver<WatchResponse>) responses,
               Principals.current(),
               hub,
               jobs,
               store,
               outbound,
-              limits.maxIdsPerRequest())
-          .start(req);
+              limits.maxIdsPerRequest());
+      watches.add(watch);
+      watch.whenOver(() -> watches.remove(watch));
+      watch.start(req);
     } catch (RuntimeException e) {
       responses.onError(StatusMapper.toStatus(e).asRuntimeException());
     }
@@ -272,6 +293,13 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
                             .setAcceptedTotal(scheduler.acceptedTotal())
                             .setCompletedTotal(scheduler.completedTotal())
                             .build()));
+  }
+
+  @Override
+  public void getServerInfo(
+      GetServerInfoRequest req, StreamObserver<GetServerInfoResponse> responses) {
+    responses.onNext(serverInfo.toBuilder().setTenant(Principals.current().tenant()).build());
+    responses.onCompleted();
   }
 
   /** Runs a unary call whose answer is asynchronous; every failure becomes a Status. */

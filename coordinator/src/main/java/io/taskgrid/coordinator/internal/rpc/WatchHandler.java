@@ -19,13 +19,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One Watch call. By ids: results already stored are sent first, then the rest as they end; ids
- * nobody knows are skipped. By job: the job's known results, then every later completion; the
- * stream ends when the job has no live task left on this coordinator.
+ * One Watch call. By ids: results already stored are sent first, then the rest as they end; an id
+ * nobody knows (or another tenant's) ends the call NOT_FOUND before anything is sent. By job: the
+ * job's known results, then every later completion; the stream ends when the job has no live task
+ * left on this coordinator.
  */
 final class WatchHandler implements CompletionSubscriber {
   private final CompletionHub hub;
@@ -60,6 +63,19 @@ final class WatchHandler implements CompletionSubscriber {
     this.replyBudget = outbound.limits().maxMessageBytes();
   }
 
+  /** Runs {@code r} once the stream is over, however it ended. */
+  void whenOver(Runnable r) {
+    out.over().whenComplete((v, e) -> r.run());
+  }
+
+  /** Ends the stream with {@code status} (the coordinator stops). */
+  CompletableFuture<Void> close(Status status) {
+    if (finished.compareAndSet(false, true)) {
+      stop();
+    }
+    return out.failAndWait(status);
+  }
+
   void start(WatchRequest req) {
     if (!req.getJobId().isEmpty() && req.getTaskIdsCount() > 0) {
       out.fail(
@@ -84,27 +100,12 @@ final class WatchHandler implements CompletionSubscriber {
       return;
     }
     replyBudget = ReplySizes.budget(req.getMaxReplyBytes(), replyBudget);
-    if (req.getTaskIdsCount() > 0 && !caller.isAdmin()) {
+    if (req.getTaskIdsCount() > 0) {
       // Only the caller's tenant's tasks: checked before subscribing, so no result of another
-      // tenant's task is ever sent here; another tenant's id reads as an unknown one.
-      List<String> asked = List.copyOf(new LinkedHashSet<>(req.getTaskIdsList()));
-      store
-          .getAll(asked)
-          .whenComplete(
-              (found, e) -> {
-                if (e != null) {
-                  out.fail(StatusMapper.toStatus(e));
-                  return;
-                }
-                List<String> own = new ArrayList<>(asked.size());
-                for (String id : asked) {
-                  TaskInfo info = found.get(id);
-                  if (info != null && Tenants.visible(caller, info)) {
-                    own.add(id);
-                  }
-                }
-                watchTasks(own);
-              });
+      // tenant's task is ever sent here; another tenant's id reads as an unknown one. An id
+      // nobody knows ends the call NOT_FOUND (as GetTask answers, and as a Session's attach
+      // answers it per id), instead of a silent OK that looks like "nothing to wait for".
+      checkKnown(List.copyOf(new LinkedHashSet<>(req.getTaskIdsList())), true);
       return;
     }
     if (!req.getJobId().isEmpty()) {
@@ -121,6 +122,55 @@ final class WatchHandler implements CompletionSubscriber {
     } else {
       watchTasks(List.copyOf(new LinkedHashSet<>(req.getTaskIdsList())));
     }
+  }
+
+  /**
+   * Reads the asked ids; watches them if each is the caller's, else ends NOT_FOUND naming the
+   * others. An id missing from the store is read once more a little later before it is called
+   * unknown: a result forwarded from another coordinator leaves a task in neither of the store's
+   * maps for a moment (as for a Session's attach).
+   */
+  private void checkKnown(List<String> asked, boolean recheckMissing) {
+    store
+        .getAll(asked)
+        .whenComplete(
+            (found, e) -> {
+              if (e != null) {
+                out.fail(StatusMapper.toStatus(e));
+                return;
+              }
+              List<String> unknown = new ArrayList<>();
+              boolean onlyMissing = true;
+              for (String id : asked) {
+                TaskInfo info = found.get(id);
+                if (info == null || !Tenants.visible(caller, info)) {
+                  unknown.add(id);
+                  onlyMissing &= info == null;
+                }
+              }
+              if (unknown.isEmpty()) {
+                watchTasks(asked);
+              } else if (recheckMissing && onlyMissing) {
+                CompletableFuture.delayedExecutor(MISSING_RECHECK_MILLIS, TimeUnit.MILLISECONDS)
+                    .execute(() -> checkKnown(asked, false));
+              } else {
+                out.fail(Status.NOT_FOUND.withDescription(unknownIds(unknown)));
+              }
+            });
+  }
+
+  /** How long an id the store did not hold is given before the call ends NOT_FOUND. */
+  static final long MISSING_RECHECK_MILLIS = 1_000;
+
+  private static String unknownIds(List<String> unknown) {
+    int shown = Math.min(unknown.size(), 10);
+    String ids = String.join("', '", unknown.subList(0, shown));
+    return "no task with id '"
+        + ids
+        + "'"
+        + (unknown.size() > shown ? " (and " + (unknown.size() - shown) + " more)" : "")
+        + ": its result expired (docs/RETENTION.md), it was never submitted, or it is another"
+        + " tenant's; watch the others without it";
   }
 
   private void watchTasks(List<String> ids) {
@@ -230,7 +280,7 @@ final class WatchHandler implements CompletionSubscriber {
     List<TaskResult> fresh = new ArrayList<>();
     for (TaskResult r : results) {
       if (sent.add(r.getTaskId())) {
-        fresh.add(Tenants.forClient(r));
+        fresh.add(ErrorReasons.fill(Tenants.forClient(r)));
       }
       remaining.remove(r.getTaskId());
     }

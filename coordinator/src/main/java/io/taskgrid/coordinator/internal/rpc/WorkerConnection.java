@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
@@ -234,6 +235,17 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
   private void fail(Status status) {
     leave();
     out.fail(status);
+  }
+
+  /** Ends the stream with {@code status} (the coordinator stops); completes once it is sent. */
+  CompletableFuture<Void> close(Status status) {
+    leave();
+    return out.failAndWait(status);
+  }
+
+  /** Completes once the stream is over, however it ended. */
+  CompletableFuture<Void> over() {
+    return out.over();
   }
 
   private void leave() {

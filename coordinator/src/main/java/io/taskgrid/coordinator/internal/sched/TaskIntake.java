@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.taskgrid.coordinator.internal.auth.Principal;
 import io.taskgrid.coordinator.internal.auth.Tenants;
 import io.taskgrid.coordinator.internal.store.TaskStore;
+import io.taskgrid.proto.v1.RejectCode;
 import io.taskgrid.proto.v1.SubmitAck;
 import io.taskgrid.proto.v1.TaskInfo;
 import io.taskgrid.proto.v1.TaskResult;
@@ -265,7 +266,16 @@ public final class TaskIntake {
         .setTaskId(id)
         .setStatus(SubmitAck.Status.REJECTED)
         .setCode(code.name())
+        .setRejectCode(rejectCode(code))
         .setMessage(message)
         .build();
+  }
+
+  /** The typed twin of the code's name: RejectCode numbers are gRPC's. */
+  static RejectCode rejectCode(Status.Code code) {
+    RejectCode typed = RejectCode.forNumber(code.value());
+    return typed == null || typed == RejectCode.REJECT_CODE_UNSPECIFIED
+        ? RejectCode.REJECT_CODE_UNKNOWN
+        : typed;
   }
 }

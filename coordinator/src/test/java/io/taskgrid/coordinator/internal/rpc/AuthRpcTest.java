@@ -333,9 +333,12 @@ class AuthRpcTest {
                 .getOutcomes(0)
                 .getResult())
         .isEqualTo(CancelOutcome.Result.NOT_FOUND);
-    // Watch by task id or job: ends with nothing.
-    assertThat(drain(tasks(OTHER).watch(WatchRequest.newBuilder().addTaskIds("t1").build())))
-        .isEmpty();
+    // Watch by task id: NOT_FOUND, as GetTask answers (nothing of the task is sent).
+    assertThat(
+            code(
+                () ->
+                    drain(tasks(OTHER).watch(WatchRequest.newBuilder().addTaskIds("t1").build()))))
+        .isEqualTo(Status.Code.NOT_FOUND);
     // Session attach: the id reads as unknown; resubmitting the id is a conflict.
     SessionClient globex = new SessionClient(as(OTHER));
     sessions.add(globex);
@@ -371,6 +374,34 @@ class AuthRpcTest {
     assertThat(drain(tasks(CLIENT).watch(WatchRequest.newBuilder().addTaskIds("t1").build())))
         .extracting(r -> r.getResults(0).getJobId())
         .containsExactly("j");
+  }
+
+  @Test
+  void getServerInfo_clientOfATenant_answeredWithItsTenant_anonymousAndWorkerRefused() {
+    var info =
+        tasks(CLIENT).getServerInfo(io.taskgrid.proto.v1.GetServerInfoRequest.getDefaultInstance());
+
+    assertThat(info.getTenant()).isEqualTo("acme");
+    assertThat(info.getLimits().getMaxPayloadBytes()).isPositive();
+    assertThat(
+            tasks(OTHER)
+                .getServerInfo(io.taskgrid.proto.v1.GetServerInfoRequest.getDefaultInstance())
+                .getTenant())
+        .isEqualTo("globex");
+    assertThat(
+            code(
+                () ->
+                    tasks(null)
+                        .getServerInfo(
+                            io.taskgrid.proto.v1.GetServerInfoRequest.getDefaultInstance())))
+        .isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(
+            code(
+                () ->
+                    tasks(WORKER_A)
+                        .getServerInfo(
+                            io.taskgrid.proto.v1.GetServerInfoRequest.getDefaultInstance())))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
   }
 
   @Test

@@ -11,17 +11,24 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.taskgrid.coordinator.internal.CoordinatorOptions;
 import io.taskgrid.coordinator.internal.sched.Scheduler;
+import io.taskgrid.proto.v1.Assignment;
 import io.taskgrid.proto.v1.CancelOutcome;
+import io.taskgrid.proto.v1.ErrorReason;
 import io.taskgrid.proto.v1.GetJobRequest;
+import io.taskgrid.proto.v1.GetServerInfoRequest;
 import io.taskgrid.proto.v1.GetTaskRequest;
 import io.taskgrid.proto.v1.Heartbeat;
 import io.taskgrid.proto.v1.ListTasksRequest;
 import io.taskgrid.proto.v1.ListTasksResponse;
 import io.taskgrid.proto.v1.ListWorkersRequest;
 import io.taskgrid.proto.v1.Outcome;
+import io.taskgrid.proto.v1.OutcomeCount;
 import io.taskgrid.proto.v1.Payload;
+import io.taskgrid.proto.v1.RejectCode;
 import io.taskgrid.proto.v1.SubmitAck;
 import io.taskgrid.proto.v1.SubmitRequest;
+import io.taskgrid.proto.v1.TaskError;
+import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.TaskSpec;
 import io.taskgrid.proto.v1.TaskState;
@@ -29,6 +36,7 @@ import io.taskgrid.proto.v1.TaskSummary;
 import io.taskgrid.proto.v1.WatchRequest;
 import io.taskgrid.proto.v1.WatchResponse;
 import io.taskgrid.proto.v1.WorkerMessage;
+import io.taskgrid.proto.v1.WorkerResults;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -483,6 +491,153 @@ abstract class CoordinatorRpcContractTest {
             e ->
                 assertThat(Status.fromThrowable(e).getCode())
                     .isEqualTo(Status.Code.INVALID_ARGUMENT));
+  }
+
+  @Test
+  void getServerInfo_limitsOfTheOptionsInForce_versionAndTenant() {
+    var info = stub().getServerInfo(GetServerInfoRequest.getDefaultInstance());
+
+    assertThat(info.getProtocol()).isEqualTo("taskgrid.v1");
+    assertThat(info.getServerVersion()).isNotEmpty();
+    assertThat(info.getTenant()).isEqualTo("default");
+    var l = info.getLimits();
+    CoordinatorOptions defaults = CoordinatorOptions.getDefaultInstance();
+    assertThat(l.getMaxPayloadBytes()).isEqualTo(MAX_PAYLOAD);
+    assertThat(l.getMaxBatchSize()).isEqualTo(MAX_BATCH);
+    assertThat(l.getMaxIdsPerRequest()).isEqualTo(defaults.maxIdsPerRequest());
+    assertThat(l.getMaxMessageBytes()).isEqualTo(defaults.maxMessageBytes());
+    assertThat(l.getMaxInboundMessageBytes()).isEqualTo(64 * 1024 * 1024);
+    assertThat(l.getMaxQueuedTasks()).isEqualTo(defaults.maxQueuedTasks());
+    assertThat(l.getMaxQueuedTasksPerTenant()).isEqualTo(defaults.maxQueuedTasksPerTenant());
+    assertThat(l.getMaxQueuedTasksPerSession()).isEqualTo(defaults.maxQueuedTasksPerSession());
+    assertThat(l.getResultTtlMs()).isEqualTo(defaults.resultTtl().toMillis());
+    assertThat(l.getRetainedMaxResults()).isEqualTo(defaults.retainedMax());
+    assertThat(l.getNotReadingTimeoutMs()).isEqualTo(defaults.notReadingTimeout().toMillis());
+    assertThat(l.getLeaseTimeoutMs()).isEqualTo(defaults.leaseTimeout().toMillis());
+    assertThat(l.getMaxIdChars()).isEqualTo(128);
+    assertThat(l.getMaxLabels()).isEqualTo(64);
+    assertThat(l.getDefaultMaxAttempts()).isEqualTo(3);
+    assertThat(l.getMaxAttempts()).isEqualTo(100);
+    assertThat(l.getDefaultCancelGraceMs()).isEqualTo(2_000);
+  }
+
+  @Test
+  void watch_unknownTaskId_endsNotFoundNamingIt() {
+    FakeWorker w = worker(true, echoType);
+    w.credit(1);
+    SessionClient s = session();
+    s.submit(echo("a", "1"));
+    await().atMost(WAIT).until(() -> s.results.size() == 1);
+    List<WatchResponse> seen = new ArrayList<>();
+
+    Iterator<WatchResponse> it =
+        stub()
+            .watch(WatchRequest.newBuilder().addTaskIds(p + "a").addTaskIds(p + "nobody").build());
+
+    assertThatThrownBy(() -> it.forEachRemaining(seen::add))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+              assertThat(e.getStatus().getDescription()).contains(p + "nobody");
+            });
+    assertThat(seen).isEmpty();
+  }
+
+  @Test
+  void session_handlerThrewJavaException_neutralReasonAndClassApart() {
+    FakeWorker w = worker(false, echoType);
+    SessionClient s = session();
+    s.submit(echo("a", "1"), echo("b", "2"));
+    w.credit(2);
+    await().atMost(WAIT).until(() -> w.assigned.size() == 2);
+    failWith(w, w.assigned.get(0), "java.lang.IllegalArgumentException", "bad input");
+    failWith(w, w.assigned.get(1), "com.example.Oops", "broken");
+    await().atMost(WAIT).until(() -> s.results.size() == 2);
+
+    var invalid = s.results.get(p + "a").getError();
+    assertThat(invalid.getReason()).isEqualTo(ErrorReason.ERROR_REASON_INVALID_INPUT);
+    assertThat(invalid.getExceptionClass()).isEqualTo("java.lang.IllegalArgumentException");
+    assertThat(invalid.getType()).isEqualTo("java.lang.IllegalArgumentException");
+    var other = s.results.get(p + "b").getError();
+    assertThat(other.getReason()).isEqualTo(ErrorReason.ERROR_REASON_HANDLER_ERROR);
+    assertThat(other.getExceptionClass()).isEqualTo("com.example.Oops");
+    // GetTask carries the same reason.
+    var stored = stub().getTask(GetTaskRequest.newBuilder().setTaskId(p + "a").build()).getTask();
+    assertThat(stored.getResult().getError().getReason())
+        .isEqualTo(ErrorReason.ERROR_REASON_INVALID_INPUT);
+  }
+
+  private static void failWith(FakeWorker w, Assignment a, String type, String message) {
+    w.send(
+        WorkerMessage.newBuilder()
+            .setResults(
+                WorkerResults.newBuilder()
+                    .addResults(
+                        TaskResult.newBuilder()
+                            .setTaskId(a.getSpec().getId())
+                            .setAttempt(a.getAttempt())
+                            .setWorkerId(w.id)
+                            .setOutcome(Outcome.FAILED)
+                            .setError(TaskError.newBuilder().setType(type).setMessage(message))))
+            .build());
+  }
+
+  @Test
+  void session_cancelQueuedAndAttachUnknown_reasonsCancelledAndNotFound() {
+    SessionClient s = session();
+    s.submit(echo("q", "1"));
+    await().atMost(WAIT).until(() -> s.acks.size() == 1);
+    s.cancel(p + "q");
+    s.attach(p + "never");
+    await().atMost(WAIT).until(() -> s.results.size() == 2);
+
+    TaskResult cancelled = s.results.get(p + "q");
+    assertThat(cancelled.getError().getReason()).isEqualTo(ErrorReason.ERROR_REASON_CANCELLED);
+    assertThat(cancelled.getAttempt()).as("never ran").isZero();
+    assertThat(s.results.get(p + "never").getError().getReason())
+        .isEqualTo(ErrorReason.ERROR_REASON_NOT_FOUND);
+  }
+
+  @Test
+  void session_rejectedAcks_typedRejectCodeNextToTheString() {
+    SessionClient s = session();
+    s.submit(echo("big", "x".repeat(MAX_PAYLOAD + 1)), echo("bad id!", "1"));
+    await().atMost(WAIT).until(() -> s.acks.size() == 2);
+
+    assertThat(s.acks)
+        .extracting(SubmitAck::getCode, SubmitAck::getRejectCode)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "RESOURCE_EXHAUSTED", RejectCode.REJECT_CODE_RESOURCE_EXHAUSTED),
+            org.assertj.core.groups.Tuple.tuple(
+                "INVALID_ARGUMENT", RejectCode.REJECT_CODE_INVALID_ARGUMENT));
+  }
+
+  @Test
+  void getJob_completedCounts_typedByOutcomeNextToTheMap() {
+    FakeWorker w = worker(false, echoType);
+    SessionClient s = session();
+    String job = p + "job";
+    s.submit(
+        echo("a", "1").toBuilder().setJobId(job).build(),
+        echo("b", "2").toBuilder().setJobId(job).build(),
+        echo("c", "3").toBuilder().setJobId(job).build());
+    w.credit(3);
+    await().atMost(WAIT).until(() -> w.assigned.size() == 3);
+    w.answer(w.assigned.get(0), Outcome.SUCCEEDED);
+    w.answer(w.assigned.get(1), Outcome.SUCCEEDED);
+    w.answer(w.assigned.get(2), Outcome.FAILED);
+    await().atMost(WAIT).until(() -> s.results.size() == 3);
+
+    var counts = stub().getJob(GetJobRequest.newBuilder().setJobId(job).build());
+
+    assertThat(counts.getCompletedMap()).containsEntry("SUCCEEDED", 2L).containsEntry("FAILED", 1L);
+    assertThat(counts.getCompletedByOutcomeList())
+        .extracting(OutcomeCount::getOutcome, OutcomeCount::getCount)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Outcome.SUCCEEDED, 2L),
+            org.assertj.core.groups.Tuple.tuple(Outcome.FAILED, 1L));
   }
 
   @Test

@@ -91,6 +91,19 @@ public final class HttpGetHandler implements TaskHandler<String, HttpGetHandler.
       r = client.get(uri, exchange);
     } catch (HttpGetException e) {
       throw new HttpGetException("http.get: " + e.getMessage(), e);
+    } catch (java.net.ConnectException e) {
+      // The JDK's message is often null: name the peer, keep the class (it marks the error
+      // retryable and gives reason CONNECTION_FAILED).
+      java.net.ConnectException named =
+          new java.net.ConnectException(
+              "http.get: could not connect to "
+                  + uri.getHost()
+                  + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                  + " ("
+                  + (e.getMessage() == null ? "connection refused" : e.getMessage())
+                  + ")");
+      named.initCause(e);
+      throw named;
     }
     return CompletableFuture.completedFuture(new Response(url, r.status(), decode(r)));
   }
