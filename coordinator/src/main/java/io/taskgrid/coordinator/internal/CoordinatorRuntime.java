@@ -84,7 +84,8 @@ public final class CoordinatorRuntime implements AutoCloseable {
             options.typeLimits(),
             () -> ThreadLocalRandom.current().nextDouble(),
             permitsFactory.apply(storeExecutor),
-            this::afterDelay);
+            this::afterDelay,
+            options.heldCancelLimits());
     CoordinatorMetrics.registerSchedulerGauges(metricsRegistry, scheduler);
     CoordinatorMetrics.registerRetentionGauges(metricsRegistry, store, options.retention());
     TaskIntake intake =
