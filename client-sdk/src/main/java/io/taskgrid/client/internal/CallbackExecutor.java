@@ -84,8 +84,12 @@ public final class CallbackExecutor extends ThreadPoolExecutor {
             core);
       }
     } else if (core > base && getQueue().isEmpty()) {
-      // The threads still blocked stay; the idle extra ones end after their keep-alive.
-      setCorePoolSize(Math.max(base, getActiveCount()));
+      // The threads still blocked stay, with one spare beside them; the idle extra ones end after
+      // their keep-alive. Set only on a change: lowering the core size interrupts idle threads.
+      int target = Math.min(core, Math.max(base, getActiveCount() + 1));
+      if (target != core) {
+        setCorePoolSize(target);
+      }
       warnedAtMax = false;
     }
   }
