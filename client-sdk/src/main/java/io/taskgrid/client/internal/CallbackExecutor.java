@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * deliveries waited, none finished, and every thread was blocked in a callback (waiting on a latch,
  * on a sibling future's {@code get()}, on a lock: not runnable). So a blocking callback delays the
  * others by about a tick at most instead of stalling them, and a callback that waits for a sibling
- * future whose completion is queued behind it cannot deadlock. Threads that are merely slow, or
- * not scheduled on a busy machine, are runnable and add nothing.
+ * future whose completion is queued behind it cannot deadlock. Threads that are merely slow, or not
+ * scheduled on a busy machine, are runnable and add nothing.
  *
  * <p>Cost: submitting a delivery is a plain {@link ThreadPoolExecutor} hand-off (no thread per
  * completion) plus two volatile writes and a counter increment around it; the watch wakes every
@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
 public final class CallbackExecutor extends ThreadPoolExecutor {
   private static final Logger log = LoggerFactory.getLogger(CallbackExecutor.class);
 
-  /** How often the watch looks for a stall; also about the longest a blocked thread delays others. */
+  /**
+   * How often the watch looks for a stall; also about the longest a blocked thread delays others.
+   */
   static final long TICK_MS = 10;
 
   /** How long a thread added for a stall stays idle before it ends. */
