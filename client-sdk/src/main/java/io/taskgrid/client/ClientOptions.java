@@ -93,8 +93,10 @@ public final class ClientOptions {
   }
 
   /**
-   * How many threads the client starts for completion callbacks ({@code
-   * taskgrid-client-callback-N}) when no {@link #callbackExecutor()} is given.
+   * How many threads the client keeps for completion callbacks ({@code taskgrid-client-callback-N})
+   * when no {@link #callbackExecutor()} is given. While all of them are blocked in callbacks and
+   * completions wait, the client adds threads (about one per 10 ms, at most 512, ended when idle
+   * again), so a blocking callback never stalls the other futures.
    */
   public int callbackThreads() {
     return callbackThreads;
@@ -104,9 +106,9 @@ public final class ClientOptions {
    * Where futures are completed and so where their callbacks run, if the caller supplies it (the
    * caller then owns it: the client never shuts it down); empty means the client's own {@link
    * #callbackThreads()} threads. Each completion is one task on it, so a callback that blocks holds
-   * one thread, not the other completions: give an executor that grows (for example {@code
-   * Executors.newVirtualThreadPerTaskExecutor()} on JDK 21) when callbacks may block or wait for
-   * other futures.
+   * one thread, not the other completions; a fixed-size executor given here is not grown by the
+   * client, so give one that grows (for example {@code Executors.newVirtualThreadPerTaskExecutor()}
+   * on JDK 21) when callbacks may block or wait for other futures.
    */
   public Optional<Executor> callbackExecutor() {
     return Optional.ofNullable(callbackExecutor);

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
-import io.taskgrid.client.internal.NamedThreadFactory;
+import io.taskgrid.client.internal.CallbackExecutor;
 import io.taskgrid.client.internal.rpc.ChannelSecurity;
 import io.taskgrid.client.internal.rpc.LocalTokens;
 import io.taskgrid.client.internal.rpc.OwnedChannels;
@@ -19,9 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -47,9 +45,10 @@ import org.jspecify.annotations.Nullable;
  * if given, else on {@link ClientOptions#callbackThreads()} daemon threads named {@code
  * taskgrid-client-callback-N}, never on gRPC threads, so dependent stages run there unless given an
  * executor. Each completion is handed over on its own, so a callback that blocks holds one of those
- * threads and delays no completion that another thread can take; with the fixed default pool, as
- * many blocking callbacks as threads still stall the rest (give a growing executor if callbacks may
- * block or wait for sibling futures).
+ * threads and delays no completion that another thread can take; when every one of them is held by
+ * a blocking callback (a latch, a sibling future's {@code get()}), the client adds a thread within
+ * about 10 ms, so the other futures still complete and a callback waiting for a sibling cannot
+ * deadlock (at most 512 threads; the added ones end when idle).
  *
  * <p><b>Back-pressure.</b> When {@link ClientOptions#inFlightLimit()} tasks are submitted and not
  * yet ended, {@code submit} and {@code map} block the calling thread until some end. Do not call
@@ -77,13 +76,7 @@ public final class TaskgridClient implements AutoCloseable {
     this.ownCallbackExecutor =
         options.callbackExecutor().isPresent()
             ? null
-            : new ThreadPoolExecutor(
-                options.callbackThreads(),
-                options.callbackThreads(),
-                0,
-                TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(),
-                new NamedThreadFactory("taskgrid-client-callback"));
+            : new CallbackExecutor(options.callbackThreads(), "taskgrid-client-callback");
     Executor callbacks =
         ownCallbackExecutor != null ? ownCallbackExecutor : options.callbackExecutor().get();
     this.session =

@@ -3,6 +3,7 @@ package io.taskgrid.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.taskgrid.client.CancelOutcome;
 import io.taskgrid.client.Futures;
 import io.taskgrid.client.TaskFailedException;
 import io.taskgrid.client.TaskFuture;
@@ -329,11 +330,15 @@ class CancelSemanticsIT {
 
   /**
    * A CPU task queued behind the only busy CPU slot, with {@code deadlineIn(500 ms)}, ends
-   * TIMED_OUT within 600 ms of its submit (it took 3.5 s before: deadlines were only checked when a
-   * queued task reached a slot). The coordinator's timer sweeps every 100 ms, hence the bound.
+   * TIMED_OUT within 600 ms (it took 3.5 s before: deadlines were only checked when a queued task
+   * reached a slot). Measured with the coordinator's own times (accepted to recorded, both stamped
+   * by the coordinator), so the client's and the network's delays do not count; the coordinator's
+   * timer sweeps deadlines every 50 ms, hence the bound. (With the default prefetch the worker
+   * holds the task: it waits there for the child, and the sweep of leased tasks ends it the same
+   * way.)
    */
   @Test
-  void queuedCpuTask_deadline500ms_timedOutWhileStillQueued() throws Exception {
+  void queuedCpuTask_deadline500ms_timedOutWithin600ms() throws Exception {
     TaskFuture<Long> busy = client.submit(TaskTypes.SPIN, 0L); // spins until killed
     worker.await(LONG, "the CPU slot busy", () -> state(busy.taskId()) == TaskState.RUNNING);
 
@@ -345,17 +350,47 @@ class CancelSemanticsIT {
             TaskOptions.newBuilder().deadlineIn(Duration.ofMillis(500)).build());
     assertThatThrownBy(() -> queued.get(30, TimeUnit.SECONDS))
         .hasCauseInstanceOf(TaskTimedOutException.class);
-    Duration took = Duration.ofNanos(System.nanoTime() - submitted);
+    Duration seenByClient = Duration.ofNanos(System.nanoTime() - submitted);
 
     busy.cancel(true);
     allDone(List.of(busy));
-    assertThat(outcomeOf(queued.taskId())).isEqualTo("TIMED_OUT");
+    TaskResultInfo result =
+        client.getTask(queued.taskId()).flatMap(TaskStatus::result).orElseThrow();
+    Duration onCoordinator =
+        Duration.between(result.submittedAt().orElseThrow(), result.finishedAt().orElseThrow());
     System.out.printf(
-        "queued task with a 500 ms deadline ended TIMED_OUT after %d ms%n", took.toMillis());
-    // The slot stays busy until the test cancels the spin, so ending at all proves the deadline
-    // was swept while queued. The figure (issue 12 asks for 600 ms: 517-602 ms measured) is
-    // printed, not asserted tightly: the sweep runs every 100 ms on a machine the test shares.
-    assertThat(took).isLessThan(Duration.ofSeconds(5));
+        "queued task with a 500 ms deadline ended TIMED_OUT after %d ms on the coordinator"
+            + " (%d ms as the client saw it)%n",
+        onCoordinator.toMillis(), seenByClient.toMillis());
+    assertThat(result.outcome()).isEqualTo("TIMED_OUT");
+    assertThat(onCoordinator).isLessThanOrEqualTo(Duration.ofMillis(600));
+  }
+
+  /**
+   * A CPU task the worker prefetched (leased to it, waiting for its only child, which spins) never
+   * started: its cancel removes it from the worker's queue and answers REMOVED_FROM_QUEUE, as
+   * asyncio's {@code cancel()} of a task that has not started yet (it said STOPPED_WHILE_RUNNING
+   * before). The spin, which did start, answers STOPPED_WHILE_RUNNING.
+   */
+  @Test
+  void cancelPrefetchedCpuTask_removedFromQueue_runningOneStopped() throws Exception {
+    TaskFuture<Long> busy = client.submit(TaskTypes.SPIN, 0L);
+    worker.await(LONG, "the CPU slot busy", () -> state(busy.taskId()) == TaskState.RUNNING);
+    TaskFuture<java.math.BigInteger> prefetched = client.submit(TaskTypes.SUM_SQUARES, 10L);
+    worker.await(
+        LONG,
+        "the next CPU task leased to the worker",
+        () -> state(prefetched.taskId()) == TaskState.RUNNING);
+
+    CancelOutcome removed = prefetched.cancelAsync(false).get(60, TimeUnit.SECONDS);
+    CancelOutcome stopped = busy.cancelAsync(true).get(60, TimeUnit.SECONDS);
+
+    allDone(List.of(busy, prefetched));
+    assertThat(removed).isEqualTo(CancelOutcome.REMOVED_FROM_QUEUE);
+    assertThat(stopped).isEqualTo(CancelOutcome.STOPPED_WHILE_RUNNING);
+    assertThat(outcomeOf(prefetched.taskId())).isEqualTo("CANCELLED");
+    assertThat(outcomeOf(busy.taskId())).isEqualTo("CANCELLED");
+    assertThat(prefetched.isCancelled()).isTrue();
   }
 
   // --- helpers

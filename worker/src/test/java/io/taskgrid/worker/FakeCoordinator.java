@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.taskgrid.proto.v1.Assignment;
 import io.taskgrid.proto.v1.Assignments;
+import io.taskgrid.proto.v1.CancelAcks;
 import io.taskgrid.proto.v1.CancelTasks;
 import io.taskgrid.proto.v1.CoordinatorMessage;
 import io.taskgrid.proto.v1.HelloAck;
@@ -39,6 +40,7 @@ final class FakeCoordinator extends WorkerServiceGrpc.WorkerServiceImplBase {
   final List<WorkerHello> hellos = new CopyOnWriteArrayList<>();
   final Map<String, TaskResult> results = new ConcurrentHashMap<>();
   final List<String> violations = new CopyOnWriteArrayList<>();
+  final List<CancelAcks> cancelAcks = new CopyOnWriteArrayList<>();
   final AtomicInteger streams = new AtomicInteger();
   final AtomicInteger heartbeats = new AtomicInteger();
   final AtomicInteger resultMessages = new AtomicInteger();
@@ -87,6 +89,9 @@ final class FakeCoordinator extends WorkerServiceGrpc.WorkerServiceImplBase {
           case PROGRESS:
             progress.addAll(message.getProgress().getUpdatesList());
             break;
+          case CANCEL_ACKS:
+            cancelAcks.add(message.getCancelAcks());
+            break;
           default:
             violations.add("unknown message " + message);
         }
@@ -127,12 +132,21 @@ final class FakeCoordinator extends WorkerServiceGrpc.WorkerServiceImplBase {
   }
 
   /** Sends a cancel for running tasks. */
-  synchronized void cancel(String id, Outcome outcome, boolean force) {
+  void cancel(String id, Outcome outcome, boolean force) {
+    cancel(id, outcome, force, false);
+  }
+
+  /** Sends a cancel; with {@code ack} the worker answers with a CancelAcks. */
+  synchronized void cancel(String id, Outcome outcome, boolean force, boolean ack) {
     if (current != null) {
       current.onNext(
           CoordinatorMessage.newBuilder()
               .setCancels(
-                  CancelTasks.newBuilder().addTaskIds(id).setOutcome(outcome).setForce(force))
+                  CancelTasks.newBuilder()
+                      .addTaskIds(id)
+                      .setOutcome(outcome)
+                      .setForce(force)
+                      .setAck(ack))
               .build());
     }
   }

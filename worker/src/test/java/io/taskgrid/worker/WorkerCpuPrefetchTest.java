@@ -3,11 +3,13 @@ package io.taskgrid.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.taskgrid.proto.v1.CancelAcks;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.PoolSpec;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,13 +75,31 @@ class WorkerCpuPrefetchTest {
     harness.awaitProgress("spin-b", "spun ");
     List<Long> childBefore = WorkerHarness.childPids();
 
-    harness.coordinator.cancel("next-b", Outcome.CANCELLED, true);
+    harness.coordinator.cancel("next-b", Outcome.CANCELLED, true, true);
 
     assertThat(harness.awaitResult("next-b").getOutcome()).isEqualTo(Outcome.CANCELLED);
+    // It never reached a child: the coordinator answers its cancel REMOVED_FROM_QUEUE.
+    await().atMost(Duration.ofSeconds(30)).until(() -> acked("next-b") != null);
+    assertThat(acked("next-b").getNotStartedTaskIdsList()).containsExactly("next-b");
+    assertThat(acked("next-b").getStartedTaskIdsList()).isEmpty();
     assertThat(harness.coordinator.results).doesNotContainKey("spin-b");
     assertThat(WorkerHarness.childPids()).isEqualTo(childBefore);
-    harness.coordinator.cancel("spin-b", Outcome.CANCELLED, false);
+    harness.coordinator.cancel("spin-b", Outcome.CANCELLED, false, true);
     assertThat(harness.awaitResult("spin-b").getOutcome()).isEqualTo(Outcome.CANCELLED);
+    // The running one had started.
+    await().atMost(Duration.ofSeconds(30)).until(() -> acked("spin-b") != null);
+    assertThat(acked("spin-b").getStartedTaskIdsList()).containsExactly("spin-b");
+    assertThat(acked("spin-b").getNotStartedTaskIdsList()).isEmpty();
+  }
+
+  /** The worker's answer to the cancel of {@code id} that asked for one, or null. */
+  private static @Nullable CancelAcks acked(String id) {
+    for (CancelAcks a : harness.coordinator.cancelAcks) {
+      if (a.getNotStartedTaskIdsList().contains(id) || a.getStartedTaskIdsList().contains(id)) {
+        return a;
+      }
+    }
+    return null;
   }
 
   private static void submitDecimal(String id, String type) {

@@ -1,6 +1,7 @@
 package io.taskgrid.coordinator.internal;
 
 import io.taskgrid.coordinator.internal.auth.Credentials;
+import io.taskgrid.coordinator.internal.sched.PendingCancels;
 import io.taskgrid.coordinator.internal.store.Retention;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,6 +69,13 @@ public final class CoordinatorOptions {
   /** Bytes queued for one client stream before it is closed as not reading, by default. */
   public static final long DEFAULT_MAX_STREAM_QUEUE_BYTES = 64L * 1024 * 1024;
 
+  /** Cancels held for tasks not registered yet, per tenant, by default. */
+  public static final int DEFAULT_MAX_HELD_CANCELS_PER_TENANT =
+      PendingCancels.Limits.DEFAULT_MAX_PER_TENANT;
+
+  /** How long a cancel waits for its task to register, by default. */
+  public static final Duration DEFAULT_HELD_CANCEL_TIME = PendingCancels.Limits.DEFAULT_HOLD_TIME;
+
   private static final CoordinatorOptions DEFAULT = newBuilder().build();
 
   private final String host;
@@ -89,6 +97,8 @@ public final class CoordinatorOptions {
   private final long maxQueuedTasksPerSession;
   private final int maxHeapUsedPercent;
   private final Duration notReadingTimeout;
+  private final int maxHeldCancelsPerTenant;
+  private final Duration heldCancelTime;
   private final long maxStreamQueueBytes;
   private final Map<String, Integer> typeLimits;
   private final Duration rememberTypesFor;
@@ -129,6 +139,8 @@ public final class CoordinatorOptions {
     this.maxQueuedTasksPerSession = b.maxQueuedTasksPerSession;
     this.maxHeapUsedPercent = b.maxHeapUsedPercent;
     this.notReadingTimeout = b.notReadingTimeout;
+    this.maxHeldCancelsPerTenant = b.maxHeldCancelsPerTenant;
+    this.heldCancelTime = b.heldCancelTime;
     this.maxStreamQueueBytes = b.maxStreamQueueBytes;
     this.typeLimits = Map.copyOf(b.typeLimits);
     this.rememberTypesFor = b.rememberTypesFor;
@@ -168,6 +180,8 @@ public final class CoordinatorOptions {
     b.maxQueuedTasksPerSession = maxQueuedTasksPerSession;
     b.maxHeapUsedPercent = maxHeapUsedPercent;
     b.notReadingTimeout = notReadingTimeout;
+    b.maxHeldCancelsPerTenant = maxHeldCancelsPerTenant;
+    b.heldCancelTime = heldCancelTime;
     b.maxStreamQueueBytes = maxStreamQueueBytes;
     b.typeLimits = typeLimits;
     b.rememberTypesFor = rememberTypesFor;
@@ -302,6 +316,25 @@ public final class CoordinatorOptions {
   }
 
   /**
+   * The most cancels held for one tenant's tasks that this coordinator has not registered yet (a
+   * cancel that overtook its submit); a cancel beyond it is answered at once from the store. 0
+   * holds none (a cancel sent before its task is stored may then be answered NOT_FOUND).
+   */
+  public int maxHeldCancelsPerTenant() {
+    return maxHeldCancelsPerTenant;
+  }
+
+  /** How long a held cancel waits for its task before it is answered from the store. */
+  public Duration heldCancelTime() {
+    return heldCancelTime;
+  }
+
+  /** The two settings above, as the scheduler takes them. */
+  public PendingCancels.Limits heldCancelLimits() {
+    return new PendingCancels.Limits(maxHeldCancelsPerTenant, heldCancelTime);
+  }
+
+  /**
    * The most tasks of a type running at once (the {@code asyncio.Semaphore} idea, enforced by the
    * scheduler); types not listed are unlimited. Immutable.
    */
@@ -420,6 +453,10 @@ public final class CoordinatorOptions {
         + notReadingTimeout
         + ", maxStreamQueueBytes="
         + maxStreamQueueBytes
+        + ", maxHeldCancelsPerTenant="
+        + maxHeldCancelsPerTenant
+        + ", heldCancelTime="
+        + heldCancelTime
         + ", metricsPort="
         + metricsPort
         + ", typeLimits="
@@ -459,6 +496,8 @@ public final class CoordinatorOptions {
     private long maxQueuedTasksPerSession = DEFAULT_MAX_QUEUED_TASKS_PER_SESSION;
     private int maxHeapUsedPercent = DEFAULT_MAX_HEAP_USED_PERCENT;
     private Duration notReadingTimeout = DEFAULT_NOT_READING_TIMEOUT;
+    private int maxHeldCancelsPerTenant = DEFAULT_MAX_HELD_CANCELS_PER_TENANT;
+    private Duration heldCancelTime = DEFAULT_HELD_CANCEL_TIME;
     private long maxStreamQueueBytes = DEFAULT_MAX_STREAM_QUEUE_BYTES;
     private Map<String, Integer> typeLimits = Map.of();
     private Duration rememberTypesFor = DEFAULT_REMEMBER_TYPES_FOR;
@@ -634,6 +673,18 @@ public final class CoordinatorOptions {
       return this;
     }
 
+    /** Sets the most cancels held per tenant for tasks not registered yet (0: none). */
+    public Builder maxHeldCancelsPerTenant(int maxHeldCancelsPerTenant) {
+      this.maxHeldCancelsPerTenant = maxHeldCancelsPerTenant;
+      return this;
+    }
+
+    /** Sets how long a held cancel waits for its task. */
+    public Builder heldCancelTime(Duration heldCancelTime) {
+      this.heldCancelTime = Objects.requireNonNull(heldCancelTime, "heldCancelTime");
+      return this;
+    }
+
     /** Sets the bytes queued for one client stream before it is closed as not reading. */
     public Builder maxStreamQueueBytes(long maxStreamQueueBytes) {
       this.maxStreamQueueBytes = maxStreamQueueBytes;
@@ -707,6 +758,12 @@ public final class CoordinatorOptions {
       check(
           !notReadingTimeout.isNegative(),
           "notReadingTimeout must not be negative, was " + notReadingTimeout);
+      check(
+          maxHeldCancelsPerTenant >= 0,
+          "maxHeldCancelsPerTenant must not be negative, was " + maxHeldCancelsPerTenant);
+      check(
+          !heldCancelTime.isNegative() && heldCancelTime.compareTo(Duration.ofHours(1)) <= 0,
+          "heldCancelTime must be 0..1 h, was " + heldCancelTime);
       check(
           maxStreamQueueBytes >= maxMessageBytes,
           "maxStreamQueueBytes must be at least maxMessageBytes ("

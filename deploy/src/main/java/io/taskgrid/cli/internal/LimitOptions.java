@@ -92,6 +92,23 @@ final class LimitOptions {
               + " (default: ${DEFAULT-VALUE}).")
   long maxStreamQueueBytes = CoordinatorOptions.DEFAULT_MAX_STREAM_QUEUE_BYTES;
 
+  @Option(
+      names = "--max-held-cancels-per-tenant",
+      defaultValue = "" + CoordinatorOptions.DEFAULT_MAX_HELD_CANCELS_PER_TENANT,
+      description =
+          "Most cancels held for one tenant's tasks this coordinator has not registered yet (a"
+              + " cancel sent right after its submit); beyond it a cancel is answered at once from"
+              + " the store; 0 holds none (default: ${DEFAULT-VALUE}).")
+  int maxHeldCancelsPerTenant = CoordinatorOptions.DEFAULT_MAX_HELD_CANCELS_PER_TENANT;
+
+  @Option(
+      names = "--held-cancel-ms",
+      defaultValue = "10000",
+      description =
+          "How long a held cancel waits for its task to register before it is answered from the"
+              + " store (ALREADY_FINISHED or NOT_FOUND), 0..3600000 (default: ${DEFAULT-VALUE}).")
+  long heldCancelMillis = CoordinatorOptions.DEFAULT_HELD_CANCEL_TIME.toMillis();
+
   /** Checks each flag (a usage error names it) and sets it on the builder. */
   CoordinatorOptions.Builder applyTo(CoordinatorOptions.Builder b) {
     return b.maxPayloadBytes(
@@ -120,6 +137,10 @@ final class LimitOptions {
             Duration.ofMillis(
                 Checks.atLeast("--not-reading-timeout-ms", notReadingTimeoutMillis, 0)))
         .maxStreamQueueBytes(
-            Checks.atLeast("--max-stream-queue-bytes", maxStreamQueueBytes, maxMessageBytes));
+            Checks.atLeast("--max-stream-queue-bytes", maxStreamQueueBytes, maxMessageBytes))
+        .maxHeldCancelsPerTenant(
+            Checks.atLeast("--max-held-cancels-per-tenant", maxHeldCancelsPerTenant, 0))
+        .heldCancelTime(
+            Duration.ofMillis(Checks.between("--held-cancel-ms", heldCancelMillis, 0, 3_600_000)));
   }
 }

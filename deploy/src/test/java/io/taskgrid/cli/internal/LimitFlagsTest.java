@@ -45,6 +45,19 @@ class LimitFlagsTest {
     assertThat(o.maxHeapUsedPercent()).isEqualTo(d.maxHeapUsedPercent());
     assertThat(o.notReadingTimeout()).isEqualTo(d.notReadingTimeout());
     assertThat(o.maxStreamQueueBytes()).isEqualTo(d.maxStreamQueueBytes());
+    assertThat(o.maxHeldCancelsPerTenant()).isEqualTo(d.maxHeldCancelsPerTenant());
+    assertThat(o.heldCancelTime()).isEqualTo(d.heldCancelTime());
+  }
+
+  @Test
+  void heldCancelLimits_flagAndEnvironment() {
+    CoordinatorOptions o =
+        parse(Map.of("TASKGRID_HELD_CANCEL_MS", "2500"), "--max-held-cancels-per-tenant", "7");
+
+    assertThat(o.maxHeldCancelsPerTenant()).isEqualTo(7);
+    assertThat(o.heldCancelTime()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(o.heldCancelLimits().maxPerTenant()).isEqualTo(7);
+    assertThat(o.heldCancelLimits().holdTime()).isEqualTo(Duration.ofMillis(2500));
   }
 
   @Test
@@ -88,5 +101,10 @@ class LimitFlagsTest {
     assertThat(run("coordinator", "--max-payload-bytes", "67108864"))
         .isEqualTo(TaskgridCli.EXIT_USAGE);
     assertThat(err.toString()).contains("--max-payload-bytes: 67108864 (expected: 1..33554432)");
+    assertThat(run("coordinator", "--held-cancel-ms", "-1")).isEqualTo(TaskgridCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("--held-cancel-ms: -1 (expected: 0..3600000)");
+    assertThat(run("coordinator", "--max-held-cancels-per-tenant", "-1"))
+        .isEqualTo(TaskgridCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("--max-held-cancels-per-tenant: -1");
   }
 }

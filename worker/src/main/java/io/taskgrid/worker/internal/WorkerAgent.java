@@ -9,6 +9,7 @@ import io.taskgrid.client.internal.rpc.ChannelSecurity;
 import io.taskgrid.client.internal.rpc.LocalTokens;
 import io.taskgrid.proto.v1.Assignment;
 import io.taskgrid.proto.v1.Assignments;
+import io.taskgrid.proto.v1.CancelAcks;
 import io.taskgrid.proto.v1.CancelTasks;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Pool;
@@ -383,10 +384,36 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
         cancels.getOutcome() == Outcome.TIMED_OUT ? Outcome.TIMED_OUT : Outcome.CANCELLED;
     for (String id : cancels.getTaskIdsList()) {
       ioPool.cancel(id, outcome);
-      if (cpuPool != null) {
-        cpuPool.cancel(id, outcome, cancels.getForce());
+    }
+    List<String> ids = cancels.getTaskIdsList();
+    if (cpuPool != null) {
+      cpuPool.cancel(
+          ids,
+          outcome,
+          cancels.getForce(),
+          notStarted -> {
+            if (cancels.getAck()) {
+              connection.sendCancelAcks(acks(ids, notStarted));
+            }
+          });
+    } else if (cancels.getAck()) {
+      connection.sendCancelAcks(acks(ids, List.of()));
+    }
+  }
+
+  /**
+   * The answer to a cancel that asked whether its tasks had started. I/O tasks start when they are
+   * assigned; only a prefetched CPU task waits here without having started.
+   */
+  private static CancelAcks acks(List<String> ids, List<String> notStarted) {
+    CancelAcks.Builder b = CancelAcks.newBuilder().addAllNotStartedTaskIds(notStarted);
+    java.util.Set<String> queued = new java.util.HashSet<>(notStarted);
+    for (String id : ids) {
+      if (!queued.contains(id)) {
+        b.addStartedTaskIds(id);
       }
     }
+    return b.build();
   }
 
   @Override

@@ -94,6 +94,7 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
       case RUNNING -> scheduler.notRunning(h, msg.getRunning().getUnknownTaskIdsList());
       case DRAIN -> scheduler.workerDraining(h);
       case RECALL -> scheduler.recall(h, msg.getRecall());
+      case CANCEL_ACKS -> scheduler.cancelAcked(h, msg.getCancelAcks());
       case HELLO -> fail(Status.FAILED_PRECONDITION.withDescription("hello sent twice"));
       default -> fail(Status.INVALID_ARGUMENT.withDescription("empty WorkerMessage"));
     }

@@ -88,6 +88,21 @@ final class PoolScheduler {
   private int rotation;
 
   /**
+   * How long the answer to a cancel of a leased CPU task waits for the worker to say whether the
+   * task had started (a prefetched task waits in the worker's queue). A worker answers at once;
+   * only a worker that predates {@code CancelTasks.ack}, or one that is stuck, makes the cancel
+   * wait this long, and then it is answered STOPPED_WHILE_RUNNING.
+   */
+  static final long CANCEL_ACK_TIMEOUT_MS = 2_000;
+
+  /** Cancels of leased CPU tasks waiting for the worker's {@code CancelAcks}, by task id. */
+  private final Map<String, AwaitingAck> awaitingAcks = new LinkedHashMap<>();
+
+  /** A cancel's answer waiting for the worker that held the task to say whether it had started. */
+  private record AwaitingAck(
+      String workerId, long sinceMillis, CompletableFuture<CancelOutcome.Result> outcome) {}
+
+  /**
    * Set when this coordinator stops: nothing is leased any more, and a worker's stream that ends
    * re-queues nothing (the worker runs on; the member that adopts the tasks keeps their leases).
    */
@@ -181,6 +196,7 @@ final class PoolScheduler {
   void removeWorker(String workerId) {
     step(
         () -> {
+          expireAwaitingAcks(workerId, clock.millis());
           Slot slot = workers.remove(workerId);
           if (slot == null) {
             return;
@@ -299,7 +315,56 @@ final class PoolScheduler {
 
   /** Cancels a task this pool holds; completes with what the cancel did. */
   void cancel(LiveTask task, boolean force, CompletableFuture<CancelOutcome.Result> outcome) {
-    step(() -> outcome.complete(cancelNow(task, force)));
+    step(
+        () -> {
+          CancelOutcome.Result r = cancelNow(task, force, outcome);
+          if (r != null) {
+            outcome.complete(r);
+          }
+        });
+  }
+
+  /**
+   * A worker's answer to a cancel that asked whether its tasks had started: the ones that had not
+   * (prefetched CPU tasks still in the worker's queue) were removed from a queue and never ran.
+   */
+  void cancelAcked(String workerId, List<String> notStarted, List<String> started) {
+    step(
+        () -> {
+          answerAwaiting(workerId, notStarted, CancelOutcome.Result.REMOVED_FROM_QUEUE);
+          answerAwaiting(workerId, started, CancelOutcome.Result.STOPPED_WHILE_RUNNING);
+        });
+  }
+
+  private void answerAwaiting(String workerId, List<String> ids, CancelOutcome.Result result) {
+    for (String id : ids) {
+      AwaitingAck a = awaitingAcks.get(id);
+      if (a != null && a.workerId().equals(workerId)) {
+        awaitingAcks.remove(id);
+        a.outcome().complete(result);
+      }
+    }
+  }
+
+  /**
+   * Answers the cancels still waiting for an ack from {@code workerId} (its stream ended), or, with
+   * a null worker, those waiting longer than {@link #CANCEL_ACK_TIMEOUT_MS}: the task was leased,
+   * so STOPPED_WHILE_RUNNING is what is known.
+   */
+  private void expireAwaitingAcks(@Nullable String workerId, long now) {
+    if (awaitingAcks.isEmpty()) {
+      return;
+    }
+    var it = awaitingAcks.values().iterator();
+    while (it.hasNext()) {
+      AwaitingAck a = it.next();
+      if (workerId != null
+          ? a.workerId().equals(workerId)
+          : now - a.sinceMillis() >= CANCEL_ACK_TIMEOUT_MS) {
+        it.remove();
+        a.outcome().complete(CancelOutcome.Result.STOPPED_WHILE_RUNNING);
+      }
+    }
   }
 
   /**
@@ -343,6 +408,7 @@ final class PoolScheduler {
             finish(t, result(t, Outcome.TIMED_OUT, "Timeout", why), false);
           }
           expireWaiting(now);
+          expireAwaitingAcks(null, now);
         });
   }
 
@@ -640,7 +706,12 @@ final class PoolScheduler {
         && !t.spec.getRetry().getNonRetryableErrorTypesList().contains(r.getError().getType());
   }
 
-  private CancelOutcome.Result cancelNow(LiveTask t, boolean force) {
+  /**
+   * Cancels a task; returns what the cancel did, or null when {@code outcome} is completed later (a
+   * leased CPU task, whose worker says whether it had started).
+   */
+  private CancelOutcome.@Nullable Result cancelNow(
+      LiveTask t, boolean force, CompletableFuture<CancelOutcome.Result> outcome) {
     if (t.state == TaskState.QUEUED) {
       // Lazy removal: the queue skips tasks that are no longer QUEUED when it polls them.
       finish(t, result(t, Outcome.CANCELLED, "Cancelled", "cancelled while queued"), false);
@@ -648,8 +719,12 @@ final class PoolScheduler {
     }
     if (t.state == TaskState.RUNNING && running.containsKey(t.id())) {
       Slot slot = workers.get(t.workerId);
+      String workerId = t.workerId;
       release(t);
       jobs.running(t.jobId(), -1);
+      // A CPU worker may hold the task in its own queue (prefetched) without having started it:
+      // only the worker knows, so the answer waits for its ack (sent at once).
+      boolean askWorker = slot != null && pool == Pool.CPU && !awaitingAcks.containsKey(t.id());
       if (slot != null) {
         slot.handle
             .link()
@@ -658,10 +733,18 @@ final class PoolScheduler {
                     .addTaskIds(t.id())
                     .setForce(force)
                     .setOutcome(Outcome.CANCELLED)
+                    .setAck(askWorker)
                     .build());
       }
       // Recorded at once: the client learns promptly, and the worker's later report is fenced.
-      finish(t, result(t, Outcome.CANCELLED, "Cancelled", "cancelled while running"), false);
+      finish(
+          t,
+          result(t, Outcome.CANCELLED, "Cancelled", "cancelled while leased to a worker"),
+          false);
+      if (askWorker) {
+        awaitingAcks.put(t.id(), new AwaitingAck(workerId, clock.millis(), outcome));
+        return null;
+      }
       return CancelOutcome.Result.STOPPED_WHILE_RUNNING;
     }
     return CancelOutcome.Result.ALREADY_FINISHED;

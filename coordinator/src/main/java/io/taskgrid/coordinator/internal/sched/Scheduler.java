@@ -4,6 +4,7 @@ import io.taskgrid.coordinator.internal.auth.Principal;
 import io.taskgrid.coordinator.internal.auth.Tenants;
 import io.taskgrid.coordinator.internal.concurrent.SerialExecutor;
 import io.taskgrid.coordinator.internal.store.TaskStore;
+import io.taskgrid.proto.v1.CancelAcks;
 import io.taskgrid.proto.v1.CancelOutcome;
 import io.taskgrid.proto.v1.CancelResponse;
 import io.taskgrid.proto.v1.CreditRecall;
@@ -59,7 +60,7 @@ public final class Scheduler implements SchedulerSink {
   private final ConcurrentHashMap<String, LiveTask> live = new ConcurrentHashMap<>();
 
   /** Cancels that arrived before their task was live here; applied when it registers. */
-  private final PendingCancels pendingCancels = new PendingCancels();
+  private final PendingCancels pendingCancels;
 
   private final ConcurrentHashMap<String, WorkerHandle> workers = new ConcurrentHashMap<>();
   private final AtomicLong liveCount = new AtomicLong();
@@ -161,18 +162,7 @@ public final class Scheduler implements SchedulerSink {
         RetryTimer.daemon());
   }
 
-  /**
-   * @param delegate the shared pool on which the per-pool serial executors run
-   * @param ownerId this coordinator's id as written into the records it schedules, and under which
-   *     it holds type permits
-   * @param bus completions recorded by other coordinators
-   * @param events where per-task events go (metrics)
-   * @param typeLimits the most running tasks per task type in the cluster (types not listed are
-   *     unlimited)
-   * @param jitter uniform values in [0, 1) that spread retry backoffs
-   * @param permits the type permits shared by the coordinators of the cluster
-   * @param permitRetries when to ask again for type permits the cluster refused
-   */
+  /** As below, with the default limits of held cancels. */
   public Scheduler(
       Clock clock,
       TaskStore store,
@@ -186,6 +176,51 @@ public final class Scheduler implements SchedulerSink {
       DoubleSupplier jitter,
       TypePermits permits,
       RetryTimer permitRetries) {
+    this(
+        clock,
+        store,
+        hub,
+        jobs,
+        delegate,
+        ownerId,
+        bus,
+        events,
+        typeLimits,
+        jitter,
+        permits,
+        permitRetries,
+        PendingCancels.Limits.DEFAULTS);
+  }
+
+  /**
+   * @param delegate the shared pool on which the per-pool serial executors run
+   * @param ownerId this coordinator's id as written into the records it schedules, and under which
+   *     it holds type permits
+   * @param bus completions recorded by other coordinators
+   * @param events where per-task events go (metrics)
+   * @param typeLimits the most running tasks per task type in the cluster (types not listed are
+   *     unlimited)
+   * @param jitter uniform values in [0, 1) that spread retry backoffs
+   * @param permits the type permits shared by the coordinators of the cluster
+   * @param permitRetries when to ask again for type permits the cluster refused
+   * @param heldCancels how many cancels for tasks not registered yet are held per tenant, and for
+   *     how long
+   */
+  public Scheduler(
+      Clock clock,
+      TaskStore store,
+      CompletionHub hub,
+      JobStats jobs,
+      Executor delegate,
+      String ownerId,
+      CompletionBus bus,
+      TaskEvents events,
+      Map<String, Integer> typeLimits,
+      DoubleSupplier jitter,
+      TypePermits permits,
+      RetryTimer permitRetries,
+      PendingCancels.Limits heldCancels) {
+    this.pendingCancels = new PendingCancels(heldCancels);
     RetryBackoff backoff = new RetryBackoff(jitter);
     this.limits = Map.copyOf(typeLimits);
     this.permits = new FreezablePermits(permits);
@@ -611,6 +646,18 @@ public final class Scheduler implements SchedulerSink {
     byPool.forEach((p, ids) -> pools.get(p).leasesLost(w.id(), ids));
   }
 
+  /**
+   * A worker's answer to cancels that asked whether their tasks had started. Only the CPU pool asks
+   * (an I/O task starts when it is assigned), and the tasks have ended here already, so the answer
+   * goes to that pool by the worker's id.
+   */
+  public void cancelAcked(WorkerHandle w, CancelAcks acks) {
+    PoolScheduler ps = pools.get(Pool.CPU);
+    if (ps != null) {
+      ps.cancelAcked(w.id(), acks.getNotStartedTaskIdsList(), acks.getStartedTaskIdsList());
+    }
+  }
+
   /** Whether a worker is connected here now. */
   boolean isConnected(String workerId) {
     return workers.containsKey(workerId);
@@ -756,8 +803,9 @@ public final class Scheduler implements SchedulerSink {
   }
 
   /**
-   * Answers the held cancels whose task never showed up here within {@link PendingCancels#TTL}:
-   * from the store, ALREADY_FINISHED if the record has an outcome by now, else NOT_FOUND.
+   * Answers the held cancels whose task never showed up here within {@link
+   * PendingCancels.Limits#holdTime()}: from the store, ALREADY_FINISHED if the record has an
+   * outcome by now, else NOT_FOUND.
    */
   private void expirePendingCancels() {
     pendingCancels

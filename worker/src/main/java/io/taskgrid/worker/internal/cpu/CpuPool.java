@@ -129,6 +129,33 @@ public final class CpuPool implements AutoCloseable {
     post(() -> stop(taskId, outcome, force));
   }
 
+  /**
+   * Stops tasks as {@link #cancel(String, Outcome, boolean)} does, and passes {@code notStarted}
+   * (on the pool's thread) those of them that were still in this pool's queue: prefetched tasks
+   * that never reached a child. The coordinator answers their cancel REMOVED_FROM_QUEUE. The ids
+   * not passed had started or are not held here (they ended). If the pool is closed every id counts
+   * as started.
+   */
+  public void cancel(
+      List<String> taskIds, Outcome outcome, boolean force, Consumer<List<String>> notStarted) {
+    boolean posted =
+        post(
+            () -> {
+              List<String> queued = new ArrayList<>();
+              for (String id : taskIds) {
+                CpuTask task = tasks.get(id);
+                if (task != null && task.slot == null) {
+                  queued.add(id);
+                }
+                stop(id, outcome, force);
+              }
+              notStarted.accept(queued);
+            });
+    if (!posted) {
+      notStarted.accept(List.of());
+    }
+  }
+
   /** Closes the children's stdin (they exit), kills those that linger, and stops the threads. */
   @Override
   public void close() {

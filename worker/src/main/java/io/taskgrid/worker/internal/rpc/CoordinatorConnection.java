@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.taskgrid.client.internal.rpc.WireLimits;
+import io.taskgrid.proto.v1.CancelAcks;
 import io.taskgrid.proto.v1.CoordinatorMessage;
 import io.taskgrid.proto.v1.CreditRecall;
 import io.taskgrid.proto.v1.Credits;
@@ -189,6 +190,18 @@ public final class CoordinatorConnection implements AutoCloseable {
           ClientCallStreamObserver<WorkerMessage> s = stream;
           if (s != null && !closed) {
             s.onNext(WorkerMessage.newBuilder().setRunning(running).build());
+            sentSinceTick = true;
+          }
+        });
+  }
+
+  /** Answers a CancelTasks that asked for an ack (any thread). */
+  public void sendCancelAcks(CancelAcks acks) {
+    post(
+        () -> {
+          ClientCallStreamObserver<WorkerMessage> s = stream;
+          if (s != null && !closed) {
+            s.onNext(WorkerMessage.newBuilder().setCancelAcks(acks).build());
             sentSinceTick = true;
           }
         });
