@@ -21,6 +21,7 @@ import io.taskgrid.coordinator.internal.sched.TypePermits;
 import io.taskgrid.coordinator.internal.store.TaskStore;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -201,6 +202,24 @@ public final class CoordinatorRuntime implements AutoCloseable {
   /** Ends every client session with UNAVAILABLE, so that clients fail over (before a stop). */
   public void closeSessions() {
     taskService.closeSessions();
+  }
+
+  /**
+   * Stops serving while this coordinator is in a minority of its cluster or just resumed from a
+   * pause: nothing is leased, client sessions and worker streams end with {@code status}
+   * (UNAVAILABLE: they fail over to another coordinator), and no worker is declared dead. New calls
+   * are refused by the caller (see ServingGate). {@link #unfence()} serves again.
+   */
+  public void fence(io.grpc.Status status) {
+    CompletableFuture<Void> unused = scheduler.fence();
+    taskService.closeSessions(status);
+    workerService.leases().fence(status);
+  }
+
+  /** Serves again after {@link #fence}. */
+  public void unfence() {
+    workerService.leases().unfence();
+    scheduler.unfence();
   }
 
   /** The scheduler (for status and tests). */

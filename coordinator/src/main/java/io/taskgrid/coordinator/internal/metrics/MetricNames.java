@@ -24,6 +24,8 @@ public final class MetricNames {
   public static final String RETAINED_MAX_RECORDS = "taskgrid_retained_max_records";
   public static final String RETAINED_MAX_BYTES = "taskgrid_retained_max_bytes";
   public static final String PARTITIONS_LOST = "taskgrid_store_partitions_lost";
+  public static final String SERVING = "taskgrid_coordinator_serving";
+  public static final String FENCES = "taskgrid_coordinator_fences";
 
   public static final String POOL = "pool";
   public static final String OUTCOME = "outcome";

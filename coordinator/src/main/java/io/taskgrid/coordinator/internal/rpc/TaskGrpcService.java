@@ -101,9 +101,13 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
    * resending unacked submits and re-attaching acked tasks elsewhere.
    */
   public void closeSessions() {
-    Status stopping = Status.UNAVAILABLE.withDescription("the coordinator is stopping");
+    closeSessions(Status.UNAVAILABLE.withDescription("the coordinator is stopping"));
+  }
+
+  /** Ends every open session with {@code status} (UNAVAILABLE: the client fails over). */
+  public void closeSessions(Status status) {
     for (SessionHandler s : sessions) {
-      s.close(stopping);
+      s.close(status);
     }
   }
 

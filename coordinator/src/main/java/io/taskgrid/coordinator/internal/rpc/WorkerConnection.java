@@ -231,6 +231,11 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
     out.complete();
   }
 
+  /** Ends the stream from this side with {@code status} (the coordinator is fenced off). */
+  void close(Status status) {
+    fail(status);
+  }
+
   private void fail(Status status) {
     leave();
     out.fail(status);

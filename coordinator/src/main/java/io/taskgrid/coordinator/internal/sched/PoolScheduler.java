@@ -93,6 +93,12 @@ final class PoolScheduler {
    */
   private boolean stopped;
 
+  /**
+   * Set while this coordinator is fenced off (in a minority of its cluster, or just resumed from a
+   * pause): like {@link #stopped}, but lifted again when the cluster is whole.
+   */
+  private boolean fenced;
+
   private long totalCredits;
 
   // Changes collected during one step and flushed at its end (batched store writes).
@@ -187,7 +193,7 @@ final class PoolScheduler {
           }
           order.remove(slot);
           totalCredits -= slot.credits;
-          if (stopped) {
+          if (stopped || fenced) {
             // This coordinator closed the stream itself: no worker was lost and no attempt is
             // charged. The records still show the leases, which the adopting member keeps.
             for (String id : slot.leases) {
@@ -231,6 +237,19 @@ final class PoolScheduler {
     step(() -> stopped = true);
     executor.execute(() -> stoppedNow.complete(null));
     return stoppedNow;
+  }
+
+  /** Fences leasing off (see {@link #fenced}); completes once the step ran. */
+  CompletableFuture<Void> fence() {
+    CompletableFuture<Void> fencedNow = new CompletableFuture<>();
+    step(() -> fenced = true);
+    executor.execute(() -> fencedNow.complete(null));
+    return fencedNow;
+  }
+
+  /** Leases again after {@link #fence()}. */
+  void unfence() {
+    step(() -> fenced = false);
   }
 
   void credits(String workerId, int credits) {
@@ -614,7 +633,7 @@ final class PoolScheduler {
   }
 
   private void pump() {
-    if (stopped || totalCredits <= 0 || queue.isEmpty() || workers.isEmpty()) {
+    if (stopped || fenced || totalCredits <= 0 || queue.isEmpty() || workers.isEmpty()) {
       return;
     }
     List<LiveTask> skipped = new ArrayList<>();
@@ -663,7 +682,7 @@ final class PoolScheduler {
    * only on a change, so a single coordinator costs one message per idle/busy transition.
    */
   private void tellDemand() {
-    if (stopped) {
+    if (stopped || fenced) {
       return;
     }
     boolean waiting = !queue.isEmpty();
