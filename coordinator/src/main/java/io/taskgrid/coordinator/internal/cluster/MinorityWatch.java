@@ -138,6 +138,11 @@ public final class MinorityWatch {
     return state != State.MINORITY && state != State.MERGING;
   }
 
+  /** The member count it last saw (for tests). */
+  synchronized int members() {
+    return members;
+  }
+
   /** A member announced that it stops gracefully: its departure is no loss. */
   public void departing() {
     synchronized (this) {
