@@ -162,11 +162,18 @@ final class ProcessCluster implements AutoCloseable {
     try (TaskgridClient only =
         TaskgridClient.connect(
             ClientOptions.newBuilder().targets(List.of(targets.get(i))).build())) {
-      coordinators
-          .get(i)
-          .await(atMost, "2 workers connected", () -> only.workers().size() == WORKERS);
+      coordinators.get(i).await(atMost, "2 workers connected", () -> workers(only) == WORKERS);
     }
     return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  /** The workers connected, or -1 while the coordinator refuses (fenced off, starting). */
+  private static int workers(TaskgridClient only) {
+    try {
+      return only.workers().size();
+    } catch (io.taskgrid.client.TaskException e) {
+      return -1;
+    }
   }
 
   /** One sample from coordinator {@code i}'s /metrics (fixed port), or -1 if absent. */

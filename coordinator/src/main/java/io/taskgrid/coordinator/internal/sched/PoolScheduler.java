@@ -193,7 +193,7 @@ final class PoolScheduler {
           }
           order.remove(slot);
           totalCredits -= slot.credits;
-          if (stopped || fenced) {
+          if (stopped) {
             // This coordinator closed the stream itself: no worker was lost and no attempt is
             // charged. The records still show the leases, which the adopting member keeps.
             for (String id : slot.leases) {
@@ -209,6 +209,14 @@ final class PoolScheduler {
             }
             freeTypeSlot(t);
             jobs.running(t.jobId(), -1);
+            if (fenced) {
+              // This coordinator closed the stream itself (fenced off): no worker was lost, so the
+              // attempt is not charged. The task waits here until the fence lifts (then it is
+              // leased again, a new attempt number fencing out the old one's late report); if this
+              // coordinator was cut off instead, the majority adopted it and this copy is dropped
+              // with the fresh start.
+              t.unchargedAttempts++;
+            }
             if (t.chargedAttempts() >= t.maxAttempts) {
               finish(t, workerLost(t), true);
             } else {
