@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator.internal;
 
+import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.grpc.BindableService;
@@ -15,13 +16,17 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.prometheus.client.CollectorRegistry;
 import io.taskgrid.coordinator.internal.auth.AuthInterceptor;
 import io.taskgrid.coordinator.internal.auth.Credentials;
+import io.taskgrid.coordinator.internal.cluster.ClusterQuorum;
 import io.taskgrid.coordinator.internal.cluster.HazelcastCompletionBus;
 import io.taskgrid.coordinator.internal.cluster.HazelcastTypePermits;
+import io.taskgrid.coordinator.internal.cluster.MinorityWatch;
 import io.taskgrid.coordinator.internal.cluster.PartitionLossWatch;
+import io.taskgrid.coordinator.internal.cluster.QuorumFunction;
 import io.taskgrid.coordinator.internal.cluster.TaskAdoption;
 import io.taskgrid.coordinator.internal.metrics.CoordinatorMetrics;
 import io.taskgrid.coordinator.internal.metrics.MetricsServer;
 import io.taskgrid.coordinator.internal.rpc.MalformedInputGuard;
+import io.taskgrid.coordinator.internal.rpc.ServingGate;
 import io.taskgrid.coordinator.internal.store.HazelcastTaskStore;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.WorkerServiceGrpc;
@@ -57,6 +62,9 @@ public final class Coordinator implements AutoCloseable {
   private final String target;
   private final @Nullable MetricsServer metricsServer;
   private final TaskAdoption adoption;
+  private final ServingGate gate;
+  private final ClusterQuorum quorum;
+  private final CompletableFuture<Void> rejoinNeeded = new CompletableFuture<>();
   private boolean closed;
 
   /** The shortest keepalive interval a client or worker may use. */
@@ -76,14 +84,79 @@ public final class Coordinator implements AutoCloseable {
       Server server,
       String target,
       @Nullable MetricsServer metricsServer,
-      TaskAdoption adoption) {
+      TaskAdoption adoption,
+      ServingGate gate,
+      HazelcastInstance hz,
+      CoordinatorOptions options) {
     this.adoption = adoption;
+    this.gate = gate;
     this.ownedHazelcast = ownedHazelcast;
     this.runtime = runtime;
     this.health = health;
     this.server = server;
     this.target = target;
     this.metricsServer = metricsServer;
+    this.quorum =
+        ClusterQuorum.start(
+            hz,
+            options.clock(),
+            MinorityWatch.Settings.of(options.memberTimeout()),
+            new MinorityWatch.Listener() {
+              @Override
+              public void fenced(String reason) {
+                fence(reason);
+              }
+
+              @Override
+              public void whole(boolean rejoined) {
+                if (rejoined) {
+                  // Its tasks were adopted by the majority while it was cut off: its scheduler's
+                  // view is stale, so it stays fenced until its owner starts it afresh.
+                  rejoinNeeded.complete(null);
+                } else {
+                  unfence();
+                }
+              }
+            },
+            runtime.metricsRegistry());
+    SplitBrainProtectionConfig protection =
+        hz.getConfig().getSplitBrainProtectionConfigs().get(QuorumFunction.NAME);
+    if (protection != null
+        && protection.getFunctionImplementation() instanceof QuorumFunction function) {
+      function.attach(quorum.watch()::hasQuorum);
+    }
+  }
+
+  private void fence(String reason) {
+    gate.close(reason);
+    setHealth(ServingStatus.NOT_SERVING);
+    runtime.fence(ServingGate.notServing(reason));
+  }
+
+  private void unfence() {
+    runtime.unfence();
+    gate.open();
+    setHealth(ServingStatus.SERVING);
+  }
+
+  private void setHealth(ServingStatus status) {
+    health.setStatus("", status);
+    health.setStatus(TaskServiceGrpc.SERVICE_NAME, status);
+    health.setStatus(WorkerServiceGrpc.SERVICE_NAME, status);
+  }
+
+  /**
+   * Completes when this coordinator was cut off from its cluster and merged back into it: the
+   * others adopted its tasks meanwhile, so it does not serve again as it is; its owner closes it
+   * and starts a new one with the same options (the {@code taskgrid coordinator} command does).
+   */
+  public CompletableFuture<Void> rejoinNeeded() {
+    return rejoinNeeded;
+  }
+
+  /** Whether this coordinator serves (false while fenced off, see MinorityWatch). */
+  public boolean serving() {
+    return quorum.watch().serving();
   }
 
   /** Starts a Hazelcast member and the gRPC server; returns once both are serving. */
@@ -166,9 +239,14 @@ public final class Coordinator implements AutoCloseable {
       // authentication on, it is for admins only (AccessPolicy).
       services.add(ProtoReflectionServiceV1.newInstance());
     }
+    ServingGate gate = new ServingGate();
     for (BindableService s : services) {
-      // The guard turns undecodable messages into INVALID_ARGUMENT; authentication runs first.
+      // The guard turns undecodable messages into INVALID_ARGUMENT; authentication runs first,
+      // then the serving gate (a fenced coordinator refuses TaskService and WorkerService calls).
       ServerServiceDefinition guarded = guard.guard(s.bindService());
+      if (runtime.services().contains(s)) {
+        guarded = ServerInterceptors.intercept(guarded, gate);
+      }
       builder.addService(auth == null ? guarded : ServerInterceptors.intercept(guarded, auth));
     }
     Server server;
@@ -208,7 +286,8 @@ public final class Coordinator implements AutoCloseable {
         options.clusterName(),
         hz.getCluster().getMembers().size(),
         metrics == null ? "metrics endpoint disabled" : "metrics on " + metrics.url());
-    return new Coordinator(owned, runtime, health, server, target, metrics, adoption);
+    return new Coordinator(
+        owned, runtime, health, server, target, metrics, adoption, gate, hz, options);
   }
 
   private static ServerCredentials serverCredentials(ServerTls tls) throws IOException {
@@ -279,6 +358,9 @@ public final class Coordinator implements AutoCloseable {
       return;
     }
     closed = true;
+    // Before anything else: the others must count this departure as a stop, not a loss.
+    quorum.announceDeparture();
+    quorum.close();
     adoption.close();
     // Before the worker streams end: the permits of the tasks still running on those workers go
     // to the adopting member with the tasks, not back to the cluster.

@@ -221,6 +221,24 @@ public final class CoordinatorRuntime implements AutoCloseable {
     return workerService.closeStreams();
   }
 
+  /**
+   * Stops serving while this coordinator is in a minority of its cluster or just resumed from a
+   * pause: nothing is leased, client sessions and worker streams end with {@code status}
+   * (UNAVAILABLE: they fail over to another coordinator), and no worker is declared dead. New calls
+   * are refused by the caller (see ServingGate). {@link #unfence()} serves again.
+   */
+  public void fence(io.grpc.Status status) {
+    CompletableFuture<Void> unused = scheduler.fence();
+    taskService.closeSessions(status);
+    workerService.leases().fence(status);
+  }
+
+  /** Serves again after {@link #fence}. */
+  public void unfence() {
+    workerService.leases().unfence();
+    scheduler.unfence();
+  }
+
   /** The scheduler (for status and tests). */
   public Scheduler scheduler() {
     return scheduler;

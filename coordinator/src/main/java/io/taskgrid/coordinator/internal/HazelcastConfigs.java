@@ -5,8 +5,14 @@ import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.ServerSocketEndpointConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import io.taskgrid.coordinator.internal.cluster.HazelcastTypePermits;
+import io.taskgrid.coordinator.internal.cluster.MinorityWatch;
+import io.taskgrid.coordinator.internal.cluster.QuorumFunction;
 import io.taskgrid.coordinator.internal.store.HazelcastTaskStore;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -49,6 +55,7 @@ public final class HazelcastConfigs {
     HazelcastTaskStore.configure(config, options.retention());
     // Type permits likewise: a lost permit change would let a type run over its limit.
     config.getMapConfig(HazelcastTypePermits.PERMITS_MAP).setBackupCount(1).setAsyncBackupCount(0);
+    configureSplitBrain(config, options);
 
     // Members only: the advanced network configuration serves just the MEMBER endpoint, so a
     // Hazelcast client (which could read and overwrite every task record) finds no endpoint that
@@ -97,6 +104,47 @@ public final class HazelcastConfigs {
                             "io.taskgrid.coordinator.internal.store",
                             "io.taskgrid.coordinator.internal.cluster")));
     return config;
+  }
+
+  /**
+   * Split-brain handling, explicit rather than Hazelcast's defaults. Protection: every store map
+   * refuses operations on a member that its {@link MinorityWatch} finds in a minority (see {@link
+   * QuorumFunction}). Merge: when the split heals, the smaller side's entries are discarded ({@code
+   * DiscardMergePolicy}). The smaller side stopped serving when it noticed the split, and the
+   * larger side adopted its tasks, so its copies are stale: kept (the default, PutIfAbsent) they
+   * would bring back finished tasks as live and results of a second attempt. A task the smaller
+   * side accepted before it noticed is gone with them; its client resubmits it (it ends LOST, see
+   * docs/ARCHITECTURE.md). Hazelcast looks for the other side every member timeout (its default
+   * waits 5 minutes, then 2 minutes between looks), so a healed split is whole within seconds.
+   */
+  private static void configureSplitBrain(Config config, CoordinatorOptions options) {
+    String lookEvery = Long.toString(Math.max(2, options.memberTimeout().toSeconds()));
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", lookEvery);
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", lookEvery);
+    config.addSplitBrainProtectionConfig(
+        new SplitBrainProtectionConfig(QuorumFunction.NAME, true)
+            .setProtectOn(SplitBrainProtectionOn.READ_WRITE)
+            .setFunctionImplementation(new QuorumFunction()));
+    MergePolicyConfig discard =
+        new MergePolicyConfig(
+            DiscardMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE);
+    for (String map :
+        new String[] {
+          HazelcastTaskStore.TASKS_MAP,
+          HazelcastTaskStore.RESULTS_MAP,
+          HazelcastTypePermits.PERMITS_MAP
+        }) {
+      config
+          .getMapConfig(map)
+          .setSplitBrainProtectionName(QuorumFunction.NAME)
+          .setMergePolicyConfig(new MergePolicyConfig(discard));
+    }
+  }
+
+  /** The split-brain protection function of a configuration made by {@link #memberConfig}. */
+  public static QuorumFunction quorumFunction(Config config) {
+    return (QuorumFunction)
+        config.getSplitBrainProtectionConfig(QuorumFunction.NAME).getFunctionImplementation();
   }
 
   /**

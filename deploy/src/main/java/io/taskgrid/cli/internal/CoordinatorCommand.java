@@ -1,6 +1,5 @@
 package io.taskgrid.cli.internal;
 
-import io.taskgrid.coordinator.internal.Coordinator;
 import io.taskgrid.coordinator.internal.CoordinatorOptions;
 import io.taskgrid.coordinator.internal.ServerTls;
 import io.taskgrid.coordinator.internal.auth.Credentials;
@@ -287,14 +286,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     // first.
     Ports.checkFree("--hz-port", hazelcastHost, hazelcastPort);
     Ports.checkFree("--port", host, port);
-    Coordinator coordinator = Coordinator.start(options);
-    System.out.println(
-        "taskgrid coordinator listening on "
-            + coordinator.target()
-            + (coordinator.metricsPort() < 0
-                ? ""
-                : "; metrics on port " + coordinator.metricsPort() + " (/metrics)"));
-    Ports.writePortFile(portFile, coordinator.port());
+    RejoiningCoordinator coordinator = RejoiningCoordinator.start(options, portFile);
     LongRunning.awaitShutdown(coordinator);
     return 0;
   }

@@ -30,6 +30,8 @@ public final class MetricNames {
   public static final String HELD_BY_TYPE_LIMIT = "taskgrid_tasks_held_by_type_limit";
   public static final String STORE_OPERATION = "taskgrid_store_operation_seconds";
   public static final String WORKERS_DECLARED_DEAD = "taskgrid_workers_declared_dead";
+  public static final String SERVING = "taskgrid_coordinator_serving";
+  public static final String FENCES = "taskgrid_coordinator_fences";
 
   public static final String POOL = "pool";
   public static final String OUTCOME = "outcome";

@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator.internal.rpc;
 
+import io.grpc.Status;
 import io.taskgrid.coordinator.internal.sched.TaskEvents;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +35,9 @@ public final class LeaseMonitor {
 
   private final TaskEvents events;
 
+  /** While set, no worker is declared dead: this coordinator's own view is not to be trusted. */
+  private volatile boolean fenced;
+
   public LeaseMonitor(Clock clock, Duration lease) {
     this(clock, lease, TaskEvents.NONE);
   }
@@ -58,10 +62,35 @@ public final class LeaseMonitor {
     connections.remove(c);
   }
 
+  /**
+   * Fences this coordinator off: every worker stream ends with {@code status} (the workers go to
+   * another coordinator; nothing is re-queued, see Scheduler#fence), and until {@link #unfence()}
+   * no worker is declared dead.
+   */
+  public void fence(Status status) {
+    fenced = true;
+    for (WorkerConnection c : connections) {
+      c.close(status);
+    }
+  }
+
+  /** Declares silent workers dead again, counting from now (see {@link #fence}). */
+  public void unfence() {
+    long now = clock.millis();
+    for (WorkerConnection c : connections) {
+      c.renewLease(now);
+    }
+    lastCheckMillis.set(now);
+    fenced = false;
+  }
+
   /** Declares dead every worker whose last message is older than the lease; never blocks. */
   public void check() {
     long now = clock.millis();
     long last = lastCheckMillis.getAndSet(now);
+    if (fenced) {
+      return;
+    }
     if (last >= 0 && now - last > leaseMillis) {
       // Checks run every lease/4: a gap longer than the lease means this coordinator itself did
       // not run (SIGSTOP, a long GC pause, a suspended VM). The workers' silence is its own, so

@@ -115,13 +115,19 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
    * with CANCELLED, which retry policies do not retry.
    */
   public CompletableFuture<Void> closeSessions() {
-    Status stopping = Status.UNAVAILABLE.withDescription("the coordinator is stopping");
+    return closeSessions(Status.UNAVAILABLE.withDescription("the coordinator is stopping"));
+  }
+
+  /**
+   * Ends every open Session and Watch stream with {@code status} (UNAVAILABLE: clients fail over).
+   */
+  public CompletableFuture<Void> closeSessions(Status status) {
     List<CompletableFuture<Void>> closed = new ArrayList<>();
     for (SessionHandler s : sessions) {
-      closed.add(s.close(stopping));
+      closed.add(s.close(status));
     }
     for (WatchHandler w : watches) {
-      closed.add(w.close(stopping));
+      closed.add(w.close(status));
     }
     return CompletableFuture.allOf(closed.toArray(CompletableFuture[]::new));
   }

@@ -238,7 +238,10 @@ final class WorkerConnection implements StreamObserver<WorkerMessage>, WorkerLin
     out.fail(status);
   }
 
-  /** Ends the stream with {@code status} (the coordinator stops); completes once it is sent. */
+  /**
+   * Ends the stream from this side with {@code status} (the coordinator stops, or is fenced off);
+   * completes once it is sent.
+   */
   CompletableFuture<Void> close(Status status) {
     leave();
     return out.failAndWait(status);

@@ -108,6 +108,12 @@ final class PoolScheduler {
    */
   private boolean stopped;
 
+  /**
+   * Set while this coordinator is fenced off (in a minority of its cluster, or just resumed from a
+   * pause): like {@link #stopped}, but lifted again when the cluster is whole.
+   */
+  private boolean fenced;
+
   private long totalCredits;
 
   // Changes collected during one step and flushed at its end (batched store writes).
@@ -219,6 +225,14 @@ final class PoolScheduler {
             }
             freeTypeSlot(t);
             jobs.running(t.jobId(), -1);
+            if (fenced) {
+              // This coordinator closed the stream itself (fenced off): no worker was lost, so the
+              // attempt is not charged. The task waits here until the fence lifts (then it is
+              // leased again, a new attempt number fencing out the old one's late report); if this
+              // coordinator was cut off instead, the majority adopted it and this copy is dropped
+              // with the fresh start.
+              t.unchargedAttempts++;
+            }
             if (t.chargedAttempts() >= t.maxAttempts) {
               finish(t, workerLost(t), true);
             } else {
@@ -248,6 +262,19 @@ final class PoolScheduler {
     step(() -> stopped = true);
     executor.execute(() -> stoppedNow.complete(null));
     return stoppedNow;
+  }
+
+  /** Fences leasing off (see {@link #fenced}); completes once the step ran. */
+  CompletableFuture<Void> fence() {
+    CompletableFuture<Void> fencedNow = new CompletableFuture<>();
+    step(() -> fenced = true);
+    executor.execute(() -> fencedNow.complete(null));
+    return fencedNow;
+  }
+
+  /** Leases again after {@link #fence()}. */
+  void unfence() {
+    step(() -> fenced = false);
   }
 
   void credits(String workerId, int credits) {
@@ -751,7 +778,7 @@ final class PoolScheduler {
   }
 
   private void pump() {
-    if (stopped || totalCredits <= 0 || queue.isEmpty() || workers.isEmpty()) {
+    if (stopped || fenced || totalCredits <= 0 || queue.isEmpty() || workers.isEmpty()) {
       return;
     }
     List<LiveTask> skipped = new ArrayList<>();
@@ -800,7 +827,7 @@ final class PoolScheduler {
    * only on a change, so a single coordinator costs one message per idle/busy transition.
    */
   private void tellDemand() {
-    if (stopped) {
+    if (stopped || fenced) {
       return;
     }
     boolean waiting = !queue.isEmpty();

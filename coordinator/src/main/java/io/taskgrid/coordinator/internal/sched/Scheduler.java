@@ -864,6 +864,26 @@ public final class Scheduler implements SchedulerSink {
   }
 
   /**
+   * This coordinator is fenced off (in a minority of its cluster, or just resumed from a pause): no
+   * task is leased, and a worker stream that ends re-queues nothing (the worker runs on and reports
+   * to another coordinator). Unlike {@link #stopLeasing()}, {@link #unfence()} lifts it.
+   */
+  public CompletableFuture<Void> fence() {
+    List<CompletableFuture<Void>> steps = new ArrayList<>();
+    for (PoolScheduler ps : pools.values()) {
+      steps.add(ps.fence());
+    }
+    return CompletableFuture.allOf(steps.toArray(new CompletableFuture<?>[0]));
+  }
+
+  /** Leases again after {@link #fence()}. */
+  public void unfence() {
+    for (PoolScheduler ps : pools.values()) {
+      ps.unfence();
+    }
+  }
+
+  /**
    * Tells every connected worker that this coordinator stops (a Drain): it takes no new work from
    * here and sends the results of the tasks it runs to another coordinator from now on. Completes
    * once every worker answered with its own Drain (sent after every result it sent here) or left; a

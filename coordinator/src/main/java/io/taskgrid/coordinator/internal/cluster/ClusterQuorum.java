@@ -1,0 +1,198 @@
+package io.taskgrid.coordinator.internal.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.core.LifecycleListener;
+import com.hazelcast.topic.ITopic;
+import com.hazelcast.topic.Message;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Counter;
+import io.prometheus.client.Gauge;
+import io.taskgrid.coordinator.internal.concurrent.NamedThreadFactory;
+import io.taskgrid.coordinator.internal.metrics.MetricNames;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds a {@link MinorityWatch} from a Hazelcast member: membership changes, merges (lifecycle
+ * MERGING/MERGED), graceful departures announced by the others, and a tick about every second
+ * (pause detection; the member count is re-read on each tick, so a missed event costs a second).
+ * Everything runs on one thread of its own, never on a Hazelcast thread, and so do the listener's
+ * calls. Exports {@value MetricNames#SERVING} (1 serving, 0 fenced) and counts the fences.
+ */
+public final class ClusterQuorum implements MembershipListener, LifecycleListener, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ClusterQuorum.class);
+
+  /** Where a coordinator that stops gracefully announces it, before it leaves. */
+  static final String DEPARTURES_TOPIC = "taskgrid-departures";
+
+  private final HazelcastInstance hazelcast;
+  private final MinorityWatch watch;
+  private final ScheduledExecutorService thread;
+  private final ITopic<String> departures;
+  private final String localId;
+  private UUID membershipRegistration = new UUID(0, 0);
+  private UUID lifecycleRegistration = new UUID(0, 0);
+  private UUID departuresRegistration = new UUID(0, 0);
+  private volatile ScheduledFuture<?> tick;
+
+  private ClusterQuorum(
+      HazelcastInstance hazelcast,
+      Clock clock,
+      MinorityWatch.Settings settings,
+      MinorityWatch.Listener listener,
+      CollectorRegistry registry) {
+    this.hazelcast = hazelcast;
+    this.thread = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("quorum"));
+    this.departures = hazelcast.getTopic(DEPARTURES_TOPIC);
+    this.localId = hazelcast.getCluster().getLocalMember().getUuid().toString();
+    Gauge serving =
+        Gauge.build()
+            .name(MetricNames.SERVING)
+            .help(
+                "1 while this coordinator serves; 0 while it is fenced off (in a minority of its"
+                    + " cluster, or just resumed from a pause)")
+            .register(registry);
+    Counter fences =
+        Counter.build()
+            .name(MetricNames.FENCES)
+            .help("Times this coordinator stopped serving (minority or pause)")
+            .register(registry);
+    serving.set(1);
+    this.watch =
+        new MinorityWatch(
+            clock,
+            settings,
+            hazelcast.getCluster().getMembers().size(),
+            new MinorityWatch.Listener() {
+              @Override
+              public void fenced(String reason) {
+                serving.set(0);
+                fences.inc();
+                listener.fenced(reason);
+              }
+
+              @Override
+              public void whole(boolean rejoined) {
+                if (!rejoined) {
+                  serving.set(1); // a rejoin serves once started afresh
+                }
+                listener.whole(rejoined);
+              }
+            });
+  }
+
+  /** Starts watching; {@code listener} is called on the watch's own thread. */
+  public static ClusterQuorum start(
+      HazelcastInstance hazelcast,
+      Clock clock,
+      MinorityWatch.Settings settings,
+      MinorityWatch.Listener listener,
+      CollectorRegistry registry) {
+    ClusterQuorum q = new ClusterQuorum(hazelcast, clock, settings, listener, registry);
+    q.membershipRegistration = hazelcast.getCluster().addMembershipListener(q);
+    q.lifecycleRegistration = hazelcast.getLifecycleService().addLifecycleListener(q);
+    q.departuresRegistration = q.departures.addMessageListener(q::departure);
+    long every = tickInterval(settings.memberTimeout()).toMillis();
+    q.tick = q.thread.scheduleWithFixedDelay(q::onTick, every, every, TimeUnit.MILLISECONDS);
+    return q;
+  }
+
+  /** The watch (whether this coordinator serves; the store's quorum). */
+  public MinorityWatch watch() {
+    return watch;
+  }
+
+  /**
+   * Tells the other coordinators that this one stops gracefully, so that its departure does not
+   * count as a loss (call before the member shuts down).
+   */
+  public void announceDeparture() {
+    try {
+      departures.publish(localId);
+    } catch (RuntimeException e) {
+      log.debug("Could not announce the departure", e);
+    }
+  }
+
+  private void onTick() {
+    if (!hazelcast.getLifecycleService().isRunning()) {
+      return;
+    }
+    watch.check();
+    watch.membersChanged(hazelcast.getCluster().getMembers().size());
+  }
+
+  private void departure(Message<String> m) {
+    if (!localId.equals(m.getMessageObject())) {
+      post(watch::departing);
+    }
+  }
+
+  @Override
+  public void memberAdded(MembershipEvent event) {
+    post(() -> watch.membersChanged(event.getMembers().size()));
+  }
+
+  @Override
+  public void memberRemoved(MembershipEvent event) {
+    post(() -> watch.membersChanged(event.getMembers().size()));
+  }
+
+  @Override
+  public void stateChanged(LifecycleEvent event) {
+    switch (event.getState()) {
+      case MERGING -> post(watch::merging);
+      case MERGED -> post(watch::merged);
+      default -> {
+        // Starting, shutting down and client states change nothing here.
+      }
+    }
+  }
+
+  private void post(Runnable r) {
+    try {
+      thread.execute(r);
+    } catch (RejectedExecutionException e) {
+      // Closed: the coordinator is stopping.
+    }
+  }
+
+  /** Stops watching (before the coordinator stops). */
+  @Override
+  public void close() {
+    if (tick != null) {
+      tick.cancel(false);
+    }
+    thread.shutdownNow();
+    try {
+      thread.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (hazelcast.getLifecycleService().isRunning()) {
+      try {
+        hazelcast.getCluster().removeMembershipListener(membershipRegistration);
+        hazelcast.getLifecycleService().removeLifecycleListener(lifecycleRegistration);
+        departures.removeMessageListener(departuresRegistration);
+      } catch (RuntimeException e) {
+        log.debug("Could not remove the quorum listeners", e);
+      }
+    }
+  }
+
+  /** How often the watch checks: a few times per member timeout, at most every second. */
+  static Duration tickInterval(Duration memberTimeout) {
+    return Duration.ofMillis(Math.max(100, Math.min(1_000, memberTimeout.toMillis() / 4)));
+  }
+}
