@@ -112,7 +112,7 @@ class MultiHostNetnsIT {
       started(startWorker(i, wNs[i], targets));
     }
     for (TaskgridProcess c : coordinators) {
-      c.await(Duration.ofSeconds(60), "3 members", () -> c.log().contains("Members {size:3"));
+      c.await(Duration.ofSeconds(90), "3 members", () -> c.log().contains("Members {size:3"));
     }
 
     Path clientLog = workDir.resolve("client.log");
