@@ -235,7 +235,7 @@ class MultiHostNetnsIT {
     long deadline = System.nanoTime() + atMost.toNanos();
     while (true) {
       String out = Files.exists(log) ? Files.readString(log) : "";
-      if (out.contains(line + "\n") || hasDoneAtLeast(out, line)) {
+      if (out.contains(line) || hasDoneAtLeast(out, line)) {
         return;
       }
       if (!client.isAlive() || System.nanoTime() > deadline) {
