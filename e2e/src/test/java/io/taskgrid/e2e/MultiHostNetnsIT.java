@@ -14,12 +14,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Several machines on one: 3 coordinators (one Hazelcast cluster) and 3 workers, each in its own
@@ -78,8 +80,14 @@ class MultiHostNetnsIT {
     net.close();
   }
 
-  @Test
-  void splitCoordinatorAndCutWorkerLink_midJob_everyTaskEndsOnceAndRight() throws Exception {
+  /** {@code -Dmultihost.runs=N} repeats the scenario N times in a row (each on a fresh cluster). */
+  static IntStream runs() {
+    return IntStream.rangeClosed(1, Integer.getInteger("multihost.runs", 1));
+  }
+
+  @ParameterizedTest(name = "run {0}")
+  @MethodSource("runs")
+  void splitCoordinatorAndCutWorkerLink_midJob_everyTaskEndsOnceAndRight(int run) throws Exception {
     long started = System.nanoTime();
     // GIVEN 3 coordinators, 3 workers and a client, each in its own namespace on one bridge
     String[] cNs = new String[3];
@@ -151,7 +159,9 @@ class MultiHostNetnsIT {
     Matcher result = Pattern.compile("RESULT .*").matcher(out);
     assertThat(result.find()).as("client result\n" + tail(out)).isTrue();
     System.out.printf(
-        "MULTIHOST %s; split-brain merged %.1f s after the heal; whole test %.1f s; load %s%n",
+        "MULTIHOST run "
+            + run
+            + ": %s; split-brain merged %.1f s after the heal; whole test %.1f s; load %s%n",
         result.group(),
         (mergedAt - healedAt) / 1e9,
         (System.nanoTime() - started) / 1e9,
