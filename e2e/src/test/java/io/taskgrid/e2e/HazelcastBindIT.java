@@ -3,16 +3,12 @@ package io.taskgrid.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,20 +31,14 @@ class HazelcastBindIT {
 
   @TempDir Path workDir;
 
-  private final String tag =
-      Integer.toHexString(0x1000 + ThreadLocalRandom.current().nextInt(0xe000));
-  private final String other =
-      "10."
-          + (200 + ThreadLocalRandom.current().nextInt(50))
-          + "."
-          + ThreadLocalRandom.current().nextInt(256)
-          + ".1";
-  private final List<String> namespaces = new ArrayList<>();
+  private final NetnsFixture net = new NetnsFixture();
+  private final String tag = net.tag;
+  private final String other = net.subnet + "1";
   private final List<TaskgridProcess> processes = new ArrayList<>();
 
   @BeforeEach
   void requireRootAndNetns() {
-    String reason = unavailableReason();
+    String reason = NetnsFixture.unavailableReason();
     if (reason != null) {
       System.out.println("HazelcastBindIT skipped: " + reason);
     }
@@ -58,9 +48,7 @@ class HazelcastBindIT {
   @AfterEach
   void cleanUp() {
     processes.forEach(TaskgridProcess::close);
-    for (String ns : namespaces) {
-      runQuietly("ip", "netns", "del", ns);
-    }
+    net.close();
   }
 
   @Test
@@ -146,10 +134,7 @@ class HazelcastBindIT {
 
   /** A namespace with loopback and a veth pair (both ends inside) holding {@link #other}. */
   private String twoAddressNamespace(String role) throws IOException, InterruptedException {
-    String ns = "tghz" + role + "-" + tag;
-    run("ip", "netns", "add", ns);
-    namespaces.add(ns);
-    run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
+    String ns = net.namespace("hz" + role);
     run("ip", "netns", "exec", ns, "ip", "link", "add", "v0", "type", "veth", "peer", "name", "v1");
     run("ip", "netns", "exec", ns, "ip", "addr", "add", other + "/24", "dev", "v0");
     run("ip", "netns", "exec", ns, "ip", "link", "set", "v1", "up");
@@ -186,48 +171,7 @@ class HazelcastBindIT {
     return p.exitValue() == 0;
   }
 
-  private static @Nullable String unavailableReason() {
-    if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
-      return "network namespaces need Linux";
-    }
-    if (!"root".equals(System.getProperty("user.name"))) {
-      return "needs root (ip netns)";
-    }
-    String probe = "tg-hzprobe-" + ProcessHandle.current().pid();
-    try {
-      run("ip", "netns", "add", probe);
-      try {
-        run(
-            "ip", "netns", "exec", probe, "ip", "link", "add", "v0", "type", "veth", "peer", "name",
-            "v1");
-      } finally {
-        run("ip", "netns", "del", probe);
-      }
-      return null;
-    } catch (IOException | RuntimeException e) {
-      return "ip netns (with a veth pair) is not usable here: " + e.getMessage();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "interrupted";
-    }
-  }
-
   private static String run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed: " + output.trim());
-    }
-    return output;
-  }
-
-  private static void runQuietly(String... command) {
-    try {
-      run(command);
-    } catch (IOException | RuntimeException e) {
-      // cleaning up: nothing more to do
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    return NetnsFixture.run(command);
   }
 }

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -37,23 +36,14 @@ class NetworkNamespaceIT {
 
   @TempDir Path workDir;
 
-  /** Unique per run: namespace and link names must not collide with a parallel run. */
-  private final String tag =
-      Integer.toHexString(0x1000 + ThreadLocalRandom.current().nextInt(0xe000));
-
-  private final String subnet =
-      "10."
-          + (200 + ThreadLocalRandom.current().nextInt(50))
-          + "."
-          + ThreadLocalRandom.current().nextInt(256)
-          + ".";
-  private final List<String> namespaces = new ArrayList<>();
-  private final List<String> rootLinks = new ArrayList<>();
+  private final NetnsFixture net = new NetnsFixture();
+  private final String tag = net.tag;
+  private final String subnet = net.subnet;
   private final List<TaskgridProcess> processes = new ArrayList<>();
 
   @BeforeEach
   void requireRootAndNetns() {
-    String reason = unavailableReason();
+    String reason = NetnsFixture.unavailableReason();
     if (reason != null) {
       System.out.println("NetworkNamespaceIT skipped: " + reason);
     }
@@ -63,35 +53,21 @@ class NetworkNamespaceIT {
   @AfterEach
   void cleanUp() {
     processes.forEach(TaskgridProcess::close);
-    for (String ns : namespaces) {
-      runQuietly("ip", "netns", "del", ns);
-    }
-    for (String link : rootLinks) {
-      runQuietly("ip", "link", "del", link);
-    }
+    net.close();
   }
 
   @Test
   void cutWorkerLink_midJob_leasesExpireOtherWorkerFinishesAndWorkerRejoins() throws Exception {
     // GIVEN a coordinator and two workers, each in its own namespace behind one bridge
-    String bridgeNs = namespace("b");
-    run("ip", "netns", "exec", bridgeNs, "ip", "link", "add", "br0", "type", "bridge");
-    run("ip", "netns", "exec", bridgeNs, "ip", "link", "set", "br0", "up");
-    String coordinatorNs = namespace("c");
-    plug(coordinatorNs, bridgeNs, "c", subnet + "1");
-    String w0Ns = namespace("w0");
-    String w0Port = plug(w0Ns, bridgeNs, "w0", subnet + "2");
-    String w1Ns = namespace("w1");
-    plug(w1Ns, bridgeNs, "w1", subnet + "3");
+    String bridgeNs = net.bridge();
+    String coordinatorNs = net.namespace("c");
+    net.plug(coordinatorNs, "c", subnet + "1");
+    String w0Ns = net.namespace("w0");
+    String w0Port = net.plug(w0Ns, "w0", subnet + "2");
+    String w1Ns = net.namespace("w1");
+    net.plug(w1Ns, "w1", subnet + "3");
     // The test JVM's own way in: a veth from the root namespace to the bridge.
-    String hostEnd = "t" + tag + "h";
-    run("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", hostEnd + "b");
-    rootLinks.add(hostEnd);
-    run("ip", "link", "set", hostEnd + "b", "netns", bridgeNs);
-    run("ip", "netns", "exec", bridgeNs, "ip", "link", "set", hostEnd + "b", "master", "br0");
-    run("ip", "netns", "exec", bridgeNs, "ip", "link", "set", hostEnd + "b", "up");
-    run("ip", "addr", "add", subnet + "254/24", "dev", hostEnd);
-    run("ip", "link", "set", hostEnd, "up");
+    net.plugRoot(subnet + "254");
 
     Path portFile = workDir.resolve("coordinator.port");
     TaskgridProcess coordinator =
@@ -219,71 +195,7 @@ class NetworkNamespaceIT {
     }
   }
 
-  /** Creates a namespace with its loopback up. */
-  private String namespace(String role) throws IOException, InterruptedException {
-    String ns = "tg" + role + "-" + tag;
-    run("ip", "netns", "add", ns);
-    namespaces.add(ns);
-    run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
-    return ns;
-  }
-
-  /**
-   * Joins {@code ns} to the bridge with a veth pair ({@code eth0} inside, with {@code address}/24).
-   *
-   * @return the name of the bridge-side end (set it down to cut the link)
-   */
-  private String plug(String ns, String bridgeNs, String role, String address)
-      throws IOException, InterruptedException {
-    String inner = "t" + tag + role;
-    String outer = inner + "b";
-    run("ip", "link", "add", inner, "type", "veth", "peer", "name", outer);
-    run("ip", "link", "set", inner, "netns", ns);
-    run("ip", "link", "set", outer, "netns", bridgeNs);
-    run("ip", "netns", "exec", ns, "ip", "link", "set", inner, "name", "eth0");
-    run("ip", "netns", "exec", ns, "ip", "addr", "add", address + "/24", "dev", "eth0");
-    run("ip", "netns", "exec", ns, "ip", "link", "set", "eth0", "up");
-    run("ip", "netns", "exec", bridgeNs, "ip", "link", "set", outer, "master", "br0");
-    run("ip", "netns", "exec", bridgeNs, "ip", "link", "set", outer, "up");
-    return outer;
-  }
-
-  /** Why this machine cannot run the test, or null if it can. */
-  private static @org.jspecify.annotations.Nullable String unavailableReason() {
-    if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
-      return "network namespaces need Linux";
-    }
-    if (!"root".equals(System.getProperty("user.name"))) {
-      return "needs root (ip netns)";
-    }
-    String probe = "tg-probe-" + ProcessHandle.current().pid();
-    try {
-      run("ip", "netns", "add", probe);
-      run("ip", "netns", "del", probe);
-      return null;
-    } catch (IOException | RuntimeException e) {
-      return "ip netns is not usable here: " + e.getMessage();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "interrupted";
-    }
-  }
-
   private static void run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed: " + output.trim());
-    }
-  }
-
-  private static void runQuietly(String... command) {
-    try {
-      run(command);
-    } catch (IOException | RuntimeException e) {
-      // Cleanup: the namespace or link may already be gone with its peer.
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    NetnsFixture.run(command);
   }
 }
