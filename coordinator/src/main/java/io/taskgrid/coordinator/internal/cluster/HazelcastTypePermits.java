@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.taskgrid.coordinator.internal.sched.PermitGrant;
 import io.taskgrid.coordinator.internal.sched.TypePermits;
+import io.taskgrid.coordinator.internal.store.SplitBrainProtections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +28,7 @@ public final class HazelcastTypePermits implements TypePermits {
   private final Executor executor;
 
   public HazelcastTypePermits(HazelcastInstance hazelcast, Executor executor) {
+    SplitBrainProtections.awaitFirstEvaluation(hazelcast);
     this.ledgers = hazelcast.getMap(PERMITS_MAP);
     this.executor = executor;
   }

@@ -122,6 +122,7 @@ public final class HazelcastTaskStore implements TaskStore {
       throw new IllegalArgumentException(
           "the member's configuration lacks HazelcastTaskStore.configure(config)");
     }
+    SplitBrainProtections.awaitFirstEvaluation(hazelcast);
     this.tasks = hazelcast.getMap(TASKS_MAP);
     this.finished = hazelcast.getMap(RESULTS_MAP);
     this.ttlMillis = resultTtl.toMillis();
