@@ -1,6 +1,7 @@
 package io.taskgrid.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.taskgrid.client.ClientOptions;
 import io.taskgrid.client.TaskFuture;
@@ -170,6 +171,8 @@ class RollingRestartIT {
         TaskFuture<Long> f = longTasks.get(n);
         r.check(f, longMillis(n), deadline, true);
       }
+      // The short tasks are paced over SHORT_SPREAD; the restarts may end sooner than that.
+      await().atMost(SHORT_SPREAD.plusSeconds(60)).until(() -> shortSubmitted.get() >= SHORT_TASKS);
       shortSubmitter.cancel(false);
       List<TaskFuture<?>> shorts;
       synchronized (shortTasks) {

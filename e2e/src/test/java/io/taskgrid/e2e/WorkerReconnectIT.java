@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.taskgrid.client.TaskTypes;
 import io.taskgrid.client.TaskgridClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -128,8 +127,6 @@ class WorkerReconnectIT {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return InJvmCluster.freePort();
   }
 }
