@@ -165,6 +165,10 @@ class RollingRestartIT {
         awaitBothWorkers(restarted, targets.get(i));
       }
 
+      // The short tasks are paced over SHORT_SPREAD; the restarts may end sooner than that.
+      await()
+          .atMost(SHORT_SPREAD.plusSeconds(60))
+          .until(() -> shortSubmitted.get() >= SHORT_TASKS);
       Report r = new Report();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
       for (int n = 0; n < longTasks.size(); n++) {
