@@ -166,17 +166,13 @@ class RollingRestartIT {
       }
 
       // The short tasks are paced over SHORT_SPREAD; the restarts may end sooner than that.
-      await()
-          .atMost(SHORT_SPREAD.plusSeconds(60))
-          .until(() -> shortSubmitted.get() >= SHORT_TASKS);
+      await().atMost(SHORT_SPREAD.plusSeconds(60)).until(() -> shortSubmitted.get() >= SHORT_TASKS);
       Report r = new Report();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
       for (int n = 0; n < longTasks.size(); n++) {
         TaskFuture<Long> f = longTasks.get(n);
         r.check(f, longMillis(n), deadline, true);
       }
-      // The short tasks are paced over SHORT_SPREAD; the restarts may end sooner than that.
-      await().atMost(SHORT_SPREAD.plusSeconds(60)).until(() -> shortSubmitted.get() >= SHORT_TASKS);
       shortSubmitter.cancel(false);
       List<TaskFuture<?>> shorts;
       synchronized (shortTasks) {
