@@ -133,7 +133,15 @@ public final class GrpcServerMetrics implements ServerInterceptor {
     m.started.inc();
     MonitoredCall<ReqT, RespT> monitored =
         new MonitoredCall<>(call, m, m.unary ? nanos.getAsLong() : 0);
-    return new MonitoredListener<>(next.startCall(monitored, headers), monitored);
+    ServerCall.Listener<ReqT> listener;
+    try {
+      listener = next.startCall(monitored, headers);
+    } catch (RuntimeException e) {
+      // gRPC closes the stream itself, past our wrapper: record the status it will send.
+      monitored.record(Status.fromThrowable(e).getCode());
+      throw e;
+    }
+    return new MonitoredListener<>(listener, monitored);
   }
 
   /** One method's label children, resolved once. */

@@ -6,7 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -124,6 +129,48 @@ class GrpcServerMetricsTest {
     assertThat(value(GrpcServerMetrics.MSG_RECEIVED + "_total", WATCH)).isEqualTo(1.0);
     assertThat(value(GrpcServerMetrics.MSG_SENT + "_total", WATCH)).isEqualTo(2.0);
     assertThat(handled(WATCH, "OK")).isEqualTo(0.0);
+  }
+
+  @Test
+  void innerInterceptorThrows_statusGrpcSendsIsRecorded() throws Exception {
+    CollectorRegistry own = new CollectorRegistry();
+    GrpcServerMetrics metrics = GrpcServerMetrics.register(own, () -> 0);
+    ServerInterceptor refusing =
+        new ServerInterceptor() {
+          @Override
+          public <Q, R> ServerCall.Listener<Q> interceptCall(
+              ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+            throw Status.PERMISSION_DENIED.withDescription("no").asRuntimeException();
+          }
+        };
+    String name = InProcessServerBuilder.generateName();
+    Server refusingServer =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(
+                metrics.bind(
+                    ServerInterceptors.intercept(
+                        new HealthStatusManager().getHealthService().bindService(), refusing)))
+            .build()
+            .start();
+    ManagedChannel ch = InProcessChannelBuilder.forName(name).directExecutor().build();
+    try {
+      assertThatThrownBy(
+              () -> HealthGrpc.newBlockingStub(ch).check(HealthCheckRequest.getDefaultInstance()))
+          .isInstanceOf(StatusRuntimeException.class)
+          .extracting(e -> ((StatusRuntimeException) e).getStatus().getCode())
+          .isEqualTo(Status.Code.PERMISSION_DENIED);
+    } finally {
+      ch.shutdownNow();
+      refusingServer.shutdownNow();
+    }
+
+    assertThat(
+            own.getSampleValue(
+                GrpcServerMetrics.HANDLED + "_total",
+                new String[] {"method", "code"},
+                new String[] {CHECK, "PERMISSION_DENIED"}))
+        .isEqualTo(1.0);
   }
 
   @Test
