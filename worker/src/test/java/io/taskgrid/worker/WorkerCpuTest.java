@@ -3,11 +3,14 @@ package io.taskgrid.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.prometheus.client.CollectorRegistry;
 import io.taskgrid.client.Codecs;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.PoolSpec;
 import io.taskgrid.proto.v1.TaskResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class WorkerCpuTest {
   private static WorkerHarness harness;
+  private static final CollectorRegistry registry = new CollectorRegistry();
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -28,7 +32,8 @@ class WorkerCpuTest {
                 .cpuProcesses(1)
                 .cpuPrefetch(0) // a leased task is the running one (WorkerCpuPrefetchTest: 1)
                 .ioCapacity(10)
-                .cancelGracePeriod(Duration.ofMillis(300)));
+                .cancelGracePeriod(Duration.ofMillis(300))
+                .metricsRegistry(registry));
   }
 
   @AfterAll
@@ -60,6 +65,38 @@ class WorkerCpuTest {
     assertThat(result.getOutput().getData().toStringUtf8()).isEqualTo("333333283333335000000");
     assertThat(result.getOutput().getContentType()).isEqualTo(Codecs.DECIMAL);
     assertThat(result.getWorkerId()).isEqualTo(harness.worker.id());
+  }
+
+  @Test
+  void childMetrics_afterATask_cpuTimeAndRssOfTheLiveChild() throws Exception {
+    long pid = awaitReadyChild();
+    ProcessHandle child = ProcessHandle.of(pid).orElseThrow();
+    double before = cpuSeconds(child);
+    submitDecimal("sq-metrics", "sum_squares", "20000000", 0);
+    assertThat(harness.awaitResult("sq-metrics").getOutcome()).isEqualTo(Outcome.SUCCEEDED);
+
+    double exported =
+        registry.getSampleValue(
+            "taskgrid_worker_cpu_child_cpu_seconds_total",
+            new String[] {"child"},
+            new String[] {"0"});
+    double after = cpuSeconds(child);
+
+    // The child's own CPU time at scrape time: it grew with the task, read between two reads.
+    assertThat(exported).isPositive().isGreaterThanOrEqualTo(before).isLessThanOrEqualTo(after);
+    Double rss =
+        registry.getSampleValue(
+            "taskgrid_worker_cpu_child_rss_bytes", new String[] {"child"}, new String[] {"0"});
+    if (Files.exists(Path.of("/proc", Long.toString(pid), "status"))) {
+      // A running JVM: more than 8 MiB resident, less than the machine's memory.
+      assertThat(rss).isGreaterThan(8.0 * 1024 * 1024).isLessThan(64.0 * 1024 * 1024 * 1024);
+    } else {
+      assertThat(rss).isNull(); // not Linux
+    }
+  }
+
+  private static double cpuSeconds(ProcessHandle p) {
+    return p.info().totalCpuDuration().orElseThrow().toNanos() / 1e9;
   }
 
   @Test

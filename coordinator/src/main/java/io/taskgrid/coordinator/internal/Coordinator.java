@@ -24,6 +24,7 @@ import io.taskgrid.coordinator.internal.cluster.PartitionLossWatch;
 import io.taskgrid.coordinator.internal.cluster.QuorumFunction;
 import io.taskgrid.coordinator.internal.cluster.TaskAdoption;
 import io.taskgrid.coordinator.internal.metrics.CoordinatorMetrics;
+import io.taskgrid.coordinator.internal.metrics.GrpcServerMetrics;
 import io.taskgrid.coordinator.internal.metrics.MetricsServer;
 import io.taskgrid.coordinator.internal.rpc.MalformedInputGuard;
 import io.taskgrid.coordinator.internal.rpc.ServingGate;
@@ -230,7 +231,9 @@ public final class Coordinator implements AutoCloseable {
     // Every service, health included, parses its requests under the guard: undecodable bytes get
     // INVALID_ARGUMENT, never grpc-java's UNKNOWN.
     MalformedInputGuard guard = new MalformedInputGuard(options.clock());
-    builder.addService(guard.guard(health.getHealthService().bindService()));
+    // Outermost on every service: the gRPC metrics see each call, refused ones included.
+    GrpcServerMetrics grpcMetrics = GrpcServerMetrics.register(registry);
+    builder.addService(grpcMetrics.bind(guard.guard(health.getHealthService().bindService())));
     Credentials credentials = options.credentials();
     AuthInterceptor auth = credentials == null ? null : new AuthInterceptor(credentials);
     List<BindableService> services = new ArrayList<>(runtime.services());
@@ -247,7 +250,8 @@ public final class Coordinator implements AutoCloseable {
       if (runtime.services().contains(s)) {
         guarded = ServerInterceptors.intercept(guarded, gate);
       }
-      builder.addService(auth == null ? guarded : ServerInterceptors.intercept(guarded, auth));
+      builder.addService(
+          grpcMetrics.bind(auth == null ? guarded : ServerInterceptors.intercept(guarded, auth)));
     }
     Server server;
     MetricsServer metrics = null;

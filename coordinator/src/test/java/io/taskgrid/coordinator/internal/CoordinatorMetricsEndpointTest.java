@@ -1,11 +1,22 @@
 package io.taskgrid.coordinator.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthGrpc;
+import io.prometheus.client.CollectorRegistry;
+import io.taskgrid.proto.v1.GetServerInfoRequest;
+import io.taskgrid.proto.v1.GetTaskRequest;
+import io.taskgrid.proto.v1.TaskServiceGrpc;
+import io.taskgrid.proto.v1.WorkerServiceGrpc;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class CoordinatorMetricsEndpointTest {
@@ -51,6 +62,67 @@ class CoordinatorMetricsEndpointTest {
           .containsPattern("taskgrid_build_info\\{version=\"[^\"]+\",} 1.0")
           .contains("jvm_threads_current");
     }
+  }
+
+  @Test
+  void grpcCalls_overNetty_countedPerMethodOnTheCoordinatorsRegistry() throws Exception {
+    try (Coordinator c =
+        Coordinator.start(
+            CoordinatorOptions.newBuilder()
+                .host("127.0.0.1")
+                .port(0)
+                .hazelcastPort(0)
+                .clusterName("grpc-metrics-" + System.nanoTime())
+                .build())) {
+      ManagedChannel channel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", c.port()).usePlaintext().build();
+      try {
+        TaskServiceGrpc.TaskServiceBlockingStub stub = TaskServiceGrpc.newBlockingStub(channel);
+        stub.getServerInfo(GetServerInfoRequest.getDefaultInstance());
+        assertThatThrownBy(() -> stub.getTask(GetTaskRequest.getDefaultInstance()))
+            .isInstanceOf(StatusRuntimeException.class)
+            .hasMessageContaining("INVALID_ARGUMENT");
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+      CollectorRegistry r = c.metricsRegistry();
+      String info = TaskServiceGrpc.getGetServerInfoMethod().getFullMethodName();
+      String getTask = TaskServiceGrpc.getGetTaskMethod().getFullMethodName();
+      String connect = WorkerServiceGrpc.getConnectMethod().getFullMethodName();
+
+      assertThat(started(r, info)).isEqualTo(1.0);
+      assertThat(handled(r, info, "OK")).isEqualTo(1.0);
+      assertThat(
+              r.getSampleValue(
+                  "taskgrid_grpc_server_handling_seconds_count",
+                  new String[] {"method"},
+                  new String[] {info}))
+          .isEqualTo(1.0);
+      assertThat(started(r, getTask)).isEqualTo(1.0);
+      assertThat(handled(r, getTask, "INVALID_ARGUMENT")).isEqualTo(1.0);
+      assertThat(handled(r, getTask, "OK")).isEqualTo(0.0);
+      // The worker stream and the health service are bound too, at 0 until used.
+      assertThat(started(r, connect)).isEqualTo(0.0);
+      assertThat(
+              r.getSampleValue(
+                  "taskgrid_grpc_server_msg_received_total",
+                  new String[] {"method"},
+                  new String[] {connect}))
+          .isEqualTo(0.0);
+      assertThat(started(r, HealthGrpc.getCheckMethod().getFullMethodName())).isEqualTo(0.0);
+    }
+  }
+
+  private static Double started(CollectorRegistry r, String method) {
+    return r.getSampleValue(
+        "taskgrid_grpc_server_started_total", new String[] {"method"}, new String[] {method});
+  }
+
+  private static Double handled(CollectorRegistry r, String method, String code) {
+    return r.getSampleValue(
+        "taskgrid_grpc_server_handled_total",
+        new String[] {"method", "code"},
+        new String[] {method, code});
   }
 
   @Test

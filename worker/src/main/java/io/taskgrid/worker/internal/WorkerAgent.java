@@ -151,6 +151,9 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
                 options.cancelGracePeriod(),
                 metrics::childRestarted)
             : null;
+    if (cpuPool != null) {
+      WorkerMetrics.registerCpuChildren(metricsRegistry, cpuPool.processes(), cpuPool::child);
+    }
     this.rpcExecutor =
         Executors.newSingleThreadScheduledExecutor(
             new NamedThreadFactory("taskgrid-worker-rpc", true));

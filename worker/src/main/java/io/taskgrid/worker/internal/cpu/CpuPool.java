@@ -29,6 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -71,6 +72,12 @@ public final class CpuPool implements AutoCloseable {
   private final ThreadFactory readers = new NamedThreadFactory("taskgrid-worker-cpu-reader", true);
   private final List<Slot> slots = new ArrayList<>();
 
+  /**
+   * Each slot's live child, published for the metrics collector, which reads it at scrape time from
+   * the HTTP thread (the slots themselves are confined to the executor).
+   */
+  private final AtomicReferenceArray<Process> children;
+
   // Confined to executor.
   private final Deque<CpuTask> queue = new ArrayDeque<>();
   private final Map<String, CpuTask> tasks = new HashMap<>();
@@ -95,9 +102,24 @@ public final class CpuPool implements AutoCloseable {
     this.clock = clock;
     this.workerId = workerId;
     this.grace = grace;
+    this.children = new AtomicReferenceArray<>(processes);
     for (int i = 0; i < processes; i++) {
       slots.add(new Slot(i));
     }
+  }
+
+  /** The number of child slots. */
+  public int processes() {
+    return children.length();
+  }
+
+  /**
+   * The child process of slot {@code index} while it lives (any thread: the metrics read it at
+   * scrape time); null while the slot has none (starting, restarting, or the pool closed).
+   */
+  public @Nullable ProcessHandle child(int index) {
+    Process p = children.get(index);
+    return p == null ? null : p.toHandle();
   }
 
   /** Starts the children (asynchronously). */
@@ -169,6 +191,7 @@ public final class CpuPool implements AutoCloseable {
                   if (slot.process != null) {
                     processes.add(slot.process);
                   }
+                  children.set(slot.index, null);
                 }
               })
           .get(2, TimeUnit.SECONDS);
@@ -333,6 +356,7 @@ public final class CpuPool implements AutoCloseable {
       return;
     }
     slot.process = process;
+    children.set(slot.index, process);
     slot.ready = false;
     slot.killedByUs = false;
     Thread reader = readers.newThread(() -> read(slot, process));
@@ -414,6 +438,7 @@ public final class CpuPool implements AutoCloseable {
     boolean killedByUs = slot.killedByUs;
     boolean retired = slot.retiring;
     slot.process = null;
+    children.set(slot.index, null);
     slot.ready = false;
     slot.retiring = false;
     CpuTask task = slot.task;

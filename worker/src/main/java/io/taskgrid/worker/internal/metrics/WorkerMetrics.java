@@ -11,6 +11,7 @@ import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Pool;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +19,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
 import java.util.function.ToIntFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The worker's metrics. Per-task counters are resolved into children once (arrays indexed by pool
@@ -34,6 +37,8 @@ public final class WorkerMetrics {
   public static final String CHILD_RESTARTS = "taskgrid_worker_cpu_child_restarts";
   public static final String COORDINATOR_CONNECTED = "taskgrid_worker_coordinator_connected";
   public static final String COORDINATOR_RECONNECTS = "taskgrid_worker_coordinator_reconnects";
+  public static final String CHILD_CPU_SECONDS = "taskgrid_worker_cpu_child_cpu_seconds";
+  public static final String CHILD_RSS_BYTES = "taskgrid_worker_cpu_child_rss_bytes";
 
   /** Why a CPU child was replaced: bounded label values. */
   public enum RestartReason {
@@ -127,6 +132,15 @@ public final class WorkerMetrics {
     Set<String> answered = ConcurrentHashMap.newKeySet();
     registry.register(new SlotGauges(Map.copyOf(capacity), usedSlots, answered));
     return new WorkerMetrics(registry, answered);
+  }
+
+  /**
+   * Registers the CPU children's CPU time and resident memory, read at scrape time from {@code
+   * child} (slot index → its live process, or null) for slots 0 … {@code processes} - 1.
+   */
+  public static void registerCpuChildren(
+      CollectorRegistry registry, int processes, IntFunction<@Nullable ProcessHandle> child) {
+    registry.register(new CpuChildGauges(processes, child, Path.of("/proc")));
   }
 
   /**
