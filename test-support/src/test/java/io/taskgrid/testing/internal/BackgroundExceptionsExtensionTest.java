@@ -1,4 +1,4 @@
-package io.taskgrid.client.internal.testing;
+package io.taskgrid.testing.internal;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

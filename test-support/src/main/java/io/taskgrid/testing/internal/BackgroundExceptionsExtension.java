@@ -1,4 +1,4 @@
-package io.taskgrid.coordinator.internal.testing;
+package io.taskgrid.testing.internal;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -17,9 +17,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Fails a test when a background thread died of an exception during it: installs a default uncaught
  * exception handler (once per JVM) that records every throwable a thread did not catch, and checks
  * the record after each test (and after each class, for what its {@code @BeforeAll} /
- * {@code @AfterAll} or the time between tests left). Registered for every test of this module
- * through {@code META-INF/services/org.junit.jupiter.api.extension.Extension} and {@code
- * junit.jupiter.extensions.autodetection.enabled=true} (junit-platform.properties).
+ * {@code @AfterAll} or the time between tests left). It registers itself for every test of a module
+ * that has this artifact on its test classpath, through this jar's {@code
+ * META-INF/services/org.junit.jupiter.api.extension.Extension}, when the module's
+ * junit-platform.properties sets {@code junit.jupiter.extensions.autodetection.enabled=true}.
  *
  * <p>A test that provokes such an exception on purpose says so with {@link Allowed} on the method
  * or the class; what it provoked is then dropped instead of failing it. Only threads without a
