@@ -163,6 +163,10 @@ class GuardedHttpClientTest {
         "/declared",
         exchange -> {
           exchange.sendResponseHeaders(200, 100L << 20);
+          // Flushed before the close: JDK 25's server drops a connection whose fixed-length body
+          // is cut short without sending its buffered head, and the head is what is checked.
+          exchange.getResponseBody().write('x');
+          exchange.getResponseBody().flush();
           exchange.close();
         });
     HttpEgressPolicy policy =
