@@ -45,6 +45,7 @@ final class CpuJobDemo {
    * @param sizedCount tasks of the sized job
    */
   boolean run(long base, int count, long sizedBase, int sizedCount) {
+    SumOfSquares.warmUp(); // the baseline's JIT gets what each child's gets
     boolean exact = seedsJob(base, count);
     double perTaskMillis = lastSequential.toNanos() / 1e6 / count;
     if (lastSpeedUp < SPED_UP) {
