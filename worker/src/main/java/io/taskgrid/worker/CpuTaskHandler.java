@@ -28,6 +28,15 @@ public abstract class CpuTaskHandler<I, O> implements TaskHandler<I, O> {
    */
   protected abstract O compute(I input, TaskContext context) throws Exception;
 
+  /**
+   * Runs once in each CPU child process before the child reports ready for tasks: a place to run
+   * the handler's hot code on small inputs, so that the JIT has compiled it before the first task
+   * is timed (a child is a fresh JVM, and a task of a few milliseconds otherwise runs mostly
+   * interpreted). Keep it to tens of milliseconds: the child takes no task until it returns. An
+   * exception is logged on the child's stderr and otherwise ignored. By default it does nothing.
+   */
+  public void warmUp() throws Exception {}
+
   /** Calls {@link #compute} on the calling thread and returns its value as a completed stage. */
   @Override
   public final CompletionStage<O> run(I input, TaskContext context) throws Exception {

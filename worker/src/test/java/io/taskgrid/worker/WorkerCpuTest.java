@@ -52,7 +52,8 @@ class WorkerCpuTest {
             .orElseThrow();
     assertThat(cpu.getCapacity()).isEqualTo(1);
     assertThat(cpu.getHandlersList())
-        .containsExactly("fail", "spin", "sum_squares", "test.allocate", "test.throw-error");
+        .containsExactly(
+            "fail", "spin", "sum_squares", "test.allocate", "test.throw-error", "test.warmed");
   }
 
   @Test
@@ -97,6 +98,16 @@ class WorkerCpuTest {
 
   private static double cpuSeconds(ProcessHandle p) {
     return p.info().totalCpuDuration().orElseThrow().toNanos() / 1e9;
+  }
+
+  @Test
+  void child_warmsUpEveryCpuHandlerBeforeItsFirstTask() {
+    harness.coordinator.submit("warm1", "test.warmed", Pool.CPU, "x");
+
+    TaskResult result = harness.awaitResult("warm1");
+
+    assertThat(result.getOutcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(result.getOutput().getData().toStringUtf8()).isEqualTo("warmed");
   }
 
   @Test

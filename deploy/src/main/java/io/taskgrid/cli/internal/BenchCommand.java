@@ -98,7 +98,7 @@ final class BenchCommand implements Callable<Integer> {
       defaultValue = "10",
       description =
           "Fail when the coordinator's after-GC old generation grows more than this from the"
-              + " first sample with the retention budget full (else after the first 20 % of the"
+              + " first sample with the retention budget full (else after the first 20 %% of the"
               + " run) to the last; -1: do not check (default: ${DEFAULT-VALUE}).")
   double soakMaxHeapGrowthPct = 10;
 

@@ -4,6 +4,8 @@ import io.taskgrid.client.Futures;
 import io.taskgrid.client.TaskFuture;
 import io.taskgrid.client.TaskTypes;
 import io.taskgrid.client.TaskgridClient;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The end-to-end workloads of issue 6, each against a coordinator and a worker running as real
@@ -133,12 +136,15 @@ final class BenchWorkloads {
     }
   }
 
-  /** (d) the seeds' CPU job on the worker's 2 CPU children vs one thread of this JVM. */
+  /**
+   * (d) the seeds' CPU job on the worker's 2 CPU children vs one thread of this JVM, then a job of
+   * the same kind sized so that the work dominates (issue 15: 20 tasks of ~100 ms). The sequential
+   * and the cluster runs alternate, each warm, and each cluster run reports its timeline.
+   */
   void cpuJob() throws Exception {
-    List<Long> inputs = new ArrayList<>();
-    for (int x = 0; x < sizes.cpuTasks(); x++) {
-      inputs.add(sizes.cpuBase() + x);
-    }
+    List<Long> inputs = inputs(sizes.cpuBase(), sizes.cpuTasks());
+    List<Long> sized = inputs(sizes.cpuSizedBase(), sizes.cpuSizedTasks());
+    SumOfSquares.warmUp(); // the baseline's JIT gets what each child's gets
     withCluster(
         cluster -> {
           // Warm-up, so that every side is measured at its steady state, as the sequential
@@ -152,13 +158,68 @@ final class BenchWorkloads {
           sequential(inputs); // warm-up: this JVM's JIT
           for (int r = 0; r < sizes.runs(); r++) {
             double seq = sequential(inputs);
-            double par = cpuParallel(cluster.client(), inputs);
+            CpuRun par = cpuParallel(cluster.client(), inputs);
             report.figure("d_cpu", "sequential_in_jvm", "s", seq);
-            report.figure("d_cpu", "taskgrid_2_children", "s", par);
-            report.figure("d_cpu", "efficiency", "%", 100 * seq / (2 * par));
+            report.figure("d_cpu", "taskgrid_2_children", "s", par.seconds());
+            report.figure("d_cpu", "efficiency", "%", 100 * seq / (2 * par.seconds()));
+            timeline("d_cpu", par);
+          }
+          cpuParallel(cluster.client(), sized); // warm-up: one round at this size
+          sequential(sized);
+          for (int r = 0; r < sizes.runs(); r++) {
+            long cpu0 = THREADS.getCurrentThreadCpuTime();
+            double seq = sequential(sized);
+            report.figure(
+                "d_sized", "sequential_cpu", "s", (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e9);
+            CpuShares shares = CpuShares.start(controlPlane(cluster));
+            CpuRun par = cpuParallel(cluster.client(), sized);
+            CpuShares.Used used = shares.stop();
+            report.figure("d_sized", "children_cpu", "s", used.childrenMillis() / 1e3);
+            report.figure("d_sized", "control_plane_cpu", "s", used.controlMillis() / 1e3);
+            report.figure("d_sized", "sequential_in_jvm", "s", seq);
+            report.figure("d_sized", "taskgrid_2_children", "s", par.seconds());
+            report.figure("d_sized", "speed_up", "x", seq / par.seconds());
+            report.figure("d_sized", "efficiency", "%", 100 * seq / (2 * par.seconds()));
+            report.figure("d_sized", "sequential_per_task", "ms", 1e3 * seq / sized.size());
+            timeline("d_sized", par);
           }
         });
   }
+
+  private void timeline(String workload, CpuRun run) {
+    CpuTimeline t = run.timeline();
+    if (t == null) {
+      return;
+    }
+    report.figure(workload, "child_run_per_task", "ms", t.meanRunMillis());
+    report.figure(workload, "first_start_after_submit", "ms", t.lead());
+    report.figure(workload, "child_idle_between_tasks", "ms", t.gapMillis());
+    report.figure(workload, "last_result_to_client", "ms", t.tail());
+    report.note("%s %s", workload, t.describe());
+  }
+
+  /** This JVM (the client), the coordinator and the worker, whose descendants are the children. */
+  private static List<ProcessHandle> controlPlane(BenchCluster cluster) {
+    List<ProcessHandle> processes = new ArrayList<>();
+    processes.add(ProcessHandle.current());
+    ProcessHandle.of(cluster.coordinator().pid()).ifPresent(processes::add);
+    BenchProcess worker = cluster.worker();
+    if (worker != null) {
+      ProcessHandle.of(worker.pid()).ifPresent(processes::add);
+    }
+    return processes;
+  }
+
+  private static List<Long> inputs(long base, int count) {
+    List<Long> inputs = new ArrayList<>(count);
+    for (int x = 0; x < count; x++) {
+      inputs.add(base + x);
+    }
+    return inputs;
+  }
+
+  /** This thread's CPU time: the sequential run's CPU, next to the children's. */
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   /** Rounds of the CPU job before the measured ones: the children's and the worker's JIT. */
   private static final int CPU_WARM_UP_ROUNDS = 100;
@@ -184,14 +245,20 @@ final class BenchWorkloads {
     return (System.nanoTime() - start) / 1e9;
   }
 
-  private static double cpuParallel(TaskgridClient client, List<Long> inputs) {
+  /** One cluster run of a CPU job: its wall time and, when every result has times, its timeline. */
+  private record CpuRun(double seconds, @Nullable CpuTimeline timeline) {}
+
+  private static CpuRun cpuParallel(TaskgridClient client, List<Long> inputs) {
+    long startWall = System.currentTimeMillis();
     long start = System.nanoTime();
-    List<BigInteger> sums = Futures.gather(client.map(TaskTypes.SUM_SQUARES, inputs)).join();
+    List<TaskFuture<BigInteger>> futures = client.map(TaskTypes.SUM_SQUARES, inputs);
+    List<BigInteger> sums = Futures.gather(futures).join();
     double seconds = (System.nanoTime() - start) / 1e9;
+    long endWall = System.currentTimeMillis();
     for (int i = 0; i < inputs.size(); i++) {
       check(inputs.get(i), sums.get(i));
     }
-    return seconds;
+    return new CpuRun(seconds, CpuTimeline.of(futures, startWall, endWall));
   }
 
   private static void check(long n, BigInteger sum) {

@@ -148,6 +148,9 @@ final class CoordinatorCommand implements Callable<Integer> {
               + " Tasks beyond it wait queued.")
   Map<String, Integer> typeLimits = new LinkedHashMap<>();
 
+  /** The largest {@code --remember-types-for-s}: a year. */
+  static final long MAX_REMEMBER_TYPES_FOR_S = 366L * 86_400;
+
   @Option(
       names = "--remember-types-for-s",
       defaultValue = "3600",
@@ -264,7 +267,10 @@ final class CoordinatorCommand implements Callable<Integer> {
             .rememberTypesFor(
                 Duration.ofSeconds(
                     Checks.between(
-                        "--remember-types-for-s", rememberTypesForSeconds, 0, 366L * 86_400)))
+                        "--remember-types-for-s",
+                        rememberTypesForSeconds,
+                        0,
+                        MAX_REMEMBER_TYPES_FOR_S)))
             .leaseTimeout(
                 Duration.ofMillis(Checks.atLeast("--lease-timeout-ms", leaseTimeoutMillis, 100)))
             .memberTimeout(

@@ -11,8 +11,10 @@ import io.taskgrid.worker.WorkerOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -50,7 +52,8 @@ final class LocalCluster implements AutoCloseable {
    * How a local cluster runs. {@code hzHost}/{@code hzPort}: the Hazelcast member's address (port
    * 0: the first free from 5701); {@code httpAllow}: what the worker's http.get may reach beyond
    * public addresses (the demo's local web site); {@code childJvmOptions}: the JVM options of the
-   * worker's CPU child processes.
+   * worker's CPU child processes; {@code rememberTypesFor}: how long the coordinator accepts tasks
+   * of a type after its last worker left (as {@code coordinator --remember-types-for-s}).
    */
   record Settings(
       int port,
@@ -60,11 +63,13 @@ final class LocalCluster implements AutoCloseable {
       String hzHost,
       int hzPort,
       List<String> httpAllow,
-      List<String> childJvmOptions) {
+      List<String> childJvmOptions,
+      Duration rememberTypesFor) {
     Settings {
       typeLimits = Map.copyOf(typeLimits);
       httpAllow = List.copyOf(httpAllow);
       childJvmOptions = List.copyOf(childJvmOptions);
+      Objects.requireNonNull(rememberTypesFor, "rememberTypesFor");
     }
 
     /** gRPC on {@code port}, no metrics, no limits, Hazelcast on loopback, nothing allowed. */
@@ -77,12 +82,34 @@ final class LocalCluster implements AutoCloseable {
           "127.0.0.1",
           0,
           List.of(),
-          List.of());
+          List.of(),
+          CoordinatorOptions.DEFAULT_REMEMBER_TYPES_FOR);
     }
 
     Settings withHttpAllow(List<String> rules) {
       return new Settings(
-          port, cpuProcesses, metricsPort, typeLimits, hzHost, hzPort, rules, childJvmOptions);
+          port,
+          cpuProcesses,
+          metricsPort,
+          typeLimits,
+          hzHost,
+          hzPort,
+          rules,
+          childJvmOptions,
+          rememberTypesFor);
+    }
+
+    Settings withRememberTypesFor(Duration memory) {
+      return new Settings(
+          port,
+          cpuProcesses,
+          metricsPort,
+          typeLimits,
+          hzHost,
+          hzPort,
+          httpAllow,
+          childJvmOptions,
+          memory);
     }
   }
 
@@ -100,7 +127,15 @@ final class LocalCluster implements AutoCloseable {
       throws IOException {
     return start(
         new Settings(
-            port, cpuProcesses, metricsPort, typeLimits, "127.0.0.1", 0, List.of(), List.of()));
+            port,
+            cpuProcesses,
+            metricsPort,
+            typeLimits,
+            "127.0.0.1",
+            0,
+            List.of(),
+            List.of(),
+            CoordinatorOptions.DEFAULT_REMEMBER_TYPES_FOR));
   }
 
   static LocalCluster start(Settings settings) throws IOException {
@@ -122,6 +157,7 @@ final class LocalCluster implements AutoCloseable {
                 .hazelcastPort(settings.hzPort())
                 .metricsPort(settings.metricsPort())
                 .typeLimits(settings.typeLimits())
+                .rememberTypesFor(settings.rememberTypesFor())
                 .build());
     Integer cpuProcesses = settings.cpuProcesses();
     int cpu = cpuProcesses != null ? cpuProcesses : Runtime.getRuntime().availableProcessors();

@@ -1,6 +1,7 @@
 package io.taskgrid.cli.internal;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,15 @@ final class LocalCommand implements Callable<Integer> {
   Map<String, Integer> typeLimits = new LinkedHashMap<>();
 
   @Option(
+      names = "--remember-types-for-s",
+      defaultValue = "3600",
+      description =
+          "After the last worker offering a task type leaves, its tasks are still accepted for"
+              + " this many seconds and wait queued for such a worker (a plugin worker"
+              + " restarting); 0 rejects them at once (default: ${DEFAULT-VALUE}).")
+  long rememberTypesForSeconds = 3600;
+
+  @Option(
       names = "--hz-host",
       defaultValue = "127.0.0.1",
       description =
@@ -92,6 +102,13 @@ final class LocalCommand implements Callable<Integer> {
       Checks.atLeast("--cpu-processes", cpuProcesses, 1);
     }
     Checks.typeLimits("--type-limit", typeLimits);
+    Duration rememberTypesFor =
+        Duration.ofSeconds(
+            Checks.between(
+                "--remember-types-for-s",
+                rememberTypesForSeconds,
+                0,
+                CoordinatorCommand.MAX_REMEMBER_TYPES_FOR_S));
     List<String> childJvmOptions =
         childJvmOpts == null ? List.of() : ChildJvmOptions.parse(childJvmOpts);
     if (exitOnStdinClose) {
@@ -112,7 +129,8 @@ final class LocalCommand implements Callable<Integer> {
                 hzHost,
                 hzPort,
                 httpAllow,
-                childJvmOptions));
+                childJvmOptions,
+                rememberTypesFor));
     System.out.println(cluster.describe());
     Ports.writePortFile(portFile, cluster.port());
     LongRunning.awaitShutdown(cluster);

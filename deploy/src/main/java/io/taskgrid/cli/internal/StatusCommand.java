@@ -5,13 +5,19 @@ import io.taskgrid.client.JobStatus;
 import io.taskgrid.client.TaskResultInfo;
 import io.taskgrid.client.TaskStatus;
 import io.taskgrid.client.TaskgridClient;
+import io.taskgrid.proto.v1.ListTasksRequest;
+import io.taskgrid.proto.v1.ListTasksResponse;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Payload;
 import io.taskgrid.proto.v1.TaskError;
 import io.taskgrid.proto.v1.TaskResult;
+import io.taskgrid.proto.v1.TaskState;
+import io.taskgrid.proto.v1.TaskSummary;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -27,13 +33,17 @@ import picocli.CommandLine.Parameters;
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "Show a task with its output or error (status ID), a job's counts (status --job JOB),"
-          + " or a job's tasks a page at a time (status --job JOB --tasks [--state S]).",
+      "Show a task with its output or error (status ID), a job's counts and its queued tasks"
+          + " that no connected worker can run (status --job JOB), or a job's tasks a page at a"
+          + " time (status --job JOB --tasks [--state S]).",
       "Exits 1 if the coordinator knows no such task or job."
     })
 final class StatusCommand implements Callable<Integer> {
   /** An output is printed as text up to this size; above it (or binary), only its size. */
   static final int MAX_PRINTED_OUTPUT = 2048;
+
+  /** {@code status --job} counts the waiting types over at most this many queued tasks. */
+  static final int MAX_WAITING_SCAN = 50_000;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "A task id.")
   @Nullable String taskId;
@@ -94,6 +104,9 @@ final class StatusCommand implements Callable<Integer> {
           throw new IllegalStateException("no job with id '" + Terminal.safe(job) + "'");
         }
         printJob(out, status.get());
+        if (status.get().queued() > 0) {
+          printWaiting(out, job, client);
+        }
       } else {
         String id = taskId;
         Optional<TaskStatus> status = coordinator.call(() -> client.getTask(id));
@@ -114,6 +127,42 @@ final class StatusCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * The job's queued tasks that wait for a worker offering their type, by type: the coordinator
+   * accepts tasks of a type it remembers (--remember-types-for-s) while no connected worker offers
+   * it, and "queued" alone would not say that nothing can run them. Reads at most {@link
+   * #MAX_WAITING_SCAN} queued tasks (a page of up to 10,000 per call).
+   */
+  private void printWaiting(PrintWriter out, String job, TaskgridClient client) {
+    Map<String, Long> byType = new HashMap<>();
+    long counted = 0;
+    String token = "";
+    try (JobRpc rpc = new JobRpc(coordinator)) {
+      do {
+        Optional<ListTasksResponse> page =
+            rpc.listTasks(
+                ListTasksRequest.newBuilder()
+                    .setJobId(job)
+                    .setState(TaskState.QUEUED)
+                    .setLimit(JobTaskList.MAX_LIMIT)
+                    .setPageToken(token)
+                    .build());
+        if (page.isEmpty()) {
+          return;
+        }
+        for (TaskSummary t : page.get().getTasksList()) {
+          byType.merge(t.getType(), 1L, Long::sum);
+        }
+        counted += page.get().getTasksCount();
+        token = page.get().getNextPageToken();
+      } while (!token.isEmpty() && counted < MAX_WAITING_SCAN);
+    }
+    for (String note :
+        WaitingNote.forJob(byType, coordinator.call(client::workers), !token.isEmpty())) {
+      out.println("waiting    " + note);
+    }
   }
 
   static void printJob(PrintWriter out, JobStatus job) {

@@ -7,6 +7,7 @@ import io.taskgrid.client.JobStatus;
 import io.taskgrid.client.TaskPool;
 import io.taskgrid.client.TaskgridClient;
 import io.taskgrid.client.WorkerInfo;
+import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.worker.Worker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -183,6 +184,39 @@ class JobCommandsTest {
                         .map(c -> c.getOrDefault("CANCELLED", 0L))
                         .orElse(0L)
                     == 30L);
+  }
+
+  @Test
+  void statusJob_typeRememberedButNoWorkerOffersIt_showsTheWaitingTasks() throws Exception {
+    // A plugin worker offering the type connects and leaves: the coordinator remembers the type
+    // (--remember-types-for-s, default 1 h) and accepts its tasks, which wait queued.
+    String type = "wordcount-" + JOBS.incrementAndGet();
+    String pluginWorker = "plugin-" + type;
+    try (AnnouncingWorker plugin =
+        new AnnouncingWorker(cluster.target(), cluster.token(), pluginWorker, Pool.CPU, type)) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> hasWorker(pluginWorker));
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> !hasWorker(pluginWorker));
+    String job = newJob();
+    assertThat(run("submit", type, "-i", "x", "-n", "3", "--job", job))
+        .as("stdout: %s, stderr: %s", out, err)
+        .isZero();
+    assertThat(run("submit", "sleep", "-i", "600000", "--job", job)).isZero();
+
+    assertThat(run("status", "--job", job)).as("stderr: %s", err).isZero();
+
+    assertThat(out.toString())
+        .contains("queued     3")
+        .contains(
+            "waiting    3 queued task(s) of type '"
+                + type
+                + "': no connected worker offers it; they run when one that does connects")
+        .doesNotContain("type 'sleep'");
+    assertThat(run("cancel", "--job", job)).isZero();
+  }
+
+  private static boolean hasWorker(String id) {
+    return client.workers().stream().anyMatch(w -> w.workerId().equals(id));
   }
 
   @Test

@@ -100,6 +100,15 @@ public final class HandlerRegistry {
     return Optional.ofNullable(handlers.get(name));
   }
 
+  /** The handlers of a pool, in name order. */
+  public List<TaskHandler<?, ?>> handlers(TaskPool pool) {
+    List<TaskHandler<?, ?>> found = new ArrayList<>();
+    for (String name : names(pool)) {
+      found.add(handlers.get(name));
+    }
+    return found;
+  }
+
   /** The names of the handlers of one pool, sorted. */
   public List<String> names(TaskPool pool) {
     return handlers.values().stream()

@@ -53,8 +53,19 @@ class HandlerRegistryTest {
 
     assertThat(registry.names(TaskPool.IO)).contains("echo", "http.get", "noop", "sleep");
     assertThat(registry.names(TaskPool.CPU))
-        .containsExactly("fail", "spin", "sum_squares", "test.allocate", "test.throw-error");
+        .containsExactly(
+            "fail", "spin", "sum_squares", "test.allocate", "test.throw-error", "test.warmed");
     assertThat(registry.find("nope")).isEmpty();
+  }
+
+  @Test
+  void handlers_pool_theHandlersOfThatPoolInNameOrder() {
+    HandlerRegistry registry = HandlerRegistry.load(getClass().getClassLoader());
+
+    assertThat(registry.handlers(TaskPool.CPU))
+        .extracting(TaskHandler::name)
+        .containsExactlyElementsOf(registry.names(TaskPool.CPU));
+    assertThat(registry.handlers(TaskPool.IO)).allMatch(h -> h.pool() == TaskPool.IO);
   }
 
   @Test

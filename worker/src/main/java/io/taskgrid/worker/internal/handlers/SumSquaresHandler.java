@@ -36,6 +36,32 @@ public final class SumSquaresHandler extends CpuTaskHandler<Long, BigInteger> {
   }
 
   /**
+   * Enough calls for C2 to compile the loop as a whole method before the first task, with the
+   * branch profile of real tasks: the calls span several interrupt-check blocks, and half of them
+   * start at squares as large as the demo's (~250 million), where the blocks shrink to keep their
+   * sum in a long and the 128-bit accumulator carries. A warm-up on small numbers only taught the
+   * JIT that those branches are never taken: the first real task hit them, the compiled code was
+   * thrown away, and tasks ran ~1.6x slower in C1 code until C2 compiled the method again. About 12
+   * million squares: tens of milliseconds, once per child.
+   */
+  @Override
+  public void warmUp() throws InterruptedException {
+    long sum = 0;
+    for (int i = 0; i < WARM_UP_CALLS; i++) {
+      long from = i % 2 == 0 ? 0 : WARM_UP_LARGE + i;
+      sum += sumSquares(from, from + WARM_UP_SQUARES, WARM_UP_BLOCK).longValue();
+    }
+    if (sum == 42) { // never: keeps the JIT from dropping the calls as dead code
+      throw new IllegalStateException("impossible sum");
+    }
+  }
+
+  private static final int WARM_UP_CALLS = 3_000;
+  private static final int WARM_UP_SQUARES = 4_000;
+  private static final int WARM_UP_BLOCK = 1_000;
+  private static final long WARM_UP_LARGE = 250_000_000L;
+
+  /**
    * The exact sum of {@code i*i} for {@code 0 <= i < n} (0 for {@code n <= 0}).
    *
    * <p>The squares are added one by one (that is the benchmark), in blocks short enough that a
@@ -54,11 +80,16 @@ public final class SumSquaresHandler extends CpuTaskHandler<Long, BigInteger> {
 
   /** The exact sum of {@code i*i} for {@code from <= i < to}, for {@code 0 <= from}. */
   static BigInteger sumSquares(long from, long to) throws InterruptedException {
+    return sumSquares(from, to, CHECK_EVERY);
+  }
+
+  /** As above, checking for an interrupt every {@code checkEvery} squares. */
+  static BigInteger sumSquares(long from, long to, int checkEvery) throws InterruptedException {
     long hi = 0;
     long lo = 0;
     long i = from;
     while (i < to) {
-      long end = blockEnd(i, to);
+      long end = blockEnd(i, to, checkEvery);
       if (end <= SQUARE_FITS) {
         long partial = 0;
         for (long j = i; j < end; j++) {
@@ -94,8 +125,8 @@ public final class SumSquaresHandler extends CpuTaskHandler<Long, BigInteger> {
    * interrupt is seen within a millisecond or so), and, below {@link #SQUARE_FITS}, few enough that
    * their sum fits in a long.
    */
-  private static long blockEnd(long i, long to) {
-    long end = to - i > CHECK_EVERY ? i + CHECK_EVERY : to;
+  private static long blockEnd(long i, long to, int checkEvery) {
+    long end = to - i > checkEvery ? i + checkEvery : to;
     if (i >= SQUARE_FITS) {
       return end;
     }

@@ -44,6 +44,26 @@ class SumSquaresHandlerTest {
     }
   }
 
+  @Test
+  void sumSquares_smallBlocksAsInTheWarmUp_sameExactSums() throws Exception {
+    long[][] ranges = {{0, 4_000}, {250_000_001L, 250_004_001L}, {0, 3_000_001}};
+    for (long[] range : ranges) {
+      assertThat(SumSquaresHandler.sumSquares(range[0], range[1], 1_000))
+          .as("[%d, %d)", range[0], range[1])
+          .isEqualTo(closedForm(range[1]).subtract(closedForm(range[0])));
+    }
+  }
+
+  @Test
+  void warmUp_runsAndLeavesTheHandlerExact() throws Exception {
+    SumSquaresHandler handler = new SumSquaresHandler();
+
+    handler.warmUp();
+
+    assertThat(SumSquaresHandler.sumSquares(10_000_000))
+        .isEqualTo(new BigInteger("333333283333335000000"));
+  }
+
   private static BigInteger closedForm(long n) {
     BigInteger big = BigInteger.valueOf(n);
     return big.subtract(BigInteger.ONE)
