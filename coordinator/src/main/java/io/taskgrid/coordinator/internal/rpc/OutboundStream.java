@@ -88,7 +88,18 @@ final class OutboundStream<T extends MessageLite> {
         });
   }
 
+  /**
+   * Queues {@code message}. On one of the coordinator's pool threads (a store continuation, a
+   * scheduler step) with this stream idle it is written on the calling thread at once: a thread
+   * hand-off here was on the path of every ack, assignment and completion. Callers must hold no
+   * lock (see {@link SerialExecutor#executeHere}); one that does uses {@link #sendLater}.
+   */
   void send(T message) {
+    executor.executeHere(() -> enqueue(message));
+  }
+
+  /** Queues {@code message} for the stream's sender thread; never writes on the calling thread. */
+  void sendLater(T message) {
     executor.execute(() -> enqueue(message));
   }
 

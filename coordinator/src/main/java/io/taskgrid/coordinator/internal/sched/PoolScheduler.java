@@ -653,8 +653,13 @@ final class PoolScheduler {
         withoutWorker);
   }
 
+  /**
+   * Posts one step. From a pool thread (a store continuation: the dispatch of a stored batch) with
+   * the pool idle, the step runs on that thread at once instead of waking a scheduler thread for it
+   * ({@link SerialExecutor#executeHere}); from a gRPC or timer thread it is handed off as before.
+   */
   private void step(Runnable change) {
-    executor.execute(
+    executor.executeHere(
         () -> {
           change.run();
           releaseDueRetries();
