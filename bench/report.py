@@ -23,7 +23,8 @@ WORKLOADS = OrderedDict([
 SYSTEMS = {
     "taskgrid": "Taskgrid (coordinator + worker processes, client in a third JVM)",
     "floor": "floor: in-process ThreadPoolExecutor / ScheduledExecutor",
-    "hazelcast": "Hazelcast 5.6 IExecutorService (member JVM + client JVM)",
+    "hazelcast_ids": "Hazelcast 5.6 IExecutorService, IdentifiedDataSerializable tasks (member JVM + client JVM)",
+    "hazelcast": "Hazelcast 5.6 IExecutorService, Serializable tasks (member JVM + client JVM)",
     "dask": "Dask distributed LocalCluster, 2 worker processes",
     "python_sequential": "seeds: sequential Python",
     "python_processpool": "seeds: ProcessPoolExecutor",
@@ -31,6 +32,20 @@ SYSTEMS = {
     "python_asyncio": "seeds: asyncio.gather",
 }
 HIGHER_IS_BETTER = {"throughput", "efficiency", "speed_up"}
+# The forms of one baseline: a ratio against that baseline uses its strongest form in the run.
+FORMS = {"hazelcast": ("hazelcast_ids", "hazelcast")}
+
+
+def strongest(figures, workload, baseline, metric):
+    """(system, median) of the baseline's best form for this metric in this run, or (None, None)."""
+    best = (None, None)
+    for system in FORMS.get(baseline, (baseline,)):
+        v = median(figures, workload, system, metric)
+        if v is None:
+            continue
+        if best[1] is None or (v > best[1] if metric in HIGHER_IS_BETTER else v < best[1]):
+            best = (system, v)
+    return best
 # Which Taskgrid metric is compared with a baseline's metric of another name.
 COMPARE = {("d_cpu", "wall"): "taskgrid_2_children", ("c_sleep_10k", "wall"): "wall",
            ("c_sleep_100k", "wall"): "wall"}
@@ -85,6 +100,9 @@ def workload_table(figures, workload):
             if ours is not None and theirs:
                 better = "higher is better" if metric in HIGHER_IS_BETTER else "lower is better"
                 ratio = f"{ours / theirs:.3g}× ({better})"
+                for baseline, forms in FORMS.items():
+                    if system in forms and strongest(figures, workload, baseline, metric)[0] == system:
+                        ratio += ", its strongest form"
         lines.append(f"| {SYSTEMS.get(system, system)} | {metric} | {unit} | {len(values)} | "
                      f"{fmt(min(values))} | {fmt(statistics.median(values))} | "
                      f"{fmt(max(values))} | {ratio} |")
@@ -108,9 +126,10 @@ def targets(figures):
     dask = m("a_noop", "dask", "throughput")
     r = tput / dask if tput and dask else None
     row("(a) ≥30× Dask", r, r is not None and r >= 30, f"{r:.3g}×" if r else "")
-    hz = m("a_noop", "hazelcast", "throughput")
+    hz_form, hz = strongest(figures, "a_noop", "hazelcast", "throughput")
     r = tput / hz if tput and hz else None
-    row("(a) ≥2× Hazelcast's executor", r, r is not None and r >= 2, f"{r:.3g}×" if r else "")
+    row("(a) ≥2× Hazelcast's executor (its strongest form)", r, r is not None and r >= 2,
+        f"{r:.3g}× (against {SYSTEMS[hz_form].split(', ')[1].split(' (')[0]})" if r else "")
     p50 = m("b_rtt", "taskgrid", "p50")
     row("(b) p50 ≤300 µs", p50, p50 is not None and p50 <= 300, f"{fmt(p50 or 0)} µs")
     p99 = m("b_rtt", "taskgrid", "p99")
@@ -130,7 +149,9 @@ def targets(figures):
         done is not None and done >= 1_000_000, f"{fmt(done or 0)} tasks done")
     heap = m("e_heap", "taskgrid", "heap_per_queued_task")
     row("(e) ≤1 KB per queued task", heap, heap is not None and heap <= 1024, f"{fmt(heap or 0)} bytes")
-    return ["| target (issue 6, 2-core machine) | Taskgrid, median | |", "|---|---|---|"] + rows + [""]
+    return ["| target (issue 6, 2-core machine; every ratio is against the baseline's strongest form in "
+            "this run: Hazelcast's executor with IdentifiedDataSerializable or Serializable tasks, "
+            "whichever was faster) | Taskgrid, median | |", "|---|---|---|"] + rows + [""]
 
 
 def jmh_table(path):

@@ -41,7 +41,7 @@ deploy/bin/taskgrid bench --runs "$runs" --work-dir "$out/taskgrid" | tee -a "$r
 note "floor: in-process ThreadPoolExecutor"
 java "${jvm[@]}" -cp "$cp" io.taskgrid.bench.FloorBaseline "$runs" | tee -a "$raw" >&2
 
-note "Hazelcast IExecutorService: member JVM + client JVM"
+note "Hazelcast IExecutorService: member JVM + client JVM, Serializable and IdentifiedDataSerializable tasks"
 java "${jvm[@]}" -Dhazelcast.logging.type=none -cp "$cp" io.taskgrid.bench.HazelcastExecutorBaseline "$runs" | tee -a "$raw" >&2
 
 note "seeds: sum-of-squares job (sequential, ProcessPoolExecutor, multiprocessing.Pool)"

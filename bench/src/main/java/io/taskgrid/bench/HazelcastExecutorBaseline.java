@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -19,8 +21,10 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The Java peer: Hazelcast's own {@link IExecutorService}, one member in a child JVM and this JVM
- * as a client. Workloads (a) and (b) with the same noop task. Usage: {@code
- * HazelcastExecutorBaseline [runs]}.
+ * as a client. Workloads (a) and (b) with the same noop task in both of its forms, alternating
+ * within each run: {@link NoopCallable} ({@code Serializable}, system {@code hazelcast}) and {@link
+ * NoopIdsCallable} ({@code IdentifiedDataSerializable}, its fastest form, system {@code
+ * hazelcast_ids}). Usage: {@code HazelcastExecutorBaseline [runs]}.
  */
 public final class HazelcastExecutorBaseline {
   private static final int NOOP = 100_000;
@@ -58,14 +62,26 @@ public final class HazelcastExecutorBaseline {
       }
       String port = Files.readString(portFile, StandardCharsets.US_ASCII);
       ClientConfig config = new ClientConfig().setClusterName(cluster);
+      NoopIdsCallable.register(config.getSerializationConfig());
       config.getNetworkConfig().addAddress("127.0.0.1:" + port);
       client = HazelcastClient.newHazelcastClient(config);
       IExecutorService executor = client.getExecutorService("bench");
-      noop(executor, member, NOOP / 10, false);
-      rtt(executor, RTT / 5, false);
+      for (Form form : Form.values()) {
+        noop(executor, member, form, NOOP / 10, false);
+        rtt(executor, form, RTT / 5, false);
+      }
       for (int r = 0; r < runs; r++) {
-        noop(executor, member, NOOP, true);
-        rtt(executor, RTT, true);
+        // Which form goes first alternates from run to run: neither always gets the warmer JVM.
+        List<Form> order = new ArrayList<>(List.of(Form.values()));
+        if (r % 2 == 1) {
+          Collections.reverse(order);
+        }
+        for (Form form : order) {
+          noop(executor, member, form, NOOP, true);
+        }
+        for (Form form : order) {
+          rtt(executor, form, RTT, true);
+        }
       }
     } finally {
       if (client != null) {
@@ -78,18 +94,35 @@ public final class HazelcastExecutorBaseline {
     }
   }
 
+  /** The task's serialization, and the system name its figures are reported under. */
+  private enum Form {
+    SERIALIZABLE("hazelcast"),
+    IDENTIFIED_DATA_SERIALIZABLE("hazelcast_ids");
+
+    final String system;
+
+    Form(String system) {
+      this.system = system;
+    }
+
+    Callable<Integer> task() {
+      return this == SERIALIZABLE ? new NoopCallable() : new NoopIdsCallable();
+    }
+  }
+
   private static Duration cpu(Process p) {
     return p.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
   }
 
-  private static void noop(IExecutorService executor, Process member, int n, boolean record) {
+  private static void noop(
+      IExecutorService executor, Process member, Form form, int n, boolean record) {
     Duration cpu0 = cpu(member);
     long start = System.nanoTime();
     List<CompletableFuture<Integer>> futures = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       CompletableFuture<Integer> f = new CompletableFuture<>();
       executor.submit(
-          new NoopCallable(),
+          form.task(),
           new ExecutionCallback<Integer>() {
             @Override
             public void onResponse(Integer response) {
@@ -107,22 +140,23 @@ public final class HazelcastExecutorBaseline {
     double s = (System.nanoTime() - start) / 1e9;
     Duration cpu = cpu(member).minus(cpu0);
     if (record) {
-      Results.figure("hazelcast", "a_noop", "throughput", "tasks/s", n / s);
+      Results.figure(form.system, "a_noop", "throughput", "tasks/s", n / s);
       Results.figure(
-          "hazelcast", "a_noop", "coordinator_cpu_per_task", "us", cpu.toNanos() / 1e3 / n);
+          form.system, "a_noop", "coordinator_cpu_per_task", "us", cpu.toNanos() / 1e3 / n);
     }
   }
 
-  private static void rtt(IExecutorService executor, int n, boolean record) throws Exception {
+  private static void rtt(IExecutorService executor, Form form, int n, boolean record)
+      throws Exception {
     Histogram h = new Histogram(3_600_000_000L, 3);
     for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();
-      executor.submit(new NoopCallable()).get();
+      executor.submit(form.task()).get();
       h.recordValue((System.nanoTime() - t0) / 1000);
     }
     if (record) {
-      Results.figure("hazelcast", "b_rtt", "p50", "us", h.getValueAtPercentile(50));
-      Results.figure("hazelcast", "b_rtt", "p99", "us", h.getValueAtPercentile(99));
+      Results.figure(form.system, "b_rtt", "p50", "us", h.getValueAtPercentile(50));
+      Results.figure(form.system, "b_rtt", "p99", "us", h.getValueAtPercentile(99));
     }
   }
 }

@@ -18,6 +18,7 @@ public final class HazelcastMember {
 
   public static void main(String[] args) throws IOException {
     Config config = new Config().setClusterName(args[0]);
+    NoopIdsCallable.register(config.getSerializationConfig());
     config.getNetworkConfig().setPort(5801).setPortAutoIncrement(true).setPortCount(200);
     config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
     config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);

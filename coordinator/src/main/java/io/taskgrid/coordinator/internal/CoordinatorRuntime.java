@@ -17,6 +17,7 @@ import io.taskgrid.coordinator.internal.sched.HeapHeadroom;
 import io.taskgrid.coordinator.internal.sched.InMemoryTypePermits;
 import io.taskgrid.coordinator.internal.sched.JobStats;
 import io.taskgrid.coordinator.internal.sched.Scheduler;
+import io.taskgrid.coordinator.internal.sched.SchedulerSettings;
 import io.taskgrid.coordinator.internal.sched.TaskIntake;
 import io.taskgrid.coordinator.internal.sched.TypePermits;
 import io.taskgrid.coordinator.internal.store.TaskStore;
@@ -28,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -85,14 +85,12 @@ public final class CoordinatorRuntime implements AutoCloseable {
             hub,
             jobs,
             schedulerExecutor,
-            ownerId,
-            bus,
-            metrics,
-            options.typeLimits(),
-            () -> ThreadLocalRandom.current().nextDouble(),
-            permitsFactory.apply(storeExecutor),
-            this::afterDelay,
-            options.heldCancelLimits());
+            SchedulerSettings.defaults()
+                .withOwner(ownerId, bus)
+                .withEvents(metrics)
+                .withTypeLimits(options.typeLimits())
+                .withPermits(permitsFactory.apply(storeExecutor), this::afterDelay)
+                .withHeldCancels(options.heldCancelLimits()));
     scheduler.rememberTypesFor(options.rememberTypesFor());
     metrics.registerSchedulerGauges(metricsRegistry, scheduler);
     CoordinatorMetrics.registerRetentionGauges(metricsRegistry, store, options.retention());

@@ -83,6 +83,33 @@ final class BenchProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Times a thread of the process went to sleep waiting (voluntary context switches, summed over
+   * its live threads from {@code /proc}), or -1 where there is no {@code /proc}. Each thread
+   * hand-off wakes a thread that then sleeps again, so the count per task follows the hand-offs per
+   * task, and unlike latency it does not depend on what else the machine runs.
+   */
+  long voluntaryContextSwitches() {
+    Path tasks = Paths.get("/proc", Long.toString(process.pid()), "task");
+    long total = 0;
+    try (java.util.stream.Stream<Path> threads = Files.list(tasks)) {
+      for (Path thread : (Iterable<Path>) threads::iterator) {
+        try {
+          for (String line : Files.readAllLines(thread.resolve("status"), StandardCharsets.UTF_8)) {
+            if (line.startsWith("voluntary_ctxt_switches:")) {
+              total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+          }
+        } catch (IOException e) {
+          // The thread ended while we listed them: its switches are lost either way.
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return total;
+  }
+
   /** CPU time (user + system) of the process so far, all threads. */
   Duration cpuTime() {
     return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);

@@ -79,15 +79,17 @@ final class BenchWorkloads {
         cluster -> {
           warmUpCoordinator(cluster);
           // The one-at-a-time path compiles slowly at ~1,000 tasks/s: a whole unmeasured round.
-          rttRound(cluster.client(), sizes.rtt(), false);
+          rttRound(cluster, sizes.rtt(), false);
           for (int r = 0; r < sizes.runs(); r++) {
-            rttRound(cluster.client(), sizes.rtt(), true);
+            rttRound(cluster, sizes.rtt(), true);
           }
         });
   }
 
-  private void rttRound(TaskgridClient client, int n, boolean record) {
+  private void rttRound(BenchCluster cluster, int n, boolean record) {
+    TaskgridClient client = cluster.client();
     Histogram h = new Histogram(3_600_000_000L, 3);
+    long switches0 = cluster.coordinator().voluntaryContextSwitches();
     for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();
       client.submit(TaskTypes.NOOP, EMPTY).join();
@@ -98,6 +100,14 @@ final class BenchWorkloads {
       report.figure("b_rtt", "p99", "us", h.getValueAtPercentile(99));
       report.figure("b_rtt", "p999", "us", h.getValueAtPercentile(99.9));
       report.figure("b_rtt", "max", "us", h.getMaxValue());
+      long switches = cluster.coordinator().voluntaryContextSwitches();
+      if (switches0 >= 0 && switches >= 0) {
+        report.figure(
+            "b_rtt",
+            "coordinator_thread_wakeups_per_task",
+            "count",
+            (switches - switches0) / (double) n);
+      }
     }
   }
 

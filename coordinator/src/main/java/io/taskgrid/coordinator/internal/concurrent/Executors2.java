@@ -10,7 +10,10 @@ import java.util.concurrent.TimeUnit;
 public final class Executors2 {
   private Executors2() {}
 
-  /** A fixed pool of {@code threads} named {@code taskgrid-coordinator-<role>-N}. */
+  /**
+   * A fixed pool of {@code threads} named {@code taskgrid-coordinator-<role>-N}. Its threads are
+   * {@link PoolThread}s: give it only work that never blocks and holds no lock across tasks.
+   */
   public static ThreadPoolExecutor fixed(String role, int threads) {
     return new ThreadPoolExecutor(
         threads,
@@ -18,7 +21,7 @@ public final class Executors2 {
         0,
         TimeUnit.MILLISECONDS,
         new LinkedBlockingQueue<>(),
-        new NamedThreadFactory(role));
+        new NamedThreadFactory(role, true));
   }
 
   /** shutdown, await up to {@code timeout}, then shutdownNow. */

@@ -32,6 +32,25 @@ public final class SerialExecutor implements Executor {
     schedule();
   }
 
+  /**
+   * Like {@link #execute}, but when the caller is one of the coordinator's {@link PoolThread}s and
+   * nothing of this executor runs or waits, the task (and whatever is posted to this executor while
+   * it runs) runs on the calling thread at once, instead of waking another thread for it. The order
+   * and the one-at-a-time guarantee are those of {@link #execute}: the task goes through the same
+   * queue and the same {@code running} flag, so state confined to this executor stays confined. A
+   * hand-off from a pool thread to an idle serial owner was one thread wake-up on the path of every
+   * round trip (coordinator/CONCURRENCY.md, "Thread hand-offs per round trip"). Callers must hold
+   * no lock: the task runs inside this call.
+   */
+  public void executeHere(Runnable task) {
+    queue.add(task);
+    if (!PoolThread.current()) {
+      schedule();
+    } else if (running.compareAndSet(false, true)) {
+      drain();
+    }
+  }
+
   /** Whether the calling thread is running a task of this executor (for assertions). */
   public boolean inThisExecutor() {
     return current == Thread.currentThread();
@@ -44,6 +63,9 @@ public final class SerialExecutor implements Executor {
   }
 
   private void drain() {
+    // Cleared at the end without saving a previous value: a thread may run an idle executor's
+    // tasks from inside a task of another one (executeHere), but never re-enters this one (the
+    // running flag is held), so no outer drain of this executor is on the stack.
     current = Thread.currentThread();
     try {
       // Bounded turn so one busy serial queue cannot monopolise a shared delegate thread.

@@ -88,7 +88,28 @@ final class OutboundStream<T extends MessageLite> {
         });
   }
 
+  /**
+   * Queues {@code message}. A small one ({@link #INLINE_MAX_BYTES}: the ack, assignment or
+   * completion of a round trip), sent from one of the coordinator's pool threads (a store
+   * continuation, a scheduler step) with this stream idle, is written on the calling thread at
+   * once: a thread hand-off here was on the path of every round trip. A large one (a batch's
+   * completions) is handed to the stream's sender thread, so that its write does not hold up the
+   * calling store or scheduler thread. Callers must hold no lock (see {@link
+   * SerialExecutor#executeHere}); one that does uses {@link #sendLater}.
+   */
   void send(T message) {
+    if (message.getSerializedSize() <= INLINE_MAX_BYTES) {
+      executor.executeHere(() -> enqueue(message));
+    } else {
+      executor.execute(() -> enqueue(message));
+    }
+  }
+
+  /** The largest message {@link #send} may write on the calling thread. */
+  static final int INLINE_MAX_BYTES = 16 * 1024;
+
+  /** Queues {@code message} for the stream's sender thread; never writes on the calling thread. */
+  void sendLater(T message) {
     executor.execute(() -> enqueue(message));
   }
 

@@ -291,7 +291,8 @@ final class WatchHandler implements CompletionSubscriber {
         fitted.add(ReplySizes.fit(r, budget));
       }
       for (List<TaskResult> part : ReplySizes.chunks(fitted, budget)) {
-        out.send(WatchResponse.newBuilder().addAllResults(part).build());
+        // Under this handler's monitor: a hand-off only, never a write to the transport here.
+        out.sendLater(WatchResponse.newBuilder().addAllResults(part).build());
       }
     }
     if (replayed) {

@@ -174,8 +174,18 @@ final class PoolScheduler {
     return pool;
   }
 
+  /**
+   * A stored batch this small is queued and leased on the thread that stored it, when the pool is
+   * idle ({@link SerialExecutor#executeHere}): its step costs less than the thread wake-up it
+   * saves, and it is on the path of every round trip. A larger batch is handed to a scheduler
+   * thread, so that the store thread goes on with the next batch while this one is leased (in
+   * paired runs of 100,000-task batches, running every step on the store thread cost throughput).
+   */
+  static final int INLINE_BATCH_MAX = 16;
+
   void enqueue(List<LiveTask> tasks) {
     step(
+        tasks.size() <= INLINE_BATCH_MAX,
         () -> {
           for (LiveTask t : tasks) {
             if (t.state == TaskState.QUEUED) {
@@ -653,15 +663,30 @@ final class PoolScheduler {
         withoutWorker);
   }
 
+  /** Posts one step to this pool's serial executor. */
   private void step(Runnable change) {
-    executor.execute(
+    step(false, change);
+  }
+
+  /**
+   * Posts one step; with {@code here}, from a pool thread (a store continuation) and the pool idle,
+   * the step runs on the calling thread at once ({@link SerialExecutor#executeHere}); from a gRPC
+   * or timer thread it is always handed off.
+   */
+  private void step(boolean here, Runnable change) {
+    Runnable step =
         () -> {
           change.run();
           releaseDueRetries();
           pump();
           tellDemand();
           flush();
-        });
+        };
+    if (here) {
+      executor.executeHere(step);
+    } else {
+      executor.execute(step);
+    }
   }
 
   /** Moves the retries whose backoff has passed (by the injected clock) to the queue. */

@@ -27,10 +27,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,127 +82,10 @@ public final class Scheduler implements SchedulerSink {
   private final ConcurrentHashMap<String, CompletableFuture<Void>> releasing =
       new ConcurrentHashMap<>();
 
-  public Scheduler(
-      Clock clock, TaskStore store, CompletionHub hub, JobStats jobs, Executor delegate) {
-    this(clock, store, hub, jobs, delegate, "local", CompletionBus.LOCAL, TaskEvents.NONE);
-  }
-
-  /** A single-coordinator scheduler reporting per-task events to {@code events} (metrics). */
-  public Scheduler(
-      Clock clock,
-      TaskStore store,
-      CompletionHub hub,
-      JobStats jobs,
-      Executor delegate,
-      TaskEvents events) {
-    this(clock, store, hub, jobs, delegate, "local", CompletionBus.LOCAL, events);
-  }
-
-  /** A cluster member's scheduler without type limits, with random retry jitter. */
-  public Scheduler(
-      Clock clock,
-      TaskStore store,
-      CompletionHub hub,
-      JobStats jobs,
-      Executor delegate,
-      String ownerId,
-      CompletionBus bus,
-      TaskEvents events) {
-    this(
-        clock,
-        store,
-        hub,
-        jobs,
-        delegate,
-        ownerId,
-        bus,
-        events,
-        Map.of(),
-        () -> ThreadLocalRandom.current().nextDouble());
-  }
-
-  /** A scheduler that is one member of a coordinator cluster, without metrics. */
-  public Scheduler(
-      Clock clock,
-      TaskStore store,
-      CompletionHub hub,
-      JobStats jobs,
-      Executor delegate,
-      String ownerId,
-      CompletionBus bus) {
-    this(clock, store, hub, jobs, delegate, ownerId, bus, TaskEvents.NONE);
-  }
-
-  /** A scheduler whose type limits count only its own tasks (permits in memory). */
-  public Scheduler(
-      Clock clock,
-      TaskStore store,
-      CompletionHub hub,
-      JobStats jobs,
-      Executor delegate,
-      String ownerId,
-      CompletionBus bus,
-      TaskEvents events,
-      Map<String, Integer> typeLimits,
-      DoubleSupplier jitter) {
-    this(
-        clock,
-        store,
-        hub,
-        jobs,
-        delegate,
-        ownerId,
-        bus,
-        events,
-        typeLimits,
-        jitter,
-        new InMemoryTypePermits(),
-        RetryTimer.daemon());
-  }
-
-  /** As below, with the default limits of held cancels. */
-  public Scheduler(
-      Clock clock,
-      TaskStore store,
-      CompletionHub hub,
-      JobStats jobs,
-      Executor delegate,
-      String ownerId,
-      CompletionBus bus,
-      TaskEvents events,
-      Map<String, Integer> typeLimits,
-      DoubleSupplier jitter,
-      TypePermits permits,
-      RetryTimer permitRetries) {
-    this(
-        clock,
-        store,
-        hub,
-        jobs,
-        delegate,
-        ownerId,
-        bus,
-        events,
-        typeLimits,
-        jitter,
-        permits,
-        permitRetries,
-        PendingCancels.Limits.DEFAULTS);
-  }
-
   /**
    * @param delegate the shared pool on which the per-pool serial executors run
-   * @param ownerId this coordinator's id as written into the records it schedules, and under which
-   *     it holds type permits
-   * @param bus completions recorded by other coordinators
-   * @param events where per-task events go (metrics)
-   * @param typeLimits the most running tasks per task type in the cluster (types not listed are
-   *     unlimited)
-   * @param jitter uniform values in [0, 1) that spread retry backoffs
-   * @param permits the type permits shared by the coordinators of the cluster
-   * @param permitRetries when to ask again for type permits the cluster refused
-   * @param heldCancels how many cancels for tasks not registered yet are held per tenant, and for
-   *     how long
+   * @param settings owner id, completion bus, metrics, type limits and permits, retry jitter, held
+   *     cancels ({@link SchedulerSettings#defaults()} for a coordinator alone)
    */
   public Scheduler(
       Clock clock,
@@ -212,23 +93,19 @@ public final class Scheduler implements SchedulerSink {
       CompletionHub hub,
       JobStats jobs,
       Executor delegate,
-      String ownerId,
-      CompletionBus bus,
-      TaskEvents events,
-      Map<String, Integer> typeLimits,
-      DoubleSupplier jitter,
-      TypePermits permits,
-      RetryTimer permitRetries,
-      PendingCancels.Limits heldCancels) {
-    this.pendingCancels = new PendingCancels(heldCancels);
-    RetryBackoff backoff = new RetryBackoff(jitter);
-    this.limits = Map.copyOf(typeLimits);
-    this.permits = new FreezablePermits(permits);
+      SchedulerSettings settings) {
+    String ownerId = settings.ownerId();
+    CompletionBus bus = settings.bus();
+    RetryTimer permitRetries = settings.permitRetries();
+    this.pendingCancels = new PendingCancels(settings.heldCancels());
+    RetryBackoff backoff = new RetryBackoff(settings.jitter());
+    this.limits = settings.typeLimits();
+    this.permits = new FreezablePermits(settings.permits());
     this.clock = clock;
     this.types = new TaskTypes(clock);
     this.ownerId = ownerId;
     this.bus = bus;
-    this.events = events;
+    this.events = settings.events();
     this.store = store;
     this.hub = hub;
     this.jobs = jobs;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
+import io.taskgrid.coordinator.internal.concurrent.Executors2;
 import io.taskgrid.proto.v1.Completions;
 import io.taskgrid.proto.v1.Payload;
 import io.taskgrid.proto.v1.ServerMessage;
@@ -14,6 +15,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class OutboundStreamTest {
@@ -46,6 +51,48 @@ class OutboundStreamTest {
                             Payload.newBuilder()
                                 .setData(ByteString.copyFrom(new byte[outputBytes])))))
         .build();
+  }
+
+  @Test
+  void send_fromAPoolThread_writesASmallMessageThereAndHandsALargeOneToTheSender()
+      throws Exception {
+    Queue<Runnable> handedOff = new ConcurrentLinkedQueue<>();
+    OutboundStream<ServerMessage> out =
+        new OutboundStream<>(
+            "test",
+            observer,
+            handedOff::add,
+            Messages::merge,
+            () -> {},
+            new StreamLimits(BUDGET, Long.MAX_VALUE, Duration.ZERO),
+            clock,
+            (delay, task) -> timers.add(task));
+    observer.ready = true; // (without the on-ready callback, which would post a drain)
+    // Stands for a store thread completing a write.
+    ExecutorService store = Executors2.fixed("outbound-test-store", 1);
+    try {
+      List<String> seen =
+          store
+              .submit(
+                  () -> {
+                    List<String> events = new ArrayList<>();
+                    out.send(completion("small", 100));
+                    events.add("after small: written " + observer.written.size());
+                    out.send(completion("large", OutboundStream.INLINE_MAX_BYTES + 1));
+                    events.add("after large: written " + observer.written.size());
+                    return events;
+                  })
+              .get(10, TimeUnit.SECONDS);
+
+      assertThat(seen).containsExactly("after small: written 1", "after large: written 1");
+      assertThat(handedOff).hasSize(1);
+      handedOff.poll().run();
+      assertThat(observer.written)
+          .extracting(m -> m.getCompletions().getResults(0).getTaskId())
+          .containsExactly("small", "large");
+    } finally {
+      Executors2.shutdown(store, Duration.ofSeconds(1));
+    }
   }
 
   @Test

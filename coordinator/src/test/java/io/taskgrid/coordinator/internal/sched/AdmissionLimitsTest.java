@@ -17,7 +17,13 @@ class AdmissionLimitsTest {
   private final InMemoryTaskStore store =
       new InMemoryTaskStore(clock, Duration.ofHours(1), Runnable::run);
   private final Scheduler scheduler =
-      new Scheduler(clock, store, new CompletionHub(), new JobStats(), Runnable::run);
+      new Scheduler(
+          clock,
+          store,
+          new CompletionHub(),
+          new JobStats(),
+          Runnable::run,
+          SchedulerSettings.defaults());
   private final AtomicLong usedAfterGc = new AtomicLong();
   private final HeapHeadroom heap = new HeapHeadroom(clock, usedAfterGc::get, 1000, 85);
   private final TaskIntake intake =

@@ -64,13 +64,11 @@ final class SchedulerFixture {
             hub,
             new JobStats(),
             Runnable::run,
-            owner,
-            CompletionBus.LOCAL,
-            TaskEvents.NONE,
-            typeLimits,
-            jitter,
-            permits,
-            permitRetries == null ? timer : permitRetries);
+            SchedulerSettings.defaults()
+                .withOwner(owner, CompletionBus.LOCAL)
+                .withTypeLimits(typeLimits)
+                .withJitter(jitter)
+                .withPermits(permits, permitRetries == null ? timer : permitRetries));
     intake = new TaskIntake(clock, store, scheduler, 1024, 100, 100_000);
   }
 

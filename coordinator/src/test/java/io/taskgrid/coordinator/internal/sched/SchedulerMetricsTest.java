@@ -33,7 +33,13 @@ class SchedulerMetricsTest {
   private final CollectorRegistry registry = new CollectorRegistry();
   private final CoordinatorMetrics metrics = CoordinatorMetrics.register(registry);
   private final Scheduler scheduler =
-      new Scheduler(clock, store, hub, new JobStats(), Runnable::run, metrics);
+      new Scheduler(
+          clock,
+          store,
+          hub,
+          new JobStats(),
+          Runnable::run,
+          SchedulerSettings.defaults().withEvents(metrics));
   private final TaskIntake intake = new TaskIntake(clock, store, scheduler, 1024, 100, 1000);
 
   {

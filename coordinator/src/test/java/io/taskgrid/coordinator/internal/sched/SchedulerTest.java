@@ -40,7 +40,8 @@ class SchedulerTest {
       new InMemoryTaskStore(clock, Duration.ofHours(1), Runnable::run);
   private final CompletionHub hub = new CompletionHub();
   private final JobStats jobs = new JobStats();
-  private final Scheduler scheduler = new Scheduler(clock, store, hub, jobs, Runnable::run);
+  private final Scheduler scheduler =
+      new Scheduler(clock, store, hub, jobs, Runnable::run, SchedulerSettings.defaults());
   private final TaskIntake intake = new TaskIntake(clock, store, scheduler, 1024, 100, 1000);
   private final Map<String, TaskResult> completed = new ConcurrentHashMap<>();
   private final CompletionSubscriber recorder =

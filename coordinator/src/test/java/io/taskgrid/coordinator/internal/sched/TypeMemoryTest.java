@@ -26,7 +26,13 @@ class TypeMemoryTest {
   private final InMemoryTaskStore store =
       new InMemoryTaskStore(clock, Duration.ofHours(1), Runnable::run);
   private final Scheduler scheduler =
-      new Scheduler(clock, store, new CompletionHub(), new JobStats(), Runnable::run);
+      new Scheduler(
+          clock,
+          store,
+          new CompletionHub(),
+          new JobStats(),
+          Runnable::run,
+          SchedulerSettings.defaults());
   private final TaskIntake intake = new TaskIntake(clock, store, scheduler, 1024, 100, 1000);
 
   @Test
