@@ -222,9 +222,7 @@ class ManifestsTest {
         assertThat(member).endsWith(":" + hzPort);
       }
       assertThat(texts(s.path("ports"))).anyMatch(p -> p.endsWith(":" + grpcPort));
-      List<String> health = texts(s.path("healthcheck").path("test"));
-      assertThat(health).contains(TaskgridCli.class.getName());
-      assertCliArgs(health.subList(health.indexOf(TaskgridCli.class.getName()) + 1, health.size()));
+      assertImageHealthCheck(s);
     }
     for (String name : workers) {
       JsonNode s = services.path(name);
@@ -234,6 +232,7 @@ class ManifestsTest {
       for (String target : command.get(command.indexOf("--coordinator") + 1).split(",")) {
         assertThat(target).endsWith(":" + grpcPort);
       }
+      assertImageHealthCheck(s);
     }
 
     JsonNode prometheus = documents("compose/prometheus.yml").get(0);
@@ -302,11 +301,42 @@ class ManifestsTest {
     assertThat(hazelcastRuleSeen).isTrue();
   }
 
+  /** A compose service runs the image's health check script, which the image holds. */
+  private static void assertImageHealthCheck(JsonNode service) throws IOException {
+    List<String> health = texts(service.path("healthcheck").path("test"));
+    assertThat(health).containsExactly("CMD", "/opt/taskgrid/bin/taskgrid-healthcheck");
+    assertThat(Path.of("container/taskgrid-healthcheck")).isExecutable();
+    assertThat(Files.readString(Path.of("container/build-image.sh")))
+        .contains("container_dir/taskgrid-healthcheck\" \"$context/bin/\"");
+    assertThat(Files.readString(Path.of("container/Containerfile")))
+        .contains("COPY bin/ /opt/taskgrid/bin/")
+        .contains("/opt/taskgrid/bin/taskgrid-healthcheck");
+  }
+
   @Test
   void launcherAndImage_exitOnOutOfMemory() throws IOException {
-    // A process that ran out of memory must die (and be restarted), not limp on.
+    // A process that ran out of memory must die (and be restarted), not limp on. The image runs
+    // the same launcher.
     assertThat(Files.readString(Path.of("bin/taskgrid"))).contains("-XX:+ExitOnOutOfMemoryError");
-    assertThat(Files.readString(Path.of("pom.xml")))
-        .contains("<jvmFlag>-XX:+ExitOnOutOfMemoryError</jvmFlag>");
+    assertThat(Files.readString(Path.of("container/Containerfile")))
+        .contains("ENTRYPOINT [\"/usr/bin/tini\", \"--\", \"/opt/taskgrid/bin/taskgrid\"]");
+  }
+
+  @Test
+  void image_runsAsTheUserTheK8sManifestsExpect_withTheHeapFromTheMemoryLimit() throws IOException {
+    String containerfile = Files.readString(Path.of("container/Containerfile"));
+    String script = Files.readString(Path.of("container/build-image.sh"));
+    assertThat(containerfile).containsPattern("(?m)^USER 65532:65532$");
+    assertThat(script).contains("taskgrid:x:65532:65532:");
+    assertThat(containerfile).contains("TASKGRID_HEAP=70%");
+    for (String file : List.of("k8s/coordinator.yaml", "k8s/worker.yaml")) {
+      for (JsonNode doc : documents(file)) {
+        JsonNode pod = doc.path("spec").path("template").path("spec");
+        if (!pod.isMissingNode()) {
+          assertThat(pod.path("securityContext").path("runAsUser").asInt()).isEqualTo(65532);
+          assertThat(pod.path("securityContext").path("runAsGroup").asInt()).isEqualTo(65532);
+        }
+      }
+    }
   }
 }
