@@ -52,10 +52,10 @@ key="$(printf '%s' "$base_recipe" | sha256sum | cut -c1-12)"
 
 # Builds a rootfs tar: NAME, PACKAGES, then extra mmdebstrap options.
 rootfs() {
-  local tar="$out/$1-$key.tar" packages="$2"
+  local name="$1" tar="$out/$1-$key.tar" packages="$2"
   shift 2
   if [ -f "$tar" ]; then
-    echo "build-image.sh: $1 rootfs cached: $tar"
+    echo "build-image.sh: $name rootfs cached: ${tar#"$deploy/"}"
     return
   fi
   echo "build-image.sh: mmdebstrap $suite + $packages"
