@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -338,5 +340,27 @@ class ManifestsTest {
         }
       }
     }
+  }
+
+  @Test
+  void k8sManifests_validAgainstTheKubernetesApiModels() throws Exception {
+    // k8s/validate-manifests.py checks every field and type against the API models of Debian's
+    // python3-kubernetes (no schema validator is packaged; .ci/run installs it).
+    Process probe =
+        new ProcessBuilder("/usr/bin/python3", "-c", "import kubernetes, yaml")
+            .redirectErrorStream(true)
+            .start();
+    probe.getInputStream().readAllBytes();
+    Assumptions.assumeTrue(
+        probe.waitFor() == 0,
+        "skipped: /usr/bin/python3 lacks python3-kubernetes (apt-get install python3-kubernetes)");
+    Process validate =
+        new ProcessBuilder("/usr/bin/python3", "k8s/validate-manifests.py")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(validate.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(validate.waitFor()).as(out).isZero();
+    assertThat(out)
+        .contains("coordinator.yaml: 3 documents, valid", "worker.yaml: 1 documents, valid");
   }
 }
