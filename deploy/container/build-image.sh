@@ -106,7 +106,8 @@ rm -rf "$context"
 mkdir -p "$context/bin"
 cp -a "$deploy/target/dist/lib" "$context/lib"
 cp "$deploy/target/dist/taskgrid_completion" "$context/taskgrid_completion"
-cp "$deploy/bin/taskgrid" "$container_dir/taskgrid-healthcheck" "$context/bin/"
+cp "$deploy/bin/taskgrid" "$container_dir/taskgrid-healthcheck" "$container_dir/taskgrid-entrypoint" \
+  "$context/bin/"
 chmod 0755 "$context/bin/"*
 echo "build-image.sh: podman build $image"
 podman build --quiet --format docker --timestamp "$SOURCE_DATE_EPOCH" \

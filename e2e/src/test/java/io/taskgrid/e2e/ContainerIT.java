@@ -311,8 +311,9 @@ class ContainerIT {
                         "worker-2:9401");
               });
 
-      // SIGTERM with each service's stop_grace_period; every container exits 0.
-      Result stop = run(COMMAND_TIMEOUT, env, concat(base, List.of("stop"), List.of()));
+      // SIGTERM, service by service; every container exits 0. podman-compose 1.0.3 ignores
+      // stop_grace_period (it waits 10 s, then kills): -t gives the coordinators' 60 s and more.
+      Result stop = run(COMMAND_TIMEOUT, env, concat(base, List.of("stop", "-t", "90"), List.of()));
       assertThat(stop.code()).as("podman-compose stop:\n%s", tail(stop.out())).isZero();
       for (String container : containers) {
         assertThat(exitCode(container))

@@ -220,9 +220,16 @@ class ManifestsTest {
       List<String> command = texts(s.path("command"));
       assertCliArgs(command);
       assertThat(command.get(0)).isEqualTo("coordinator");
-      for (String member : command.get(command.indexOf("--member") + 1).split(",")) {
+      // The other coordinators, by service name; the image's entrypoint resolves them for --member.
+      String members = s.path("environment").path("TASKGRID_MEMBER_NAMES").asText();
+      assertThat(members.split(",")).hasSize(coordinators.size() - 1);
+      for (String member : members.split(",")) {
+        assertThat(coordinators).contains(member.substring(0, member.indexOf(':')));
         assertThat(member).endsWith(":" + hzPort);
       }
+      assertThat(s.path("environment").path("TASKGRID_HZ_HOST").asText()).isEqualTo("container-ip");
+      assertThat(Files.readString(Path.of("container/taskgrid-entrypoint")))
+          .contains("TASKGRID_MEMBER_NAMES", "TASKGRID_HZ_HOST:-}\" = container-ip");
       assertThat(texts(s.path("ports"))).anyMatch(p -> p.endsWith(":" + grpcPort));
       assertImageHealthCheck(s);
     }
@@ -309,7 +316,7 @@ class ManifestsTest {
     assertThat(health).containsExactly("CMD", "/opt/taskgrid/bin/taskgrid-healthcheck");
     assertThat(Path.of("container/taskgrid-healthcheck")).isExecutable();
     assertThat(Files.readString(Path.of("container/build-image.sh")))
-        .contains("container_dir/taskgrid-healthcheck\" \"$context/bin/\"");
+        .contains("\"$container_dir/taskgrid-healthcheck\"");
     assertThat(Files.readString(Path.of("container/Containerfile")))
         .contains("COPY bin/ /opt/taskgrid/bin/")
         .contains("/opt/taskgrid/bin/taskgrid-healthcheck");
@@ -321,7 +328,10 @@ class ManifestsTest {
     // the same launcher.
     assertThat(Files.readString(Path.of("bin/taskgrid"))).contains("-XX:+ExitOnOutOfMemoryError");
     assertThat(Files.readString(Path.of("container/Containerfile")))
-        .contains("ENTRYPOINT [\"/usr/bin/tini\", \"--\", \"/opt/taskgrid/bin/taskgrid\"]");
+        .contains(
+            "ENTRYPOINT [\"/usr/bin/tini\", \"--\", \"/opt/taskgrid/bin/taskgrid-entrypoint\"]");
+    assertThat(Files.readString(Path.of("container/taskgrid-entrypoint")))
+        .contains("exec /opt/taskgrid/bin/taskgrid \"$@\"");
   }
 
   @Test
