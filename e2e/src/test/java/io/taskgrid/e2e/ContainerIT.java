@@ -295,14 +295,14 @@ class ContainerIT {
           .untilAsserted(
               () -> {
                 JsonNode active = JSON.readTree(get(targets)).path("data").path("activeTargets");
-                List<String> up = new ArrayList<>();
+                List<String> healthy = new ArrayList<>();
                 active.forEach(
                     t -> {
                       if (t.path("health").asText().equals("up")) {
-                        up.add(t.path("labels").path("instance").asText());
+                        healthy.add(t.path("labels").path("instance").asText());
                       }
                     });
-                assertThat(up)
+                assertThat(healthy)
                     .containsExactlyInAnyOrder(
                         "coordinator-1:9400",
                         "coordinator-2:9400",
