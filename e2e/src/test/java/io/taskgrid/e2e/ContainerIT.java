@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
 import io.taskgrid.client.JobStatus;
 import io.taskgrid.client.TaskFuture;
 import io.taskgrid.client.TaskOptions;
@@ -335,30 +342,40 @@ class ContainerIT {
         .divide(BigInteger.valueOf(6));
   }
 
-  /** Connects once the coordinator in a container answers (its JVM starts after the container). */
+  /**
+   * Connects once the coordinator in a container answers SERVING on grpc.health.v1 (its JVM starts
+   * after the container does).
+   */
   private static TaskgridClient connect(String target, String... containers) {
-    return Awaitility.await()
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofSeconds(1))
-        .ignoreExceptions()
-        .conditionEvaluationListener(
-            c -> {
-              if (c.getRemainingTimeInMS() <= 0) {
-                saveLogs(containers);
-              }
-            })
-        .until(
-            () -> {
-              TaskgridClient client = TaskgridClient.connect(target);
-              try {
-                client.stats();
-                return client;
-              } catch (RuntimeException e) {
-                client.close();
-                throw e;
-              }
-            },
-            c -> c != null);
+    ManagedChannel channel =
+        Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+    try {
+      HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+      Awaitility.await("grpc.health.v1 SERVING on " + target + "; logs in " + logDir)
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .conditionEvaluationListener(
+              c -> {
+                if (c.getRemainingTimeInMS() <= 0) {
+                  saveLogs(containers);
+                }
+              })
+          .until(
+              () -> {
+                try {
+                  return health
+                          .withDeadlineAfter(1, TimeUnit.SECONDS)
+                          .check(HealthCheckRequest.getDefaultInstance())
+                          .getStatus()
+                      == ServingStatus.SERVING;
+                } catch (StatusRuntimeException e) {
+                  return false;
+                }
+              });
+    } finally {
+      channel.shutdownNow();
+    }
+    return TaskgridClient.connect(target);
   }
 
   private static void awaitWorkers(TaskgridClient client, int count, String... containers) {
@@ -475,7 +492,7 @@ class ContainerIT {
 
   private static Optional<Path> onPath(String tool) {
     String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-    for (String dir : path.split(File.pathSeparator)) {
+    for (String dir : Pattern.compile(Pattern.quote(File.pathSeparator)).split(path)) {
       Path candidate = Paths.get(dir, tool);
       if (Files.isExecutable(candidate)) {
         return Optional.of(candidate);
