@@ -334,6 +334,8 @@ class ContainerIT {
     } finally {
       saveLogs(containers.toArray(String[]::new));
       run(COMMAND_TIMEOUT, env, concat(base, List.of("down", "-t", "0"), List.of()));
+      // podman-compose 1.0.3's down leaves the project's network behind.
+      run(COMMAND_TIMEOUT, "podman", "network", "rm", "-f", RUN + "_taskgrid");
     }
   }
 
