@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -218,13 +220,18 @@ class ManifestsTest {
       List<String> command = texts(s.path("command"));
       assertCliArgs(command);
       assertThat(command.get(0)).isEqualTo("coordinator");
-      for (String member : command.get(command.indexOf("--member") + 1).split(",")) {
+      // The other coordinators, by service name; the image's entrypoint resolves them for --member.
+      String members = s.path("environment").path("TASKGRID_MEMBER_NAMES").asText();
+      assertThat(members.split(",")).hasSize(coordinators.size() - 1);
+      for (String member : members.split(",")) {
+        assertThat(coordinators).contains(member.substring(0, member.indexOf(':')));
         assertThat(member).endsWith(":" + hzPort);
       }
+      assertThat(s.path("environment").path("TASKGRID_HZ_HOST").asText()).isEqualTo("container-ip");
+      assertThat(Files.readString(Path.of("container/taskgrid-entrypoint")))
+          .contains("TASKGRID_MEMBER_NAMES", "TASKGRID_HZ_HOST:-}\" = container-ip");
       assertThat(texts(s.path("ports"))).anyMatch(p -> p.endsWith(":" + grpcPort));
-      List<String> health = texts(s.path("healthcheck").path("test"));
-      assertThat(health).contains(TaskgridCli.class.getName());
-      assertCliArgs(health.subList(health.indexOf(TaskgridCli.class.getName()) + 1, health.size()));
+      assertImageHealthCheck(s);
     }
     for (String name : workers) {
       JsonNode s = services.path(name);
@@ -234,6 +241,7 @@ class ManifestsTest {
       for (String target : command.get(command.indexOf("--coordinator") + 1).split(",")) {
         assertThat(target).endsWith(":" + grpcPort);
       }
+      assertImageHealthCheck(s);
     }
 
     JsonNode prometheus = documents("compose/prometheus.yml").get(0);
@@ -302,11 +310,67 @@ class ManifestsTest {
     assertThat(hazelcastRuleSeen).isTrue();
   }
 
+  /** A compose service runs the image's health check script, which the image holds. */
+  private static void assertImageHealthCheck(JsonNode service) throws IOException {
+    List<String> health = texts(service.path("healthcheck").path("test"));
+    assertThat(health).containsExactly("CMD", "/opt/taskgrid/bin/taskgrid-healthcheck");
+    assertThat(Path.of("container/taskgrid-healthcheck")).isExecutable();
+    assertThat(Files.readString(Path.of("container/build-image.sh")))
+        .contains("\"$container_dir/taskgrid-healthcheck\"");
+    assertThat(Files.readString(Path.of("container/Containerfile")))
+        .contains("COPY bin/ /opt/taskgrid/bin/")
+        .contains("/opt/taskgrid/bin/taskgrid-healthcheck");
+  }
+
   @Test
   void launcherAndImage_exitOnOutOfMemory() throws IOException {
-    // A process that ran out of memory must die (and be restarted), not limp on.
+    // A process that ran out of memory must die (and be restarted), not limp on. The image runs
+    // the same launcher.
     assertThat(Files.readString(Path.of("bin/taskgrid"))).contains("-XX:+ExitOnOutOfMemoryError");
-    assertThat(Files.readString(Path.of("pom.xml")))
-        .contains("<jvmFlag>-XX:+ExitOnOutOfMemoryError</jvmFlag>");
+    assertThat(Files.readString(Path.of("container/Containerfile")))
+        .contains(
+            "ENTRYPOINT [\"/usr/bin/tini\", \"--\", \"/opt/taskgrid/bin/taskgrid-entrypoint\"]");
+    assertThat(Files.readString(Path.of("container/taskgrid-entrypoint")))
+        .contains("exec /opt/taskgrid/bin/taskgrid \"$@\"");
+  }
+
+  @Test
+  void image_runsAsTheUserTheK8sManifestsExpect_withTheHeapFromTheMemoryLimit() throws IOException {
+    String containerfile = Files.readString(Path.of("container/Containerfile"));
+    String script = Files.readString(Path.of("container/build-image.sh"));
+    assertThat(containerfile).containsPattern("(?m)^USER 65532:65532$");
+    assertThat(script).contains("taskgrid:x:65532:65532:");
+    assertThat(containerfile).contains("TASKGRID_HEAP=70%");
+    for (String file : List.of("k8s/coordinator.yaml", "k8s/worker.yaml")) {
+      for (JsonNode doc : documents(file)) {
+        JsonNode pod = doc.path("spec").path("template").path("spec");
+        if (!pod.isMissingNode()) {
+          assertThat(pod.path("securityContext").path("runAsUser").asInt()).isEqualTo(65532);
+          assertThat(pod.path("securityContext").path("runAsGroup").asInt()).isEqualTo(65532);
+        }
+      }
+    }
+  }
+
+  @Test
+  void k8sManifests_validAgainstTheKubernetesApiModels() throws Exception {
+    // k8s/validate-manifests.py checks every field and type against the API models of Debian's
+    // python3-kubernetes (no schema validator is packaged; .ci/run installs it).
+    Process probe =
+        new ProcessBuilder("/usr/bin/python3", "-c", "import kubernetes, yaml")
+            .redirectErrorStream(true)
+            .start();
+    probe.getInputStream().readAllBytes();
+    Assumptions.assumeTrue(
+        probe.waitFor() == 0,
+        "skipped: /usr/bin/python3 lacks python3-kubernetes (apt-get install python3-kubernetes)");
+    Process validate =
+        new ProcessBuilder("/usr/bin/python3", "k8s/validate-manifests.py")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(validate.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(validate.waitFor()).as(out).isZero();
+    assertThat(out)
+        .contains("coordinator.yaml: 3 documents, valid", "worker.yaml: 1 documents, valid");
   }
 }
