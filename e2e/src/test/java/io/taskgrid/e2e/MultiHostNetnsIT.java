@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +79,20 @@ class MultiHostNetnsIT {
     }
     processes.forEach(TaskgridProcess::close);
     net.close();
+    keepLogs();
+  }
+
+  /** The processes' logs, kept under target/ (the temporary directory goes with the test). */
+  private void keepLogs() {
+    Path keep = Paths.get("target", "multihost-logs", net.tag);
+    try (var logs = Files.list(workDir)) {
+      Files.createDirectories(keep);
+      for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+        Files.copy(log, keep.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      System.out.println("MultiHostNetnsIT: could not keep the logs: " + e);
+    }
   }
 
   /** {@code -Dmultihost.runs=N} repeats the scenario N times in a row (each on a fresh cluster). */
@@ -148,6 +163,14 @@ class MultiHostNetnsIT {
         "coordinator 0 merged back into the cluster",
         () -> count(c0.log(), "Members {size:3") > before);
     long mergedAt = System.nanoTime();
+    // A coordinator merged back after a split starts afresh (the majority adopted its tasks while
+    // it was cut off, see Coordinator#rejoinNeeded): it closes, and a new one joins the cluster on
+    // the same ports. Until then it refuses connections, so the check waits for it.
+    c0.await(
+        Duration.ofSeconds(60),
+        "coordinator 0 started afresh and rejoined the cluster",
+        () -> restartedAndWhole(c0.log()));
+    long rejoinedAt = System.nanoTime();
     awaitClient(clientLog, "ALLDONE", Duration.ofSeconds(60));
 
     // THEN every task ended once, rightly, and every coordinator says the same
@@ -161,9 +184,11 @@ class MultiHostNetnsIT {
     System.out.printf(
         "MULTIHOST run "
             + run
-            + ": %s; split-brain merged %.1f s after the heal; whole test %.1f s; load %s%n",
+            + ": %s; split-brain merged %.1f s after the heal, coordinator 0 serving again %.1f s"
+            + " after the merge; whole test %.1f s; load %s%n",
         result.group(),
         (mergedAt - healedAt) / 1e9,
+        (rejoinedAt - mergedAt) / 1e9,
         (System.nanoTime() - started) / 1e9,
         Files.readString(Path.of("/proc/loadavg")).trim());
     assertThat(client.exitValue()).as("client exit status\n" + tail(out)).isZero();
@@ -276,6 +301,17 @@ class MultiHostNetnsIT {
     if (left > 0) {
       client.waitFor(left, TimeUnit.NANOSECONDS);
     }
+  }
+
+  /**
+   * Whether the coordinator's log shows it started afresh after a merge ("starting afresh", printed
+   * by the {@code coordinator} command) and then listening again in a cluster of 3.
+   */
+  private static boolean restartedAndWhole(String log) {
+    int at = log.lastIndexOf("starting afresh");
+    return at >= 0
+        && log.indexOf("listening on", at) >= 0
+        && log.indexOf("Members {size:3", at) >= 0;
   }
 
   private static int count(String text, String needle) {
