@@ -125,7 +125,9 @@ public final class Coordinator implements AutoCloseable {
     if (protection != null
         && protection.getFunctionImplementation() instanceof QuorumFunction function) {
       function.attach(quorum.watch()::hasQuorum);
+      function.onHeartbeats(quorum::heard);
     }
+    runtime.acknowledgeOnlyIf(quorum::mayAcknowledge);
   }
 
   private void fence(String reason) {

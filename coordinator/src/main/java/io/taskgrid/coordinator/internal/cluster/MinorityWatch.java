@@ -138,6 +138,14 @@ public final class MinorityWatch {
     return state != State.MINORITY && state != State.MERGING;
   }
 
+  /**
+   * Whether {@code reachable} members (this one included) are a majority of the cluster this member
+   * belongs to (always true below 3 members, as for the minority rule).
+   */
+  public synchronized boolean isMajority(int reachable) {
+    return baseline < 3 || reachable >= baseline / 2 + 1;
+  }
+
   /** The member count it last saw (for tests). */
   synchronized int members() {
     return members;
