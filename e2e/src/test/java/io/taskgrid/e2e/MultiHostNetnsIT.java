@@ -54,8 +54,13 @@ class MultiHostNetnsIT {
           "-Dhazelcast.merge.next.run.delay.seconds=3",
           "-Dorg.slf4j.simpleLogger.log.com.hazelcast.internal.cluster=info");
 
-  /** How long the links stay cut: past the member timeout and the lease timeout. */
-  private static final Duration CUT = Duration.ofSeconds(8);
+  /**
+   * How long the links stay cut: past the member timeout and the lease timeout (3 s each), and as
+   * short as that allows. A coordinator in a minority presumes the others dead after its quorum
+   * grace (10 s here, see MinorityWatch) and serves alone: the heal and Hazelcast's merge must come
+   * before that, or the split brain runs tasks on both sides by design.
+   */
+  private static final Duration CUT = Duration.ofSeconds(5);
 
   @TempDir Path workDir;
 
@@ -191,7 +196,12 @@ class MultiHostNetnsIT {
         (rejoinedAt - mergedAt) / 1e9,
         (System.nanoTime() - started) / 1e9,
         Files.readString(Path.of("/proc/loadavg")).trim());
-    assertThat(client.exitValue()).as("client exit status\n" + tail(out)).isZero();
+    String why =
+        c0.log().contains("presumed dead")
+            ? "coordinator 0 presumed the others dead before the merge and served alone (the heal"
+                + " and merge took longer than its quorum grace)\n"
+            : "";
+    assertThat(client.exitValue()).as(why + "client exit status\n" + tail(out)).isZero();
     assertThat(result.group()).contains("total=" + TASKS + " ok=" + TASKS + " bad=0");
   }
 
