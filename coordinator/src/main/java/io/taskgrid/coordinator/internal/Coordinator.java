@@ -101,7 +101,7 @@ public final class Coordinator implements AutoCloseable {
         ClusterQuorum.start(
             hz,
             options.clock(),
-            MinorityWatch.Settings.of(options.memberTimeout()),
+            MinorityWatch.Settings.of(options.memberTimeout(), options.quorumGrace()),
             new MinorityWatch.Listener() {
               @Override
               public void fenced(String reason) {

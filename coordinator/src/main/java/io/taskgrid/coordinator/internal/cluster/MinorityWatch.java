@@ -56,6 +56,14 @@ public final class MinorityWatch {
      * minority waits three timeouts, and at least 10 s, for Hazelcast to find the majority (it
      * looks every member timeout, see HazelcastConfigs).
      */
+    public static Settings of(Duration memberTimeout, Duration quorumGrace) {
+      Settings d = of(memberTimeout);
+      return quorumGrace.isZero() || quorumGrace.isNegative()
+          ? d
+          : new Settings(d.memberTimeout(), d.pauseSettle(), quorumGrace);
+    }
+
+    /** The defaults for a member timeout (see {@link #of(Duration, Duration)}). */
     public static Settings of(Duration memberTimeout) {
       Duration three = memberTimeout.multipliedBy(3);
       return new Settings(
