@@ -41,7 +41,7 @@ final class FleetPlot {
     for (int i = 1; i < args.length; i++) {
       series.add(read(Paths.get(args[i])));
     }
-    write(series, Paths.get(args[0]));
+    writeSeries(series, Paths.get(args[0]));
   }
 
   /** The runs in {@code csv}, the last per fleet size, by fleet size. */
@@ -58,10 +58,11 @@ final class FleetPlot {
 
   /** One run series (one cluster size), as {@link FleetBench} writes it at the end. */
   static void write(List<FleetResult> results, Path png) throws IOException {
-    write(List.of(results), png);
+    writeSeries(List.of(results), png);
   }
 
-  static void write(List<List<FleetResult>> series, Path png) throws IOException {
+  /** Several run series (one per cluster size) in one PNG. */
+  static void writeSeries(List<List<FleetResult>> series, Path png) throws IOException {
     Map<String, List<FleetResult>> named = new LinkedHashMap<>();
     series.stream()
         .filter(s -> !s.isEmpty())

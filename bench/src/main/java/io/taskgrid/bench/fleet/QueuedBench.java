@@ -37,6 +37,17 @@ import java.util.concurrent.TimeUnit;
 public final class QueuedBench {
   private QueuedBench() {}
 
+  /**
+   * Whether the coordinator holds {@code id}; a coordinator busy storing may not answer in time.
+   */
+  private static boolean stored(TaskgridClient client, String id) {
+    try {
+      return client.getTask(id).isPresent();
+    } catch (io.taskgrid.client.TaskException e) {
+      return false; // busy (deadline exceeded): ask again
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     int tasks = Integer.parseInt(args[0]);
     int c = Integer.parseInt(args[1]);
@@ -92,7 +103,7 @@ public final class QueuedBench {
       for (int i = 0; i < c; i++) {
         String last = all.get(i).get(all.get(i).size() - 1).taskId();
         TaskgridClient client = clients.get(i);
-        while (client.getTask(last).isEmpty()) {
+        while (!stored(client, last)) {
           TimeUnit.MILLISECONDS.sleep(200); // polling another process for its last record
         }
       }
