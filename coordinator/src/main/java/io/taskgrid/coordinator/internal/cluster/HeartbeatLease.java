@@ -3,8 +3,10 @@ package io.taskgrid.coordinator.internal.cluster;
 import com.hazelcast.cluster.Member;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,21 +51,27 @@ public final class HeartbeatLease {
    * just joined).
    */
   public int reachable(Collection<Member> members) {
+    List<UUID> others = new ArrayList<>(members.size());
+    for (Member m : members) {
+      if (!m.localMember()) {
+        others.add(m.getUuid());
+      }
+    }
+    return 1 + freshAmong(others);
+  }
+
+  /** How many of {@code others} (members other than this one) were heard within the window. */
+  int freshAmong(Collection<UUID> others) {
     long now = clock.millis();
     int n = 0;
-    Set<UUID> present = new HashSet<>();
-    for (Member m : members) {
-      present.add(m.getUuid());
-      if (m.localMember()) {
-        n++;
-        continue;
-      }
-      long at = lastHeard.computeIfAbsent(m.getUuid(), k -> now);
+    for (UUID id : others) {
+      long at = lastHeard.computeIfAbsent(id, k -> now);
       if (now - at <= window.toMillis()) {
         n++;
       }
     }
-    if (lastHeard.size() > present.size()) {
+    if (lastHeard.size() > others.size()) {
+      Set<UUID> present = new HashSet<>(others);
       lastHeard.keySet().retainAll(present); // members that left
     }
     return n;
