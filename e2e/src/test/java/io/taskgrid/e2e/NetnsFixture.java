@@ -33,8 +33,18 @@ final class NetnsFixture implements AutoCloseable {
   private final List<String> rootLinks = new ArrayList<>();
   private @Nullable String bridgeNs;
 
+  /**
+   * Deletes what the fixture made if the JVM ends before {@link #close} (the test JVM killed on a
+   * timeout or by a signal): namespaces outlive their processes otherwise.
+   */
+  private final Thread cleanupAtExit = new Thread(this::deleteAll, "netns-cleanup");
+
+  NetnsFixture() {
+    Runtime.getRuntime().addShutdownHook(cleanupAtExit);
+  }
+
   /** Creates a namespace {@code tg<role>-<tag>} with its loopback up. */
-  String namespace(String role) throws IOException, InterruptedException {
+  synchronized String namespace(String role) throws IOException, InterruptedException {
     String ns = "tg" + role + "-" + tag;
     run("ip", "netns", "add", ns);
     namespaces.add(ns);
@@ -64,6 +74,10 @@ final class NetnsFixture implements AutoCloseable {
     String inner = "t" + tag + role;
     String outer = inner + "b";
     run("ip", "link", "add", inner, "type", "veth", "peer", "name", outer);
+    synchronized (this) {
+      // In the root namespace until moved: deleted at close if a move below fails.
+      rootLinks.add(inner);
+    }
     run("ip", "link", "set", inner, "netns", ns);
     run("ip", "link", "set", outer, "netns", br);
     run("ip", "netns", "exec", ns, "ip", "link", "set", inner, "name", "eth0");
@@ -78,7 +92,7 @@ final class NetnsFixture implements AutoCloseable {
    * A veth from the root namespace (where the test JVM runs) to the bridge, holding {@code
    * address}/24 on the root side: the test's own way in.
    */
-  void plugRoot(String address) throws IOException, InterruptedException {
+  synchronized void plugRoot(String address) throws IOException, InterruptedException {
     String br = bridge();
     String hostEnd = "t" + tag + "h";
     run("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", hostEnd + "b");
@@ -114,6 +128,15 @@ final class NetnsFixture implements AutoCloseable {
 
   @Override
   public void close() {
+    deleteAll();
+    try {
+      Runtime.getRuntime().removeShutdownHook(cleanupAtExit);
+    } catch (IllegalStateException e) {
+      // The JVM is already shutting down: the hook runs (and finds nothing left).
+    }
+  }
+
+  private synchronized void deleteAll() {
     for (String ns : namespaces) {
       runQuietly("ip", "netns", "del", ns);
     }

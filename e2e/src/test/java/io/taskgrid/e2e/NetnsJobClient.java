@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -57,6 +58,12 @@ final class NetnsJobClient {
       do {
         done = (int) futures.stream().filter(TaskFuture::isDone).count();
         System.out.println("DONE " + done);
+        if (done < tasks && tasks - done <= 10) {
+          // The last few: which ones, in case they never end.
+          System.out.println(
+              "PENDING "
+                  + futures.stream().filter(f -> !f.isDone()).map(TaskFuture::taskId).toList());
+        }
         if (done < tasks) {
           try {
             futures
@@ -189,6 +196,8 @@ final class NetnsJobClient {
       outcome = "FAILED";
     } catch (TimeoutException e) {
       return id + ": no outcome";
+    } catch (CancellationException e) {
+      return id + ": cancelled (" + e.getMessage() + ")";
     }
     TaskResultInfo seen = f.resultInfo().orElse(null);
     if (seen == null || !seen.outcome().equals(outcome)) {

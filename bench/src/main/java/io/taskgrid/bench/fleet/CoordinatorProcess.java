@@ -49,7 +49,8 @@ final class CoordinatorProcess implements AutoCloseable {
                 "java.base/java.lang=ALL-UNNAMED",
                 "--add-opens",
                 "java.base/sun.nio.ch=ALL-UNNAMED",
-                "-Xmx2g",
+                // -Dfleet.coordinator.xmx=8g for the larger queued-task runs.
+                "-Xmx" + System.getProperty("fleet.coordinator.xmx", "2g"),
                 "-XX:+UseParallelGC",
                 "-XX:+ExitOnOutOfMemoryError",
                 "-cp",
@@ -114,6 +115,11 @@ final class CoordinatorProcess implements AutoCloseable {
 
   /** Bytes reachable after a full GC: the {@code Total} line of {@code GC.class_histogram}. */
   long liveHeapBytes() throws IOException, InterruptedException {
+    return totalOf(classHistogram());
+  }
+
+  /** {@code jcmd PID GC.class_histogram} (a full GC first, then the live objects by class). */
+  String classHistogram() throws IOException, InterruptedException {
     String jcmd = Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString();
     Process p =
         new ProcessBuilder(jcmd, Long.toString(pid()), "GC.class_histogram")
@@ -126,7 +132,12 @@ final class CoordinatorProcess implements AutoCloseable {
     if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IllegalStateException("jcmd GC.class_histogram failed: " + out);
     }
-    String[] lines = out.strip().split("\n", -1);
+    return out;
+  }
+
+  /** The bytes of the {@code Total} line of a class histogram. */
+  static long totalOf(String histogram) {
+    String[] lines = histogram.strip().split("\n", -1);
     String[] cols = lines[lines.length - 1].trim().split("\\s+", -1);
     if (cols.length != 3 || !cols[0].equals("Total")) {
       throw new IllegalStateException("no Total line in the class histogram");

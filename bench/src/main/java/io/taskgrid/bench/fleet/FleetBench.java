@@ -77,22 +77,29 @@ public final class FleetBench {
     try {
       List<String> targets = startCoordinators(s, workDir, cluster, coordinators);
       for (int w = 0; w < fleetSize; w++) {
-        SimWorker worker = new SimWorker("sim-" + w, s, timer, log);
+        SimWorker worker = new SimWorker("sim-" + w, w, s, timer, log);
         workers.add(worker);
+        List<ManagedChannel> perCoordinator = new ArrayList<>();
         for (String target : targets) {
-          ManagedChannel channel =
+          perCoordinator.add(
               NettyChannelBuilder.forTarget(target)
                   .eventLoopGroup(loop)
                   .channelType(NioSocketChannel.class)
                   .executor(callbacks)
                   .usePlaintext()
-                  .build();
-          channels.add(channel);
-          worker.connect(channel);
+                  .build());
         }
+        channels.addAll(perCoordinator);
+        worker.connect(perCoordinator);
       }
-      try (TaskgridClient client =
-          TaskgridClient.connect(ClientOptions.newBuilder().targets(targets).build())) {
+      // One client per coordinator, the submissions spread round-robin: a TaskgridClient given
+      // several targets uses the first and only fails over to the others.
+      List<TaskgridClient> clients = new ArrayList<>();
+      try {
+        for (String target : targets) {
+          clients.add(
+              TaskgridClient.connect(ClientOptions.newBuilder().targets(List.of(target)).build()));
+        }
         for (String target : targets) {
           awaitWorkers(target, fleetSize, log);
         }
@@ -108,7 +115,7 @@ public final class FleetBench {
         // Warm-up (not measured): a cold coordinator spends its CPU compiling, not scheduling.
         List<TaskFuture<byte[]>> warmUp = new ArrayList<>();
         for (int i = 0; i < s.tasks() / 2; i++) {
-          warmUp.add(client.submit(TaskTypes.NOOP, new byte[0]));
+          warmUp.add(clients.get(i % clients.size()).submit(TaskTypes.NOOP, new byte[0]));
         }
         for (TaskFuture<byte[]> f : warmUp) {
           f.get(10, TimeUnit.MINUTES);
@@ -122,7 +129,10 @@ public final class FleetBench {
         for (int i = 0; i < s.tasks(); i++) {
           String id = prefix + i;
           log.submitted(id);
-          futures.add(client.submit(TaskTypes.NOOP, none, TaskOptions.newBuilder().id(id).build()));
+          futures.add(
+              clients
+                  .get(i % clients.size())
+                  .submit(TaskTypes.NOOP, none, TaskOptions.newBuilder().id(id).build()));
         }
         long threadsUnderLoad = 0;
         for (CoordinatorProcess c : coordinators) {
@@ -151,7 +161,10 @@ public final class FleetBench {
             waits.getValueAtPercentile(99) / 1000.0,
             cpuPerTask,
             log.streamErrors(),
-            load);
+            load,
+            loadAverage());
+      } finally {
+        clients.forEach(TaskgridClient::close);
       }
     } finally {
       workers.forEach(SimWorker::close);

@@ -37,6 +37,17 @@ import java.util.concurrent.TimeUnit;
 public final class QueuedBench {
   private QueuedBench() {}
 
+  /**
+   * Whether the coordinator holds {@code id}; a coordinator busy storing may not answer in time.
+   */
+  private static boolean stored(TaskgridClient client, String id) {
+    try {
+      return client.getTask(id).isPresent();
+    } catch (io.taskgrid.client.TaskException e) {
+      return false; // busy (deadline exceeded): ask again
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     int tasks = Integer.parseInt(args[0]);
     int c = Integer.parseInt(args[1]);
@@ -92,7 +103,7 @@ public final class QueuedBench {
       for (int i = 0; i < c; i++) {
         String last = all.get(i).get(all.get(i).size() - 1).taskId();
         TaskgridClient client = clients.get(i);
-        while (client.getTask(last).isEmpty()) {
+        while (!stored(client, last)) {
           TimeUnit.MILLISECONDS.sleep(200); // polling another process for its last record
         }
       }
@@ -100,7 +111,12 @@ public final class QueuedBench {
       long after = 0;
       StringBuilder each = new StringBuilder();
       for (CoordinatorProcess p : coordinators) {
-        long live = p.liveHeapBytes();
+        String histogram = p.classHistogram();
+        long live = CoordinatorProcess.totalOf(histogram);
+        // What the queued tasks are made of, per member (the 25 largest classes).
+        Path top = workDir.resolve(p.name + "-histogram.txt");
+        Files.writeString(top, String.join("\n", histogram.lines().limit(28).toList()) + "\n");
+        System.out.println("HISTOGRAM " + top);
         after += live;
         each.append(String.format(Locale.ROOT, " %s=%.0fMB", p.name, live / 1e6));
       }
@@ -132,19 +148,20 @@ public final class QueuedBench {
       AssignmentLog log = new AssignmentLog();
       long drain = System.nanoTime();
       for (int w = 0; w < fleet; w++) {
-        SimWorker worker = new SimWorker("sim-" + w, s, timer, log);
+        SimWorker worker = new SimWorker("sim-" + w, w, s, timer, log);
         workers.add(worker);
+        List<ManagedChannel> perCoordinator = new ArrayList<>();
         for (String target : targets) {
-          ManagedChannel channel =
+          perCoordinator.add(
               NettyChannelBuilder.forTarget(target)
                   .eventLoopGroup(loop)
                   .channelType(NioSocketChannel.class)
                   .executor(callbacks)
                   .usePlaintext()
-                  .build();
-          channels.add(channel);
-          worker.connect(channel);
+                  .build());
         }
+        channels.addAll(perCoordinator);
+        worker.connect(perCoordinator);
       }
       int failed = 0;
       for (List<TaskFuture<byte[]>> fs : all) {

@@ -101,7 +101,7 @@ public final class Coordinator implements AutoCloseable {
         ClusterQuorum.start(
             hz,
             options.clock(),
-            MinorityWatch.Settings.of(options.memberTimeout()),
+            MinorityWatch.Settings.of(options.memberTimeout(), options.quorumGrace()),
             new MinorityWatch.Listener() {
               @Override
               public void fenced(String reason) {
@@ -125,7 +125,9 @@ public final class Coordinator implements AutoCloseable {
     if (protection != null
         && protection.getFunctionImplementation() instanceof QuorumFunction function) {
       function.attach(quorum.watch()::hasQuorum);
+      function.onHeartbeats(quorum::heard);
     }
+    runtime.acknowledgeOnlyIf(quorum::mayAcknowledge);
   }
 
   private void fence(String reason) {

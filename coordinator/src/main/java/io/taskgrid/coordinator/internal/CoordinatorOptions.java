@@ -106,6 +106,7 @@ public final class CoordinatorOptions {
   private final int metricsPort;
   private final Duration leaseTimeout;
   private final Duration memberTimeout;
+  private final Duration quorumGrace;
   private final @Nullable ServerTls tls;
   private final @Nullable Credentials credentials;
   private final boolean insecureAllowPlaintextOnNetwork;
@@ -120,6 +121,7 @@ public final class CoordinatorOptions {
     this.reflection = b.reflection;
     this.leaseTimeout = b.leaseTimeout;
     this.memberTimeout = b.memberTimeout;
+    this.quorumGrace = b.quorumGrace;
     this.host = b.host;
     this.port = b.port;
     this.clusterName = b.clusterName;
@@ -189,6 +191,7 @@ public final class CoordinatorOptions {
     b.metricsPort = metricsPort;
     b.leaseTimeout = leaseTimeout;
     b.memberTimeout = memberTimeout;
+    b.quorumGrace = quorumGrace;
     b.tls = tls;
     b.credentials = credentials;
     b.insecureAllowPlaintextOnNetwork = insecureAllowPlaintextOnNetwork;
@@ -390,6 +393,15 @@ public final class CoordinatorOptions {
     return memberTimeout;
   }
 
+  /**
+   * How long a coordinator in a minority of its cluster waits for a majority before it presumes the
+   * missing members dead and serves as the cluster (see MinorityWatch); zero: the default for the
+   * member timeout (three member timeouts, at least 10 s).
+   */
+  public Duration quorumGrace() {
+    return quorumGrace;
+  }
+
   /** The server's TLS settings; null serves plaintext (allowed on loopback only, by default). */
   public @Nullable ServerTls tls() {
     return tls;
@@ -505,6 +517,7 @@ public final class CoordinatorOptions {
     private int metricsPort = METRICS_DISABLED;
     private Duration leaseTimeout = DEFAULT_LEASE_TIMEOUT;
     private Duration memberTimeout = DEFAULT_MEMBER_TIMEOUT;
+    private Duration quorumGrace = Duration.ZERO;
     private @Nullable ServerTls tls;
     private @Nullable Credentials credentials;
     private boolean insecureAllowPlaintextOnNetwork;
@@ -546,6 +559,12 @@ public final class CoordinatorOptions {
     /** Sets how long a worker may be silent before it is declared dead. */
     public Builder leaseTimeout(Duration leaseTimeout) {
       this.leaseTimeout = Objects.requireNonNull(leaseTimeout, "leaseTimeout");
+      return this;
+    }
+
+    /** Sets the minority's quorum grace (zero: the default for the member timeout). */
+    public Builder quorumGrace(Duration quorumGrace) {
+      this.quorumGrace = Objects.requireNonNull(quorumGrace, "quorumGrace");
       return this;
     }
 

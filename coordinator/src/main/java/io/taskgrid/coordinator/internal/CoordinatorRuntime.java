@@ -53,6 +53,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
   private final ScheduledFuture<?> timeoutCheck;
   private final TaskStore store;
   private final Scheduler scheduler;
+  private final CompletionHub hub;
   private final TaskGrpcService taskService;
   private final WorkerGrpcService workerService;
 
@@ -75,7 +76,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     this.timer = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("timer"));
     this.store = TimedTaskStore.wrap(storeFactory.apply(storeExecutor), metricsRegistry);
     CoordinatorMetrics metrics = CoordinatorMetrics.register(metricsRegistry);
-    CompletionHub hub = new CompletionHub();
+    this.hub = new CompletionHub();
     // A job's task ids beyond the retention budget name results that are gone anyway.
     JobStats jobs = new JobStats((int) options.retainedMax(), JobStats.DEFAULT_MAX_FINISHED_JOBS);
     this.scheduler =
@@ -229,6 +230,11 @@ public final class CoordinatorRuntime implements AutoCloseable {
     CompletableFuture<Void> unused = scheduler.fence();
     taskService.closeSessions(status);
     workerService.leases().fence(status);
+  }
+
+  /** Results are acknowledged to their watchers only while {@code mayAcknowledge} says so. */
+  public void acknowledgeOnlyIf(java.util.function.BooleanSupplier mayAcknowledge) {
+    hub.acknowledgeOnlyIf(mayAcknowledge);
   }
 
   /** Serves again after {@link #fence}. */

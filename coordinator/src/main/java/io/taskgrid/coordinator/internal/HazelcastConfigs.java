@@ -51,6 +51,13 @@ public final class HazelcastConfigs {
     config.setProperty(
         "hazelcast.max.no.heartbeat.seconds",
         Long.toString(Math.max(2, options.memberTimeout().toSeconds())));
+    // A write whose backup is not acknowledged completes anyway after this timeout (default 5 s).
+    // Past the member timeout, such a write completes only once the silent member is removed,
+    // after this member's heartbeat lease lapsed: in a split it is then never acknowledged (see
+    // HeartbeatLease, ClusterQuorum#mayAcknowledge).
+    config.setProperty(
+        "hazelcast.operation.backup.timeout.millis",
+        Long.toString(Math.max(5_000, options.memberTimeout().toMillis() + 2_000)));
     // Task records and their backups (one synchronous backup), and the store's batched writes.
     HazelcastTaskStore.configure(config, options.retention());
     // Type permits likewise: a lost permit change would let a type run over its limit.

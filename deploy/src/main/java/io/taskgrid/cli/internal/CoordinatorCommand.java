@@ -176,6 +176,16 @@ final class CoordinatorCommand implements Callable<Integer> {
               + " tasks (default: ${DEFAULT-VALUE}).")
   long memberTimeoutMillis = 10_000;
 
+  @Option(
+      names = "--quorum-grace-ms",
+      defaultValue = "0",
+      description =
+          "A coordinator cut off from most of its cluster stops serving; after this long with no"
+              + " majority found it presumes the others dead and serves alone (0, the default:"
+              + " three member timeouts, at least 10 s). Longer: a long partition stays fenced,"
+              + " but losing most coordinators at once stops the service for longer.")
+  long quorumGraceMillis = 0;
+
   /** Size and admission limits (docs/LIMITS.md). */
   @Mixin LimitOptions limits = new LimitOptions();
 
@@ -275,6 +285,9 @@ final class CoordinatorCommand implements Callable<Integer> {
                 Duration.ofMillis(Checks.atLeast("--lease-timeout-ms", leaseTimeoutMillis, 100)))
             .memberTimeout(
                 Duration.ofMillis(Checks.atLeast("--member-timeout-ms", memberTimeoutMillis, 2000)))
+            .quorumGrace(
+                Duration.ofMillis(
+                    Checks.between("--quorum-grace-ms", quorumGraceMillis, 0, 86_400_000L)))
             .resultTtl(Duration.ofSeconds(Checks.atLeast("--result-ttl-s", resultTtlSeconds, 1)))
             .retainedMax(Checks.between("--retained-max", retainedMax, 1_000, Integer.MAX_VALUE))
             .retainedMaxBytes(

@@ -41,6 +41,7 @@ public final class ClusterQuorum implements MembershipListener, LifecycleListene
   private final ScheduledExecutorService thread;
   private final ITopic<String> departures;
   private final String localId;
+  private final HeartbeatLease lease;
   private UUID membershipRegistration = new UUID(0, 0);
   private UUID lifecycleRegistration = new UUID(0, 0);
   private UUID departuresRegistration = new UUID(0, 0);
@@ -56,6 +57,7 @@ public final class ClusterQuorum implements MembershipListener, LifecycleListene
     this.thread = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("quorum"));
     this.departures = hazelcast.getTopic(DEPARTURES_TOPIC);
     this.localId = hazelcast.getCluster().getLocalMember().getUuid().toString();
+    this.lease = new HeartbeatLease(clock, HeartbeatLease.windowFor(settings.memberTimeout()));
     Gauge serving =
         Gauge.build()
             .name(MetricNames.SERVING)
@@ -108,6 +110,23 @@ public final class ClusterQuorum implements MembershipListener, LifecycleListene
     return q;
   }
 
+  /** A heartbeat from another member arrived (see QuorumFunction#onHeartbeats). */
+  public void heard(UUID member) {
+    lease.heard(member);
+  }
+
+  /**
+   * Whether a result stored here may be acknowledged to its watchers now: this coordinator serves,
+   * and it heard from a majority of its cluster within the heartbeat lease. A store write whose
+   * backup was lost in a split completes only after the lease lapsed, so it is never acknowledged
+   * (it is not in the other side's store, which will run the task again); the tick then fences this
+   * coordinator, and the clients re-attach to the other side for the outcome that stands.
+   */
+  public boolean mayAcknowledge() {
+    return watch.serving()
+        && watch.isMajority(lease.reachable(hazelcast.getCluster().getMembers()));
+  }
+
   /** The watch (whether this coordinator serves; the store's quorum). */
   public MinorityWatch watch() {
     return watch;
@@ -130,7 +149,8 @@ public final class ClusterQuorum implements MembershipListener, LifecycleListene
       return;
     }
     watch.check();
-    watch.membersChanged(hazelcast.getCluster().getMembers().size());
+    // Members not heard from within the lease count as gone already (see HeartbeatLease).
+    watch.membersChanged(lease.reachable(hazelcast.getCluster().getMembers()));
   }
 
   private void departure(Message<String> m) {
@@ -141,12 +161,12 @@ public final class ClusterQuorum implements MembershipListener, LifecycleListene
 
   @Override
   public void memberAdded(MembershipEvent event) {
-    post(() -> watch.membersChanged(event.getMembers().size()));
+    post(() -> watch.membersChanged(lease.reachable(event.getMembers())));
   }
 
   @Override
   public void memberRemoved(MembershipEvent event) {
-    post(() -> watch.membersChanged(event.getMembers().size()));
+    post(() -> watch.membersChanged(lease.reachable(event.getMembers())));
   }
 
   @Override

@@ -56,6 +56,14 @@ public final class MinorityWatch {
      * minority waits three timeouts, and at least 10 s, for Hazelcast to find the majority (it
      * looks every member timeout, see HazelcastConfigs).
      */
+    public static Settings of(Duration memberTimeout, Duration quorumGrace) {
+      Settings d = of(memberTimeout);
+      return quorumGrace.isZero() || quorumGrace.isNegative()
+          ? d
+          : new Settings(d.memberTimeout(), d.pauseSettle(), quorumGrace);
+    }
+
+    /** The defaults for a member timeout (see {@link #of(Duration, Duration)}). */
     public static Settings of(Duration memberTimeout) {
       Duration three = memberTimeout.multipliedBy(3);
       return new Settings(
@@ -136,6 +144,14 @@ public final class MinorityWatch {
    */
   public synchronized boolean hasQuorum() {
     return state != State.MINORITY && state != State.MERGING;
+  }
+
+  /**
+   * Whether {@code reachable} members (this one included) are a majority of the cluster this member
+   * belongs to (always true below 3 members, as for the minority rule).
+   */
+  public synchronized boolean isMajority(int reachable) {
+    return baseline < 3 || reachable >= baseline / 2 + 1;
   }
 
   /** The member count it last saw (for tests). */

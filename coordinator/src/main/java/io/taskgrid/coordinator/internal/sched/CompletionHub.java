@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Routes terminal results to the streams watching them, by task id or job id. Results are published
@@ -23,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  * task's heap when it was one).
  */
 public final class CompletionHub {
+  private static final Logger log = LoggerFactory.getLogger(CompletionHub.class);
+
+  private volatile BooleanSupplier mayAcknowledge = () -> true;
   private final ConcurrentHashMap<String, List<CompletionSubscriber>> byTask =
       new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Set<CompletionSubscriber>> byJob =
@@ -88,8 +94,25 @@ public final class CompletionHub {
     publishResults(results);
   }
 
+  /**
+   * From now on results are delivered only while {@code mayAcknowledge} says so (a coordinator cut
+   * off from its cluster must not acknowledge what the other side's store does not hold; see
+   * ClusterQuorum#mayAcknowledge). Results it holds back stay unacknowledged: the watchers' streams
+   * are ended by the fence that follows, and their clients read the outcome elsewhere.
+   */
+  public void acknowledgeOnlyIf(BooleanSupplier mayAcknowledge) {
+    this.mayAcknowledge = mayAcknowledge;
+  }
+
   /** Delivers each result once per subscriber, one batch per subscriber. */
   void publishResults(Collection<TaskResult> done) {
+    if (!mayAcknowledge.getAsBoolean()) {
+      log.warn(
+          "Not acknowledging {} result(s): this coordinator has not heard from a majority of its"
+              + " cluster lately, so the other side may not hold them",
+          done.size());
+      return;
+    }
     Map<CompletionSubscriber, List<TaskResult>> out = new LinkedHashMap<>();
     for (TaskResult r : done) {
       List<CompletionSubscriber> subs = byTask.remove(r.getTaskId());

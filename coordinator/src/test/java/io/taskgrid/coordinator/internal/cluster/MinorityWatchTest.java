@@ -184,4 +184,14 @@ class MinorityWatchTest {
     w.membersChanged(3);
     assertThat(events).hasSize(2).last().isEqualTo("rejoin");
   }
+
+  @Test
+  void isMajority_ofTheLargestClusterSeen_notBelowThree() {
+    MinorityWatch three = watch(3);
+    assertThat(three.isMajority(2)).isTrue();
+    assertThat(three.isMajority(1)).isFalse();
+
+    MinorityWatch two = watch(2);
+    assertThat(two.isMajority(1)).isTrue();
+  }
 }

@@ -39,6 +39,20 @@ class CompletionHubTest {
   }
 
   @Test
+  void mayNotAcknowledge_resultHeldBack_watchersKeptUntilItMayAgain() {
+    boolean[] may = {false};
+    hub.acknowledgeOnlyIf(() -> may[0]);
+    hub.watchTask("t1", a);
+
+    hub.publishResults(List.of(result("t1", "")));
+    assertThat(a.results).isEmpty();
+
+    may[0] = true;
+    hub.publishResults(List.of(result("t1", "")));
+    assertThat(a.results).containsExactly("t1");
+  }
+
+  @Test
   void unwatchOne_theOtherStillGetsTheResult() {
     hub.watchTask("t1", a);
     hub.watchTask("t1", b);
