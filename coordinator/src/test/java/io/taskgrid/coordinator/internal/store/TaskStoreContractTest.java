@@ -73,7 +73,7 @@ abstract class TaskStoreContractTest {
   }
 
   static <T> T join(CompletionStage<T> stage) throws Exception {
-    return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   TaskInfo queued(String id, String data) {
