@@ -129,6 +129,7 @@ public final class Coordinator implements AutoCloseable {
   }
 
   private void fence(String reason) {
+    adoption.fenced();
     gate.close(reason);
     setHealth(ServingStatus.NOT_SERVING);
     runtime.fence(ServingGate.notServing(reason));
@@ -138,6 +139,7 @@ public final class Coordinator implements AutoCloseable {
     runtime.unfence();
     gate.open();
     setHealth(ServingStatus.SERVING);
+    adoption.serving();
   }
 
   private void setHealth(ServingStatus status) {
