@@ -157,9 +157,13 @@ public final class Coordinator implements AutoCloseable {
     return rejoinNeeded;
   }
 
-  /** Whether this coordinator serves (false while fenced off, see MinorityWatch). */
+  /**
+   * Whether this coordinator serves: false while fenced off (see MinorityWatch), and for good once
+   * it was merged back ({@link #rejoinNeeded()}: it refuses calls until started afresh, like its
+   * serving gauge).
+   */
   public boolean serving() {
-    return quorum.watch().serving();
+    return quorum.watch().serving() && !rejoinNeeded.isDone();
   }
 
   /** Starts a Hazelcast member and the gRPC server; returns once both are serving. */
