@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * task, and the cluster must be whole (3 members everywhere, all serving) within {@link
  * #WHOLE_WITHIN} of SIGCONT (docs/ARCHITECTURE.md, "A paused coordinator").
  */
-@Timeout(value = 3, unit = TimeUnit.MINUTES)
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
 class PausedCoordinatorIT {
   /** As in the other process ITs: 3 s split this loaded 2-core machine's cluster at start-up. */
   static final Duration MEMBER_TIMEOUT = Duration.ofSeconds(5);
@@ -49,8 +49,13 @@ class PausedCoordinatorIT {
    */
   static final Duration WHOLE_WITHIN = Duration.ofSeconds(60);
 
-  static final int SLEEPS = 200;
-  static final int ECHOES = 2_000;
+  static final int SLEEPS = 100;
+  static final int ECHOES = 1_000;
+
+  /**
+   * Echoes per submission tick (every 500 ms): 12.5 s in all, before, during and after the pause.
+   */
+  static final int ECHOES_PER_TICK = 40;
 
   /** {@code -Dpause.runs=N} repeats the scenario N times in a row (each on a fresh cluster). */
   static IntStream runs() {
@@ -61,6 +66,7 @@ class PausedCoordinatorIT {
   @MethodSource("runs")
   void clientsCoordinatorPausedForTwiceTheMemberTimeout_clientHasEveryResultAsStored(int run)
       throws Exception {
+    long began = System.nanoTime();
     Path workDir = Files.createTempDirectory("taskgrid-paused");
     ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
     try (ProcessCluster cluster =
@@ -92,7 +98,7 @@ class PausedCoordinatorIT {
           pacer.scheduleAtFixedRate(
               () -> {
                 synchronized (echoes) {
-                  for (int k = 0; k < 100 && echoes.size() < ECHOES; k++) {
+                  for (int k = 0; k < ECHOES_PER_TICK && echoes.size() < ECHOES; k++) {
                     int n = echoes.size();
                     echoes.add(
                         client.submit(
@@ -177,7 +183,7 @@ class PausedCoordinatorIT {
       System.out.printf(
           "PAUSED run=%d member-timeout-ms=%d pause-ms=%d tasks=%d succeeded=%d re-executed=%d"
               + " max-attempt=%d stored-differs=%d failed=%d whole-after-ms=%d fences=%d"
-              + " rejoined=%s%n",
+              + " rejoined=%s scenario-ms=%d%n",
           run,
           MEMBER_TIMEOUT.toMillis(),
           pausedMillis,
@@ -189,7 +195,8 @@ class PausedCoordinatorIT {
           failed.size(),
           wholeMillis,
           fenced,
-          rejoined);
+          rejoined,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
       assertThat(failed).as("tasks without their result").isEmpty();
       assertThat(mismatched.stream().limit(20))
           .as("stored outcome differs from the client's")

@@ -39,6 +39,10 @@ import org.jspecify.annotations.Nullable;
 final class FakeCoordinator extends WorkerServiceGrpc.WorkerServiceImplBase {
   final List<WorkerHello> hellos = new CopyOnWriteArrayList<>();
   final Map<String, TaskResult> results = new ConcurrentHashMap<>();
+
+  /** Every result reported, in order (a task may be reported more than once). */
+  final List<TaskResult> allResults = new CopyOnWriteArrayList<>();
+
   final List<String> violations = new CopyOnWriteArrayList<>();
   final List<CancelAcks> cancelAcks = new CopyOnWriteArrayList<>();
   final AtomicInteger streams = new AtomicInteger();
@@ -112,6 +116,25 @@ final class FakeCoordinator extends WorkerServiceGrpc.WorkerServiceImplBase {
 
   /** Queues a task; it is assigned as soon as the worker grants a credit of its pool. */
   void submit(String id, String type, Pool pool, byte[] data, String contentType, long timeoutMs) {
+    submit(id, type, pool, data, contentType, timeoutMs, 1);
+  }
+
+  /**
+   * Queues an I/O task under a given attempt. An id already in flight is leased again, as a
+   * coordinator that adopted the task from a lagging record would: it counts as one lease here.
+   */
+  void submitAttempt(String id, String type, String text, int attempt) {
+    submit(id, type, Pool.IO, text.getBytes(StandardCharsets.UTF_8), "text/plain", 0, attempt);
+  }
+
+  private void submit(
+      String id,
+      String type,
+      Pool pool,
+      byte[] data,
+      String contentType,
+      long timeoutMs,
+      int attempt) {
     TaskSpec spec =
         TaskSpec.newBuilder()
             .setId(id)
@@ -122,7 +145,7 @@ final class FakeCoordinator extends WorkerServiceGrpc.WorkerServiceImplBase {
                 Payload.newBuilder().setData(ByteString.copyFrom(data)).setContentType(contentType))
             .build();
     synchronized (this) {
-      queue.add(Assignment.newBuilder().setSpec(spec).setAttempt(1).setPool(pool).build());
+      queue.add(Assignment.newBuilder().setSpec(spec).setAttempt(attempt).setPool(pool).build());
       pump();
     }
   }
@@ -196,6 +219,7 @@ final class FakeCoordinator extends WorkerServiceGrpc.WorkerServiceImplBase {
 
   private synchronized void onResults(List<TaskResult> list) {
     for (TaskResult r : list) {
+      allResults.add(r);
       results.put(r.getTaskId(), r);
       Pool pool = poolOf.remove(r.getTaskId());
       if (pool != null) {
@@ -220,8 +244,9 @@ final class FakeCoordinator extends WorkerServiceGrpc.WorkerServiceImplBase {
       int credits = held.getOrDefault(a.getPool(), 0);
       if (credits > 0) {
         held.put(a.getPool(), credits - 1);
-        inFlight.merge(a.getPool(), 1, Integer::sum);
-        poolOf.put(a.getSpec().getId(), a.getPool());
+        if (poolOf.put(a.getSpec().getId(), a.getPool()) == null) {
+          inFlight.merge(a.getPool(), 1, Integer::sum);
+        }
         batch.add(a);
         it.remove();
       }

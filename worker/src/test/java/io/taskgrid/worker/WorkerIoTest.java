@@ -1,6 +1,7 @@
 package io.taskgrid.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
@@ -116,6 +117,53 @@ class WorkerIoTest {
     harness.coordinator.cancel("c2", Outcome.TIMED_OUT, false);
 
     assertThat(harness.awaitResult("c2").getOutcome()).isEqualTo(Outcome.TIMED_OUT);
+  }
+
+  /**
+   * A coordinator that adopted a task from a record lagging behind its old owner's lease leases it
+   * again under the same attempt while this worker still runs it (PausedCoordinatorIT once ended a
+   * task CANCELLED this way: the worker stopped the run under way for the "new" one and reported
+   * CANCELLED under the attempt the coordinators held).
+   */
+  @Test
+  void sameAttemptAssignedAgain_whileRunning_runUnderWayAnswersAndNoCancelledIsReported() {
+    harness.coordinator.submitAttempt("d1", "sleep", "60000", 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> harness.coordinator.held(Pool.IO) == 1_999);
+
+    harness.coordinator.submitAttempt("d1", "sleep", "60000", 1);
+    // Ends the run; its report comes after anything the repeated assignment caused.
+    harness.coordinator.cancel("d1", Outcome.TIMED_OUT, false);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> reported("d1").stream().anyMatch(r -> r.getOutcome() == Outcome.TIMED_OUT));
+    assertThat(reported("d1"))
+        .extracting(TaskResult::getOutcome, TaskResult::getAttempt)
+        .containsExactly(tuple(Outcome.TIMED_OUT, 1));
+    // The repeated assignment's credit came back too.
+    await().atMost(Duration.ofSeconds(5)).until(() -> harness.coordinator.held(Pool.IO) == 2_000);
+  }
+
+  /** A newer attempt replaces the run under way; the older one's stop is nobody's outcome. */
+  @Test
+  void newerAttemptAssigned_whileOlderRuns_olderStopsWithoutAReport() {
+    harness.coordinator.submitAttempt("d2", "sleep", "60000", 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> harness.coordinator.held(Pool.IO) == 1_999);
+
+    harness.coordinator.submitAttempt("d2", "sleep", "60000", 2);
+    harness.coordinator.cancel("d2", Outcome.TIMED_OUT, false);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> reported("d2").stream().anyMatch(r -> r.getOutcome() == Outcome.TIMED_OUT));
+    assertThat(reported("d2"))
+        .extracting(TaskResult::getOutcome, TaskResult::getAttempt)
+        .containsExactly(tuple(Outcome.TIMED_OUT, 2));
+    await().atMost(Duration.ofSeconds(5)).until(() -> harness.coordinator.held(Pool.IO) == 2_000);
+  }
+
+  private java.util.List<TaskResult> reported(String id) {
+    return harness.coordinator.allResults.stream().filter(r -> r.getTaskId().equals(id)).toList();
   }
 
   @Test

@@ -131,6 +131,7 @@ public final class Coordinator implements AutoCloseable {
   }
 
   private void fence(String reason) {
+    adoption.fenced();
     gate.close(reason);
     setHealth(ServingStatus.NOT_SERVING);
     runtime.fence(ServingGate.notServing(reason));
@@ -140,6 +141,7 @@ public final class Coordinator implements AutoCloseable {
     runtime.unfence();
     gate.open();
     setHealth(ServingStatus.SERVING);
+    adoption.serving();
   }
 
   private void setHealth(ServingStatus status) {
@@ -157,9 +159,13 @@ public final class Coordinator implements AutoCloseable {
     return rejoinNeeded;
   }
 
-  /** Whether this coordinator serves (false while fenced off, see MinorityWatch). */
+  /**
+   * Whether this coordinator serves: false while fenced off (see MinorityWatch), and for good once
+   * it was merged back ({@link #rejoinNeeded()}: it refuses calls until started afresh, like its
+   * serving gauge).
+   */
   public boolean serving() {
-    return quorum.watch().serving();
+    return quorum.watch().serving() && !rejoinNeeded.isDone();
   }
 
   /** Starts a Hazelcast member and the gRPC server; returns once both are serving. */

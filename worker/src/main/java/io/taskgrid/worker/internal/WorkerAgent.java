@@ -464,6 +464,27 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
   private void assign(CoordinatorConnection connection, Assignment assignment) {
     Optional<TaskHandler<?, ?>> handler = registry.find(assignment.getSpec().getType());
     Pool pool = poolOf(assignment, handler.orElse(null));
+    String id = assignment.getSpec().getId();
+    Integer runningAttempt = inFlight.get(id);
+    if (runningAttempt != null && runningAttempt == assignment.getAttempt()) {
+      // The same lease again (task and attempt): another coordinator adopted the task from a record
+      // that lagged behind its old owner's lease, and leased it anew under the same attempt
+      // number. The run under way answers for both; starting a second one would end the first as
+      // CANCELLED under that very attempt, and the coordinators would take that as the task's
+      // outcome. The credit this assignment used is given back.
+      if (ledger.acquire(connection, pool)) {
+        ledger.release(connection, pool);
+        creditsMayHaveChanged();
+      }
+      log.info(
+          "worker {}: task {} attempt {} assigned again by {} while it runs here: the run under"
+              + " way answers for both",
+          workerId,
+          id,
+          assignment.getAttempt(),
+          connection.name());
+      return;
+    }
     if (!ledger.acquire(connection, pool)) {
       connection.addResult(
           rejected(
@@ -527,6 +548,24 @@ public final class WorkerAgent implements ConnectionListener, AutoCloseable {
 
   /** A task ended: its result goes back on the stream that assigned it, its slot to the ledger. */
   private void done(CoordinatorConnection connection, Pool pool, TaskResult result) {
+    Integer current = inFlight.get(result.getTaskId());
+    if (current != null
+        && current != result.getAttempt()
+        && result.getOutcome() == Outcome.CANCELLED) {
+      // A newer attempt of the task was assigned here and stopped this run (the I/O and CPU pools
+      // stop the older one): its CANCELLED is nobody's outcome. Reported, it could end the task
+      // wherever a store record still shows this attempt's lease. Only its slot goes back; the
+      // newer attempt keeps the task's in-flight entry and progress.
+      log.info(
+          "worker {}: task {} attempt {} stopped for attempt {}",
+          workerId,
+          result.getTaskId(),
+          result.getAttempt(),
+          current);
+      ledger.release(connection, pool);
+      creditsMayHaveChanged();
+      return;
+    }
     metrics.completed(pool, result.getOutcome());
     progress.forget(result.getTaskId());
     // Queued before the task is forgotten: drain() reads an empty inFlight as "every result is

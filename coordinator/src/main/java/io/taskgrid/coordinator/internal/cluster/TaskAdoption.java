@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * the others. Claiming "every orphan" rather than "the tasks of the member that just left" also
  * covers an adopter that dies half-way: the next one picks up what is left. Thread-safe; the work
  * runs on the given executor, never on a Hazelcast thread.
+ *
+ * <p>A coordinator that is fenced off (see MinorityWatch) adopts nothing: cut off, it would claim
+ * the tasks the majority runs (its store refuses anyway, and every retry logged a stack trace);
+ * paused, its view is stale. It logs one line when it stops adopting and one when it serves again,
+ * and then looks for orphans at once.
  */
 public final class TaskAdoption implements MembershipListener {
   private static final Logger log = LoggerFactory.getLogger(TaskAdoption.class);
@@ -38,6 +44,7 @@ public final class TaskAdoption implements MembershipListener {
   private final Scheduler scheduler;
   private final Executor executor;
   private volatile boolean closed;
+  private final AtomicBoolean fenced = new AtomicBoolean();
 
   public TaskAdoption(
       HazelcastInstance hazelcast, TaskStore store, Scheduler scheduler, Executor executor) {
@@ -58,6 +65,22 @@ public final class TaskAdoption implements MembershipListener {
   public void start() {
     hazelcast.getCluster().addMembershipListener(this);
     post();
+  }
+
+  /** This coordinator stopped serving: nothing is adopted until {@link #serving()}. */
+  public void fenced() {
+    if (fenced.compareAndSet(false, true)) {
+      log.info(
+          "Not adopting the tasks of departed coordinators while this coordinator is not serving");
+    }
+  }
+
+  /** This coordinator serves again: it adopts what was left meanwhile. */
+  public void serving() {
+    if (fenced.compareAndSet(true, false)) {
+      log.info("Serving again: adopting the tasks of departed coordinators, if any");
+      post();
+    }
   }
 
   /** Stops adopting (this coordinator is leaving). */
@@ -99,7 +122,7 @@ public final class TaskAdoption implements MembershipListener {
   }
 
   private void adoptIfOldest() {
-    if (closed || !hazelcast.getLifecycleService().isRunning()) {
+    if (closed || fenced.get() || !hazelcast.getLifecycleService().isRunning()) {
       return;
     }
     Set<Member> members = hazelcast.getCluster().getMembers();
@@ -116,6 +139,9 @@ public final class TaskAdoption implements MembershipListener {
         .whenComplete(
             (claimed, e) -> {
               if (e != null) {
+                if (fenced.get() || closed) {
+                  return; // refused because fenced; serving() looks again
+                }
                 log.warn(
                     "Could not adopt the tasks of departed coordinators; trying again in {}",
                     RETRY_DELAY,
@@ -137,6 +163,9 @@ public final class TaskAdoption implements MembershipListener {
         .whenComplete(
             (v, e) -> {
               if (e != null) {
+                if (fenced.get() || closed) {
+                  return;
+                }
                 log.warn(
                     "Could not take over the type permits of departed coordinators; trying"
                         + " again in {}",

@@ -1,0 +1,114 @@
+package io.taskgrid.coordinator.internal.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.taskgrid.coordinator.internal.CoordinatorOptions;
+import io.taskgrid.coordinator.internal.HazelcastConfigs;
+import io.taskgrid.coordinator.internal.sched.CompletionHub;
+import io.taskgrid.coordinator.internal.sched.JobStats;
+import io.taskgrid.coordinator.internal.sched.Scheduler;
+import io.taskgrid.coordinator.internal.store.InMemoryTaskStore;
+import io.taskgrid.proto.v1.Pool;
+import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskSpec;
+import io.taskgrid.proto.v1.TaskState;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link TaskAdoption} on a single in-JVM member, with a record left by a coordinator that is no
+ * member: while fenced off it does not try to claim it; once serving again it does, at once.
+ */
+class TaskAdoptionTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private final ExecutorService executor = Executors.newSingleThreadExecutor();
+  private final InMemoryTaskStore store =
+      new InMemoryTaskStore(Clock.systemUTC(), Duration.ofMinutes(5), executor);
+  private HazelcastInstance hz;
+  private Scheduler scheduler;
+  private TaskAdoption adoption;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    hz =
+        Hazelcast.newHazelcastInstance(
+            HazelcastConfigs.memberConfig(
+                CoordinatorOptions.newBuilder()
+                    .clusterName("adoption-test-" + System.nanoTime())
+                    .hazelcastHost("127.0.0.1")
+                    .hazelcastPort(freePort())
+                    .build()));
+    scheduler =
+        new Scheduler(Clock.systemUTC(), store, new CompletionHub(), new JobStats(), Runnable::run);
+    adoption = new TaskAdoption(hz, store, scheduler, executor);
+    TaskInfo orphan =
+        TaskInfo.newBuilder()
+            .setSpec(TaskSpec.newBuilder().setId("orphan").setType("echo").setPool(Pool.IO))
+            .setState(TaskState.QUEUED)
+            .setOwner("a-coordinator-that-left")
+            .build();
+    store.createAll(List.of(orphan)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    adoption.close();
+    hz.shutdown();
+    executor.shutdownNow();
+    executor.awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void fenced_orphanLeftAlone_thenServing_adoptsIt() throws Exception {
+    adoption.fenced();
+    adoption.start(); // looks for orphans at once: skipped while fenced
+    idle();
+    idle(); // a claim issued by the scan would have completed by now (same executor)
+
+    assertThat(owner()).isEqualTo("a-coordinator-that-left");
+
+    adoption.serving();
+
+    await().atMost(WAIT).until(() -> owner().equals(scheduler.ownerId()));
+  }
+
+  @Test
+  void serving_orphanAdoptedAtStart() {
+    adoption.start();
+
+    await().atMost(WAIT).until(() -> owner().equals(scheduler.ownerId()));
+  }
+
+  /** Waits until the executor ran everything queued before this call. */
+  private void idle() throws Exception {
+    executor.submit(() -> {}).get(10, TimeUnit.SECONDS);
+  }
+
+  private String owner() throws Exception {
+    return store
+        .get("orphan")
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS)
+        .map(TaskInfo::getOwner)
+        .orElse("");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
