@@ -10,6 +10,7 @@ import io.taskgrid.coordinator.internal.HazelcastConfigs;
 import io.taskgrid.coordinator.internal.sched.CompletionHub;
 import io.taskgrid.coordinator.internal.sched.JobStats;
 import io.taskgrid.coordinator.internal.sched.Scheduler;
+import io.taskgrid.coordinator.internal.sched.SchedulerSettings;
 import io.taskgrid.coordinator.internal.store.InMemoryTaskStore;
 import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.TaskInfo;
@@ -52,7 +53,13 @@ class TaskAdoptionTest {
                     .hazelcastPort(freePort())
                     .build()));
     scheduler =
-        new Scheduler(Clock.systemUTC(), store, new CompletionHub(), new JobStats(), Runnable::run);
+        new Scheduler(
+            Clock.systemUTC(),
+            store,
+            new CompletionHub(),
+            new JobStats(),
+            Runnable::run,
+            SchedulerSettings.defaults());
     adoption = new TaskAdoption(hz, store, scheduler, executor);
     TaskInfo orphan =
         TaskInfo.newBuilder()
