@@ -54,7 +54,10 @@ import org.junit.jupiter.api.Timeout;
         + " protection) but its Scheduler still publishes the unstored results to its sessions"
         + " ('Could not store N result(s); notifying watchers anyway'), so the client sees attempt"
         + " 1 while the majority re-runs and stores attempt 2; and records vanished after the"
-        + " fresh start's join. Enable once fixed.")
+        + " fresh start's join. With the acknowledgement gate of issue 17 (a coordinator that has"
+        + " not heard a majority recently hands no result to clients) the first no longer shows,"
+        + " but a task submitted before the cut did not end for the client within 60 s after the"
+        + " merge (one run): not yet explained. Enable once fixed.")
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class InJvmSplitMergeTest {
   static final Duration MEMBER_TIMEOUT = Duration.ofSeconds(2);
