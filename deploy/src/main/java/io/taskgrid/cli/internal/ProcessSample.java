@@ -1,7 +1,6 @@
 package io.taskgrid.cli.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +28,7 @@ record ProcessSample(
     long fds,
     long rssBytes) {
 
+  private static final long JCMD_TIMEOUT_S = 60;
   private static final Pattern OLD_GEN = Pattern.compile("ParOldGen\\s+total \\d+K, used (\\d+)K");
   private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
 
@@ -77,22 +77,40 @@ record ProcessSample(
 
   private static String jcmd(long pid, String command) {
     String jcmd = Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString();
+    Path out = null;
     try {
+      // Output to a file, not a pipe: reading a pipe blocks until jcmd exits, so a target that
+      // never
+      // answers would hold the caller forever, past any timeout or interrupt.
+      out = Files.createTempFile("taskgrid-jcmd-", ".txt");
       Process p =
-          new ProcessBuilder(jcmd, Long.toString(pid), command).redirectErrorStream(true).start();
-      String out;
-      try (InputStream in = p.getInputStream()) {
-        out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          new ProcessBuilder(jcmd, Long.toString(pid), command)
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
+      if (!p.waitFor(JCMD_TIMEOUT_S, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException(
+            "jcmd " + pid + " " + command + " did not answer within " + JCMD_TIMEOUT_S + " s");
       }
-      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + out);
+      String text = Files.readString(out, StandardCharsets.UTF_8);
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + text);
       }
-      return out;
+      return text;
     } catch (IOException e) {
       throw new IllegalStateException("cannot run jcmd: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
+    } finally {
+      if (out != null) {
+        try {
+          Files.deleteIfExists(out);
+        } catch (IOException ignored) {
+          // A temporary file left behind is harmless.
+        }
+      }
     }
   }
 }

@@ -1,7 +1,12 @@
 package io.taskgrid.cli.internal;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ProcessSampleTest {
@@ -27,13 +32,44 @@ class ProcessSampleTest {
   }
 
   @Test
-  void of_thisJvm_countsThreadsAndFdsAndSeesALiveHeap() {
-    ProcessSample s = ProcessSample.of("self", ProcessHandle.current().pid());
+  void of_aChildJvm_countsThreadsAndFdsAndSeesALiveHeap() throws Exception {
+    // A child, as the soak samples its coordinator and worker: a JVM asked through jcmd about
+    // itself from inside surefire's fork never answered on JDK 25.
+    Process child =
+        new ProcessBuilder(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseParallelGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                UntilStdinCloses.class.getName())
+            .redirectErrorStream(true)
+            .start();
+    try {
+      // Started once it printed its line: jcmd needs a JVM that is up.
+      assertThat(
+              new BufferedReader(new InputStreamReader(child.getInputStream(), UTF_8)).readLine())
+          .isEqualTo("up");
 
-    assertThat(s.liveBytes()).isPositive();
-    assertThat(s.threads()).isPositive();
-    assertThat(s.fds()).isPositive();
-    assertThat(s.rssBytes()).isPositive();
-    assertThat(s.line()).startsWith("self live=");
+      ProcessSample s = ProcessSample.of("child", child.pid());
+
+      assertThat(s.liveBytes()).isPositive();
+      assertThat(s.threads()).isPositive();
+      assertThat(s.fds()).isPositive();
+      assertThat(s.rssBytes()).isPositive();
+      assertThat(s.line()).startsWith("child live=");
+    } finally {
+      child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A JVM that lives until its parent closes its stdin. */
+  static final class UntilStdinCloses {
+    public static void main(String[] args) throws Exception {
+      System.out.println("up");
+      System.out.flush();
+      while (System.in.read() >= 0) {
+        // Until end of input.
+      }
+    }
   }
 }
