@@ -31,12 +31,20 @@ public final class HeartbeatLease {
   }
 
   /**
-   * The window for a member timeout: one heartbeat interval (1 s) shorter, at least 1 s. A write
-   * whose backup was lost completes at the earliest when the silent member is removed, a member
-   * timeout after its last heartbeat (see HazelcastConfigs for the backup timeout).
+   * The window for a member timeout: a quarter of it shorter, or one heartbeat interval (1 s) if
+   * that is less, and at least 1 s. A write whose backup was lost completes at the earliest when
+   * the silent member is removed, a member timeout after its last heartbeat (see HazelcastConfigs
+   * for the backup timeout), so any window shorter than the member timeout keeps the
+   * acknowledgement gate safe; the slack is for heartbeats that arrive late on a loaded machine
+   * (they come every second, so a 1 s window for a 2 s member timeout would fence a healthy member
+   * on any delay).
    */
   public static Duration windowFor(Duration memberTimeout) {
-    Duration w = memberTimeout.minusSeconds(1);
+    Duration slack = memberTimeout.dividedBy(4);
+    if (slack.compareTo(Duration.ofSeconds(1)) > 0) {
+      slack = Duration.ofSeconds(1);
+    }
+    Duration w = memberTimeout.minus(slack);
     return w.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : w;
   }
 

@@ -43,9 +43,10 @@ class HeartbeatLeaseTest {
   }
 
   @Test
-  void windowFor_isOneHeartbeatShorterThanTheMemberTimeout_atLeastOneSecond() {
+  void windowFor_isAQuarterOrOneHeartbeatShorterThanTheMemberTimeout_atLeastOneSecond() {
     assertThat(HeartbeatLease.windowFor(Duration.ofSeconds(10))).isEqualTo(Duration.ofSeconds(9));
-    assertThat(HeartbeatLease.windowFor(Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(2));
-    assertThat(HeartbeatLease.windowFor(Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(1));
+    assertThat(HeartbeatLease.windowFor(Duration.ofSeconds(3))).isEqualTo(Duration.ofMillis(2_250));
+    assertThat(HeartbeatLease.windowFor(Duration.ofSeconds(2))).isEqualTo(Duration.ofMillis(1_500));
+    assertThat(HeartbeatLease.windowFor(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
   }
 }
