@@ -70,7 +70,7 @@ class LostStoreIT {
       cluster.coordinator(0).process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       cluster.coordinator(1).process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 
-      assertEverySucceeded("kill -9 of 2 of 3 coordinators", futures);
+      assertEverySucceeded("kill -9 of 2 of 3 coordinators", futures, client);
       long lost = (long) cluster.metric(2, "taskgrid_store_partitions_lost_total");
       System.out.printf("LOST-STORE kill2 partitions-lost-counted=%d%n", lost);
       assertThat(lost).as("lost partitions counted by the survivor").isPositive();
@@ -104,7 +104,7 @@ class LostStoreIT {
       }
       cluster.restartAll();
 
-      assertEverySucceeded("full-cluster restart", futures);
+      assertEverySucceeded("full-cluster restart", futures, client);
     }
   }
 
@@ -124,6 +124,14 @@ class LostStoreIT {
     return 3_000L + (i * 7L) % 3_000L;
   }
 
+  private static String storedView(TaskgridClient client, TaskFuture<Long> f) {
+    try {
+      return client.getTask(f.taskId()).map(Object::toString).orElse("no record");
+    } catch (RuntimeException e) {
+      return "no answer (" + e + ")";
+    }
+  }
+
   /** Every task is stored (acked) before the fault: losing it is the store's doing. */
   private void awaitAllAccepted(TaskgridClient client, List<TaskFuture<Long>> futures) {
     TaskFuture<Long> last = futures.get(futures.size() - 1);
@@ -135,7 +143,8 @@ class LostStoreIT {
             () -> client.getTask(last.taskId()).isPresent());
   }
 
-  private static void assertEverySucceeded(String fault, List<TaskFuture<Long>> futures)
+  private static void assertEverySucceeded(
+      String fault, List<TaskFuture<Long>> futures, TaskgridClient client)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
     int succeeded = 0;
@@ -155,7 +164,8 @@ class LostStoreIT {
         }
       } catch (ExecutionException | TimeoutException e) {
         if (failed.size() < 20) {
-          failed.add(f.taskId() + ": " + e);
+          // What the cluster says about it: whether the record exists, its state and attempt.
+          failed.add(f.taskId() + ": " + e + "; the cluster has " + storedView(client, f));
         }
       }
     }

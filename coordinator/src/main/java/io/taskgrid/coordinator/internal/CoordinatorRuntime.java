@@ -15,6 +15,7 @@ import io.taskgrid.coordinator.internal.sched.CompletionBus;
 import io.taskgrid.coordinator.internal.sched.CompletionHub;
 import io.taskgrid.coordinator.internal.sched.HeapHeadroom;
 import io.taskgrid.coordinator.internal.sched.InMemoryTypePermits;
+import io.taskgrid.coordinator.internal.sched.IntakeSettings;
 import io.taskgrid.coordinator.internal.sched.JobStats;
 import io.taskgrid.coordinator.internal.sched.Scheduler;
 import io.taskgrid.coordinator.internal.sched.SchedulerSettings;
@@ -100,11 +101,11 @@ public final class CoordinatorRuntime implements AutoCloseable {
             options.clock(),
             store,
             scheduler,
-            options.maxPayloadBytes(),
-            options.maxBatchSize(),
-            options.maxQueuedTasks(),
-            options.maxQueuedTasksPerTenant(),
-            HeapHeadroom.ofThisJvm(options.clock(), options.maxHeapUsedPercent()));
+            IntakeSettings.of(
+                    options.maxPayloadBytes(), options.maxBatchSize(), options.maxQueuedTasks())
+                .withTenantLimit(options.maxQueuedTasksPerTenant())
+                .withHeap(HeapHeadroom.ofThisJvm(options.clock(), options.maxHeapUsedPercent()))
+                .withCreateRetries(this::afterDelay));
     OutboundStreams streams =
         OutboundStreams.of(
             outboundExecutor,

@@ -173,6 +173,11 @@ public final class Scheduler implements SchedulerSink {
     liveCount.addAndGet(-n);
   }
 
+  /** Whether a live task of this id is known here (registered, adopted, not yet forgotten). */
+  boolean knows(String taskId) {
+    return live.containsKey(taskId);
+  }
+
   /**
    * Makes stored, accepted tasks (room was reserved by the caller) known here (a cancel or a status
    * request finds them) without queueing them yet: a session registers a batch before its acks go

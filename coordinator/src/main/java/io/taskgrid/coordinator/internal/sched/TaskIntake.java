@@ -11,10 +11,12 @@ import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.TaskSpec;
 import io.taskgrid.proto.v1.TaskState;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -29,6 +31,15 @@ import org.slf4j.LoggerFactory;
 public final class TaskIntake {
   private static final Logger log = LoggerFactory.getLogger(TaskIntake.class);
 
+  /**
+   * How often a failed batch write is tried before its tasks are rejected: with the delays doubling
+   * from 100 ms to {@link #CREATE_RETRY_MAX_DELAY_MS}, about ten minutes, longer than a coordinator
+   * stays fenced in a minority before it serves alone (see MinorityWatch).
+   */
+  static final int CREATE_RETRIES = 125;
+
+  static final long CREATE_RETRY_MAX_DELAY_MS = 5_000;
+
   private final Clock clock;
   private final TaskStore store;
   private final Scheduler scheduler;
@@ -37,48 +48,19 @@ public final class TaskIntake {
   private final long maxQueuedTasks;
   private final long maxQueuedTasksPerTenant;
   private final HeapHeadroom heap;
+  private final RetryTimer createRetries;
   private final Map<String, ClientQuota> tenants = new ConcurrentHashMap<>();
 
-  /** An intake without per-tenant limit nor heap check (tests). */
-  public TaskIntake(
-      Clock clock,
-      TaskStore store,
-      Scheduler scheduler,
-      int maxPayloadBytes,
-      int maxBatchSize,
-      long maxQueuedTasks) {
-    this(
-        clock,
-        store,
-        scheduler,
-        maxPayloadBytes,
-        maxBatchSize,
-        maxQueuedTasks,
-        Long.MAX_VALUE,
-        HeapHeadroom.unlimited());
-  }
-
-  /**
-   * @param maxQueuedTasksPerTenant the most live tasks of one tenant
-   * @param heap refuses new tasks while the heap is nearly full
-   */
-  public TaskIntake(
-      Clock clock,
-      TaskStore store,
-      Scheduler scheduler,
-      int maxPayloadBytes,
-      int maxBatchSize,
-      long maxQueuedTasks,
-      long maxQueuedTasksPerTenant,
-      HeapHeadroom heap) {
+  public TaskIntake(Clock clock, TaskStore store, Scheduler scheduler, IntakeSettings settings) {
     this.clock = clock;
     this.store = store;
     this.scheduler = scheduler;
-    this.validator = new SpecValidator(maxPayloadBytes);
-    this.maxBatchSize = maxBatchSize;
-    this.maxQueuedTasks = maxQueuedTasks;
-    this.maxQueuedTasksPerTenant = maxQueuedTasksPerTenant;
-    this.heap = heap;
+    this.validator = new SpecValidator(settings.maxPayloadBytes());
+    this.maxBatchSize = settings.maxBatchSize();
+    this.maxQueuedTasks = settings.maxQueuedTasks();
+    this.maxQueuedTasksPerTenant = settings.maxQueuedTasksPerTenant();
+    this.heap = settings.heap();
+    this.createRetries = settings.createRetries();
   }
 
   /** The quota of a tenant (one per tenant name, made on first use). */
@@ -160,28 +142,115 @@ public final class TaskIntake {
       records.add(t.info());
     }
     if (candidates.isEmpty()) {
-      return java.util.concurrent.CompletableFuture.completedFuture(
-          Admission.rejectedAll(List.of(acks)));
+      return CompletableFuture.completedFuture(Admission.rejectedAll(List.of(acks)));
     }
     return store
         .createAll(records)
         .handle(
-            (existing, error) -> {
-              if (error != null) {
-                log.error("Could not store {} task(s)", candidates.size(), error);
-                scheduler.unreserve(candidates.size());
-                candidates.forEach(LiveTask::releaseQuotas);
-                for (int k = 0; k < candidates.size(); k++) {
-                  acks[positions.get(k)] =
-                      rejected(
-                          candidates.get(k).id(),
-                          Status.Code.UNAVAILABLE,
-                          "task store unavailable: " + error.getMessage());
-                }
-                return Admission.rejectedAll(List.of(acks));
-              }
-              return admitted(acks, positions, candidates, existing);
-            });
+            (existing, error) ->
+                error == null
+                    ? CompletableFuture.completedFuture(
+                        admitted(acks, positions, candidates, existing))
+                    : retryCreate(acks, positions, candidates, records, error, 1))
+        .thenCompose(admission -> admission);
+  }
+
+  /**
+   * A batch write failed, but a batch is one write per partition: some of its records may be stored
+   * (a member left, or the split-brain protection closed, half-way through). Answering all of them
+   * REJECTED would leave those records live with nobody scheduling them, and a client that
+   * resubmits one (the SDK resends every unacknowledged task when it reconnects) would be answered
+   * DUPLICATE and wait forever: that is how kill -9 of two of three coordinators left 130 tasks
+   * unended. So the write is repeated until the store answers (it is idempotent per id): a record
+   * it finds exactly as this batch wrote it (owner, submit time and attempt included), and that no
+   * other write of this coordinator took up, was stored by the failed try and is accepted.
+   */
+  private CompletableFuture<Admission> retryCreate(
+      SubmitAck[] acks,
+      List<Integer> positions,
+      List<LiveTask> candidates,
+      List<TaskInfo> records,
+      Throwable error,
+      int failures) {
+    if (failures == 1) {
+      log.warn(
+          "Could not store {} task(s) ({}); writing them again until the store answers, since"
+              + " some may be stored",
+          candidates.size(),
+          rootMessage(error));
+    }
+    if (failures >= CREATE_RETRIES) {
+      log.error(
+          "Could not store {} task(s) in {} tries: rejecting them; any of them stored meanwhile is"
+              + " adopted when this coordinator leaves",
+          candidates.size(),
+          failures,
+          error);
+      return CompletableFuture.completedFuture(rejectAll(acks, positions, candidates, error));
+    }
+    CompletableFuture<Void> due = new CompletableFuture<>();
+    long delay = Math.min(CREATE_RETRY_MAX_DELAY_MS, 100L << Math.min(6, failures - 1));
+    createRetries.after(Duration.ofMillis(delay), () -> due.complete(null));
+    return due.thenCompose(
+        ignored ->
+            store
+                .createAll(records)
+                .handle(
+                    (existing, again) ->
+                        again == null
+                            ? CompletableFuture.completedFuture(
+                                admitted(
+                                    acks,
+                                    positions,
+                                    candidates,
+                                    ownRecordsAsCreated(candidates, existing)))
+                            : retryCreate(
+                                acks, positions, candidates, records, again, failures + 1))
+                .thenCompose(admission -> admission));
+  }
+
+  /**
+   * Reads a repeated write's answer: a record exactly as this batch wrote it, which no other write
+   * of this coordinator took up, was stored by the failed try and counts as created now.
+   */
+  private List<Optional<TaskInfo>> ownRecordsAsCreated(
+      List<LiveTask> candidates, List<Optional<TaskInfo>> existing) {
+    List<Optional<TaskInfo>> out = new ArrayList<>(existing.size());
+    int own = 0;
+    for (int k = 0; k < candidates.size(); k++) {
+      LiveTask t = candidates.get(k);
+      Optional<TaskInfo> old = existing.get(k);
+      boolean ours = old.isPresent() && old.get().equals(t.info()) && !scheduler.knows(t.id());
+      own += ours ? 1 : 0;
+      out.add(ours ? Optional.empty() : old);
+    }
+    log.info(
+        "Stored {} task(s) on a repeated write; {} of them were stored by the failed try",
+        candidates.size(),
+        own);
+    return out;
+  }
+
+  private Admission rejectAll(
+      SubmitAck[] acks, List<Integer> positions, List<LiveTask> candidates, Throwable error) {
+    scheduler.unreserve(candidates.size());
+    candidates.forEach(LiveTask::releaseQuotas);
+    for (int k = 0; k < candidates.size(); k++) {
+      acks[positions.get(k)] =
+          rejected(
+              candidates.get(k).id(),
+              Status.Code.UNAVAILABLE,
+              "task store unavailable: " + rootMessage(error));
+    }
+    return Admission.rejectedAll(List.of(acks));
+  }
+
+  private static String rootMessage(Throwable error) {
+    Throwable e = error;
+    while (e.getCause() != null && e != e.getCause()) {
+      e = e.getCause();
+    }
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
   private Admission admitted(

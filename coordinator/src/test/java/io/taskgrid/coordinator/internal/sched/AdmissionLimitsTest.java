@@ -27,7 +27,11 @@ class AdmissionLimitsTest {
   private final AtomicLong usedAfterGc = new AtomicLong();
   private final HeapHeadroom heap = new HeapHeadroom(clock, usedAfterGc::get, 1000, 85);
   private final TaskIntake intake =
-      new TaskIntake(clock, store, scheduler, 1024, 100, 1000, 1000, heap);
+      new TaskIntake(
+          clock,
+          store,
+          scheduler,
+          IntakeSettings.of(1024, 100, 1000).withTenantLimit(1000).withHeap(heap));
 
   private List<SubmitAck> submit(ClientQuota session, String... ids) {
     List<TaskSpec> specs =

@@ -69,7 +69,7 @@ final class SchedulerFixture {
                 .withTypeLimits(typeLimits)
                 .withJitter(jitter)
                 .withPermits(permits, permitRetries == null ? timer : permitRetries));
-    intake = new TaskIntake(clock, store, scheduler, 1024, 100, 100_000);
+    intake = new TaskIntake(clock, store, scheduler, IntakeSettings.of(1024, 100, 100_000));
   }
 
   static TaskSpec spec(String id, String type) {

@@ -40,7 +40,8 @@ class SchedulerMetricsTest {
           new JobStats(),
           Runnable::run,
           SchedulerSettings.defaults().withEvents(metrics));
-  private final TaskIntake intake = new TaskIntake(clock, store, scheduler, 1024, 100, 1000);
+  private final TaskIntake intake =
+      new TaskIntake(clock, store, scheduler, IntakeSettings.of(1024, 100, 1000));
 
   {
     metrics.registerSchedulerGauges(registry, scheduler);

@@ -42,7 +42,8 @@ class SchedulerTest {
   private final JobStats jobs = new JobStats();
   private final Scheduler scheduler =
       new Scheduler(clock, store, hub, jobs, Runnable::run, SchedulerSettings.defaults());
-  private final TaskIntake intake = new TaskIntake(clock, store, scheduler, 1024, 100, 1000);
+  private final TaskIntake intake =
+      new TaskIntake(clock, store, scheduler, IntakeSettings.of(1024, 100, 1000));
   private final Map<String, TaskResult> completed = new ConcurrentHashMap<>();
   private final CompletionSubscriber recorder =
       rs -> rs.forEach(r -> completed.put(r.getTaskId(), r));
@@ -161,7 +162,7 @@ class SchedulerTest {
   @Test
   void credits_queueLargerThanOneMessage_assignmentsSplitUnderTheLimit() {
     // GIVEN 1,000 queued tasks of 3 KB each: 3 MB of assignments, over one message's limit
-    TaskIntake roomy = new TaskIntake(clock, store, scheduler, 4096, 100, 1000);
+    TaskIntake roomy = new TaskIntake(clock, store, scheduler, IntakeSettings.of(4096, 100, 1000));
     FakeLink link = new FakeLink();
     WorkerHandle w = worker("w1", link, "echo");
     Payload threeKb = Payload.newBuilder().setData(ByteString.copyFrom(new byte[3000])).build();
@@ -450,7 +451,7 @@ class SchedulerTest {
 
   @Test
   void submit_queueFull_rejectedResourceExhausted() {
-    TaskIntake small = new TaskIntake(clock, store, scheduler, 1024, 100, 1);
+    TaskIntake small = new TaskIntake(clock, store, scheduler, IntakeSettings.of(1024, 100, 1));
 
     List<SubmitAck> acks =
         small.submit(List.of(spec("a"), spec("b"))).toCompletableFuture().join().acks();

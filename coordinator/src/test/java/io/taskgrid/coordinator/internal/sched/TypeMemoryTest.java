@@ -33,7 +33,8 @@ class TypeMemoryTest {
           new JobStats(),
           Runnable::run,
           SchedulerSettings.defaults());
-  private final TaskIntake intake = new TaskIntake(clock, store, scheduler, 1024, 100, 1000);
+  private final TaskIntake intake =
+      new TaskIntake(clock, store, scheduler, IntakeSettings.of(1024, 100, 1000));
 
   @Test
   void pluginWorkerRestarts_otherWorkerStays_taskAcceptedQueuedAndRunsWhenItReturns() {

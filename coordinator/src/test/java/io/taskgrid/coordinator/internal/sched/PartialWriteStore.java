@@ -1,0 +1,94 @@
+package io.taskgrid.coordinator.internal.sched;
+
+import io.taskgrid.coordinator.internal.store.Retained;
+import io.taskgrid.coordinator.internal.store.TaskStore;
+import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskResult;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real store whose batch creates a test makes fail half-way, as a Hazelcast batch does when a
+ * member leaves or the split-brain protection closes during it: the first records are written, the
+ * call fails all the same.
+ */
+final class PartialWriteStore implements TaskStore {
+  private final TaskStore delegate;
+  private final AtomicInteger failingCreates = new AtomicInteger();
+  private volatile int writtenBeforeFailing;
+
+  PartialWriteStore(TaskStore delegate) {
+    this.delegate = delegate;
+  }
+
+  /** The next {@code n} createAll calls write their first {@code written} records, then fail. */
+  void failNextCreates(int n, int written) {
+    writtenBeforeFailing = written;
+    failingCreates.set(n);
+  }
+
+  @Override
+  public CompletionStage<List<Optional<TaskInfo>>> createAll(List<TaskInfo> records) {
+    if (failingCreates.getAndUpdate(n -> Math.max(0, n - 1)) == 0) {
+      return delegate.createAll(records);
+    }
+    List<TaskInfo> written = records.subList(0, Math.min(records.size(), writtenBeforeFailing));
+    return delegate
+        .createAll(written)
+        .thenCompose(
+            ignored ->
+                CompletableFuture.failedFuture(
+                    new IllegalStateException("scripted: split-brain protection closed")));
+  }
+
+  @Override
+  public CompletionStage<Optional<TaskInfo>> get(String taskId) {
+    return delegate.get(taskId);
+  }
+
+  @Override
+  public CompletionStage<Map<String, TaskInfo>> getAll(Collection<String> taskIds) {
+    return delegate.getAll(taskIds);
+  }
+
+  @Override
+  public CompletionStage<Void> updateAll(Collection<TaskInfo> records) {
+    return delegate.updateAll(records);
+  }
+
+  @Override
+  public CompletionStage<List<TaskInfo>> completeFirst(List<TaskInfo> records) {
+    return delegate.completeFirst(records);
+  }
+
+  @Override
+  public CompletionStage<List<TaskInfo>> completeLeases(List<TaskResult> reports) {
+    return delegate.completeLeases(reports);
+  }
+
+  @Override
+  public CompletionStage<List<TaskInfo>> claimOrphans(Set<String> liveOwners, String newOwner) {
+    return delegate.claimOrphans(liveOwners, newOwner);
+  }
+
+  @Override
+  public Retained retained() {
+    return delegate.retained();
+  }
+
+  @Override
+  public CompletionStage<List<TaskInfo>> jobRecords(String jobId) {
+    return delegate.jobRecords(jobId);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}
