@@ -13,6 +13,15 @@ import java.util.concurrent.TimeUnit;
 public interface RetryTimer {
   void after(Duration delay, Runnable task);
 
+  /**
+   * The delay before the next try of a write that failed {@code failures} times: 100 ms, doubling
+   * up to {@code max}.
+   */
+  static Duration backoff(int failures, Duration max) {
+    long ms = 100L << Math.min(10, Math.max(0, failures - 1));
+    return ms >= max.toMillis() ? max : Duration.ofMillis(ms);
+  }
+
   /** A timer on the JDK's shared delay thread, for setups that do not bring their own. */
   static RetryTimer daemon() {
     return (delay, task) ->

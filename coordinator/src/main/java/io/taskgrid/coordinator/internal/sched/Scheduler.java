@@ -40,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * called from gRPC threads.
  */
 public final class Scheduler implements SchedulerSink {
+  /** How often a result write is tried before its watchers are told anyway (~10 minutes). */
+  static final int RESULT_WRITE_TRIES = 125;
+
+  static final java.time.Duration RESULT_RETRY_MAX_DELAY = java.time.Duration.ofSeconds(5);
+
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
 
   private final Clock clock;
@@ -72,6 +77,9 @@ public final class Scheduler implements SchedulerSink {
 
   private final PendingWrites writes = new PendingWrites();
 
+  /** Runs the retries of refused permits and of results the store did not take. */
+  private final RetryTimer retries;
+
   /** Set by {@link #stopLeasing()}: this coordinator is leaving and ignores the others' news. */
   private volatile boolean stopping;
 
@@ -96,7 +104,8 @@ public final class Scheduler implements SchedulerSink {
       SchedulerSettings settings) {
     String ownerId = settings.ownerId();
     CompletionBus bus = settings.bus();
-    RetryTimer permitRetries = settings.permitRetries();
+    RetryTimer permitRetries = settings.retries();
+    this.retries = settings.retries();
     this.pendingCancels = new PendingCancels(settings.heldCancels());
     RetryBackoff backoff = new RetryBackoff(settings.jitter());
     this.limits = settings.typeLimits();
@@ -892,23 +901,53 @@ public final class Scheduler implements SchedulerSink {
     }
     liveCount.addAndGet(-removed);
     completedTotal.add(removed);
-    // The first terminal outcome wins in the store; watchers get the one that stands.
     writes.started();
+    storeResults(List.copyOf(done), 0);
+  }
+
+  /**
+   * Writes terminal records until the store takes them, then tells the watchers the outcomes that
+   * stand (the first terminal outcome wins in the store). Watchers hear only what is stored: a
+   * client told of an outcome the store did not take could later find another one stored, since the
+   * live record makes the task run again wherever it is adopted (a split showed it: the majority's
+   * writes were refused while a partition's ownership moved, and the outcomes the client had been
+   * given were replaced). Only after {@link #RESULT_WRITE_TRIES} failures, about ten minutes, are
+   * the watchers told anyway, so that no client waits for ever.
+   */
+  private void storeResults(List<TaskInfo> done, int failures) {
     store
-        .completeFirst(List.copyOf(done))
+        .completeFirst(done)
         .whenComplete(
             (stands, e) -> {
-              writes.ended();
-              if (e != null) {
+              if (e == null) {
+                writes.ended();
+                List<TaskResult> results = new ArrayList<>(stands.size());
+                stands.forEach(info -> results.add(info.getResult()));
+                hub.publishResults(results);
+                bus.publish(results);
+                return;
+              }
+              int failed = failures + 1;
+              if (failed >= RESULT_WRITE_TRIES) {
+                writes.ended();
                 log.error(
-                    "Could not store {} result(s); notifying watchers anyway", done.size(), e);
+                    "Could not store {} result(s) in {} tries; notifying watchers anyway",
+                    done.size(),
+                    failed,
+                    e);
                 hub.publish(done);
                 return;
               }
-              List<TaskResult> results = new ArrayList<>(stands.size());
-              stands.forEach(info -> results.add(info.getResult()));
-              hub.publishResults(results);
-              bus.publish(results);
+              if (failed == 1) {
+                log.warn(
+                    "Could not store {} result(s) ({}); trying again until the store takes them,"
+                        + " their watchers are told then",
+                    done.size(),
+                    e.toString());
+              }
+              retries.after(
+                  RetryTimer.backoff(failed, RESULT_RETRY_MAX_DELAY),
+                  () -> storeResults(done, failed));
             });
   }
 

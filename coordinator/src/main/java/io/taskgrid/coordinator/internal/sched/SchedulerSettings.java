@@ -18,7 +18,8 @@ import java.util.function.DoubleSupplier;
  *     unlimited)
  * @param jitter uniform values in [0, 1) that spread retry backoffs
  * @param permits the type permits shared by the coordinators of the cluster
- * @param permitRetries when to ask again for type permits the cluster refused
+ * @param retries when to ask again for type permits the cluster refused, and to write again results
+ *     the store did not take
  * @param heldCancels how many cancels for tasks not registered yet are held per tenant, and for how
  *     long
  */
@@ -29,7 +30,7 @@ public record SchedulerSettings(
     Map<String, Integer> typeLimits,
     DoubleSupplier jitter,
     TypePermits permits,
-    RetryTimer permitRetries,
+    RetryTimer retries,
     PendingCancels.Limits heldCancels) {
 
   public SchedulerSettings {
@@ -39,14 +40,14 @@ public record SchedulerSettings(
     typeLimits = Map.copyOf(typeLimits);
     Objects.requireNonNull(jitter, "jitter");
     Objects.requireNonNull(permits, "permits");
-    Objects.requireNonNull(permitRetries, "permitRetries");
+    Objects.requireNonNull(retries, "retries");
     Objects.requireNonNull(heldCancels, "heldCancels");
   }
 
   /**
    * A coordinator alone ({@code "local"}, {@link CompletionBus#LOCAL}): no metrics, no type limits,
-   * random retry jitter, permits in memory (a fresh ledger each call: it holds state), permit
-   * retries on the JDK's delay thread, the default limits of held cancels.
+   * random retry jitter, permits in memory (a fresh ledger each call: it holds state), retries on
+   * the JDK's delay thread, the default limits of held cancels.
    */
   public static SchedulerSettings defaults() {
     return new SchedulerSettings(
@@ -63,32 +64,35 @@ public record SchedulerSettings(
   /** A member of a coordinator cluster: its id and the bus it shares with the others. */
   public SchedulerSettings withOwner(String ownerId, CompletionBus bus) {
     return new SchedulerSettings(
-        ownerId, bus, events, typeLimits, jitter, permits, permitRetries, heldCancels);
+        ownerId, bus, events, typeLimits, jitter, permits, retries, heldCancels);
   }
 
   public SchedulerSettings withEvents(TaskEvents events) {
     return new SchedulerSettings(
-        ownerId, bus, events, typeLimits, jitter, permits, permitRetries, heldCancels);
+        ownerId, bus, events, typeLimits, jitter, permits, retries, heldCancels);
   }
 
   public SchedulerSettings withTypeLimits(Map<String, Integer> typeLimits) {
     return new SchedulerSettings(
-        ownerId, bus, events, typeLimits, jitter, permits, permitRetries, heldCancels);
+        ownerId, bus, events, typeLimits, jitter, permits, retries, heldCancels);
   }
 
   public SchedulerSettings withJitter(DoubleSupplier jitter) {
     return new SchedulerSettings(
-        ownerId, bus, events, typeLimits, jitter, permits, permitRetries, heldCancels);
+        ownerId, bus, events, typeLimits, jitter, permits, retries, heldCancels);
   }
 
-  /** The type permits shared with the cluster, and when to ask again for refused ones. */
-  public SchedulerSettings withPermits(TypePermits permits, RetryTimer permitRetries) {
+  /**
+   * The type permits shared with the cluster, and the timer of retries (refused permits, results
+   * the store did not take).
+   */
+  public SchedulerSettings withPermits(TypePermits permits, RetryTimer retries) {
     return new SchedulerSettings(
-        ownerId, bus, events, typeLimits, jitter, permits, permitRetries, heldCancels);
+        ownerId, bus, events, typeLimits, jitter, permits, retries, heldCancels);
   }
 
   public SchedulerSettings withHeldCancels(PendingCancels.Limits heldCancels) {
     return new SchedulerSettings(
-        ownerId, bus, events, typeLimits, jitter, permits, permitRetries, heldCancels);
+        ownerId, bus, events, typeLimits, jitter, permits, retries, heldCancels);
   }
 }

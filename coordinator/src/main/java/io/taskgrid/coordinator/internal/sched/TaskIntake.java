@@ -189,8 +189,9 @@ public final class TaskIntake {
       return CompletableFuture.completedFuture(rejectAll(acks, positions, candidates, error));
     }
     CompletableFuture<Void> due = new CompletableFuture<>();
-    long delay = Math.min(CREATE_RETRY_MAX_DELAY_MS, 100L << Math.min(6, failures - 1));
-    createRetries.after(Duration.ofMillis(delay), () -> due.complete(null));
+    createRetries.after(
+        RetryTimer.backoff(failures, Duration.ofMillis(CREATE_RETRY_MAX_DELAY_MS)),
+        () -> due.complete(null));
     return due.thenCompose(
         ignored ->
             store

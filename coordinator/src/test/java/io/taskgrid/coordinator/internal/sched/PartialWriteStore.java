@@ -16,12 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A real store whose batch creates a test makes fail half-way, as a Hazelcast batch does when a
  * member leaves or the split-brain protection closes during it: the first records are written, the
- * call fails all the same.
+ * call fails all the same. Result writes can be made to fail too.
  */
 final class PartialWriteStore implements TaskStore {
   private final TaskStore delegate;
   private final AtomicInteger failingCreates = new AtomicInteger();
   private volatile int writtenBeforeFailing;
+  private final AtomicInteger failingCompletes = new AtomicInteger();
 
   PartialWriteStore(TaskStore delegate) {
     this.delegate = delegate;
@@ -47,6 +48,11 @@ final class PartialWriteStore implements TaskStore {
                     new IllegalStateException("scripted: split-brain protection closed")));
   }
 
+  /** The next {@code n} completeFirst calls fail without writing. */
+  void failNextCompletes(int n) {
+    failingCompletes.set(n);
+  }
+
   @Override
   public CompletionStage<Optional<TaskInfo>> get(String taskId) {
     return delegate.get(taskId);
@@ -64,6 +70,10 @@ final class PartialWriteStore implements TaskStore {
 
   @Override
   public CompletionStage<List<TaskInfo>> completeFirst(List<TaskInfo> records) {
+    if (failingCompletes.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("scripted: partition owner refused the write"));
+    }
     return delegate.completeFirst(records);
   }
 
