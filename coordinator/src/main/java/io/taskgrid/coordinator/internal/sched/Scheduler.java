@@ -370,15 +370,46 @@ public final class Scheduler implements SchedulerSink {
    */
   private void completeLeases(List<TaskResult> reports) {
     writes.started();
+    completeLeases(reports, 0);
+  }
+
+  /**
+   * Records worker reports for tasks scheduled elsewhere, trying again until the store answers (see
+   * {@link #storeResults}): the worker sent the report once and forgot the task, so a report
+   * dropped here would leave its owner waiting for ever on a lease the worker no longer runs (a
+   * split showed it: the reports the fenced owner's worker re-sent to the majority were refused
+   * while partition ownership moved).
+   */
+  private void completeLeases(List<TaskResult> reports, int failures) {
     store
         .completeLeases(reports)
         .whenComplete(
             (won, e) -> {
-              writes.ended();
               if (e != null) {
-                log.warn("Could not record {} forwarded result(s)", reports.size(), e);
+                int failed = failures + 1;
+                if (failed >= RESULT_WRITE_TRIES) {
+                  writes.ended();
+                  log.error(
+                      "Could not record {} forwarded result(s) in {} tries; their tasks run again"
+                          + " when their leases end",
+                      reports.size(),
+                      failed,
+                      e);
+                  return;
+                }
+                if (failed == 1) {
+                  log.warn(
+                      "Could not record {} forwarded result(s) ({}); trying again until the store"
+                          + " takes them",
+                      reports.size(),
+                      e.toString());
+                }
+                retries.after(
+                    RetryTimer.backoff(failed, RESULT_RETRY_MAX_DELAY),
+                    () -> completeLeases(reports, failed));
                 return;
               }
+              writes.ended();
               for (int i = won.size(); i < reports.size(); i++) {
                 // The record did not show this stream's lease: dropped by the store.
                 events.resultDropped(TaskEvents.DROPPED_NOT_HELD);

@@ -346,7 +346,12 @@ public final class HazelcastTaskStore implements TaskStore {
                         ended.add(taken[i]);
                       }
                     }
-                    return writeAll(RESULTS_MAP, Kind.COMPLETE_FIRST, endedIds, ended)
+                    // The live records are gone now: the DONE ones must land, or the tasks
+                    // would be in neither map (a retry of the whole call finds no lease to take).
+                    return retry
+                        .runUntilStopped(
+                            "store " + endedIds.size() + " forwarded result(s)",
+                            () -> writeAll(RESULTS_MAP, Kind.COMPLETE_FIRST, endedIds, ended))
                         .thenApply(
                             stands -> {
                               List<TaskInfo> out = new ArrayList<>();

@@ -66,7 +66,18 @@ final class TransientRetry {
   /** Runs {@code write} until it succeeds, fails for good, or the store stops. */
   <T> CompletableFuture<T> run(String what, Supplier<CompletionStage<T>> write) {
     CompletableFuture<T> out = new CompletableFuture<>();
-    attempt(what, write, out, 1, first.toMillis());
+    attempt(what, write, out, 1, first.toMillis(), false);
+    return out;
+  }
+
+  /**
+   * Runs {@code write} until it succeeds or the store stops, whatever the failure: for the second
+   * half of a two-step write whose first half cannot be undone (see
+   * HazelcastTaskStore#completeLeases), where giving up would lose the record.
+   */
+  <T> CompletableFuture<T> runUntilStopped(String what, Supplier<CompletionStage<T>> write) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    attempt(what, write, out, 1, first.toMillis(), true);
     return out;
   }
 
@@ -75,7 +86,8 @@ final class TransientRetry {
       Supplier<CompletionStage<T>> write,
       CompletableFuture<T> out,
       int attempt,
-      long delayMillis) {
+      long delayMillis,
+      boolean anyFailure) {
     CompletionStage<T> stage;
     try {
       stage = write.get();
@@ -89,7 +101,7 @@ final class TransientRetry {
               log.info("{}: stored after {} attempts", what, attempt);
             }
             out.complete(value);
-          } else if (!isTransient(error) || stopped.getAsBoolean()) {
+          } else if (!(anyFailure || isTransient(error)) || stopped.getAsBoolean()) {
             out.completeExceptionally(error);
           } else {
             retries.incrementAndGet();
@@ -107,7 +119,8 @@ final class TransientRetry {
                             write,
                             out,
                             attempt + 1,
-                            Math.min(delayMillis * 2, max.toMillis())));
+                            Math.min(delayMillis * 2, max.toMillis()),
+                            anyFailure));
           }
         },
         executor);

@@ -23,6 +23,7 @@ final class PartialWriteStore implements TaskStore {
   private final AtomicInteger failingCreates = new AtomicInteger();
   private volatile int writtenBeforeFailing;
   private final AtomicInteger failingCompletes = new AtomicInteger();
+  private final AtomicInteger failingForwarded = new AtomicInteger();
 
   PartialWriteStore(TaskStore delegate) {
     this.delegate = delegate;
@@ -53,6 +54,11 @@ final class PartialWriteStore implements TaskStore {
     failingCompletes.set(n);
   }
 
+  /** The next {@code n} completeLeases calls fail without writing. */
+  void failNextForwarded(int n) {
+    failingForwarded.set(n);
+  }
+
   @Override
   public CompletionStage<Optional<TaskInfo>> get(String taskId) {
     return delegate.get(taskId);
@@ -79,6 +85,10 @@ final class PartialWriteStore implements TaskStore {
 
   @Override
   public CompletionStage<List<TaskInfo>> completeLeases(List<TaskResult> reports) {
+    if (failingForwarded.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("scripted: partition owner refused the write"));
+    }
     return delegate.completeLeases(reports);
   }
 

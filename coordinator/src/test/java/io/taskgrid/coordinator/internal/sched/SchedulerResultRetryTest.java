@@ -119,6 +119,44 @@ class SchedulerResultRetryTest {
   }
 
   @Test
+  void refusedForwardedReport_isTriedAgain_untilTheStoreEndsTheTask() {
+    runOne("mine");
+    // A task another coordinator schedules, leased to this worker: its report reaches this one.
+    memory
+        .createAll(
+            List.of(
+                io.taskgrid.proto.v1.TaskInfo.newBuilder()
+                    .setSpec(TaskSpec.newBuilder().setId("theirs").setType("t"))
+                    .setState(TaskState.RUNNING)
+                    .setAttempt(1)
+                    .setWorkerId("w1")
+                    .setOwner("other")
+                    .build()))
+        .toCompletableFuture()
+        .join();
+    hub.watchTask("theirs", rs -> rs.forEach(r -> told.put(r.getTaskId(), r)));
+    store.failNextForwarded(2);
+
+    scheduler.results(
+        worker,
+        List.of(
+            TaskResult.newBuilder()
+                .setTaskId("theirs")
+                .setAttempt(1)
+                .setOutcome(Outcome.SUCCEEDED)
+                .build()));
+    assertThat(told).isEmpty();
+    timer.advance(Duration.ofMillis(100));
+    assertThat(told).isEmpty();
+    timer.advance(Duration.ofMillis(200));
+
+    assertThat(told).containsOnlyKeys("theirs");
+    assertThat(memory.get("theirs").toCompletableFuture().join().orElseThrow().getState())
+        .isEqualTo(TaskState.DONE);
+    assertThat(scheduler.storeWritesDone()).isDone();
+  }
+
+  @Test
   void storeNeverTakingIt_watchersAreToldAnyway_afterTheLastTry() {
     Assignment a = runOne("a");
     store.failNextCompletes(Scheduler.RESULT_WRITE_TRIES);
