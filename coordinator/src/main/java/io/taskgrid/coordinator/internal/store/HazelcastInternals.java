@@ -101,7 +101,8 @@ final class HazelcastInternals {
     }
     NodeEngine engine = proxy.getNodeEngine();
     for (String name : maps) {
-      checkBackupCounts(engine, config.findMapConfig(name));
+      hazelcast.getMap(name); // its proxy made first, as the store's calls would
+      checkBackupCounts(engine, name, config.findMapConfig(name));
     }
     HazelcastInternals internals =
         new HazelcastInternals(
@@ -136,9 +137,9 @@ final class HazelcastInternals {
    * Hazelcast's own multi-key operation declares its backups asynchronous; ours takes both counts
    * from the map's container, which must give the configured ones.
    */
-  private static void checkBackupCounts(NodeEngine engine, MapConfig config) {
+  private static void checkBackupCounts(NodeEngine engine, String mapName, MapConfig config) {
     MapService service = engine.getService(MapService.SERVICE_NAME);
-    MapContainer container = service.getMapServiceContext().getMapContainer(config.getName());
+    MapContainer container = service.getMapServiceContext().getMapContainer(mapName);
     PartitionBatchOperation.Backups backups = PartitionBatchOperation.backupsOn(container);
     if (backups.sync() != config.getBackupCount()
         || backups.async() != config.getAsyncBackupCount()) {
@@ -148,7 +149,7 @@ final class HazelcastInternals {
               + " synchronous and "
               + backups.async()
               + " asynchronous backup(s) of map "
-              + config.getName()
+              + mapName
               + ", which is configured with "
               + config.getBackupCount()
               + " and "
