@@ -19,6 +19,12 @@ import org.jspecify.annotations.Nullable;
  * decides exactly as one write per key would; the decisions on the record's bytes are {@link
  * TaskRecords}' pure functions. The result per key is the kind's (see each {@link Kind}); a null
  * result is not sent back.
+ *
+ * <p>The two scans of every entry, {@link ClaimOrphansProcessor} and {@link JobRecordsProcessor},
+ * are not kinds: they are rare (adoption, a job status another coordinator accepted), run through
+ * the public {@code IMap.executeOnEntries} with one input for all entries rather than one per key,
+ * and the job scan is {@code ReadOnly}, a marker of its class. As kinds they would need a
+ * partition-wide operation of our own, that is more Hazelcast internals, for no fewer invocations.
  */
 public final class BatchWriteProcessor
     implements EntryProcessor<String, byte[], byte[]>, IdentifiedDataSerializable {
