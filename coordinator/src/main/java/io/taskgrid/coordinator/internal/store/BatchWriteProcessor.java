@@ -1,6 +1,7 @@
 package io.taskgrid.coordinator.internal.store;
 
 import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
@@ -8,27 +9,53 @@ import io.taskgrid.proto.v1.TaskResult;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One kind of conditional write for many keys: carries the input of every key of one batch (a
- * record, or a worker's report) and, for the entry it is applied to, runs the single-key processor
- * of that kind ({@link PutIfAbsentProcessor}, {@link UpdateLiveProcessor}, {@link
- * CompleteFirstProcessor}, {@link CompleteLeaseProcessor}), so a batched write decides exactly as
- * one write per key would. Each key is still checked and written atomically on its partition
- * thread. The result per key is the single-key processor's (null for {@link Kind#UPDATE_LIVE}: its
- * caller needs none; null for a {@link Kind#COMPLETE_FIRST} that wrote its record: the caller has
- * it; a null result is not sent back).
+ * The store's conditional writes: carries one {@link Kind} of write and the input of every key of
+ * one batch (a record, or a worker's report) and applies the kind's decision to the entry it runs
+ * on. Each key is checked and written atomically on its partition thread, so a batched write
+ * decides exactly as one write per key would; the decisions on the record's bytes are {@link
+ * TaskRecords}' pure functions. The result per key is the kind's (see each {@link Kind}); a null
+ * result is not sent back.
+ *
+ * <p>The two scans of every entry, {@link ClaimOrphansProcessor} and {@link JobRecordsProcessor},
+ * are not kinds: they are rare (adoption, a job status another coordinator accepted), run through
+ * the public {@code IMap.executeOnEntries} with one input for all entries rather than one per key,
+ * and the job scan is {@code ReadOnly}, a marker of its class. As kinds they would need a
+ * partition-wide operation of our own, that is more Hazelcast internals, for no fewer invocations.
  */
 public final class BatchWriteProcessor
     implements EntryProcessor<String, byte[], byte[]>, IdentifiedDataSerializable {
   private static final long serialVersionUID = 1L;
 
-  /** Which single-key write to apply; {@code code} is its wire form, fixed across versions. */
+  /** Which write to apply; {@code code} is its wire form, fixed across versions. */
   enum Kind {
+    /**
+     * Stores the record unless one exists and returns the existing one (null when it stored), so
+     * concurrent submissions of one id cannot both win.
+     */
     PUT_IF_ABSENT(1),
+    /**
+     * Writes a live record unless the stored one is absent, DONE or of a later attempt (see {@link
+     * TaskRecords#mayUpdate}); returns null (its caller needs no answer).
+     */
     UPDATE_LIVE(2),
+    /**
+     * Writes a terminal record (with the result TTL) unless the stored one is DONE already. Returns
+     * null when the new record won (the caller has it: no copy travels back) and the earlier DONE
+     * record when that one stands, so of two terminal writes that race (a coordinator's own outcome
+     * and a worker report forwarded by another coordinator) exactly one is recorded.
+     */
     COMPLETE_FIRST(3),
+    /**
+     * The input is an encoded {@link TaskResult}: the record becomes DONE (with the result TTL)
+     * only if it still shows the very lease the report is for (RUNNING, same attempt, same worker)
+     * and the new record is returned; otherwise nothing changes and the result is null. The store
+     * now ends such reports with {@link #TAKE_LEASE} then {@link #COMPLETE_FIRST} (live and
+     * finished records are in two maps); the kind stays for its wire code.
+     */
     COMPLETE_LEASE(4),
     /** Removes a live record whose terminal record stands in the results map. */
     REMOVE_LIVE(5),
@@ -64,8 +91,9 @@ public final class BatchWriteProcessor
   public BatchWriteProcessor() {}
 
   /**
-   * {@code inputs}: per task id, the record to write (or, for {@link Kind#COMPLETE_LEASE}, the
-   * encoded {@link TaskResult}); {@code ttlMillis}: of terminal records.
+   * {@code inputs}: per task id, the record to write (for {@link Kind#COMPLETE_LEASE} and {@link
+   * Kind#TAKE_LEASE} the encoded {@link TaskResult}; ignored by {@link Kind#READ} and {@link
+   * Kind#REMOVE_LIVE}); {@code ttlMillis}: of terminal records.
    */
   BatchWriteProcessor(Kind kind, long ttlMillis, Map<String, byte[]> inputs) {
     this.kind = kind;
@@ -82,13 +110,34 @@ public final class BatchWriteProcessor
       throw new IllegalStateException("no input for key " + entry.getKey());
     }
     return switch (kind) {
-      case PUT_IF_ABSENT -> new PutIfAbsentProcessor(input).process(entry);
+      case PUT_IF_ABSENT -> {
+        byte[] existing = entry.getValue();
+        if (existing == null) {
+          entry.setValue(input);
+        }
+        yield existing;
+      }
       case UPDATE_LIVE -> {
-        new UpdateLiveProcessor(input).process(entry);
+        if (TaskRecords.mayUpdate(entry.getValue(), RecordHeader.of(input).attempt())) {
+          entry.setValue(input);
+        }
         yield null;
       }
-      case COMPLETE_FIRST -> new CompleteFirstProcessor(input, ttlMillis).process(entry);
-      case COMPLETE_LEASE -> new CompleteLeaseProcessor(input, ttlMillis).process(entry);
+      case COMPLETE_FIRST -> {
+        byte[] stored = entry.getValue();
+        if (!TaskRecords.mayComplete(stored)) {
+          yield stored;
+        }
+        setTerminal(entry, input);
+        yield null;
+      }
+      case COMPLETE_LEASE -> {
+        byte[] done = TaskRecords.completeLease(entry.getValue(), TaskRecords.decodeResult(input));
+        if (done != null) {
+          setTerminal(entry, done);
+        }
+        yield done;
+      }
       case REMOVE_LIVE -> {
         if (entry.getValue() != null) {
           entry.setValue(null);
@@ -104,6 +153,11 @@ public final class BatchWriteProcessor
         yield done;
       }
     };
+  }
+
+  /** A terminal record expires after the result TTL (Hazelcast's entries are extended ones). */
+  private void setTerminal(Map.Entry<String, byte[]> entry, byte[] record) {
+    ((ExtendedMapEntry<String, byte[]>) entry).setValue(record, ttlMillis, TimeUnit.MILLISECONDS);
   }
 
   /** A read changes nothing, so its backups have nothing to do. */

@@ -6,17 +6,8 @@ import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.internal.partition.IPartitionService;
-import com.hazelcast.internal.serialization.Data;
-import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.LocalMapStats;
-import com.hazelcast.map.impl.MapEntries;
-import com.hazelcast.map.impl.MapService;
-import com.hazelcast.map.impl.proxy.MapProxyImpl;
-import com.hazelcast.partition.PartitioningStrategy;
-import com.hazelcast.spi.impl.NodeEngine;
-import com.hazelcast.spi.impl.operationservice.OperationService;
 import io.taskgrid.coordinator.internal.store.BatchWriteProcessor.Kind;
 import io.taskgrid.proto.v1.TaskInfo;
 import io.taskgrid.proto.v1.TaskResult;
@@ -25,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,10 +64,9 @@ public final class HazelcastTaskStore implements TaskStore {
   private final IMap<String, byte[]> finished;
   private final long ttlMillis;
   private final Executor executor;
-  private final SerializationService serialization;
-  private final PartitioningStrategy<?> partitioning;
-  private final IPartitionService partitions;
-  private final OperationService operations;
+
+  /** The batched writes, the store's only use of Hazelcast internals. */
+  private final HazelcastInternals internals;
 
   /** Repeats the idempotent writes that failed for a reason that passes, until {@link #close}. */
   private final TransientRetry retry;
@@ -115,13 +104,15 @@ public final class HazelcastTaskStore implements TaskStore {
   }
 
   /**
-   * {@code hazelcast}: a member (not a client) whose configuration went through {@link #configure}.
+   * {@code hazelcast}: a member (not a client) whose configuration went through {@link #configure}
+   * (else IllegalArgumentException). Throws IllegalStateException, naming the Hazelcast version and
+   * what differed, when the Hazelcast internals the batched writes use do not behave as expected
+   * (see {@link HazelcastInternals#of}).
    */
   public HazelcastTaskStore(HazelcastInstance hazelcast, Duration resultTtl, Executor executor) {
-    if (!StoreSerialization.isRegistered(hazelcast.getConfig())) {
-      throw new IllegalArgumentException(
-          "the member's configuration lacks HazelcastTaskStore.configure(config)");
-    }
+    // First: it refuses a member whose configuration or Hazelcast version it cannot work with,
+    // naming what differed.
+    this.internals = HazelcastInternals.of(hazelcast, List.of(TASKS_MAP, RESULTS_MAP));
     SplitBrainProtections.awaitFirstEvaluation(hazelcast);
     this.tasks = hazelcast.getMap(TASKS_MAP);
     this.finished = hazelcast.getMap(RESULTS_MAP);
@@ -129,15 +120,6 @@ public final class HazelcastTaskStore implements TaskStore {
     this.executor = executor;
     this.retry =
         new TransientRetry(executor, Duration.ofMillis(100), Duration.ofSeconds(5), () -> closed);
-    // Batched writes are invoked per partition through the member's own services (see
-    // PartitionBatchOperation); keys are serialized as the map proxy does, so they land in the
-    // same partitions as its single-key calls.
-    MapProxyImpl<?, ?> proxy = (MapProxyImpl<?, ?>) tasks;
-    NodeEngine engine = proxy.getNodeEngine();
-    this.serialization = engine.getSerializationService();
-    this.partitioning = proxy.getPartitionStrategy();
-    this.partitions = engine.getPartitionService();
-    this.operations = engine.getOperationService();
   }
 
   @Override
@@ -426,22 +408,23 @@ public final class HazelcastTaskStore implements TaskStore {
 
   /**
    * Applies one kind of conditional write to each {@code (ids[i], inputs[i])} and returns the
-   * processor's result per input, in order (null where it has none). The records are grouped by
-   * partition and each group (at most {@link #MAX_RECORDS_PER_OPERATION} records and about {@link
-   * #MAX_BYTES_PER_OPERATION}) is one {@link PartitionBatchOperation}, so a batch costs at most one
-   * invocation per partition it spans instead of one per record; each key is still written
-   * atomically on its partition thread, with the map's synchronous backups. An id that occurs more
-   * than once is written in a later round, after the earlier occurrence's write completed, so
-   * duplicates behave as the same writes one after the other would. Runs on the store executor.
+   * processor's result per input, in order (null where it has none): one Hazelcast operation per
+   * partition a batch spans (see {@link HazelcastInternals#writeAll}). An id that occurs more than
+   * once is written in a later round, after the earlier occurrence's write completed, so duplicates
+   * behave as the same writes one after the other would. Completes on the store executor.
    */
   private CompletableFuture<byte @Nullable [][]> writeAll(
       String map, Kind kind, List<String> ids, List<byte[]> inputs) {
     if (ids.isEmpty()) {
       return CompletableFuture.completedFuture(new byte[0][]);
     }
+    List<List<Integer>> rounds = roundsOfDistinctIds(ids);
+    if (rounds.size() == 1) {
+      return internals.writeAll(map, kind, ttlMillis, ids, inputs, executor);
+    }
     byte[][] results = new byte[ids.size()][];
     CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
-    for (List<Integer> round : roundsOfDistinctIds(ids)) {
+    for (List<Integer> round : rounds) {
       // Each round's stage completes on the store executor, so the next is issued from there.
       done = done.thenCompose(ignored -> writeRound(map, kind, ids, inputs, round, results));
     }
@@ -462,6 +445,7 @@ public final class HazelcastTaskStore implements TaskStore {
     return rounds;
   }
 
+  /** The writes of one round (no id twice), answered into {@code results} at their positions. */
   private CompletableFuture<Void> writeRound(
       String map,
       Kind kind,
@@ -469,69 +453,20 @@ public final class HazelcastTaskStore implements TaskStore {
       List<byte[]> inputs,
       List<Integer> round,
       byte @Nullable [][] results) {
-    Map<Integer, PartitionChunk> open = new HashMap<>();
-    List<PartitionChunk> chunks = new ArrayList<>();
+    List<String> roundIds = new ArrayList<>(round.size());
+    List<byte[]> roundInputs = new ArrayList<>(round.size());
     for (int i : round) {
-      String id = ids.get(i);
-      byte[] input = inputs.get(i);
-      Data key = serialization.toData(id, partitioning);
-      int partitionId = partitions.getPartitionId(key);
-      PartitionChunk chunk = open.get(partitionId);
-      if (chunk == null || chunk.isFull(input.length)) {
-        chunk = new PartitionChunk(partitionId);
-        open.put(partitionId, chunk);
-        chunks.add(chunk);
-      }
-      chunk.add(i, key, id, input);
+      roundIds.add(ids.get(i));
+      roundInputs.add(inputs.get(i));
     }
-    List<CompletableFuture<MapEntries>> calls = new ArrayList<>(chunks.size());
-    for (PartitionChunk c : chunks) {
-      PartitionBatchOperation op =
-          new PartitionBatchOperation(
-              map, c.keys, new BatchWriteProcessor(kind, ttlMillis, c.inputs));
-      calls.add(operations.invokeOnPartition(MapService.SERVICE_NAME, op, c.partitionId));
-    }
-    return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
-        .thenRunAsync(
-            () -> {
-              for (int c = 0; c < chunks.size(); c++) {
-                MapEntries answer = calls.get(c).join();
-                Map<Data, Integer> indexes = chunks.get(c).indexes;
-                for (int j = 0; j < answer.size(); j++) {
-                  Integer index = indexes.get(answer.getKey(j));
-                  if (index == null) {
-                    throw new IllegalStateException("a batch answered for a key it was not sent");
-                  }
-                  results[index] = serialization.toObject(answer.getValue(j));
-                }
+    return internals
+        .writeAll(map, kind, ttlMillis, roundIds, roundInputs, executor)
+        .thenAccept(
+            answers -> {
+              for (int j = 0; j < answers.length; j++) {
+                results[round.get(j)] = answers[j];
               }
-            },
-            executor);
-  }
-
-  /** The records of one operation: keys of one partition, with their inputs and positions. */
-  private static final class PartitionChunk {
-    final int partitionId;
-    final Set<Data> keys = new HashSet<>();
-    final Map<String, byte[]> inputs = new HashMap<>();
-    final Map<Data, Integer> indexes = new HashMap<>();
-    private long bytes;
-
-    PartitionChunk(int partitionId) {
-      this.partitionId = partitionId;
-    }
-
-    boolean isFull(int moreBytes) {
-      return keys.size() >= MAX_RECORDS_PER_OPERATION
-          || (!keys.isEmpty() && bytes + moreBytes > MAX_BYTES_PER_OPERATION);
-    }
-
-    void add(int index, Data key, String id, byte[] input) {
-      keys.add(key);
-      inputs.put(id, input);
-      indexes.put(key, index);
-      bytes += input.length + key.totalSize();
-    }
+            });
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.taskgrid.coordinator.internal.store;
 
 import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.map.impl.MapContainer;
 import com.hazelcast.map.impl.operation.MultipleEntryOperation;
 import java.util.Set;
 
@@ -13,16 +14,31 @@ import java.util.Set;
  * partition directly, as the store does, the invocation waits for them, so a batch completes only
  * once every record is on its backups, exactly like a single-key {@code submitToKey}.
  *
- * <p>This uses Hazelcast internals (the class is public but not API): upgrading Hazelcast means
- * re-checking it, which {@code HazelcastTaskStoreTest} does on a real two-member cluster.
+ * <p>This uses Hazelcast internals (the class is public but not API): only {@link
+ * HazelcastInternals} creates it (Hazelcast's deserialization aside), and checks it at start-up;
+ * {@code TwoMemberHazelcastTaskStoreTest} checks the synchronous backups on a real two-member
+ * cluster.
  */
 public final class PartitionBatchOperation extends MultipleEntryOperation {
+
+  /** The backup counts the operation declares for a map. */
+  record Backups(int sync, int async) {}
 
   /** For Hazelcast deserialization. */
   public PartitionBatchOperation() {}
 
   PartitionBatchOperation(String mapName, Set<Data> keys, BatchWriteProcessor processor) {
     super(mapName, keys, processor);
+  }
+
+  /**
+   * What an operation on {@code container}'s map declares, as Hazelcast asks it when the operation
+   * has run (Hazelcast sets the container before running it): for the start-up check.
+   */
+  static Backups backupsOn(MapContainer container) {
+    PartitionBatchOperation op = new PartitionBatchOperation();
+    op.mapContainer = container;
+    return new Backups(op.getSyncBackupCount(), op.getAsyncBackupCount());
   }
 
   @Override

@@ -7,11 +7,13 @@ import static org.awaitility.Awaitility.await;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import io.taskgrid.coordinator.internal.CoordinatorOptions;
 import io.taskgrid.coordinator.internal.HazelcastConfigs;
 import io.taskgrid.coordinator.internal.concurrent.Executors2;
 import io.taskgrid.proto.v1.TaskInfo;
 import io.taskgrid.proto.v1.TaskState;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,6 +123,49 @@ class HazelcastTaskStoreTest extends TaskStoreContractTest {
     assertThatThrownBy(() -> new HazelcastTaskStore(unregistered, TTL, Runnable::run))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("HazelcastTaskStore.configure");
+  }
+
+  @Test
+  void newStore_realMember_checksHazelcastInternalsAndLeavesNoScratchKey() {
+    TaskStore checked = new HazelcastTaskStore(hazelcast, TTL, Runnable::run);
+    checked.close();
+
+    // The check wrote, read and deleted a scratch key (in a map of its own).
+    assertThat(hazelcast.getMap(HazelcastInternals.SCRATCH_MAP).size()).isZero();
+  }
+
+  @Test
+  void newStore_mapProxyNotHazelcasts_refusedNamingTheVersionAndWhatDiffered() {
+    // The real member behind a JDK proxy whose maps are wrapped too: it behaves the same through
+    // the API, but its map proxies are not Hazelcast's class.
+    HazelcastInstance wrappedMaps =
+        wrapped(
+            HazelcastInstance.class,
+            hazelcast,
+            result -> result instanceof IMap<?, ?> map ? wrapped(IMap.class, map, r -> r) : result);
+    String version = hazelcast.getCluster().getLocalMember().getVersion().toString();
+
+    assertThatThrownBy(() -> new HazelcastTaskStore(wrappedMaps, TTL, Runnable::run))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("Hazelcast " + version + " differs")
+        .hasMessageContaining("the proxy of map " + HazelcastTaskStore.TASKS_MAP + " is a ")
+        .hasMessageContaining("not a com.hazelcast.map.impl.proxy.MapProxyImpl");
+  }
+
+  /** {@code target} behind a JDK proxy of {@code type}, each result passed through {@code map}. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static <T> T wrapped(Class type, T target, UnaryOperator<Object> map) {
+    return (T)
+        Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (proxy, method, args) -> {
+              try {
+                return map.apply(method.invoke(target, args));
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
   @Test

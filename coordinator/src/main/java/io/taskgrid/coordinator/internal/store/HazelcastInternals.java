@@ -1,0 +1,316 @@
+package io.taskgrid.coordinator.internal.store;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.instance.BuildInfoProvider;
+import com.hazelcast.internal.partition.IPartitionService;
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.SerializationService;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.impl.MapContainer;
+import com.hazelcast.map.impl.MapEntries;
+import com.hazelcast.map.impl.MapService;
+import com.hazelcast.map.impl.proxy.MapProxyImpl;
+import com.hazelcast.partition.PartitioningStrategy;
+import com.hazelcast.spi.impl.NodeEngine;
+import com.hazelcast.spi.impl.operationservice.OperationService;
+import io.taskgrid.coordinator.internal.store.BatchWriteProcessor.Kind;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every use the store makes of Hazelcast's internal classes (public, but not API: any release may
+ * change them): its batched writes are invoked per partition through the member's own services,
+ * because IMap has no multi-key entry-processor call that waits for synchronous backups (see {@link
+ * PartitionBatchOperation}, which only this class creates). A Hazelcast upgrade has this class and
+ * that one to re-check, nothing else (an ArchUnit rule keeps it so). {@link #of} checks at start-up
+ * that what they rely on still holds, and refuses to make the store otherwise, naming the Hazelcast
+ * version and what differed.
+ */
+final class HazelcastInternals {
+  /** The map of the start-up round trip: one scratch key per check, deleted after it. */
+  static final String SCRATCH_MAP = "taskgrid-store-check";
+
+  /** Bounds each call of the start-up round trip (Hazelcast retries through migrations). */
+  private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(60);
+
+  private final SerializationService serialization;
+  private final PartitioningStrategy<?> partitioning;
+  private final IPartitionService partitions;
+  private final OperationService operations;
+
+  private HazelcastInternals(
+      SerializationService serialization,
+      PartitioningStrategy<?> partitioning,
+      IPartitionService partitions,
+      OperationService operations) {
+    this.serialization = serialization;
+    this.partitioning = partitioning;
+    this.partitions = partitions;
+    this.operations = operations;
+  }
+
+  /** The Hazelcast version on the class path, the one whose internals this class uses. */
+  static String version() {
+    return BuildInfoProvider.getBuildInfo().getVersion();
+  }
+
+  /**
+   * The internals of {@code hazelcast} (a member, not a client) for batched writes to {@code maps},
+   * with keys serialized and partitioned as the first map's proxy does (the store's maps all
+   * partition alike), so that they land in the same partitions as the proxies' own calls. Checks
+   * first that the member's configuration has {@link StoreSerialization} (else
+   * IllegalArgumentException: a configuration error), then that the internals behave as this class
+   * expects (else IllegalStateException naming the Hazelcast version and what differed): the proxy
+   * is Hazelcast's own, {@link PartitionBatchOperation} keeps as many synchronous and asynchronous
+   * backups of each map as its configuration asks, and a one-key batch on a scratch key reads back,
+   * through the public API and through a batched read, what it wrote.
+   */
+  static HazelcastInternals of(HazelcastInstance hazelcast, List<String> maps) {
+    Config config = hazelcast.getConfig();
+    if (!StoreSerialization.isRegistered(config)) {
+      throw new IllegalArgumentException(
+          "the member's configuration lacks HazelcastTaskStore.configure(config) (Hazelcast "
+              + version()
+              + ")");
+    }
+    IMap<String, byte[]> map = hazelcast.getMap(maps.get(0));
+    if (!(map instanceof MapProxyImpl<?, ?> proxy)) {
+      throw differs(
+          "the proxy of map "
+              + map.getName()
+              + " is a "
+              + map.getClass().getName()
+              + ", not a "
+              + MapProxyImpl.class.getName()
+              + " (the store reaches the member's partition and operation services through it)");
+    }
+    NodeEngine engine = proxy.getNodeEngine();
+    for (String name : maps) {
+      hazelcast.getMap(name); // its proxy made first, as the store's calls would
+      checkBackupCounts(engine, name, config.findMapConfig(name));
+    }
+    HazelcastInternals internals =
+        new HazelcastInternals(
+            engine.getSerializationService(),
+            proxy.getPartitionStrategy(),
+            engine.getPartitionService(),
+            engine.getOperationService());
+    internals.checkRoundTrip(hazelcast);
+    return internals;
+  }
+
+  private static IllegalStateException differs(String what) {
+    return new IllegalStateException(
+        "Hazelcast "
+            + version()
+            + " differs from what the task store relies on (re-check"
+            + " HazelcastInternals and PartitionBatchOperation): "
+            + what);
+  }
+
+  /** The round trip could not be made (the member is shutting down, or far too slow). */
+  private static IllegalStateException uncheckable(String what, @Nullable Throwable cause) {
+    return new IllegalStateException(
+        "Hazelcast "
+            + version()
+            + ": the task store could not check the internals it relies on: "
+            + what,
+        cause);
+  }
+
+  /**
+   * Hazelcast's own multi-key operation declares its backups asynchronous; ours takes both counts
+   * from the map's container, which must give the configured ones.
+   */
+  private static void checkBackupCounts(NodeEngine engine, String mapName, MapConfig config) {
+    MapService service = engine.getService(MapService.SERVICE_NAME);
+    MapContainer container = service.getMapServiceContext().getMapContainer(mapName);
+    PartitionBatchOperation.Backups backups = PartitionBatchOperation.backupsOn(container);
+    if (backups.sync() != config.getBackupCount()
+        || backups.async() != config.getAsyncBackupCount()) {
+      throw differs(
+          "PartitionBatchOperation would keep "
+              + backups.sync()
+              + " synchronous and "
+              + backups.async()
+              + " asynchronous backup(s) of map "
+              + mapName
+              + ", which is configured with "
+              + config.getBackupCount()
+              + " and "
+              + config.getAsyncBackupCount());
+    }
+  }
+
+  /**
+   * Writes a scratch key with a one-key batch (the store's path: serialization, partition,
+   * operation, answer), reads it back with IMap.get and with a batched read, then deletes it.
+   */
+  private void checkRoundTrip(HazelcastInstance hazelcast) {
+    IMap<String, byte[]> scratch = hazelcast.getMap(SCRATCH_MAP);
+    String key =
+        "check-" + hazelcast.getCluster().getLocalMember().getUuid() + "-" + System.nanoTime();
+    byte[] written = key.getBytes(StandardCharsets.UTF_8);
+    byte[] created = one(Kind.PUT_IF_ABSENT, key, written);
+    if (created != null) {
+      throw differs(
+          "a one-key batch that stored a new key in map "
+              + SCRATCH_MAP
+              + " answered "
+              + created.length
+              + " bytes instead of nothing");
+    }
+    byte[] read = scratch.get(key);
+    if (!Arrays.equals(read, written)) {
+      throw differs(
+          "IMap.get in map "
+              + SCRATCH_MAP
+              + " read back "
+              + describe(read)
+              + " after a one-key batch wrote "
+              + written.length
+              + " bytes (batched keys do not land where the map's proxy looks)");
+    }
+    byte[] answered = one(Kind.READ, key, new byte[0]);
+    if (!Arrays.equals(answered, written)) {
+      throw differs(
+          "a one-key batched read in map "
+              + SCRATCH_MAP
+              + " answered "
+              + describe(answered)
+              + " where "
+              + written.length
+              + " bytes were written (the operation's answer is not read as expected)");
+    }
+    scratch.delete(key);
+  }
+
+  private static String describe(byte @Nullable [] bytes) {
+    return bytes == null ? "nothing" : "other " + bytes.length + " bytes";
+  }
+
+  /** A one-key batch on the scratch map, waited for. */
+  private byte @Nullable [] one(Kind kind, String key, byte[] input) {
+    // The continuation is trivial and runs once at start-up: on whichever thread completes it.
+    CompletableFuture<byte @Nullable [][]> call =
+        writeAll(SCRATCH_MAP, kind, 0, List.of(key), List.of(input), Runnable::run);
+    try {
+      return call.get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)[0];
+    } catch (TimeoutException e) {
+      throw uncheckable(
+          "a one-key batch ("
+              + kind
+              + ") in map "
+              + SCRATCH_MAP
+              + " did not answer within "
+              + CHECK_TIMEOUT.toSeconds()
+              + " s",
+          null);
+    } catch (ExecutionException e) {
+      throw uncheckable(
+          "a one-key batch (" + kind + ") in map " + SCRATCH_MAP + " failed: " + e.getCause(),
+          e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while checking Hazelcast's internals", e);
+    }
+  }
+
+  /**
+   * Applies {@code kind} to each {@code (ids[i], inputs[i])} in {@code map} (no id twice) and
+   * returns each one's answer, in order (null where it has none), completed on {@code executor}.
+   * The keys are grouped by partition and each group (at most {@link
+   * HazelcastTaskStore#MAX_RECORDS_PER_OPERATION} records and about {@link
+   * HazelcastTaskStore#MAX_BYTES_PER_OPERATION}) is one {@link PartitionBatchOperation}, so a batch
+   * costs one invocation per partition it spans instead of one per record; each key is still
+   * written atomically on its partition thread, with the map's synchronous backups.
+   */
+  CompletableFuture<byte @Nullable [][]> writeAll(
+      String map,
+      Kind kind,
+      long ttlMillis,
+      List<String> ids,
+      List<byte[]> inputs,
+      Executor executor) {
+    Map<Integer, PartitionChunk> open = new HashMap<>();
+    List<PartitionChunk> chunks = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      String id = ids.get(i);
+      byte[] input = inputs.get(i);
+      Data key = serialization.toData(id, partitioning);
+      int partitionId = partitions.getPartitionId(key);
+      PartitionChunk chunk = open.get(partitionId);
+      if (chunk == null || chunk.isFull(input.length)) {
+        chunk = new PartitionChunk(partitionId);
+        open.put(partitionId, chunk);
+        chunks.add(chunk);
+      }
+      chunk.add(i, key, id, input);
+    }
+    List<CompletableFuture<MapEntries>> calls = new ArrayList<>(chunks.size());
+    for (PartitionChunk c : chunks) {
+      PartitionBatchOperation op =
+          new PartitionBatchOperation(
+              map, c.keys, new BatchWriteProcessor(kind, ttlMillis, c.inputs));
+      calls.add(operations.invokeOnPartition(MapService.SERVICE_NAME, op, c.partitionId));
+    }
+    byte[][] results = new byte[ids.size()][];
+    return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
+        .thenApplyAsync(
+            ignored -> {
+              for (int c = 0; c < chunks.size(); c++) {
+                MapEntries answer = calls.get(c).join();
+                Map<Data, Integer> indexes = chunks.get(c).indexes;
+                for (int j = 0; j < answer.size(); j++) {
+                  Integer index = indexes.get(answer.getKey(j));
+                  if (index == null) {
+                    throw new IllegalStateException("a batch answered for a key it was not sent");
+                  }
+                  results[index] = serialization.toObject(answer.getValue(j));
+                }
+              }
+              return results;
+            },
+            executor);
+  }
+
+  /** The records of one operation: keys of one partition, with their inputs and positions. */
+  private static final class PartitionChunk {
+    final int partitionId;
+    final Set<Data> keys = new HashSet<>();
+    final Map<String, byte[]> inputs = new HashMap<>();
+    final Map<Data, Integer> indexes = new HashMap<>();
+    private long bytes;
+
+    PartitionChunk(int partitionId) {
+      this.partitionId = partitionId;
+    }
+
+    boolean isFull(int moreBytes) {
+      return keys.size() >= HazelcastTaskStore.MAX_RECORDS_PER_OPERATION
+          || (!keys.isEmpty() && bytes + moreBytes > HazelcastTaskStore.MAX_BYTES_PER_OPERATION);
+    }
+
+    void add(int index, Data key, String id, byte[] input) {
+      keys.add(key);
+      inputs.put(id, input);
+      indexes.put(key, index);
+      bytes += input.length + key.totalSize();
+    }
+  }
+}
