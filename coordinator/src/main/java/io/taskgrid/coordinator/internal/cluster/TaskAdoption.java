@@ -46,6 +46,9 @@ public final class TaskAdoption implements MembershipListener {
   private volatile boolean closed;
   private final AtomicBoolean fenced = new AtomicBoolean();
 
+  /** A claim failed since the last one that included this coordinator's own records. */
+  private final AtomicBoolean claimFailed = new AtomicBoolean();
+
   public TaskAdoption(
       HazelcastInstance hazelcast, TaskStore store, Scheduler scheduler, Executor executor) {
     this.hazelcast = hazelcast;
@@ -134,11 +137,21 @@ public final class TaskAdoption implements MembershipListener {
     for (Member m : members) {
       owners.add(m.getUuid().toString());
     }
+    // A claim is one write per partition: a failed one may have claimed some records already,
+    // which name this coordinator now and would be skipped by the next claim, scheduled by nobody.
+    // So the scan after a failure takes up this coordinator's own live records too (the scheduler
+    // skips those it runs or just ended).
+    boolean includeOwn = claimFailed.get();
+    Set<String> others = new HashSet<>(owners);
+    if (includeOwn) {
+      others.remove(scheduler.ownerId());
+    }
     store
-        .claimOrphans(owners, scheduler.ownerId())
+        .claimOrphans(others, scheduler.ownerId())
         .whenComplete(
             (claimed, e) -> {
               if (e != null) {
+                claimFailed.set(true);
                 if (fenced.get() || closed) {
                   return; // refused because fenced; serving() looks again
                 }
@@ -148,6 +161,9 @@ public final class TaskAdoption implements MembershipListener {
                     e);
                 postAfter(RETRY_DELAY);
               } else {
+                if (includeOwn) {
+                  claimFailed.set(false);
+                }
                 if (!claimed.isEmpty()) {
                   scheduler.adopt(claimed);
                 }

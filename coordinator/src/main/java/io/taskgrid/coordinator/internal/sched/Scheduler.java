@@ -62,6 +62,12 @@ public final class Scheduler implements SchedulerSink {
   /** Tasks accepted here and not ended, for routing; their state belongs to the owners. */
   private final ConcurrentHashMap<String, LiveTask> live = new ConcurrentHashMap<>();
 
+  /**
+   * Tasks that ended here and whose terminal record is not stored yet (see {@link #storeResults}):
+   * their live records are still in the store, and an adoption scan must not take them up again.
+   */
+  private final Set<String> ending = ConcurrentHashMap.newKeySet();
+
   /** Cancels that arrived before their task was live here; applied when it registers. */
   private final PendingCancels pendingCancels;
 
@@ -193,13 +199,22 @@ public final class Scheduler implements SchedulerSink {
    * out, because a client may cancel a task the moment its ack arrives, and queues it after (see
    * {@link #dispatch}).
    */
-  void register(List<LiveTask> tasks) {
-    acceptedTotal.add(tasks.size());
+  List<LiveTask> register(List<LiveTask> tasks) {
+    List<LiveTask> registered = new ArrayList<>(tasks.size());
     for (LiveTask t : tasks) {
-      live.put(t.id(), t);
+      // An adoption scan after a failed claim may have taken up this very record (see
+      // TaskAdoption): the task is scheduled once, by whichever came first.
+      if (live.putIfAbsent(t.id(), t) != null) {
+        unreserve(1);
+        t.releaseQuotas();
+        continue;
+      }
+      registered.add(t);
       jobs.accepted(t.jobId(), t.id());
       events.submitted(t.pool, t.spec.getType());
     }
+    acceptedTotal.add(registered.size());
+    return registered;
   }
 
   /**
@@ -470,8 +485,9 @@ public final class Scheduler implements SchedulerSink {
   public void adopt(List<TaskInfo> records) {
     List<LiveTask> tasks = new ArrayList<>(records.size());
     for (TaskInfo info : records) {
-      if (live.containsKey(info.getSpec().getId()) || isDone(info)) {
-        continue;
+      String id = info.getSpec().getId();
+      if (live.containsKey(id) || ending.contains(id) || isDone(info)) {
+        continue; // already scheduled or ended here (a scan after a failed claim returns those)
       }
       Pool pool = info.getSpec().getPool();
       if (pool != Pool.IO && pool != Pool.CPU) {
@@ -486,11 +502,15 @@ public final class Scheduler implements SchedulerSink {
       }
       tasks.add(t);
     }
-    liveCount.addAndGet(tasks.size());
     Map<Pool, List<LiveTask>> byPool = new EnumMap<>(Pool.class);
     List<LiveTask> waiting = new ArrayList<>();
+    List<LiveTask> adopted = new ArrayList<>(tasks.size());
     for (LiveTask t : tasks) {
-      live.put(t.id(), t);
+      if (live.putIfAbsent(t.id(), t) != null) {
+        continue; // registered by an intake in between
+      }
+      liveCount.incrementAndGet();
+      adopted.add(t);
       jobs.accepted(t.jobId(), t.id());
       Pool p = t.pool;
       if (p == null) {
@@ -504,8 +524,8 @@ public final class Scheduler implements SchedulerSink {
       unresolved.add(waiting);
     }
     // Posted after the adoption steps on the same serial executors, so a held cancel finds them.
-    applyPendingCancels(tasks);
-    log.info("Adopted {} task(s) of coordinators that left the cluster", tasks.size());
+    applyPendingCancels(adopted);
+    log.info("Adopted {} task(s) of coordinators that left the cluster", adopted.size());
   }
 
   /**
@@ -933,6 +953,7 @@ public final class Scheduler implements SchedulerSink {
     liveCount.addAndGet(-removed);
     completedTotal.add(removed);
     writes.started();
+    done.forEach(info -> ending.add(info.getSpec().getId()));
     storeResults(List.copyOf(done), 0);
   }
 
@@ -952,6 +973,7 @@ public final class Scheduler implements SchedulerSink {
             (stands, e) -> {
               if (e == null) {
                 writes.ended();
+                done.forEach(info -> ending.remove(info.getSpec().getId()));
                 List<TaskResult> results = new ArrayList<>(stands.size());
                 stands.forEach(info -> results.add(info.getResult()));
                 hub.publishResults(results);
@@ -961,6 +983,7 @@ public final class Scheduler implements SchedulerSink {
               int failed = failures + 1;
               if (failed >= RESULT_WRITE_TRIES) {
                 writes.ended();
+                done.forEach(info -> ending.remove(info.getSpec().getId()));
                 log.error(
                     "Could not store {} result(s) in {} tries; notifying watchers anyway",
                     done.size(),

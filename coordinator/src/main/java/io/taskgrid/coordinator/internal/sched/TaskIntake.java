@@ -297,9 +297,9 @@ public final class TaskIntake {
     scheduler.unreserve(notCreated);
     // Known before the acks go out (a cancel right after its ack must find the task), queued
     // after them (no completion may overtake its ack).
-    scheduler.register(accepted);
+    List<LiveTask> registered = scheduler.register(accepted);
     return new Admission(
-        List.of(acks), watch, liveDuplicates, done, () -> scheduler.dispatch(accepted));
+        List.of(acks), watch, liveDuplicates, done, () -> scheduler.dispatch(registered));
   }
 
   /**

@@ -7,8 +7,10 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.taskgrid.coordinator.internal.CoordinatorOptions;
 import io.taskgrid.coordinator.internal.HazelcastConfigs;
+import io.taskgrid.coordinator.internal.sched.CompletionBus;
 import io.taskgrid.coordinator.internal.sched.CompletionHub;
 import io.taskgrid.coordinator.internal.sched.JobStats;
+import io.taskgrid.coordinator.internal.sched.PartialWriteStore;
 import io.taskgrid.coordinator.internal.sched.Scheduler;
 import io.taskgrid.coordinator.internal.sched.SchedulerSettings;
 import io.taskgrid.coordinator.internal.store.InMemoryTaskStore;
@@ -30,14 +32,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link TaskAdoption} on a single in-JVM member, with a record left by a coordinator that is no
- * member: while fenced off it does not try to claim it; once serving again it does, at once.
+ * member: while fenced off it does not try to claim it; once serving again it does, at once; a
+ * claim that failed after claiming is taken up by the next scan.
  */
 class TaskAdoptionTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private final ExecutorService executor = Executors.newSingleThreadExecutor();
-  private final InMemoryTaskStore store =
-      new InMemoryTaskStore(Clock.systemUTC(), Duration.ofMinutes(5), executor);
+  private final PartialWriteStore store =
+      new PartialWriteStore(
+          new InMemoryTaskStore(Clock.systemUTC(), Duration.ofMinutes(5), executor));
   private HazelcastInstance hz;
   private Scheduler scheduler;
   private TaskAdoption adoption;
@@ -59,7 +63,8 @@ class TaskAdoptionTest {
             new CompletionHub(),
             new JobStats(),
             Runnable::run,
-            SchedulerSettings.defaults());
+            // Named as a coordinator is: by its member's id, a live owner.
+            SchedulerSettings.defaults().withOwner(TaskAdoption.ownerId(hz), CompletionBus.LOCAL));
     adoption = new TaskAdoption(hz, store, scheduler, executor);
     TaskInfo orphan =
         TaskInfo.newBuilder()
@@ -97,6 +102,19 @@ class TaskAdoptionTest {
     adoption.start();
 
     await().atMost(WAIT).until(() -> owner().equals(scheduler.ownerId()));
+  }
+
+  @Test
+  void claimFailingAfterItClaimed_theNextScanTakesUpTheRecordsItClaimed() {
+    // The claim names this coordinator in the record, then fails (a partition refused): the next
+    // claim of "records whose owner is no member" would skip it, and nobody would schedule it.
+    store.failNextClaimsAfterClaiming(1);
+
+    adoption.start();
+
+    await().atMost(WAIT).until(() -> scheduler.liveTasks() == 1);
+    assertThat(store.get("orphan").toCompletableFuture().join().orElseThrow().getOwner())
+        .isEqualTo(scheduler.ownerId());
   }
 
   /** Waits until the executor ran everything queued before this call. */

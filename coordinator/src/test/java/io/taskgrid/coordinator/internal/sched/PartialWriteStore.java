@@ -16,16 +16,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A real store whose batch creates a test makes fail half-way, as a Hazelcast batch does when a
  * member leaves or the split-brain protection closes during it: the first records are written, the
- * call fails all the same. Result writes can be made to fail too.
+ * call fails all the same. Result writes and orphan claims can be made to fail too.
  */
-final class PartialWriteStore implements TaskStore {
+public final class PartialWriteStore implements TaskStore {
   private final TaskStore delegate;
   private final AtomicInteger failingCreates = new AtomicInteger();
   private volatile int writtenBeforeFailing;
   private final AtomicInteger failingCompletes = new AtomicInteger();
   private final AtomicInteger failingForwarded = new AtomicInteger();
+  private final AtomicInteger failingClaims = new AtomicInteger();
 
-  PartialWriteStore(TaskStore delegate) {
+  public PartialWriteStore(TaskStore delegate) {
     this.delegate = delegate;
   }
 
@@ -52,6 +53,11 @@ final class PartialWriteStore implements TaskStore {
   /** The next {@code n} completeFirst calls fail without writing. */
   void failNextCompletes(int n) {
     failingCompletes.set(n);
+  }
+
+  /** The next {@code n} claimOrphans calls claim what they find, then fail all the same. */
+  public void failNextClaimsAfterClaiming(int n) {
+    failingClaims.set(n);
   }
 
   /** The next {@code n} completeLeases calls fail without writing. */
@@ -94,6 +100,14 @@ final class PartialWriteStore implements TaskStore {
 
   @Override
   public CompletionStage<List<TaskInfo>> claimOrphans(Set<String> liveOwners, String newOwner) {
+    if (failingClaims.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return delegate
+          .claimOrphans(liveOwners, newOwner)
+          .thenCompose(
+              ignored ->
+                  CompletableFuture.failedFuture(
+                      new IllegalStateException("scripted: a partition refused the claim")));
+    }
     return delegate.claimOrphans(liveOwners, newOwner);
   }
 

@@ -157,6 +157,24 @@ class SchedulerResultRetryTest {
   }
 
   @Test
+  void taskWhoseResultIsBeingRetried_isNotAdoptedAgain() {
+    Assignment a = runOne("a");
+    store.failNextCompletes(1);
+    succeed(a);
+    // A scan after a failed claim returns this coordinator's own live records: "a" is one, its
+    // DONE record not stored yet.
+    io.taskgrid.proto.v1.TaskInfo stillLive =
+        memory.get("a").toCompletableFuture().join().orElseThrow();
+
+    scheduler.adopt(List.of(stillLive));
+
+    assertThat(scheduler.liveTasks()).isZero();
+    assertThat(link.assigned()).hasSize(1);
+    timer.advance(Duration.ofMillis(100));
+    assertThat(told).containsOnlyKeys("a");
+  }
+
+  @Test
   void storeNeverTakingIt_watchersAreToldAnyway_afterTheLastTry() {
     Assignment a = runOne("a");
     store.failNextCompletes(Scheduler.RESULT_WRITE_TRIES);
