@@ -43,6 +43,31 @@ class WorkerIoTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> harness.coordinator.held(Pool.IO) == 2_000);
   }
 
+  /**
+   * A result sent just before its stream failed may not have been stored where it went (a
+   * coordinator fenced off as it arrived): the worker sends it again on the next stream, so the
+   * lease ends wherever it is held now. The copy is harmless where the task has ended (fenced by
+   * attempt).
+   */
+  @Test
+  void streamFailing_resultsSentOnItLately_areSentAgain() {
+    harness.coordinator.submit("r1", "echo", Pool.IO, "x");
+    harness.awaitResult("r1");
+    assertThat(sentTimes("r1")).isEqualTo(1);
+
+    harness.coordinator.breakStream();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> sentTimes("r1") == 2);
+    TaskResult again =
+        harness.coordinator.allResults.get(harness.coordinator.allResults.size() - 1);
+    assertThat(again.getTaskId()).isEqualTo("r1");
+    assertThat(again.getAttempt()).isEqualTo(1);
+  }
+
+  private long sentTimes(String id) {
+    return harness.coordinator.allResults.stream().filter(r -> r.getTaskId().equals(id)).count();
+  }
+
   @Test
   void echo_anyBytes_returnsSameBytesAndContentType() {
     byte[] data = {1, 2, 3, (byte) 0xff};

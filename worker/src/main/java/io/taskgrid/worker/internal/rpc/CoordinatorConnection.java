@@ -27,6 +27,7 @@ import io.taskgrid.worker.internal.Saturating;
 import io.taskgrid.worker.internal.SlotLedger;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -63,6 +64,18 @@ public final class CoordinatorConnection implements AutoCloseable {
   /** Payload bytes per WorkerResults message, well under gRPC's 4 MiB default limit. */
   static final int MAX_BYTES_PER_MESSAGE = 1 << 20;
 
+  /**
+   * How long a sent result is kept to be sent again if its stream fails: a coordinator that is
+   * fenced off (or dies) as the result arrives cannot store it, and the worker has forgotten the
+   * task, so the coordinator that adopts the lease would wait for ever. Sent again to another
+   * coordinator, it ends the lease there; a copy that arrives where the task has ended already is
+   * dropped as stale (results are fenced by attempt).
+   */
+  static final long RESEND_WINDOW_MS = 10_000;
+
+  /** At most this many sent results are kept for {@link #RESEND_WINDOW_MS}. */
+  static final int RESEND_MAX = 10_000;
+
   /** An identical connect failure is logged at most this often (the others at DEBUG). */
   static final long REPEATED_FAILURE_LOG_INTERVAL_MS = 30_000;
 
@@ -90,6 +103,11 @@ public final class CoordinatorConnection implements AutoCloseable {
   private boolean sentSinceTick;
   private @Nullable ScheduledFuture<?> heartbeat;
   private boolean openedBefore;
+
+  /** Results sent on the current stream lately, oldest first, with when they were sent. */
+  private final ArrayDeque<Sent> recentlySent = new ArrayDeque<>();
+
+  private record Sent(long atMillis, TaskResult result) {}
 
   /** Attempts that ended before the coordinator answered, since it last answered. */
   private int failedAttempts;
@@ -300,6 +318,12 @@ public final class CoordinatorConnection implements AutoCloseable {
     live = false;
     pendingCredits.clear();
     pendingRecalls.clear();
+    if (error != null) {
+      // Before the agent takes the held results to another coordinator: the ones sent lately
+      // may not have been stored where they went (see RESEND_WINDOW_MS).
+      resendRecent();
+    }
+    recentlySent.clear();
     // Bump the generation so that late messages of the dead stream are dropped.
     generation++;
     ledger.disconnected(this);
@@ -456,7 +480,36 @@ public final class CoordinatorConnection implements AutoCloseable {
       batch.addResults(r);
       bytes += r.getSerializedSize();
     }
+    long now = clock.millis();
+    for (TaskResult sent : batch.getResultsList()) {
+      recentlySent.addLast(new Sent(now, sent));
+    }
+    forgetOldSent(now);
     return batch.build();
+  }
+
+  private void forgetOldSent(long now) {
+    while (!recentlySent.isEmpty()
+        && (recentlySent.size() > RESEND_MAX
+            || now - recentlySent.peekFirst().atMillis() > RESEND_WINDOW_MS)) {
+      recentlySent.pollFirst();
+    }
+  }
+
+  /** Queues the results sent within the window again, to go out with the held ones. */
+  private void resendRecent() {
+    forgetOldSent(clock.millis());
+    if (recentlySent.isEmpty()) {
+      return;
+    }
+    log.info(
+        "stream to {} failed: sending the {} result(s) sent on it in the last {} s again",
+        name,
+        recentlySent.size(),
+        RESEND_WINDOW_MS / 1000);
+    for (Sent sent : recentlySent) {
+      results.add(sent.result());
+    }
   }
 
   private void tick() {
