@@ -68,6 +68,11 @@ public final class HazelcastTaskStore implements TaskStore {
   /** The batched writes, the store's only use of Hazelcast internals. */
   private final HazelcastInternals internals;
 
+  /** The start-up round trip of the internals, which runs in the background (for tests). */
+  CompletableFuture<Void> internalsChecked() {
+    return internals.roundTripChecked();
+  }
+
   /** Repeats the idempotent writes that failed for a reason that passes, until {@link #close}. */
   private final TransientRetry retry;
 

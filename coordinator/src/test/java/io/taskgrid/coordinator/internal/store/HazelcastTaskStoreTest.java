@@ -127,7 +127,9 @@ class HazelcastTaskStoreTest extends TaskStoreContractTest {
 
   @Test
   void newStore_realMember_checksHazelcastInternalsAndLeavesNoScratchKey() {
-    TaskStore checked = new HazelcastTaskStore(hazelcast, TTL, Runnable::run);
+    HazelcastTaskStore checked = new HazelcastTaskStore(hazelcast, TTL, Runnable::run);
+    // In the background (a coordinator starting while its cluster merges must not wait for it).
+    checked.internalsChecked().join();
     checked.close();
 
     // The check wrote, read and deleted a scratch key (in a map of its own).
