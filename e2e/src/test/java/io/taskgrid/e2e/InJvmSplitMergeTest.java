@@ -50,14 +50,13 @@ import org.junit.jupiter.api.Timeout;
  * before, during and after must end with the stored outcome the client saw.
  */
 @Disabled(
-    "Fails on a real defect (issue 13): the cut-off minority stores nothing (split-brain"
-        + " protection) but its Scheduler still publishes the unstored results to its sessions"
-        + " ('Could not store N result(s); notifying watchers anyway'), so the client sees attempt"
-        + " 1 while the majority re-runs and stores attempt 2; and records vanished after the"
-        + " fresh start's join. With the acknowledgement gate of issue 17 (a coordinator that has"
-        + " not heard a majority recently hands no result to clients) the first no longer shows,"
-        + " but a task submitted before the cut did not end for the client within 60 s after the"
-        + " merge (one run): not yet explained. Enable once fixed.")
+    "Passes 14 of 15 runs on this code (issue 13's half-way-write fixes took it from 2 of 5);"
+        + " not yet in the default run because of what the 15th and earlier runs showed: a fresh"
+        + " start after the merge that did not serve within 2 minutes (once; this test prints the"
+        + " threads' stacks when a restart takes over 25 s), and a client told attempt 1 while"
+        + " attempt 2 was stored (once, in an earlier run: Hazelcast removes suspected members one at a time,"
+        + " and for milliseconds the cut-off member still counts a majority; see"
+        + " docs/ARCHITECTURE.md). Run it with -Dtest=InJvmSplitMergeTest after removing this.")
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class InJvmSplitMergeTest {
   static final Duration MEMBER_TIMEOUT = Duration.ofSeconds(2);
@@ -138,6 +137,7 @@ class InJvmSplitMergeTest {
     echoes(client, prefix + "before-", 50, futures, expected);
     TaskFuture<?> last = futures.get(futures.size() - 1);
     Awaitility.await().atMost(WAIT).until(() -> client.getTask(last.taskId()).isPresent());
+    awaitWhole(); // and every record on its backup before the cut
 
     // WHEN the first member is cut off from the other two (they suspect it first, so that the next
     // oldest claims mastership with the other's consent; then it drops them)
@@ -160,13 +160,42 @@ class InJvmSplitMergeTest {
     assertThat(coordinators[0].serving()).isFalse(); // still fenced until started afresh
     coordinators[0].close();
     members[0].shutdown();
+    // A fresh start that hangs (seen once in 15 runs) prints every thread's stack.
+    java.util.concurrent.ScheduledExecutorService watchdog =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    java.util.concurrent.ScheduledFuture<?> dump =
+        watchdog.schedule(
+            () ->
+                Thread.getAllStackTraces()
+                    .forEach(
+                        (t, st) -> {
+                          StringBuilder b = new StringBuilder("THREADDUMP " + t.getName() + "\n");
+                          for (StackTraceElement e : st) {
+                            b.append("    at ").append(e).append('\n');
+                          }
+                          System.out.print(b);
+                        }),
+            25,
+            TimeUnit.SECONDS);
     members[0] = Hazelcast.newHazelcastInstance(memberConfig(0));
     coordinators[0] = Coordinator.start(options(0), members[0]);
     awaitWhole();
+    dump.cancel(false);
+    watchdog.shutdownNow();
     echoes(client, prefix + "after-", 50, futures, expected);
 
     // AND every task ends with the outcome the client saw, stored as such
     List<String> mismatched = new ArrayList<>();
+    List<String> unended = new ArrayList<>();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    for (TaskFuture<?> f : futures) {
+      try {
+        f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        unended.add(f.taskId() + ": " + storedRecord(f.taskId()));
+      }
+    }
+    assertThat(unended).as("tasks that did not end, with their store records").isEmpty();
     for (int i = 0; i < futures.size(); i++) {
       TaskFuture<?> f = futures.get(i);
       assertThat(f.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(expected.get(i));
@@ -180,6 +209,35 @@ class InJvmSplitMergeTest {
       }
     }
     assertThat(mismatched).as("stored outcome differs from the client's").isEmpty();
+  }
+
+  /** The live or finished record of a task as the store holds it (owner included). */
+  private String storedRecord(String id) {
+    for (String map :
+        List.of(
+            io.taskgrid.coordinator.internal.store.HazelcastTaskStore.TASKS_MAP,
+            io.taskgrid.coordinator.internal.store.HazelcastTaskStore.RESULTS_MAP)) {
+      byte[] bytes = members[1].<String, byte[]>getMap(map).get(id);
+      if (bytes != null) {
+        try {
+          io.taskgrid.proto.v1.TaskInfo info = io.taskgrid.proto.v1.TaskInfo.parseFrom(bytes);
+          return map
+              + " state="
+              + info.getState()
+              + " attempt="
+              + info.getAttempt()
+              + " worker="
+              + info.getWorkerId()
+              + " owner="
+              + info.getOwner()
+              + " members="
+              + members[1].getCluster().getMembers();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          return "unreadable record";
+        }
+      }
+    }
+    return "no record";
   }
 
   private Config memberConfig(int i) {
@@ -216,8 +274,11 @@ class InJvmSplitMergeTest {
         .until(
             () -> {
               for (int i = 0; i < COORDINATORS; i++) {
+                // Cluster-safe: every partition's backups are in place. A cut before that loses
+                // the partitions still migrating to the members that join last.
                 if (!coordinators[i].serving()
-                    || members[i].getCluster().getMembers().size() != COORDINATORS) {
+                    || members[i].getCluster().getMembers().size() != COORDINATORS
+                    || !members[i].getPartitionService().isClusterSafe()) {
                   return false;
                 }
               }
