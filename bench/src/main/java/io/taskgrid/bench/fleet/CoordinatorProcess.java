@@ -36,6 +36,19 @@ final class CoordinatorProcess implements AutoCloseable {
   static CoordinatorProcess start(
       Path distLib, Path workDir, String name, String cluster, int hzPort, List<String> members)
       throws IOException {
+    return start(distLib, workDir, name, cluster, hzPort, members, List.of());
+  }
+
+  /** As above, with {@code extraArgs} appended to the coordinator's command line. */
+  static CoordinatorProcess start(
+      Path distLib,
+      Path workDir,
+      String name,
+      String cluster,
+      int hzPort,
+      List<String> members,
+      List<String> extraArgs)
+      throws IOException {
     Path portFile = workDir.resolve(name + ".port");
     Files.deleteIfExists(portFile);
     List<String> command =
@@ -74,6 +87,7 @@ final class CoordinatorProcess implements AutoCloseable {
       command.add("--member");
       command.add(String.join(",", members));
     }
+    command.addAll(extraArgs);
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)

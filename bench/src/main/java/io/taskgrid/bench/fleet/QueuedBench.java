@@ -81,7 +81,10 @@ public final class QueuedBench {
                 "coordinator-" + i,
                 cluster,
                 members.isEmpty() ? 0 : hzPorts.get(i),
-                members));
+                members,
+                // Each client puts its whole share on one session: more than the default
+                // per-session limit (250,000), which would reject the rest.
+                List.of("--max-queued-tasks-per-session", Integer.toString(tasks))));
       }
       List<String> targets = new ArrayList<>();
       for (CoordinatorProcess p : coordinators) {
