@@ -1,13 +1,12 @@
 package io.taskgrid.coordinator.internal.rpc;
 
 import io.taskgrid.coordinator.internal.store.TaskStore;
+import io.taskgrid.coordinator.internal.testing.ForwardingTaskStore;
 import io.taskgrid.proto.v1.TaskInfo;
-import io.taskgrid.proto.v1.TaskResult;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,13 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * member's partitions migrate) and creates whose answers are held back (a slow store, during which
  * another coordinator can end the task).
  */
-final class ScriptedStore implements TaskStore {
-  private final TaskStore delegate;
+final class ScriptedStore extends ForwardingTaskStore {
   private final AtomicInteger failingReads = new AtomicInteger();
   private volatile CompletableFuture<Void> createGate = CompletableFuture.completedFuture(null);
 
   ScriptedStore(TaskStore delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** The next {@code n} getAll calls fail. */
@@ -49,51 +47,11 @@ final class ScriptedStore implements TaskStore {
   }
 
   @Override
-  public CompletionStage<Optional<TaskInfo>> get(String taskId) {
-    return delegate.get(taskId);
-  }
-
-  @Override
   public CompletionStage<Map<String, TaskInfo>> getAll(Collection<String> taskIds) {
     if (failingReads.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       return CompletableFuture.failedFuture(
           new IllegalStateException("scripted: partition migrating"));
     }
     return delegate.getAll(taskIds);
-  }
-
-  @Override
-  public CompletionStage<Void> updateAll(Collection<TaskInfo> records) {
-    return delegate.updateAll(records);
-  }
-
-  @Override
-  public CompletionStage<List<TaskInfo>> completeFirst(List<TaskInfo> records) {
-    return delegate.completeFirst(records);
-  }
-
-  @Override
-  public CompletionStage<List<TaskInfo>> completeLeases(List<TaskResult> reports) {
-    return delegate.completeLeases(reports);
-  }
-
-  @Override
-  public CompletionStage<List<TaskInfo>> claimOrphans(Set<String> liveOwners, String newOwner) {
-    return delegate.claimOrphans(liveOwners, newOwner);
-  }
-
-  @Override
-  public io.taskgrid.coordinator.internal.store.Retained retained() {
-    return delegate.retained();
-  }
-
-  @Override
-  public CompletionStage<List<TaskInfo>> jobRecords(String jobId) {
-    return delegate.jobRecords(jobId);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }

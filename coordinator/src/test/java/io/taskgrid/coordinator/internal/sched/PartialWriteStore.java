@@ -1,12 +1,10 @@
 package io.taskgrid.coordinator.internal.sched;
 
-import io.taskgrid.coordinator.internal.store.Retained;
 import io.taskgrid.coordinator.internal.store.TaskStore;
+import io.taskgrid.coordinator.internal.testing.ForwardingTaskStore;
 import io.taskgrid.proto.v1.TaskInfo;
 import io.taskgrid.proto.v1.TaskResult;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -18,8 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * member leaves or the split-brain protection closes during it: the first records are written, the
  * call fails all the same. Result writes and orphan claims can be made to fail too.
  */
-public final class PartialWriteStore implements TaskStore {
-  private final TaskStore delegate;
+public final class PartialWriteStore extends ForwardingTaskStore {
   private final AtomicInteger failingCreates = new AtomicInteger();
   private volatile int writtenBeforeFailing;
   private final AtomicInteger failingCompletes = new AtomicInteger();
@@ -27,7 +24,7 @@ public final class PartialWriteStore implements TaskStore {
   private final AtomicInteger failingClaims = new AtomicInteger();
 
   public PartialWriteStore(TaskStore delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** The next {@code n} createAll calls write their first {@code written} records, then fail. */
@@ -66,21 +63,6 @@ public final class PartialWriteStore implements TaskStore {
   }
 
   @Override
-  public CompletionStage<Optional<TaskInfo>> get(String taskId) {
-    return delegate.get(taskId);
-  }
-
-  @Override
-  public CompletionStage<Map<String, TaskInfo>> getAll(Collection<String> taskIds) {
-    return delegate.getAll(taskIds);
-  }
-
-  @Override
-  public CompletionStage<Void> updateAll(Collection<TaskInfo> records) {
-    return delegate.updateAll(records);
-  }
-
-  @Override
   public CompletionStage<List<TaskInfo>> completeFirst(List<TaskInfo> records) {
     if (failingCompletes.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       return CompletableFuture.failedFuture(
@@ -109,20 +91,5 @@ public final class PartialWriteStore implements TaskStore {
                       new IllegalStateException("scripted: a partition refused the claim")));
     }
     return delegate.claimOrphans(liveOwners, newOwner);
-  }
-
-  @Override
-  public Retained retained() {
-    return delegate.retained();
-  }
-
-  @Override
-  public CompletionStage<List<TaskInfo>> jobRecords(String jobId) {
-    return delegate.jobRecords(jobId);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }
