@@ -127,7 +127,8 @@ public final class Coordinator implements AutoCloseable {
       function.attach(quorum.watch()::hasQuorum);
       function.onHeartbeats(quorum::heard);
     }
-    runtime.acknowledgeOnlyIf(quorum::mayAcknowledge);
+    runtime.acknowledgeOnlyIf(quorum::acknowledgement);
+    quorum.onTick(runtime::releaseHeldResults);
   }
 
   private void fence(String reason) {

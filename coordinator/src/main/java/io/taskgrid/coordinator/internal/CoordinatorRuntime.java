@@ -11,6 +11,7 @@ import io.taskgrid.coordinator.internal.rpc.OutboundStreams;
 import io.taskgrid.coordinator.internal.rpc.RequestLimits;
 import io.taskgrid.coordinator.internal.rpc.TaskGrpcService;
 import io.taskgrid.coordinator.internal.rpc.WorkerGrpcService;
+import io.taskgrid.coordinator.internal.sched.AcknowledgementGate;
 import io.taskgrid.coordinator.internal.sched.CompletionBus;
 import io.taskgrid.coordinator.internal.sched.CompletionHub;
 import io.taskgrid.coordinator.internal.sched.HeapHeadroom;
@@ -233,9 +234,14 @@ public final class CoordinatorRuntime implements AutoCloseable {
     workerService.leases().fence(status);
   }
 
-  /** Results are acknowledged to their watchers only while {@code mayAcknowledge} says so. */
-  public void acknowledgeOnlyIf(java.util.function.BooleanSupplier mayAcknowledge) {
-    hub.acknowledgeOnlyIf(mayAcknowledge);
+  /** Results are acknowledged to their watchers only as {@code gate} says. */
+  public void acknowledgeOnlyIf(AcknowledgementGate gate) {
+    hub.acknowledgeOnlyIf(gate);
+  }
+
+  /** Asks the acknowledgement gate again about the results it held (see CompletionHub). */
+  public void releaseHeldResults() {
+    hub.releaseHeld();
   }
 
   /** Serves again after {@link #fence}. */

@@ -54,7 +54,7 @@ public final class HazelcastConfigs {
     // A write whose backup is not acknowledged completes anyway after this timeout (default 5 s).
     // Past the member timeout, such a write completes only once the silent member is removed,
     // after this member's heartbeat lease lapsed: in a split it is then never acknowledged (see
-    // HeartbeatLease, ClusterQuorum#mayAcknowledge).
+    // HeartbeatLease, ClusterQuorum#acknowledgement).
     config.setProperty(
         "hazelcast.operation.backup.timeout.millis",
         Long.toString(Math.max(5_000, options.memberTimeout().toMillis() + 2_000)));

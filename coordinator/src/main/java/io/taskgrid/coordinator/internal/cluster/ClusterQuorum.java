@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator.internal.cluster;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
@@ -12,8 +13,12 @@ import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 import io.taskgrid.coordinator.internal.concurrent.NamedThreadFactory;
 import io.taskgrid.coordinator.internal.metrics.MetricNames;
+import io.taskgrid.coordinator.internal.sched.AcknowledgementGate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -42,6 +47,8 @@ public final class ClusterQuorum implements MembershipListener, LifecycleListene
   private final ITopic<String> departures;
   private final String localId;
   private final HeartbeatLease lease;
+  private final MemberLossGuard lossGuard;
+  private volatile Runnable onTick = () -> {};
   private UUID membershipRegistration = new UUID(0, 0);
   private UUID lifecycleRegistration = new UUID(0, 0);
   private UUID departuresRegistration = new UUID(0, 0);
@@ -58,6 +65,7 @@ public final class ClusterQuorum implements MembershipListener, LifecycleListene
     this.departures = hazelcast.getTopic(DEPARTURES_TOPIC);
     this.localId = hazelcast.getCluster().getLocalMember().getUuid().toString();
     this.lease = new HeartbeatLease(clock, HeartbeatLease.windowFor(settings.memberTimeout()));
+    this.lossGuard = new MemberLossGuard(clock, MemberLossGuard.HOLD);
     Gauge serving =
         Gauge.build()
             .name(MetricNames.SERVING)
@@ -116,15 +124,35 @@ public final class ClusterQuorum implements MembershipListener, LifecycleListene
   }
 
   /**
-   * Whether a result stored here may be acknowledged to its watchers now: this coordinator serves,
-   * and it heard from a majority of its cluster within the heartbeat lease. A store write whose
-   * backup was lost in a split completes only after the lease lapsed, so it is never acknowledged
-   * (it is not in the other side's store, which will run the task again); the tick then fences this
-   * coordinator, and the clients re-attach to the other side for the outcome that stands.
+   * Whether results stored here may be acknowledged to their watchers now. REFUSE unless this
+   * coordinator serves and heard from a majority of its cluster within the heartbeat lease: a store
+   * write whose backup was lost in a split completes only after the lease lapsed, so it is never
+   * acknowledged (it is not in the other side's store, which will run the task again); the tick
+   * then fences this coordinator, and the clients re-attach to the other side for the outcome that
+   * stands. HOLD for a moment after any member left (see MemberLossGuard): Hazelcast removes the
+   * members of one split one at a time, and in between this side can count a majority it no longer
+   * has. Held results are asked about again on every tick ({@link #onTick}).
    */
-  public boolean mayAcknowledge() {
-    return watch.serving()
-        && watch.isMajority(lease.reachable(hazelcast.getCluster().getMembers()));
+  public AcknowledgementGate.Verdict acknowledgement() {
+    Set<Member> members = hazelcast.getCluster().getMembers();
+    boolean holding = lossGuard.holding(uuids(members));
+    if (!watch.serving() || !watch.isMajority(lease.reachable(members))) {
+      return AcknowledgementGate.Verdict.REFUSE;
+    }
+    return holding ? AcknowledgementGate.Verdict.HOLD : AcknowledgementGate.Verdict.ACKNOWLEDGE;
+  }
+
+  /** Runs {@code r} on the watch's thread after each tick (to release held results). */
+  public void onTick(Runnable r) {
+    this.onTick = r;
+  }
+
+  private static List<UUID> uuids(Set<Member> members) {
+    List<UUID> ids = new ArrayList<>(members.size());
+    for (Member m : members) {
+      ids.add(m.getUuid());
+    }
+    return ids;
   }
 
   /** The watch (whether this coordinator serves; the store's quorum). */
@@ -150,7 +178,14 @@ public final class ClusterQuorum implements MembershipListener, LifecycleListene
     }
     watch.check();
     // Members not heard from within the lease count as gone already (see HeartbeatLease).
-    watch.membersChanged(lease.reachable(hazelcast.getCluster().getMembers()));
+    Set<Member> members = hazelcast.getCluster().getMembers();
+    lossGuard.holding(uuids(members)); // a loss holds acknowledgements from the first look on
+    watch.membersChanged(lease.reachable(members));
+    try {
+      onTick.run();
+    } catch (RuntimeException e) {
+      log.warn("A quorum tick's follow-up failed", e);
+    }
   }
 
   private void departure(Message<String> m) {

@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator.internal.sched;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.taskgrid.proto.v1.TaskInfo;
 import io.taskgrid.proto.v1.TaskProgress;
 import io.taskgrid.proto.v1.TaskResult;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +28,12 @@ import org.slf4j.LoggerFactory;
 public final class CompletionHub {
   private static final Logger log = LoggerFactory.getLogger(CompletionHub.class);
 
-  private volatile BooleanSupplier mayAcknowledge = () -> true;
+  private volatile AcknowledgementGate gate = AcknowledgementGate.ALWAYS;
+
+  /** Results stored while the gate said HOLD, in the order they came. */
+  @GuardedBy("this")
+  private List<TaskResult> held = new ArrayList<>();
+
   private final ConcurrentHashMap<String, List<CompletionSubscriber>> byTask =
       new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Set<CompletionSubscriber>> byJob =
@@ -95,22 +100,64 @@ public final class CompletionHub {
   }
 
   /**
-   * From now on results are delivered only while {@code mayAcknowledge} says so (a coordinator cut
-   * off from its cluster must not acknowledge what the other side's store does not hold; see
-   * ClusterQuorum#mayAcknowledge). Results it holds back stay unacknowledged: the watchers' streams
-   * are ended by the fence that follows, and their clients read the outcome elsewhere.
+   * From now on results are delivered only as {@code gate} says (a coordinator cut off from its
+   * cluster must not acknowledge what the other side's store does not hold; see
+   * ClusterQuorum#acknowledgement). Results it refuses stay unacknowledged: the watchers' streams
+   * are ended by the fence that follows, and their clients read the outcome elsewhere. Results it
+   * holds wait for {@link #releaseHeld()}.
    */
-  public void acknowledgeOnlyIf(BooleanSupplier mayAcknowledge) {
-    this.mayAcknowledge = mayAcknowledge;
+  public void acknowledgeOnlyIf(AcknowledgementGate gate) {
+    this.gate = gate;
+  }
+
+  /** Asks the gate again about the results it held, and delivers or drops them as it says. */
+  public void releaseHeld() {
+    synchronized (this) {
+      if (held.isEmpty()) {
+        return;
+      }
+    }
+    publishResults(List.of());
   }
 
   /** Delivers each result once per subscriber, one batch per subscriber. */
   void publishResults(Collection<TaskResult> done) {
-    if (!mayAcknowledge.getAsBoolean()) {
-      log.warn(
-          "Not acknowledging {} result(s): this coordinator has not heard from a majority of its"
-              + " cluster lately, so the other side may not hold them",
-          done.size());
+    switch (gate.verdict()) {
+      case HOLD -> {
+        synchronized (this) {
+          held.addAll(done);
+        }
+        log.debug("Holding {} result(s): a coordinator has just left the cluster", done.size());
+      }
+      case REFUSE -> {
+        int dropped;
+        synchronized (this) {
+          dropped = held.size();
+          held = new ArrayList<>();
+        }
+        log.warn(
+            "Not acknowledging {} result(s): this coordinator has not heard from a majority of its"
+                + " cluster lately, so the other side may not hold them",
+            done.size() + dropped);
+      }
+      case ACKNOWLEDGE -> {
+        List<TaskResult> earlier;
+        synchronized (this) {
+          earlier = held;
+          if (!earlier.isEmpty()) {
+            held = new ArrayList<>();
+          }
+        }
+        if (!earlier.isEmpty()) {
+          deliver(earlier);
+        }
+        deliver(done);
+      }
+    }
+  }
+
+  private void deliver(Collection<TaskResult> done) {
+    if (done.isEmpty()) {
       return;
     }
     Map<CompletionSubscriber, List<TaskResult>> out = new LinkedHashMap<>();

@@ -13,6 +13,7 @@ import io.prometheus.client.CollectorRegistry;
 import io.taskgrid.coordinator.internal.CoordinatorOptions;
 import io.taskgrid.coordinator.internal.HazelcastConfigs;
 import io.taskgrid.coordinator.internal.metrics.MetricNames;
+import io.taskgrid.coordinator.internal.sched.AcknowledgementGate.Verdict;
 import io.taskgrid.coordinator.internal.store.HazelcastTaskStore;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -116,6 +117,21 @@ class ClusterQuorumTest {
             () ->
                 assertThatThrownBy(() -> tasks.put("during", new byte[] {2}))
                     .isInstanceOf(SplitBrainProtectionException.class));
+  }
+
+  @Test
+  void oneOfThreeTerminated_acknowledgementsHeldForAMomentThenGiven() throws IOException {
+    startThree();
+    assertThat(quorum.acknowledgement()).isEqualTo(Verdict.ACKNOWLEDGE);
+
+    members.get(2).getLifecycleService().terminate();
+    await().atMost(WAIT).until(() -> members.get(0).getCluster().getMembers().size() == 2);
+
+    // A look right after the removal holds (MemberLossGuardTest pins that); the two left are a
+    // majority, so acknowledgements resume after the hold, with no fence.
+    await().atMost(WAIT).until(() -> quorum.acknowledgement() == Verdict.ACKNOWLEDGE);
+    assertThat(quorum.watch().serving()).isTrue();
+    assertThat(events).isEmpty();
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.taskgrid.coordinator.internal.sched;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.taskgrid.coordinator.internal.sched.AcknowledgementGate.Verdict;
 import io.taskgrid.proto.v1.TaskProgress;
 import io.taskgrid.proto.v1.TaskResult;
 import java.util.ArrayList;
@@ -39,9 +40,9 @@ class CompletionHubTest {
   }
 
   @Test
-  void mayNotAcknowledge_resultHeldBack_watchersKeptUntilItMayAgain() {
+  void refused_resultNotDelivered_watchersKeptUntilItMayAgain() {
     boolean[] may = {false};
-    hub.acknowledgeOnlyIf(() -> may[0]);
+    hub.acknowledgeOnlyIf(() -> may[0] ? Verdict.ACKNOWLEDGE : Verdict.REFUSE);
     hub.watchTask("t1", a);
 
     hub.publishResults(List.of(result("t1", "")));
@@ -50,6 +51,52 @@ class CompletionHubTest {
     may[0] = true;
     hub.publishResults(List.of(result("t1", "")));
     assertThat(a.results).containsExactly("t1");
+  }
+
+  @Test
+  void held_resultsDeliveredInOrderOnceTheGateAcknowledges() {
+    Verdict[] verdict = {Verdict.HOLD};
+    hub.acknowledgeOnlyIf(() -> verdict[0]);
+    hub.watchTask("t1", a);
+    hub.watchTask("t2", a);
+    hub.watchTask("t3", a);
+
+    hub.publishResults(List.of(result("t1", "")));
+    hub.publishResults(List.of(result("t2", "")));
+    hub.releaseHeld();
+    assertThat(a.results).isEmpty();
+
+    verdict[0] = Verdict.ACKNOWLEDGE;
+    hub.publishResults(List.of(result("t3", "")));
+    assertThat(a.results).containsExactly("t1", "t2", "t3");
+  }
+
+  @Test
+  void held_releasedOnTheNextAskWithoutNewResults() {
+    Verdict[] verdict = {Verdict.HOLD};
+    hub.acknowledgeOnlyIf(() -> verdict[0]);
+    hub.watchTask("t1", a);
+    hub.publishResults(List.of(result("t1", "")));
+
+    verdict[0] = Verdict.ACKNOWLEDGE;
+    hub.releaseHeld();
+
+    assertThat(a.results).containsExactly("t1");
+  }
+
+  @Test
+  void held_thenRefused_heldResultsDropped() {
+    Verdict[] verdict = {Verdict.HOLD};
+    hub.acknowledgeOnlyIf(() -> verdict[0]);
+    hub.watchTask("t1", a);
+    hub.publishResults(List.of(result("t1", "")));
+
+    verdict[0] = Verdict.REFUSE;
+    hub.releaseHeld();
+    verdict[0] = Verdict.ACKNOWLEDGE;
+    hub.releaseHeld();
+
+    assertThat(a.results).isEmpty();
   }
 
   @Test
