@@ -1,13 +1,16 @@
 """Turns one run's RESULT lines (and JMH's JSON) into bench/RESULTS.md.
 
-Usage: report.py RAW_RESULTS JMH_JSON [ANALYSIS_MD]. Every ratio is computed from medians of the
-same run. Written for Debian's python3; standard library only.
+Usage: report.py RAW_RESULTS JMH_JSON [ANALYSIS_MD [PREVIOUS_RESULTS_MD]]. Every ratio is computed
+from medians of the same run. Everything in PREVIOUS_RESULTS_MD from the KEEP_MARKER line on (the
+sections measured by other commands: fleet, soak, before/after tables) is kept as it is. Written for Debian's python3; standard library only.
 """
 import json
 import os
 import statistics
 import sys
 from collections import OrderedDict, defaultdict
+
+KEEP_MARKER = "<!-- Sections below are measured by their own commands; bench/report.py keeps them. -->"
 
 WORKLOADS = OrderedDict([
     ("a_noop", "(a) 100,000 noop tasks submitted at once: throughput"),
@@ -197,6 +200,12 @@ def main():
     if len(sys.argv) > 3 and os.path.exists(sys.argv[3]):
         with open(sys.argv[3], encoding="utf-8") as f:
             out += [f.read().rstrip(), ""]
+    if len(sys.argv) > 4 and os.path.exists(sys.argv[4]):
+        with open(sys.argv[4], encoding="utf-8") as f:
+            previous = f.read()
+        at = previous.find(KEEP_MARKER)
+        if at >= 0:
+            out += [previous[at:].rstrip(), ""]
     print("\n".join(out))
 
 
