@@ -57,6 +57,7 @@ public final class Coordinator implements AutoCloseable {
   static final int MAX_INBOUND_MESSAGE_BYTES = 64 * 1024 * 1024;
 
   private final @Nullable HazelcastInstance ownedHazelcast;
+  private final HazelcastInstance hazelcast;
   private final CoordinatorRuntime runtime;
   private final HealthStatusManager health;
   private final Server server;
@@ -92,6 +93,7 @@ public final class Coordinator implements AutoCloseable {
     this.adoption = adoption;
     this.gate = gate;
     this.ownedHazelcast = ownedHazelcast;
+    this.hazelcast = hz;
     this.runtime = runtime;
     this.health = health;
     this.server = server;
@@ -179,6 +181,99 @@ public final class Coordinator implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       hz.shutdown();
       throw e;
+    }
+  }
+
+  /** How long a fresh start after a rejoin may take before it is abandoned and tried again. */
+  public static final Duration FRESH_START_DEADLINE = Duration.ofSeconds(30);
+
+  /** How many fresh starts after a rejoin are tried before the start fails. */
+  public static final int FRESH_START_ATTEMPTS = 3;
+
+  /**
+   * Starts a coordinator afresh after its predecessor in this process was merged back into its
+   * cluster and closed (see {@link #rejoinNeeded()}), on the same ports. Hazelcast sometimes never
+   * completes a listener registration on a member that joins on the address its previous instance
+   * left a moment before: one of the others resets the new member's connection while it still holds
+   * the old one's, and the registration waits on it for ever (InJvmSplitMergeTest hit it in 1 of
+   * about 15 runs, blocked in {@code ITopic.addMessageListener}). A start that takes longer than
+   * {@code deadline} is therefore abandoned: its member is terminated, which fails the blocked
+   * call, and a new member is started, up to {@code attempts} times in all.
+   */
+  public static Coordinator startAfresh(CoordinatorOptions options, Duration deadline, int attempts)
+      throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      HazelcastInstance hz = Hazelcast.newHazelcastInstance(HazelcastConfigs.memberConfig(options));
+      CompletableFuture<Coordinator> started = new CompletableFuture<>();
+      Thread starter =
+          new Thread(
+              () -> {
+                try {
+                  started.complete(start(options, hz, hz));
+                } catch (IOException | RuntimeException e) {
+                  started.completeExceptionally(e);
+                }
+              },
+              "taskgrid-fresh-start-" + attempt);
+      starter.setDaemon(true);
+      starter.start();
+      try {
+        return started.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        log.warn(
+            "Starting afresh did not finish within {} (attempt {} of {}); starting its member again",
+            deadline,
+            attempt,
+            attempts);
+      } catch (ExecutionException e) {
+        log.warn("Starting afresh failed (attempt {} of {})", attempt, attempts, e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        hz.getLifecycleService().terminate();
+        throw new IOException("interrupted while starting afresh", e);
+      }
+      leave(hz); // fails the blocked call, if any
+      try {
+        // The start ends with an error once its member is gone; one that completed in the
+        // meantime is closed (its gRPC port must be free for the next attempt).
+        started.get(Math.max(deadline.toMillis(), 10_000), TimeUnit.MILLISECONDS).close();
+      } catch (TimeoutException | ExecutionException e) {
+        log.debug("The abandoned start ended", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while starting afresh", e);
+      }
+      if (attempt >= attempts) {
+        throw new IOException(
+            "could not start afresh after a rejoin: " + attempts + " attempts of " + deadline);
+      }
+    }
+  }
+
+  /**
+   * Takes an abandoned start's member out of the cluster: gracefully if it can within 20 s (it may
+   * own partitions by now, which a graceful shutdown migrates to the others), else at once.
+   */
+  private static void leave(HazelcastInstance hz) {
+    Thread stopper =
+        new Thread(
+            () -> {
+              try {
+                hz.shutdown();
+              } catch (RuntimeException e) {
+                log.debug("The abandoned member's shutdown failed", e);
+              }
+            },
+            "taskgrid-fresh-start-leave");
+    stopper.setDaemon(true);
+    stopper.start();
+    try {
+      stopper.join(20_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (stopper.isAlive() || hz.getLifecycleService().isRunning()) {
+      hz.getLifecycleService().terminate();
     }
   }
 
@@ -276,6 +371,35 @@ public final class Coordinator implements AutoCloseable {
       runtime.close();
       throw e;
     }
+    try {
+      return serve(options, hz, owned, runtime, health, server, metrics, adoption, gate, registry);
+    } catch (RuntimeException e) {
+      // A start that fails (or is abandoned, see startAfresh) after the server bound its port
+      // must free it, or the next try cannot bind.
+      server.shutdownNow();
+      if (metrics != null) {
+        metrics.close();
+      }
+      adoption.close();
+      runtime.close();
+      throw e;
+    }
+  }
+
+  /** The steps of a start after the gRPC server bound its port. */
+  private static Coordinator serve(
+      CoordinatorOptions options,
+      HazelcastInstance hz,
+      @Nullable HazelcastInstance owned,
+      CoordinatorRuntime runtime,
+      HealthStatusManager health,
+      Server server,
+      @Nullable MetricsServer metrics,
+      TaskAdoption adoption,
+      ServingGate gate,
+      CollectorRegistry registry) {
+    ServerTls tls = options.tls();
+    Credentials credentials = options.credentials();
     adoption.start();
     PartitionLossWatch partitionLoss =
         new PartitionLossWatch(hz, registry, runtime::storeLostRecords);
@@ -350,6 +474,11 @@ public final class Coordinator implements AutoCloseable {
    */
   public CollectorRegistry metricsRegistry() {
     return runtime.metricsRegistry();
+  }
+
+  /** Its Hazelcast member (owned or given), for tests and embedding. */
+  public HazelcastInstance hazelcast() {
+    return hazelcast;
   }
 
   /** The coordinator's logic (scheduler, store), for status and tests. */

@@ -66,7 +66,9 @@ final class RejoiningCoordinator implements AutoCloseable {
     System.out.println("taskgrid coordinator: merged back into its cluster; starting afresh");
     current.close();
     try {
-      current = Coordinator.start(options);
+      current =
+          Coordinator.startAfresh(
+              options, Coordinator.FRESH_START_DEADLINE, Coordinator.FRESH_START_ATTEMPTS);
       announce(current);
     } catch (IOException | RuntimeException e) {
       System.err.println("taskgrid coordinator: could not start again after a rejoin: " + e);
