@@ -290,7 +290,11 @@ final class BenchWorkloads {
   }
 
   private void heapRound(int n, String workload) throws Exception {
-    try (BenchCluster cluster = BenchCluster.startCoordinator(workDir, coordinatorJvm)) {
+    // The whole job goes through one client session, which by default may hold 250,000 live
+    // tasks (--max-queued-tasks-per-session); past that the coordinator rejects the rest.
+    List<String> args =
+        List.of("--max-queued-tasks-per-session", String.valueOf(Math.max(n, 250_000)));
+    try (BenchCluster cluster = BenchCluster.startCoordinator(workDir, coordinatorJvm, args)) {
       long pid = cluster.coordinator().pid();
       long before = HeapProbe.liveBytes(pid);
       long start = System.nanoTime();
