@@ -195,10 +195,10 @@ public final class Coordinator implements AutoCloseable {
    * cluster and closed (see {@link #rejoinNeeded()}), on the same ports. Hazelcast sometimes never
    * completes a listener registration on a member that joins on the address its previous instance
    * left a moment before: one of the others resets the new member's connection while it still holds
-   * the old one's, and the registration waits on it for ever (InJvmSplitMergeTest hit it in 1 of
-   * about 15 runs, blocked in {@code ITopic.addMessageListener}). A start that takes longer than
-   * {@code deadline} is therefore abandoned: its member is terminated, which fails the blocked
-   * call, and a new member is started, up to {@code attempts} times in all.
+   * the old one's, and the registration waits on it for ever (InJvmSplitMergeTest hit it in about 1
+   * of 12 runs, blocked in {@code ITopic.addMessageListener}). A start that takes longer than
+   * {@code deadline} is therefore abandoned: its member leaves (see {@link #leave}), which fails
+   * the blocked call, and a new member is started, up to {@code attempts} times in all.
    */
   public static Coordinator startAfresh(CoordinatorOptions options, Duration deadline, int attempts)
       throws IOException {
