@@ -48,6 +48,22 @@ public final class QueuedBench {
     }
   }
 
+  /**
+   * Each client puts its whole share on one session: more than the default per-session limit
+   * (250,000), which would reject the rest. {@code -Dqueued.member.timeout.ms=N} sets the
+   * coordinators' member timeout: the class histograms run a full GC, which on a large heap pauses
+   * a coordinator for longer than the default 10 s, and the cluster would then fence itself apart.
+   */
+  private static List<String> coordinatorArgs(int tasks) {
+    List<String> args =
+        new ArrayList<>(List.of("--max-queued-tasks-per-session", Integer.toString(tasks)));
+    String memberTimeout = System.getProperty("queued.member.timeout.ms");
+    if (memberTimeout != null) {
+      args.addAll(List.of("--member-timeout-ms", memberTimeout));
+    }
+    return args;
+  }
+
   public static void main(String[] args) throws Exception {
     int tasks = Integer.parseInt(args[0]);
     int c = Integer.parseInt(args[1]);
@@ -82,9 +98,7 @@ public final class QueuedBench {
                 cluster,
                 members.isEmpty() ? 0 : hzPorts.get(i),
                 members,
-                // Each client puts its whole share on one session: more than the default
-                // per-session limit (250,000), which would reject the rest.
-                List.of("--max-queued-tasks-per-session", Integer.toString(tasks))));
+                coordinatorArgs(tasks)));
       }
       List<String> targets = new ArrayList<>();
       for (CoordinatorProcess p : coordinators) {
