@@ -23,6 +23,7 @@ import io.taskgrid.coordinator.internal.cluster.MinorityWatch;
 import io.taskgrid.coordinator.internal.cluster.PartitionLossWatch;
 import io.taskgrid.coordinator.internal.cluster.QuorumFunction;
 import io.taskgrid.coordinator.internal.cluster.TaskAdoption;
+import io.taskgrid.coordinator.internal.concurrent.NamedThreadFactory;
 import io.taskgrid.coordinator.internal.metrics.CoordinatorMetrics;
 import io.taskgrid.coordinator.internal.metrics.GrpcServerMetrics;
 import io.taskgrid.coordinator.internal.metrics.MetricsServer;
@@ -190,6 +191,10 @@ public final class Coordinator implements AutoCloseable {
   /** How many fresh starts after a rejoin are tried before the start fails. */
   public static final int FRESH_START_ATTEMPTS = 3;
 
+  /** Runs a fresh start, and takes an abandoned one's member out (daemon threads). */
+  private static final NamedThreadFactory FRESH_START_THREADS =
+      new NamedThreadFactory("fresh-start");
+
   /**
    * Starts a coordinator afresh after its predecessor in this process was merged back into its
    * cluster and closed (see {@link #rejoinNeeded()}), on the same ports. Hazelcast sometimes never
@@ -197,26 +202,24 @@ public final class Coordinator implements AutoCloseable {
    * left a moment before: one of the others resets the new member's connection while it still holds
    * the old one's, and the registration waits on it for ever (InJvmSplitMergeTest hit it in about 1
    * of 12 runs, blocked in {@code ITopic.addMessageListener}). A start that takes longer than
-   * {@code deadline} is therefore abandoned: its member leaves (see {@link #leave}), which fails
-   * the blocked call, and a new member is started, up to {@code attempts} times in all.
+   * {@code deadline} is therefore abandoned: its member leaves (see leave()), which fails the
+   * blocked call, and a new member is started, up to {@code attempts} times in all.
    */
   public static Coordinator startAfresh(CoordinatorOptions options, Duration deadline, int attempts)
       throws IOException {
     for (int attempt = 1; ; attempt++) {
       HazelcastInstance hz = Hazelcast.newHazelcastInstance(HazelcastConfigs.memberConfig(options));
       CompletableFuture<Coordinator> started = new CompletableFuture<>();
-      Thread starter =
-          new Thread(
+      FRESH_START_THREADS
+          .newThread(
               () -> {
                 try {
                   started.complete(start(options, hz, hz));
                 } catch (IOException | RuntimeException e) {
                   started.completeExceptionally(e);
                 }
-              },
-              "taskgrid-fresh-start-" + attempt);
-      starter.setDaemon(true);
-      starter.start();
+              })
+          .start();
       try {
         return started.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
@@ -256,16 +259,14 @@ public final class Coordinator implements AutoCloseable {
    */
   private static void leave(HazelcastInstance hz) {
     Thread stopper =
-        new Thread(
+        FRESH_START_THREADS.newThread(
             () -> {
               try {
                 hz.shutdown();
               } catch (RuntimeException e) {
                 log.debug("The abandoned member's shutdown failed", e);
               }
-            },
-            "taskgrid-fresh-start-leave");
-    stopper.setDaemon(true);
+            });
     stopper.start();
     try {
       stopper.join(20_000);
@@ -371,11 +372,35 @@ public final class Coordinator implements AutoCloseable {
       runtime.close();
       throw e;
     }
+    // A start that fails (or is abandoned, see startAfresh) after the server bound its port must
+    // free it, or the next try cannot bind.
     try {
-      return serve(options, hz, owned, runtime, health, server, metrics, adoption, gate, registry);
+      adoption.start();
+      PartitionLossWatch partitionLoss =
+          new PartitionLossWatch(hz, registry, runtime::storeLostRecords);
+      partitionLoss.start();
+      health.setStatus("", ServingStatus.SERVING);
+      health.setStatus(TaskServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+      health.setStatus(WorkerServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+      String advertised =
+          options.host().equals("0.0.0.0") || options.host().equals("::")
+              ? "127.0.0.1"
+              : options.host();
+      String target = advertised + ":" + server.getPort();
+      log.info(
+          "Coordinator serving gRPC on {} ({}, {}); Hazelcast member {} of cluster {} ({} member(s)); {}",
+          target,
+          tls == null
+              ? "plaintext"
+              : "TLS" + (tls.clientCaFile() == null ? "" : ", client certificates"),
+          credentials == null ? "no authentication" : credentials.size() + " credential(s)",
+          hz.getCluster().getLocalMember().getAddress(),
+          options.clusterName(),
+          hz.getCluster().getMembers().size(),
+          metrics == null ? "metrics endpoint disabled" : "metrics on " + metrics.url());
+      return new Coordinator(
+          owned, runtime, health, server, target, metrics, adoption, gate, hz, options);
     } catch (RuntimeException e) {
-      // A start that fails (or is abandoned, see startAfresh) after the server bound its port
-      // must free it, or the next try cannot bind.
       server.shutdownNow();
       if (metrics != null) {
         metrics.close();
@@ -384,47 +409,6 @@ public final class Coordinator implements AutoCloseable {
       runtime.close();
       throw e;
     }
-  }
-
-  /** The steps of a start after the gRPC server bound its port. */
-  private static Coordinator serve(
-      CoordinatorOptions options,
-      HazelcastInstance hz,
-      @Nullable HazelcastInstance owned,
-      CoordinatorRuntime runtime,
-      HealthStatusManager health,
-      Server server,
-      @Nullable MetricsServer metrics,
-      TaskAdoption adoption,
-      ServingGate gate,
-      CollectorRegistry registry) {
-    ServerTls tls = options.tls();
-    Credentials credentials = options.credentials();
-    adoption.start();
-    PartitionLossWatch partitionLoss =
-        new PartitionLossWatch(hz, registry, runtime::storeLostRecords);
-    partitionLoss.start();
-    health.setStatus("", ServingStatus.SERVING);
-    health.setStatus(TaskServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
-    health.setStatus(WorkerServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
-    String advertised =
-        options.host().equals("0.0.0.0") || options.host().equals("::")
-            ? "127.0.0.1"
-            : options.host();
-    String target = advertised + ":" + server.getPort();
-    log.info(
-        "Coordinator serving gRPC on {} ({}, {}); Hazelcast member {} of cluster {} ({} member(s)); {}",
-        target,
-        tls == null
-            ? "plaintext"
-            : "TLS" + (tls.clientCaFile() == null ? "" : ", client certificates"),
-        credentials == null ? "no authentication" : credentials.size() + " credential(s)",
-        hz.getCluster().getLocalMember().getAddress(),
-        options.clusterName(),
-        hz.getCluster().getMembers().size(),
-        metrics == null ? "metrics endpoint disabled" : "metrics on " + metrics.url());
-    return new Coordinator(
-        owned, runtime, health, server, target, metrics, adoption, gate, hz, options);
   }
 
   private static ServerCredentials serverCredentials(ServerTls tls) throws IOException {

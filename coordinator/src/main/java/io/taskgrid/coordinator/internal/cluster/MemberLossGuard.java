@@ -4,7 +4,6 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 
@@ -51,7 +50,7 @@ final class MemberLossGuard {
       lostAtMillis = now;
     }
     if (last.size() != members.size() || !last.containsAll(members)) {
-      last = Set.copyOf(new HashSet<>(members));
+      last = Set.copyOf(members);
     }
     return lost && now - lostAtMillis < holdMillis;
   }

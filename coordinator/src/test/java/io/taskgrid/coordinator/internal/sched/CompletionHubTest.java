@@ -13,6 +13,7 @@ class CompletionHubTest {
   private final CompletionHub hub = new CompletionHub();
   private final Recorder a = new Recorder();
   private final Recorder b = new Recorder();
+  private volatile Verdict verdict = Verdict.ACKNOWLEDGE;
 
   @Test
   void watchTwiceBySameSubscriber_resultDeliveredOnce() {
@@ -55,30 +56,22 @@ class CompletionHubTest {
 
   @Test
   void held_resultsDeliveredInOrderOnceTheGateAcknowledges() {
-    Verdict[] verdict = {Verdict.HOLD};
-    hub.acknowledgeOnlyIf(() -> verdict[0]);
-    hub.watchTask("t1", a);
-    hub.watchTask("t2", a);
-    hub.watchTask("t3", a);
-
-    hub.publishResults(List.of(result("t1", "")));
-    hub.publishResults(List.of(result("t2", "")));
+    holdResultOf("t1");
+    holdResultOf("t2");
     hub.releaseHeld();
     assertThat(a.results).isEmpty();
 
-    verdict[0] = Verdict.ACKNOWLEDGE;
+    verdict = Verdict.ACKNOWLEDGE;
+    hub.watchTask("t3", a);
     hub.publishResults(List.of(result("t3", "")));
     assertThat(a.results).containsExactly("t1", "t2", "t3");
   }
 
   @Test
   void held_releasedOnTheNextAskWithoutNewResults() {
-    Verdict[] verdict = {Verdict.HOLD};
-    hub.acknowledgeOnlyIf(() -> verdict[0]);
-    hub.watchTask("t1", a);
-    hub.publishResults(List.of(result("t1", "")));
+    holdResultOf("t1");
 
-    verdict[0] = Verdict.ACKNOWLEDGE;
+    verdict = Verdict.ACKNOWLEDGE;
     hub.releaseHeld();
 
     assertThat(a.results).containsExactly("t1");
@@ -86,17 +79,22 @@ class CompletionHubTest {
 
   @Test
   void held_thenRefused_heldResultsDropped() {
-    Verdict[] verdict = {Verdict.HOLD};
-    hub.acknowledgeOnlyIf(() -> verdict[0]);
-    hub.watchTask("t1", a);
-    hub.publishResults(List.of(result("t1", "")));
+    holdResultOf("t1");
 
-    verdict[0] = Verdict.REFUSE;
+    verdict = Verdict.REFUSE;
     hub.releaseHeld();
-    verdict[0] = Verdict.ACKNOWLEDGE;
+    verdict = Verdict.ACKNOWLEDGE;
     hub.releaseHeld();
 
     assertThat(a.results).isEmpty();
+  }
+
+  /** Puts the hub behind a gate that holds, and publishes a result {@code a} watches. */
+  private void holdResultOf(String taskId) {
+    verdict = Verdict.HOLD;
+    hub.acknowledgeOnlyIf(() -> verdict);
+    hub.watchTask(taskId, a);
+    hub.publishResults(List.of(result(taskId, "")));
   }
 
   @Test
