@@ -83,6 +83,13 @@ public final class HazelcastTaskStore implements TaskStore {
     return configure(config, Retention.getDefaultInstance());
   }
 
+  /** The fewest backups (synchronous and asynchronous) either map keeps of a partition. */
+  public static int backupCount(Config config) {
+    return Math.min(
+        config.findMapConfig(TASKS_MAP).getTotalBackupCount(),
+        config.findMapConfig(RESULTS_MAP).getTotalBackupCount());
+  }
+
   /**
    * Configures a member for this store: both maps keep one synchronous backup, so an acknowledged
    * write survives the loss of any one member, and the batched writes can travel between members.
@@ -314,6 +321,9 @@ public final class HazelcastTaskStore implements TaskStore {
     // The lease is checked and the live record removed in one atomic step, then the DONE record
     // is written (first one wins). Between the two a read finds neither: such a report comes from
     // a worker of another coordinator, which reads the result when the completion reaches it.
+    // A DONE record may stand already with the live one still there: its owner stored the result
+    // (completeFirst) and died before it removed the live record or told anyone. That record is
+    // returned too, so that it is published: a watcher that read the live record waits for it.
     return issue(
         () -> {
           List<String> ids = new ArrayList<>(copy.size());
@@ -341,11 +351,10 @@ public final class HazelcastTaskStore implements TaskStore {
                             () -> writeAll(RESULTS_MAP, Kind.COMPLETE_FIRST, endedIds, ended))
                         .thenApply(
                             stands -> {
-                              List<TaskInfo> out = new ArrayList<>();
+                              List<TaskInfo> out = new ArrayList<>(stands.length);
                               for (int i = 0; i < stands.length; i++) {
-                                if (stands[i] == null) {
-                                  out.add(TaskRecords.decode(ended.get(i)));
-                                }
+                                byte[] standing = stands[i] == null ? ended.get(i) : stands[i];
+                                out.add(TaskRecords.decode(standing));
                               }
                               return out;
                             });

@@ -59,7 +59,9 @@ public interface TaskStore extends AutoCloseable {
   /**
    * Ends tasks from worker reports that reached a coordinator which does not schedule them: a
    * record becomes DONE only while it still shows the reported lease (RUNNING, same attempt, same
-   * worker). Returns the DONE records this call wrote; stale reports are dropped.
+   * worker). Returns, for each report whose lease the record still showed, in input order, the DONE
+   * record that stands: the one this call wrote, or one stored before it whose writer died before
+   * it removed the live record (and, maybe, before it told anyone). Stale reports are dropped.
    */
   CompletionStage<List<TaskInfo>> completeLeases(List<TaskResult> reports);
 

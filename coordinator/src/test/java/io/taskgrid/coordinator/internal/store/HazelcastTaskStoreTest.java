@@ -106,6 +106,33 @@ class HazelcastTaskStoreTest extends TaskStoreContractTest {
         .allSatisfy(r -> assertThat(r.getState()).isEqualTo(TaskState.DONE));
   }
 
+  /**
+   * The owner stored the result (completeFirst wrote the DONE record) and died before it removed
+   * the live record: the worker's report, re-sent to another coordinator, ends the lease and gets
+   * the outcome that stands, to publish. Dropping it left a client that had read the live record
+   * waiting for ever (ChaosIT's coordinator kill, 2 of 20,000).
+   */
+  @Test
+  void completeLeases_doneStoredButLiveRecordLeftByADeadOwner_returnsTheOutcomeThatStands()
+      throws Exception {
+    TaskStore store = newStore(Duration.ofHours(1));
+    TaskInfo a = queued("half-completed", "1");
+    TaskInfo lease = running(a, 1, "w1", "dead-owner");
+    join(store.createAll(List.of(a)));
+    join(store.updateAll(List.of(lease)));
+    IMap<String, byte[]> live = hazelcast.getMap(HazelcastTaskStore.TASKS_MAP);
+    String id = a.getSpec().getId();
+    byte[] leased = live.get(id);
+    TaskInfo stored = join(store.completeFirst(List.of(done(lease)))).get(0);
+    live.put(id, leased); // as if the owner had died before removing it
+
+    List<TaskInfo> won = join(store.completeLeases(List.of(report(a, 1, "w1", "re-sent"))));
+
+    assertThat(won).containsExactly(stored);
+    assertThat(live.containsKey(id)).isFalse();
+    assertThat(join(store.get(id))).contains(stored);
+  }
+
   @Test
   void newStore_memberWithoutStoreSerialization_refused() {
     HazelcastInstance unregistered =
