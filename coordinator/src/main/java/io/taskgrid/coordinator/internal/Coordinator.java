@@ -377,7 +377,11 @@ public final class Coordinator implements AutoCloseable {
     try {
       adoption.start();
       PartitionLossWatch partitionLoss =
-          new PartitionLossWatch(hz, registry, runtime::storeLostRecords);
+          new PartitionLossWatch(
+              hz,
+              HazelcastTaskStore.backupCount(hz.getConfig()),
+              registry,
+              runtime::storeLostRecords);
       partitionLoss.start();
       health.setStatus("", ServingStatus.SERVING);
       health.setStatus(TaskServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
