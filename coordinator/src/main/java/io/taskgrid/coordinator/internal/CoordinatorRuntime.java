@@ -231,6 +231,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
   public void fence(io.grpc.Status status) {
     CompletableFuture<Void> unused = scheduler.fence();
     taskService.closeSessions(status);
+    hub.dropHeld();
     workerService.leases().fence(status);
   }
 

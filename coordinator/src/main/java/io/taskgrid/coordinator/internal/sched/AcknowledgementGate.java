@@ -16,8 +16,10 @@ public interface AcknowledgementGate {
      */
     HOLD,
     /**
-     * Do not tell them: the other side may not hold these outcomes. The fence that follows ends the
-     * watchers' streams, and their clients read the outcome that stands elsewhere.
+     * Do not tell them now: the other side may not hold these outcomes. They are kept like held
+     * ones: if the refusal lasts, the fence that follows ends the watchers' streams and drops them
+     * (their clients read the outcome that stands elsewhere); if it was a moment's (a late
+     * heartbeat), a later answer acknowledges them.
      */
     REFUSE
   }

@@ -41,16 +41,17 @@ class CompletionHubTest {
   }
 
   @Test
-  void refused_resultNotDelivered_watchersKeptUntilItMayAgain() {
-    boolean[] may = {false};
-    hub.acknowledgeOnlyIf(() -> may[0] ? Verdict.ACKNOWLEDGE : Verdict.REFUSE);
+  void refused_resultKeptBack_deliveredOnceTheGateAcknowledges() {
+    verdict = Verdict.REFUSE;
+    hub.acknowledgeOnlyIf(() -> verdict);
     hub.watchTask("t1", a);
 
     hub.publishResults(List.of(result("t1", "")));
+    hub.releaseHeld();
     assertThat(a.results).isEmpty();
 
-    may[0] = true;
-    hub.publishResults(List.of(result("t1", "")));
+    verdict = Verdict.ACKNOWLEDGE;
+    hub.releaseHeld();
     assertThat(a.results).containsExactly("t1");
   }
 
@@ -78,13 +79,26 @@ class CompletionHubTest {
   }
 
   @Test
-  void held_thenRefused_heldResultsDropped() {
+  void held_thenRefusedForAMoment_stillDeliveredOnceTheGateAcknowledges() {
     holdResultOf("t1");
 
     verdict = Verdict.REFUSE;
     hub.releaseHeld();
+    assertThat(a.results).isEmpty();
     verdict = Verdict.ACKNOWLEDGE;
     hub.releaseHeld();
+
+    assertThat(a.results).containsExactly("t1");
+  }
+
+  @Test
+  void held_thenDropped_neverDelivered() {
+    holdResultOf("t1");
+
+    hub.dropHeld();
+    verdict = Verdict.ACKNOWLEDGE;
+    hub.releaseHeld();
+    hub.publishResults(List.of());
 
     assertThat(a.results).isEmpty();
   }
