@@ -3,17 +3,11 @@ package io.taskgrid.e2e;
 import io.taskgrid.client.ClientOptions;
 import io.taskgrid.client.TaskgridClient;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Three coordinators and two workers as real processes on 127.0.0.1, for the fault ITs
@@ -24,8 +18,6 @@ import java.util.regex.Pattern;
 final class ProcessCluster implements AutoCloseable {
   static final int COORDINATORS = 3;
   static final int WORKERS = 2;
-
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final Path workDir;
   private final String clusterName;
@@ -195,14 +187,7 @@ final class ProcessCluster implements AutoCloseable {
 
   /** One sample from coordinator {@code i}'s /metrics (fixed port), or -1 if absent. */
   double metric(int i, String series) throws IOException, InterruptedException {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPorts[i] + "/metrics"))
-                .timeout(Duration.ofSeconds(5))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(r.body());
-    return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    return TaskgridProcess.metric(metricsPorts[i], series);
   }
 
   /** {@link #metric}, or -1 while the endpoint does not answer (a paused or restarting process). */

@@ -12,6 +12,10 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +40,8 @@ final class TaskgridProcess implements AutoCloseable {
   private final Path log;
   private int port;
   private @org.jspecify.annotations.Nullable Path portFile;
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /** Commands that serve a metrics endpoint. */
   private static final List<String> SERVERS = List.of("coordinator", "worker", "local");
@@ -251,6 +257,18 @@ final class TaskgridProcess implements AutoCloseable {
           return false;
         });
     return port[0];
+  }
+
+  /** One sample from the /metrics endpoint on {@code port} of 127.0.0.1, or -1 if absent. */
+  static double metric(int port, String series) throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(r.body());
+    return m.find() ? Double.parseDouble(m.group(1)) : -1;
   }
 
   /** The process's descendants (for a worker: its CPU children). */
