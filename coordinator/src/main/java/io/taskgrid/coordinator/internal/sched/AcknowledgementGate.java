@@ -12,14 +12,14 @@ public interface AcknowledgementGate {
     ACKNOWLEDGE,
     /**
      * Keep them, and ask again on the next {@link CompletionHub#releaseHeld()}: the cluster has
-     * just changed, and whether this side holds the outcome that stands is settled in a moment.
+     * just changed, or this side has not heard from a majority lately, and whether it holds the
+     * outcomes that stand is settled in a moment (by an acknowledgement, or by a fence that drops
+     * them).
      */
     HOLD,
     /**
-     * Do not tell them now: the other side may not hold these outcomes. They are kept like held
-     * ones: if the refusal lasts, the fence that follows ends the watchers' streams and drops them
-     * (their clients read the outcome that stands elsewhere); if it was a moment's (a late
-     * heartbeat), a later answer acknowledges them.
+     * Do not tell them, and forget those kept: this coordinator is fenced, its watchers' streams
+     * are ended, and their clients read the outcomes that stand from another coordinator.
      */
     REFUSE
   }

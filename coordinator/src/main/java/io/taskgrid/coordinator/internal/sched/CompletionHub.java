@@ -30,7 +30,7 @@ public final class CompletionHub {
 
   private volatile AcknowledgementGate gate = AcknowledgementGate.ALWAYS;
 
-  /** Results stored while the gate did not acknowledge, in the order they came. */
+  /** Results stored while the gate said HOLD, in the order they came. */
   @GuardedBy("this")
   private List<TaskResult> held = new ArrayList<>();
 
@@ -102,15 +102,14 @@ public final class CompletionHub {
   /**
    * From now on results are delivered only as {@code gate} says (a coordinator cut off from its
    * cluster must not acknowledge what the other side's store does not hold; see
-   * ClusterQuorum#acknowledgement). Results it holds or refuses are kept, and asked about again on
-   * {@link #releaseHeld()}, until it acknowledges them or the coordinator fences itself ({@link
-   * #dropHeld()}).
+   * ClusterQuorum#acknowledgement). Results it holds are kept and asked about again on {@link
+   * #releaseHeld()}; results it refuses are dropped, with those kept (the coordinator is fenced).
    */
   public void acknowledgeOnlyIf(AcknowledgementGate gate) {
     this.gate = gate;
   }
 
-  /** Asks the gate again about the results it kept, and delivers them if it acknowledges. */
+  /** Asks the gate again about the results it kept, and delivers or drops them as it says. */
   public void releaseHeld() {
     synchronized (this) {
       if (held.isEmpty()) {
@@ -125,60 +124,61 @@ public final class CompletionHub {
    * ended, and the clients read the outcomes that stand from another coordinator).
    */
   public void dropHeld() {
-    int dropped;
-    synchronized (this) {
-      dropped = held.size();
-      held = new ArrayList<>();
-    }
-    if (dropped > 0) {
-      log.warn(
-          "Not acknowledging {} result(s): this coordinator fenced itself, so the rest of its"
-              + " cluster may not hold them; its clients read them from another coordinator",
-          dropped);
-    }
+    drop(List.of());
   }
 
   /**
    * Delivers each result once per subscriber, one batch per subscriber, when the gate acknowledges;
-   * keeps them otherwise.
+   * keeps them while it holds; drops them, with those kept, when it refuses.
    *
-   * <p>A refusal keeps them too, rather than dropping them: the gate refuses as soon as this
-   * coordinator has not heard from a majority within the heartbeat lease, and a heartbeat late on a
-   * loaded machine can make that true for a moment with no fence following (the quorum tick reads
-   * the lease again a little later). A result dropped then was never sent, and nothing ended its
-   * watcher's stream: its client would wait for it for ever. A refusal that lasts is a minority,
-   * and the fence ends the streams and drops what was kept.
+   * <p>Held results are never dropped but by a refusal or {@link #dropHeld()}, both of which come
+   * with a fence that ends their watchers' streams. (A result dropped with no fence after it was
+   * never sent, and its watcher's stream stayed open: its client would wait for it for ever. That
+   * is why a lapse of the heartbeat lease holds rather than refuses: one heartbeat late on a loaded
+   * machine makes it true for a moment with no fence following.)
    */
   void publishResults(Collection<TaskResult> done) {
-    AcknowledgementGate.Verdict verdict = gate.verdict();
-    if (verdict != AcknowledgementGate.Verdict.ACKNOWLEDGE) {
-      int kept;
-      synchronized (this) {
-        held.addAll(done);
-        kept = held.size();
+    switch (gate.verdict()) {
+      case HOLD -> {
+        synchronized (this) {
+          held.addAll(done);
+        }
+        if (!done.isEmpty()) {
+          log.debug(
+              "Holding {} result(s): the cluster has just changed, or this coordinator has not"
+                  + " heard from a majority of it lately",
+              done.size());
+        }
       }
-      if (!done.isEmpty()) {
-        log.debug(
-            "Keeping {} result(s) back ({} in all): {}",
-            done.size(),
-            kept,
-            verdict == AcknowledgementGate.Verdict.HOLD
-                ? "a coordinator has just left the cluster"
-                : "this coordinator has not heard from a majority of its cluster lately");
+      case REFUSE -> drop(done);
+      case ACKNOWLEDGE -> {
+        List<TaskResult> earlier;
+        synchronized (this) {
+          earlier = held;
+          if (!earlier.isEmpty()) {
+            held = new ArrayList<>();
+          }
+        }
+        if (!earlier.isEmpty()) {
+          deliver(earlier);
+        }
+        deliver(done);
       }
-      return;
     }
-    List<TaskResult> earlier;
+  }
+
+  private void drop(Collection<TaskResult> done) {
+    int dropped;
     synchronized (this) {
-      earlier = held;
-      if (!earlier.isEmpty()) {
-        held = new ArrayList<>();
-      }
+      dropped = held.size() + done.size();
+      held = new ArrayList<>();
     }
-    if (!earlier.isEmpty()) {
-      deliver(earlier);
+    if (dropped > 0) {
+      log.warn(
+          "Not acknowledging {} result(s): this coordinator is fenced off, so the rest of its"
+              + " cluster may not hold them; its clients read them from another coordinator",
+          dropped);
     }
-    deliver(done);
   }
 
   private void deliver(Collection<TaskResult> done) {

@@ -41,18 +41,17 @@ class CompletionHubTest {
   }
 
   @Test
-  void refused_resultKeptBack_deliveredOnceTheGateAcknowledges() {
+  void refused_resultDropped_evenOnceTheGateAcknowledgesAgain() {
     verdict = Verdict.REFUSE;
     hub.acknowledgeOnlyIf(() -> verdict);
     hub.watchTask("t1", a);
 
     hub.publishResults(List.of(result("t1", "")));
-    hub.releaseHeld();
-    assertThat(a.results).isEmpty();
-
     verdict = Verdict.ACKNOWLEDGE;
     hub.releaseHeld();
-    assertThat(a.results).containsExactly("t1");
+    hub.publishResults(List.of());
+
+    assertThat(a.results).isEmpty();
   }
 
   @Test
@@ -79,12 +78,25 @@ class CompletionHubTest {
   }
 
   @Test
-  void held_thenRefusedForAMoment_stillDeliveredOnceTheGateAcknowledges() {
+  void held_thenRefused_heldResultsDropped() {
     holdResultOf("t1");
 
     verdict = Verdict.REFUSE;
     hub.releaseHeld();
+    verdict = Verdict.ACKNOWLEDGE;
+    hub.releaseHeld();
+
     assertThat(a.results).isEmpty();
+  }
+
+  @Test
+  void heldForManyAsks_deliveredOnceTheGateAcknowledges() {
+    holdResultOf("t1");
+    for (int i = 0; i < 5; i++) {
+      hub.releaseHeld();
+    }
+    assertThat(a.results).isEmpty();
+
     verdict = Verdict.ACKNOWLEDGE;
     hub.releaseHeld();
 
