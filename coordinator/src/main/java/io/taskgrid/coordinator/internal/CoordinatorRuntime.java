@@ -14,6 +14,7 @@ import io.taskgrid.coordinator.internal.rpc.WorkerGrpcService;
 import io.taskgrid.coordinator.internal.sched.AcknowledgementGate;
 import io.taskgrid.coordinator.internal.sched.CompletionBus;
 import io.taskgrid.coordinator.internal.sched.CompletionHub;
+import io.taskgrid.coordinator.internal.sched.FenceableRetries;
 import io.taskgrid.coordinator.internal.sched.HeapHeadroom;
 import io.taskgrid.coordinator.internal.sched.InMemoryTypePermits;
 import io.taskgrid.coordinator.internal.sched.IntakeSettings;
@@ -60,6 +61,10 @@ public final class CoordinatorRuntime implements AutoCloseable {
   private final WorkerGrpcService workerService;
 
   private final CollectorRegistry metricsRegistry;
+
+  /** The retries of store writes, parked while this coordinator is fenced. */
+  private final FenceableRetries storeRetries;
+
   private final ScheduledFuture<?> leaseCheck;
 
   private CoordinatorRuntime(
@@ -77,6 +82,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     // The timer only triggers checks and retries; what is due is decided with the injected clock.
     this.timer = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("timer"));
     this.store = TimedTaskStore.wrap(storeFactory.apply(storeExecutor), metricsRegistry);
+    this.storeRetries = new FenceableRetries(this::afterDelay);
     CoordinatorMetrics metrics = CoordinatorMetrics.register(metricsRegistry);
     this.hub = new CompletionHub();
     // A job's task ids beyond the retention budget name results that are gone anyway.
@@ -92,7 +98,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
                 .withOwner(ownerId, bus)
                 .withEvents(metrics)
                 .withTypeLimits(options.typeLimits())
-                .withPermits(permitsFactory.apply(storeExecutor), this::afterDelay)
+                .withPermits(permitsFactory.apply(storeExecutor), storeRetries)
                 .withHeldCancels(options.heldCancelLimits()));
     scheduler.rememberTypesFor(options.rememberTypesFor());
     metrics.registerSchedulerGauges(metricsRegistry, scheduler);
@@ -106,7 +112,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
                     options.maxPayloadBytes(), options.maxBatchSize(), options.maxQueuedTasks())
                 .withTenantLimit(options.maxQueuedTasksPerTenant())
                 .withHeap(HeapHeadroom.ofThisJvm(options.clock(), options.maxHeapUsedPercent()))
-                .withCreateRetries(this::afterDelay));
+                .withCreateRetries(storeRetries));
     OutboundStreams streams =
         OutboundStreams.of(
             outboundExecutor,
@@ -229,6 +235,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
    * are refused by the caller (see ServingGate). {@link #unfence()} serves again.
    */
   public void fence(io.grpc.Status status) {
+    storeRetries.fence();
     CompletableFuture<Void> unused = scheduler.fence();
     taskService.closeSessions(status);
     hub.dropHeld();
@@ -249,6 +256,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
   public void unfence() {
     workerService.leases().unfence();
     scheduler.unfence();
+    storeRetries.unfence();
   }
 
   /** The scheduler (for status and tests). */
