@@ -146,11 +146,21 @@ public final class BatchWriteProcessor
       }
       case READ -> entry.getValue();
       case TAKE_LEASE -> {
-        byte[] done = TaskRecords.completeLease(entry.getValue(), TaskRecords.decodeResult(input));
+        // The DONE record takes the live one's place (completeLeases removes it once the results
+        // map holds it), so that a repeated run gives the same answer: Hazelcast runs an operation
+        // again when its answer was lost with a member that left or a partition that moved, after
+        // its effect reached the backup. An emptied entry answered "not this lease" then, and the
+        // record, in neither map, was lost.
+        TaskResult report = TaskRecords.decodeResult(input);
+        byte[] stored = entry.getValue();
+        byte[] done = TaskRecords.completeLease(stored, report);
         if (done != null) {
-          entry.setValue(null);
+          entry.setValue(done);
+          yield done;
         }
-        yield done;
+        yield TaskRecords.isTakenLease(stored, report.getAttempt(), report.getWorkerId())
+            ? stored
+            : null;
       }
     };
   }

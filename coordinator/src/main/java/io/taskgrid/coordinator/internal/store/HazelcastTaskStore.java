@@ -318,9 +318,9 @@ public final class HazelcastTaskStore implements TaskStore {
   @Override
   public CompletionStage<List<TaskInfo>> completeLeases(List<TaskResult> reports) {
     List<TaskResult> copy = List.copyOf(reports);
-    // The lease is checked and the live record removed in one atomic step, then the DONE record
-    // is written (first one wins). Between the two a read finds neither: such a report comes from
-    // a worker of another coordinator, which reads the result when the completion reaches it.
+    // The lease is checked and the live record replaced by the DONE one in one atomic step (a
+    // repeated run answers the same, see BatchWriteProcessor), then the DONE record is written to
+    // the results map (first one wins), then the one in the live map is removed.
     // A DONE record may stand already with the live one still there: its owner stored the result
     // (completeFirst) and died before it removed the live record or told anyone. That record is
     // returned too, so that it is published: a watcher that read the live record waits for it.
@@ -349,6 +349,18 @@ public final class HazelcastTaskStore implements TaskStore {
                         .runUntilStopped(
                             "store " + endedIds.size() + " forwarded result(s)",
                             () -> writeAll(RESULTS_MAP, Kind.COMPLETE_FIRST, endedIds, ended))
+                        .thenCompose(
+                            stands ->
+                                retry
+                                    .run(
+                                        "remove " + endedIds.size() + " taken lease(s)",
+                                        () ->
+                                            writeAll(
+                                                TASKS_MAP,
+                                                Kind.REMOVE_LIVE,
+                                                endedIds,
+                                                nothing(endedIds.size())))
+                                    .thenApply(ignored -> stands))
                         .thenApply(
                             stands -> {
                               List<TaskInfo> out = new ArrayList<>(stands.length);

@@ -60,6 +60,20 @@ final class TaskRecords {
         && old.workerId().equals(workerId);
   }
 
+  /**
+   * Whether {@code stored} is the DONE record that a TAKE_LEASE of this very lease left in the live
+   * map (see BatchWriteProcessor): a repeated take answers it again.
+   */
+  static boolean isTakenLease(byte @Nullable [] stored, int attempt, String workerId) {
+    if (stored == null) {
+      return false;
+    }
+    RecordHeader old = RecordHeader.of(stored);
+    return old.state() == TaskState.DONE
+        && old.attempt() == attempt
+        && old.workerId().equals(workerId);
+  }
+
   static TaskResult decodeResult(byte[] bytes) {
     try {
       return TaskResult.parseFrom(bytes);

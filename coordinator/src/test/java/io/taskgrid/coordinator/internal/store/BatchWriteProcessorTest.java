@@ -173,13 +173,26 @@ class BatchWriteProcessorTest {
   }
 
   @Test
-  void takeLease_reportOfTheStoredLease_removesAndAnswersTheDoneRecord() {
+  void takeLease_reportOfTheStoredLease_leavesAndAnswersTheDoneRecord() {
     FakeEntry entry = new FakeEntry(running(2, "w1").toByteArray());
 
     byte[] answer = apply(Kind.TAKE_LEASE, entry, report(2, "w1").toByteArray());
 
     assertThat(TaskRecords.decode(answer).getState()).isEqualTo(TaskState.DONE);
-    assertThat(entry.value).isNull();
+    assertThat(entry.value).isEqualTo(answer);
+  }
+
+  /** Hazelcast runs an operation again when its answer was lost after its effect was backed up. */
+  @Test
+  void takeLease_runAgain_answersTheSameDoneRecord() {
+    FakeEntry entry = new FakeEntry(running(2, "w1").toByteArray());
+    byte[] first = apply(Kind.TAKE_LEASE, entry, report(2, "w1").toByteArray());
+
+    byte[] again = apply(Kind.TAKE_LEASE, entry, report(2, "w1").toByteArray());
+
+    assertThat(again).isEqualTo(first);
+    assertThat(apply(Kind.TAKE_LEASE, entry, report(2, "w2").toByteArray())).isNull();
+    assertThat(apply(Kind.TAKE_LEASE, entry, report(1, "w1").toByteArray())).isNull();
   }
 
   @Test
