@@ -99,7 +99,8 @@ public final class ClusterQuorum implements MembershipListener, LifecycleListene
                 }
                 listener.whole(rejoined);
               }
-            });
+            },
+            lossGuard::holding);
   }
 
   /** Starts watching; {@code listener} is called on the watch's own thread. */
@@ -185,10 +186,11 @@ public final class ClusterQuorum implements MembershipListener, LifecycleListene
     if (!hazelcast.getLifecycleService().isRunning()) {
       return;
     }
-    watch.check();
     // Members not heard from within the lease count as gone already (see HeartbeatLease).
     Set<Member> members = hazelcast.getCluster().getMembers();
-    lossGuard.holding(uuids(members)); // a loss holds acknowledgements from the first look on
+    // A loss holds acknowledgements, and serving again, from the first look on.
+    lossGuard.holding(uuids(members));
+    watch.check();
     watch.membersChanged(lease.reachable(members));
     try {
       onTick.run();
@@ -205,12 +207,17 @@ public final class ClusterQuorum implements MembershipListener, LifecycleListene
 
   @Override
   public void memberAdded(MembershipEvent event) {
-    post(() -> watch.membersChanged(lease.reachable(event.getMembers())));
+    post(() -> membersChanged(event.getMembers()));
   }
 
   @Override
   public void memberRemoved(MembershipEvent event) {
-    post(() -> watch.membersChanged(lease.reachable(event.getMembers())));
+    post(() -> membersChanged(event.getMembers()));
+  }
+
+  private void membersChanged(Set<Member> members) {
+    lossGuard.holding(uuids(members)); // a loss holds acknowledgements and serving again
+    watch.membersChanged(lease.reachable(members));
   }
 
   @Override

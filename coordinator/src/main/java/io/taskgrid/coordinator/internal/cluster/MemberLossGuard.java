@@ -42,6 +42,11 @@ final class MemberLossGuard {
     this.holdMillis = hold.toMillis();
   }
 
+  /** Whether a member went missing, as of the last look, within the hold. */
+  synchronized boolean holding() {
+    return lost && clock.millis() - lostAtMillis < holdMillis;
+  }
+
   /** Whether a member is missing from {@code members} that a previous look saw, within the hold. */
   synchronized boolean holding(Collection<UUID> members) {
     long now = clock.millis();

@@ -16,6 +16,9 @@ class MinorityWatchTest {
   private final FakeClock clock = new FakeClock();
   private final List<String> events = new ArrayList<>();
 
+  /** What the watch's settling supplier answers (ClusterQuorum asks its MemberLossGuard). */
+  private boolean settling;
+
   private MinorityWatch watch(int members) {
     return new MinorityWatch(
         clock,
@@ -31,7 +34,44 @@ class MinorityWatchTest {
           public void whole(boolean rejoined) {
             events.add(rejoined ? "rejoin" : "whole");
           }
-        });
+        },
+        () -> settling);
+  }
+
+  @Test
+  void minority_aMajorityCountedWhileTheMemberListSettles_servesOnlyOnceItHasSettled() {
+    MinorityWatch w = watch(3);
+    w.membersChanged(1);
+    assertThat(w.serving()).isFalse();
+
+    // Resumed from a pause: one of the two others is gone from the list, the other one is still
+    // counted (its buffered heartbeats look fresh), and the list is settling.
+    settling = true;
+    w.membersChanged(2);
+    run(w, Duration.ofSeconds(1));
+    assertThat(w.serving()).isFalse();
+
+    settling = false;
+    run(w, Duration.ofSeconds(1));
+    assertThat(w.serving()).isTrue();
+    assertThat(events).hasSize(2).last().isEqualTo("whole");
+  }
+
+  @Test
+  void paused_stillAMemberButTheListSettles_servesOnlyOnceItHasSettled() {
+    MinorityWatch w = watch(3);
+    w.check();
+    clock.advance(MEMBER_TIMEOUT.plusSeconds(1));
+    w.check();
+    assertThat(w.serving()).isFalse();
+
+    settling = true;
+    run(w, SETTINGS.pauseSettle().plusSeconds(2));
+    assertThat(w.serving()).isFalse();
+
+    settling = false;
+    run(w, Duration.ofSeconds(1));
+    assertThat(w.serving()).isTrue();
   }
 
   /** Ticks once a second for {@code d}, as the coordinator's timer does. */
