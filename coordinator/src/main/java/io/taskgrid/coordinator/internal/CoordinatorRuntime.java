@@ -238,7 +238,6 @@ public final class CoordinatorRuntime implements AutoCloseable {
     storeRetries.fence();
     CompletableFuture<Void> unused = scheduler.fence();
     taskService.closeSessions(status);
-    hub.dropHeld();
     workerService.leases().fence(status);
   }
 

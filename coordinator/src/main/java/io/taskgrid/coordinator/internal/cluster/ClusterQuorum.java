@@ -125,31 +125,22 @@ public final class ClusterQuorum implements MembershipListener, LifecycleListene
   }
 
   /**
-   * Whether results stored here may be acknowledged to their watchers now.
-   *
-   * <ul>
-   *   <li>REFUSE while this coordinator is fenced: its watchers' streams were ended, and their
-   *       clients read the outcomes that stand from another coordinator.
-   *   <li>HOLD while it has not heard from a majority of its cluster within the heartbeat lease: a
-   *       store write whose backup was lost in a split completes only after the lease lapsed, so it
-   *       is not acknowledged then (it is not in the other side's store, which will run the task
-   *       again). If the lapse lasts, the next tick ({@link #onTick}, about every second) fences
-   *       this coordinator, and what was held is dropped; if it was a heartbeat late on a loaded
-   *       machine, the next tick acknowledges what was held.
-   *   <li>HOLD for a moment after any member left (see MemberLossGuard): Hazelcast removes the
-   *       members of one split one at a time, and in between this side can count a majority it no
-   *       longer has.
-   * </ul>
+   * Whether results stored here may be acknowledged to their watchers now. REFUSE unless this
+   * coordinator serves and heard from a majority of its cluster within the heartbeat lease: a store
+   * write whose backup was lost in a split completes only after the lease lapsed, so it is never
+   * acknowledged (it is not in the other side's store, which will run the task again); the tick
+   * then fences this coordinator, and the clients re-attach to the other side for the outcome that
+   * stands. HOLD for a moment after any member left (see MemberLossGuard): Hazelcast removes the
+   * members of one split one at a time, and in between this side can count a majority it no longer
+   * has. Held results are asked about again on every tick ({@link #onTick}).
    */
   public AcknowledgementGate.Verdict acknowledgement() {
     Set<Member> members = hazelcast.getCluster().getMembers();
     boolean holding = lossGuard.holding(uuids(members));
-    if (!watch.serving()) {
+    if (!watch.serving() || !watch.isMajority(lease.reachable(members))) {
       return AcknowledgementGate.Verdict.REFUSE;
     }
-    return holding || !watch.isMajority(lease.reachable(members))
-        ? AcknowledgementGate.Verdict.HOLD
-        : AcknowledgementGate.Verdict.ACKNOWLEDGE;
+    return holding ? AcknowledgementGate.Verdict.HOLD : AcknowledgementGate.Verdict.ACKNOWLEDGE;
   }
 
   /** Runs {@code r} on the watch's thread after each tick (to release held results). */

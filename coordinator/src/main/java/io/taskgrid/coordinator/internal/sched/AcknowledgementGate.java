@@ -12,14 +12,12 @@ public interface AcknowledgementGate {
     ACKNOWLEDGE,
     /**
      * Keep them, and ask again on the next {@link CompletionHub#releaseHeld()}: the cluster has
-     * just changed, or this side has not heard from a majority lately, and whether it holds the
-     * outcomes that stand is settled in a moment (by an acknowledgement, or by a fence that drops
-     * them).
+     * just changed, and whether this side holds the outcome that stands is settled in a moment.
      */
     HOLD,
     /**
-     * Do not tell them, and forget those kept: this coordinator is fenced, its watchers' streams
-     * are ended, and their clients read the outcomes that stand from another coordinator.
+     * Do not tell them: the other side may not hold these outcomes. The fence that follows ends the
+     * watchers' streams, and their clients read the outcome that stands elsewhere.
      */
     REFUSE
   }

@@ -102,14 +102,15 @@ public final class CompletionHub {
   /**
    * From now on results are delivered only as {@code gate} says (a coordinator cut off from its
    * cluster must not acknowledge what the other side's store does not hold; see
-   * ClusterQuorum#acknowledgement). Results it holds are kept and asked about again on {@link
-   * #releaseHeld()}; results it refuses are dropped, with those kept (the coordinator is fenced).
+   * ClusterQuorum#acknowledgement). Results it refuses stay unacknowledged: the watchers' streams
+   * are ended by the fence that follows, and their clients read the outcome elsewhere. Results it
+   * holds wait for {@link #releaseHeld()}.
    */
   public void acknowledgeOnlyIf(AcknowledgementGate gate) {
     this.gate = gate;
   }
 
-  /** Asks the gate again about the results it kept, and delivers or drops them as it says. */
+  /** Asks the gate again about the results it held, and delivers or drops them as it says. */
   public void releaseHeld() {
     synchronized (this) {
       if (held.isEmpty()) {
@@ -119,38 +120,26 @@ public final class CompletionHub {
     publishResults(List.of());
   }
 
-  /**
-   * Forgets the results kept back (the coordinator fenced itself: the streams of their watchers are
-   * ended, and the clients read the outcomes that stand from another coordinator).
-   */
-  public void dropHeld() {
-    drop(List.of());
-  }
-
-  /**
-   * Delivers each result once per subscriber, one batch per subscriber, when the gate acknowledges;
-   * keeps them while it holds; drops them, with those kept, when it refuses.
-   *
-   * <p>Held results are never dropped but by a refusal or {@link #dropHeld()}, both of which come
-   * with a fence that ends their watchers' streams. (A result dropped with no fence after it was
-   * never sent, and its watcher's stream stayed open: its client would wait for it for ever. That
-   * is why a lapse of the heartbeat lease holds rather than refuses: one heartbeat late on a loaded
-   * machine makes it true for a moment with no fence following.)
-   */
+  /** Delivers each result once per subscriber, one batch per subscriber. */
   void publishResults(Collection<TaskResult> done) {
     switch (gate.verdict()) {
       case HOLD -> {
         synchronized (this) {
           held.addAll(done);
         }
-        if (!done.isEmpty()) {
-          log.debug(
-              "Holding {} result(s): the cluster has just changed, or this coordinator has not"
-                  + " heard from a majority of it lately",
-              done.size());
-        }
+        log.debug("Holding {} result(s): a coordinator has just left the cluster", done.size());
       }
-      case REFUSE -> drop(done);
+      case REFUSE -> {
+        int dropped;
+        synchronized (this) {
+          dropped = held.size();
+          held = new ArrayList<>();
+        }
+        log.warn(
+            "Not acknowledging {} result(s): this coordinator has not heard from a majority of its"
+                + " cluster lately, so the other side may not hold them",
+            done.size() + dropped);
+      }
       case ACKNOWLEDGE -> {
         List<TaskResult> earlier;
         synchronized (this) {
@@ -164,20 +153,6 @@ public final class CompletionHub {
         }
         deliver(done);
       }
-    }
-  }
-
-  private void drop(Collection<TaskResult> done) {
-    int dropped;
-    synchronized (this) {
-      dropped = held.size() + done.size();
-      held = new ArrayList<>();
-    }
-    if (dropped > 0) {
-      log.warn(
-          "Not acknowledging {} result(s): this coordinator is fenced off, so the rest of its"
-              + " cluster may not hold them; its clients read them from another coordinator",
-          dropped);
     }
   }
 
