@@ -51,13 +51,7 @@ final class TaskRecords {
    * while the record still shows that very lease (RUNNING, same attempt, same worker).
    */
   static boolean isCurrentLease(byte @Nullable [] stored, int attempt, String workerId) {
-    if (stored == null) {
-      return false;
-    }
-    RecordHeader old = RecordHeader.of(stored);
-    return old.state() == TaskState.RUNNING
-        && old.attempt() == attempt
-        && old.workerId().equals(workerId);
+    return showsLease(stored, TaskState.RUNNING, attempt, workerId);
   }
 
   /**
@@ -65,13 +59,16 @@ final class TaskRecords {
    * map (see BatchWriteProcessor): a repeated take answers it again.
    */
   static boolean isTakenLease(byte @Nullable [] stored, int attempt, String workerId) {
+    return showsLease(stored, TaskState.DONE, attempt, workerId);
+  }
+
+  private static boolean showsLease(
+      byte @Nullable [] stored, TaskState state, int attempt, String workerId) {
     if (stored == null) {
       return false;
     }
     RecordHeader old = RecordHeader.of(stored);
-    return old.state() == TaskState.DONE
-        && old.attempt() == attempt
-        && old.workerId().equals(workerId);
+    return old.state() == state && old.attempt() == attempt && old.workerId().equals(workerId);
   }
 
   static TaskResult decodeResult(byte[] bytes) {
