@@ -63,23 +63,36 @@ public class StoreBench {
   public void setUp() {
     executor = Executors.newFixedThreadPool(2);
     if (store.startsWith("hazelcast")) {
-      String cluster = "store-bench-" + ProcessHandle.current().pid();
-      HazelcastInstance first = Hazelcast.newHazelcastInstance(memberConfig(cluster, null));
-      members.add(first);
-      if (store.equals("hazelcast-2")) {
-        int port = first.getCluster().getLocalMember().getAddress().getPort();
-        members.add(Hazelcast.newHazelcastInstance(memberConfig(cluster, "127.0.0.1:" + port)));
-        if (first.getCluster().getMembers().size() != 2) {
-          throw new IllegalStateException("the second member did not join the first");
-        }
-      }
-      taskStore = new HazelcastTaskStore(first, Duration.ofMinutes(5), executor);
+      members.addAll(startMembers(store.equals("hazelcast-2") ? 2 : 1));
+      taskStore = new HazelcastTaskStore(members.get(0), Duration.ofMinutes(5), executor);
     } else {
       taskStore = new InMemoryTaskStore(Clock.systemUTC(), Duration.ofMinutes(5), executor);
     }
   }
 
-  /** A member on 127.0.0.1 that joins {@code join} (none: the first member). */
+  /**
+   * One member, or two in one cluster (the second joins the first, so half the partitions are
+   * remote from the first and every write waits for a backup on the other member).
+   */
+  public static List<HazelcastInstance> startMembers(int count) {
+    String cluster = "store-bench-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    HazelcastInstance first = Hazelcast.newHazelcastInstance(memberConfig(cluster, null));
+    if (count == 1) {
+      return List.of(first);
+    }
+    int port = first.getCluster().getLocalMember().getAddress().getPort();
+    HazelcastInstance second =
+        Hazelcast.newHazelcastInstance(memberConfig(cluster, "127.0.0.1:" + port));
+    if (first.getCluster().getMembers().size() != 2) {
+      throw new IllegalStateException("the second member did not join the first");
+    }
+    return List.of(first, second);
+  }
+
+  /**
+   * A member on 127.0.0.1 that joins {@code join} (none: the first member), configured as the
+   * coordinator configures its member.
+   */
   private static Config memberConfig(String cluster, @Nullable String join) {
     Config config = new Config().setClusterName(cluster);
     config.setProperty("hazelcast.logging.type", "none");
