@@ -37,6 +37,7 @@ class JmhSmokeTest {
             "fairQueueAddPoll",
             "enqueueDispatchComplete",
             "createThenComplete",
+            "readOneTask",
             "longRoundTrip",
             "jsonRoundTrip");
     assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());

@@ -58,6 +58,8 @@ public class StoreBench {
   private ExecutorService executor;
   private TaskStore taskStore;
   private long round;
+  private long readRound;
+  private int nextRead;
 
   @Setup
   public void setUp() {
@@ -68,6 +70,9 @@ public class StoreBench {
     } else {
       taskStore = new InMemoryTaskStore(Clock.systemUTC(), Duration.ofMinutes(5), executor);
     }
+    readRound = ++round; // what readOneTask reads: a round whose tasks all ended
+    taskStore.createAll(batch(TaskState.QUEUED)).toCompletableFuture().join();
+    taskStore.completeAll(batch(TaskState.DONE)).toCompletableFuture().join();
   }
 
   /**
@@ -139,6 +144,16 @@ public class StoreBench {
       records.add(r.build());
     }
     return records;
+  }
+
+  /**
+   * GetTask of a task that ended: its live record is gone, so the store reads the live map, then
+   * the results map (BatchRecordBench.readOneTask is the same lookup in the per-chunk format).
+   */
+  @Benchmark
+  public Object readOneTask() {
+    nextRead = (nextRead + 7) % BATCH;
+    return taskStore.get("t-" + readRound + "-" + nextRead).toCompletableFuture().join();
   }
 
   @Benchmark
