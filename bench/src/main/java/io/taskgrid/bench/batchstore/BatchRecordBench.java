@@ -3,10 +3,6 @@ package io.taskgrid.bench.batchstore;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.taskgrid.coordinator.internal.store.StoreBench;
-import io.taskgrid.proto.v1.Payload;
-import io.taskgrid.proto.v1.Pool;
-import io.taskgrid.proto.v1.TaskInfo;
-import io.taskgrid.proto.v1.TaskSpec;
 import io.taskgrid.proto.v1.TaskState;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,7 +133,7 @@ public class BatchRecordBench {
         byte[][] outcomes = new byte[to - from][];
         for (int i = from; i < to; i++) {
           slots[i - from] = i % CHUNK;
-          outcomes[i - from] = record(id(round, i), TaskState.DONE).toByteArray();
+          outcomes[i - from] = StoreBench.record(id(round, i), TaskState.DONE).toByteArray();
         }
         writes.add(
             batches
@@ -160,23 +156,8 @@ public class BatchRecordBench {
   private static List<byte[]> specs(long round, int from, int to) {
     List<byte[]> specs = new ArrayList<>(to - from);
     for (int i = from; i < to; i++) {
-      specs.add(record(id(round, i), TaskState.QUEUED).toByteArray());
+      specs.add(StoreBench.record(id(round, i), TaskState.QUEUED).toByteArray());
     }
     return specs;
-  }
-
-  /** The record StoreBench stores for one task, so both benchmarks encode the same bytes. */
-  private static TaskInfo record(String id, TaskState state) {
-    return TaskInfo.newBuilder()
-        .setSpec(
-            TaskSpec.newBuilder()
-                .setId(id)
-                .setJobId("job")
-                .setType("noop")
-                .setPool(Pool.IO)
-                .setPayload(Payload.getDefaultInstance()))
-        .setState(state)
-        .setSubmittedUnixMs(1L)
-        .build();
   }
 }

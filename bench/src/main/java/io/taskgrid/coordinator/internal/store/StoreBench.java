@@ -127,23 +127,28 @@ public class StoreBench {
   private List<TaskInfo> batch(TaskState state) {
     List<TaskInfo> records = new ArrayList<>(BATCH);
     for (int i = 0; i < BATCH; i++) {
-      TaskInfo.Builder r =
-          TaskInfo.newBuilder()
-              .setSpec(
-                  TaskSpec.newBuilder()
-                      .setId("t-" + round + "-" + i)
-                      .setJobId("job")
-                      .setType("noop")
-                      .setPool(Pool.IO)
-                      .setPayload(Payload.getDefaultInstance()))
-              .setState(state)
-              .setSubmittedUnixMs(1L);
-      if (state == TaskState.RUNNING) {
-        r.setAttempt(1).setWorkerId("w-1");
-      }
-      records.add(r.build());
+      records.add(record("t-" + round + "-" + i, state));
     }
     return records;
+  }
+
+  /** The record of one noop task in {@code state}: what both store benchmarks encode per task. */
+  public static TaskInfo record(String id, TaskState state) {
+    TaskInfo.Builder r =
+        TaskInfo.newBuilder()
+            .setSpec(
+                TaskSpec.newBuilder()
+                    .setId(id)
+                    .setJobId("job")
+                    .setType("noop")
+                    .setPool(Pool.IO)
+                    .setPayload(Payload.getDefaultInstance()))
+            .setState(state)
+            .setSubmittedUnixMs(1L);
+    if (state == TaskState.RUNNING) {
+      r.setAttempt(1).setWorkerId("w-1");
+    }
+    return r.build();
   }
 
   /**
