@@ -39,6 +39,16 @@ public final class ChildCommand {
           "-XX:+ExitOnOutOfMemoryError",
           "-XX:+DisplayVMOutputToStderr");
 
+  /**
+   * Options for the running JDK: from JDK 23 on, protobuf's use of {@code sun.misc.Unsafe} makes
+   * every child print a four-line warning at start-up unless the command line allows it (JEP 471);
+   * older JDKs do not know the option and would refuse to start. The children run on the agent's
+   * own java binary, so its version is theirs.
+   */
+  static List<String> jdkOptions(int feature) {
+    return feature >= 23 ? List.of("--sun-misc-unsafe-memory-access=allow") : List.of();
+  }
+
   /** The exit code of a JVM that {@code -XX:+ExitOnOutOfMemoryError} ended. */
   public static final int EXIT_OUT_OF_MEMORY = 3;
 
@@ -109,6 +119,7 @@ public final class ChildCommand {
     List<String> command = new ArrayList<>();
     command.add(javaBinary());
     command.addAll(DEFAULT_JVM_OPTIONS);
+    command.addAll(jdkOptions(Runtime.version().feature()));
     command.addAll(jvmOptions);
     command.add("-version");
     Path output = Files.createTempFile("taskgrid-child-probe", ".txt");
@@ -139,6 +150,7 @@ public final class ChildCommand {
     List<String> command = new ArrayList<>();
     command.add(javaBinary());
     command.addAll(DEFAULT_JVM_OPTIONS);
+    command.addAll(jdkOptions(Runtime.version().feature()));
     command.addAll(jvmOptions);
     StringBuilder classPath = new StringBuilder(System.getProperty("java.class.path", ""));
     for (Path jar : pluginJars) {

@@ -1,0 +1,29 @@
+package io.taskgrid.worker.internal.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ChildCommandTest {
+  private static final String ALLOW_UNSAFE = "--sun-misc-unsafe-memory-access=allow";
+
+  @Test
+  void unsafeAccessIsAllowedFromJdk23On_whereTheOptionExists() {
+    assertThat(ChildCommand.jdkOptions(17)).isEmpty();
+    assertThat(ChildCommand.jdkOptions(22)).isEmpty();
+    assertThat(ChildCommand.jdkOptions(23)).containsExactly(ALLOW_UNSAFE);
+    assertThat(ChildCommand.jdkOptions(25)).containsExactly(ALLOW_UNSAFE);
+  }
+
+  @Test
+  void aChildsCommandCarriesTheOptionsOfTheRunningJdk_andThatJdkStartsWithThem() throws Exception {
+    List<String> command = ChildCommand.of(List.of(), List.of("-Xss2m"));
+
+    assertThat(command.contains(ALLOW_UNSAFE)).isEqualTo(Runtime.version().feature() >= 23);
+    assertThat(command.indexOf("-Xss2m")).isGreaterThan(command.indexOf("-XX:+UseSerialGC"));
+    // The same options (the probe adds the JDK's ones too) start a real JVM on this JDK.
+    assertThat(ChildCommand.probe(List.of("-Xss2m"), Duration.ofSeconds(60))).isEmpty();
+  }
+}
