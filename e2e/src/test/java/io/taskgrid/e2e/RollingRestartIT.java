@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A rolling SIGTERM restart of every coordinator of a 3-coordinator cluster (2 workers) under load:
- * 99 long sleeps (20–40 s, a third of them submitted before each stop, so every stop hands running
+ * 100 long sleeps (20–40 s, a third of them submitted before each stop, so every stop hands running
  * long tasks over) and 10,000 short tasks submitted at a steady rate throughout. No worker is lost,
  * so nothing may end WORKER_LOST, nothing may be lost, and every long task must end on attempt 1:
  * the stopping coordinator hands its leases to the survivors instead of re-queueing. Each stopped
@@ -41,7 +41,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 // 2-core machine.
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class RollingRestartIT {
-  static final int LONG_PER_STOP = 33;
+  /** As issue 13 asks; 33, 33 and 34 of them run when coordinators 0, 1 and 2 stop. */
+  static final int LONG_TASKS = 100;
+
   static final int SHORT_TASKS = 10_000;
 
   /** The short tasks go out over this long, so that they are in flight during every stop. */
@@ -130,8 +132,7 @@ class RollingRestartIT {
       // Coordinator i stops while a third of the long tasks (submitted just before) run.
       for (int i = 0; i < 3; i++) {
         List<TaskFuture<Long>> wave = new ArrayList<>();
-        for (int k = 0; k < LONG_PER_STOP; k++) {
-          int n = i * LONG_PER_STOP + k;
+        for (int n = i * LONG_TASKS / 3; n < (i + 1) * LONG_TASKS / 3; n++) {
           wave.add(
               client.submit(
                   TaskTypes.SLEEP,
