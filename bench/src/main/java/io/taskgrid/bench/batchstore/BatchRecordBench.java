@@ -54,9 +54,16 @@ public class BatchRecordBench {
   @Param({"hazelcast", "hazelcast-2"})
   public String store;
 
-  /** Outcomes per completion write: how many of a batch's tasks end between two writes. */
-  @Param({"10", "100"})
-  public int flush;
+  /**
+   * Outcomes per completion write: how many of a batch's tasks end between two writes. A state of
+   * its own, so that only {@code createThenComplete} runs once per value ({@code readOneTask} reads
+   * the same records whatever it is).
+   */
+  @State(Scope.Benchmark)
+  public static class Flush {
+    @Param({"10", "100"})
+    public int tasks;
+  }
 
   private List<HazelcastInstance> members = List.of();
   private IMap<String, byte[]> batches;
@@ -70,7 +77,7 @@ public class BatchRecordBench {
     batches = members.get(0).getMap(MAP);
     readRound = ++round; // what readOneTask reads: a round whose tasks all ended
     createAll(readRound).forEach(CompletableFuture::join);
-    completeAll(readRound).forEach(CompletableFuture::join);
+    completeAll(readRound, CHUNK).forEach(CompletableFuture::join);
   }
 
   @TearDown
@@ -82,12 +89,12 @@ public class BatchRecordBench {
 
   @Benchmark
   @OperationsPerInvocation(BATCH)
-  public void createThenComplete(Blackhole bh) {
+  public void createThenComplete(Flush flush, Blackhole bh) {
     round++;
     for (CompletableFuture<byte[]> create : createAll(round)) {
       bh.consume(create.join());
     }
-    for (CompletableFuture<byte[]> write : completeAll(round)) {
+    for (CompletableFuture<byte[]> write : completeAll(round, flush.tasks)) {
       bh.consume(write.join());
     }
     if (round - 1 != readRound) {
@@ -122,7 +129,7 @@ public class BatchRecordBench {
    * The DONE records of a round's tasks, {@code flush} tasks at a time in task order, each flush
    * one write per chunk it touches.
    */
-  private List<CompletableFuture<byte[]>> completeAll(long round) {
+  private List<CompletableFuture<byte[]>> completeAll(long round, int flush) {
     List<CompletableFuture<byte[]>> writes = new ArrayList<>();
     for (int start = 0; start < BATCH; start += flush) {
       int end = Math.min(BATCH, start + flush);
