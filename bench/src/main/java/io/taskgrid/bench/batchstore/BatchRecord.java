@@ -82,14 +82,8 @@ public final class BatchRecord {
 
   /** The spec of task {@code index}. */
   public static byte[] spec(byte[] record, int index) {
-    ByteBuffer in = ByteBuffer.wrap(record);
-    int n = in.getInt();
-    checkIndex(record, index);
-    int at = 4 + n;
-    for (int i = 0; i < index; i++) {
-      at += 4 + in.getInt(at);
-    }
-    int length = in.getInt(at);
+    int at = specAt(record, checkIndex(record, index));
+    int length = ByteBuffer.wrap(record).getInt(at);
     return Arrays.copyOfRange(record, at + 4, at + 4 + length);
   }
 
@@ -99,11 +93,7 @@ public final class BatchRecord {
       return null;
     }
     ByteBuffer in = ByteBuffer.wrap(record);
-    int n = in.getInt();
-    int at = 4 + n;
-    for (int i = 0; i < n; i++) {
-      at += 4 + in.getInt(at);
-    }
+    int at = specAt(record, size(record)); // the outcomes follow the last spec
     while (at < record.length) {
       int stored = in.getInt(at);
       int length = in.getInt(at + 4);
@@ -113,6 +103,16 @@ public final class BatchRecord {
       at += 8 + length;
     }
     throw new IllegalStateException("task " + index + " is DONE but has no outcome");
+  }
+
+  /** Where the spec of task {@code index} starts (for the batch's size: where the outcomes do). */
+  private static int specAt(byte[] record, int index) {
+    ByteBuffer in = ByteBuffer.wrap(record);
+    int at = 4 + size(record);
+    for (int i = 0; i < index; i++) {
+      at += 4 + in.getInt(at);
+    }
+    return at;
   }
 
   private static int checkIndex(byte[] record, int index) {
