@@ -2,11 +2,13 @@
 
 import asyncio
 import enum
+import itertools
 import logging
 import os
 import random
+import secrets
+import threading
 import typing
-import uuid
 
 import grpc
 
@@ -37,6 +39,39 @@ REATTACH_TRAILER = "taskgrid-reattach"
 _SESSION = "/taskgrid.v1.TaskService/Session"
 _GET_TASK = "/taskgrid.v1.TaskService/GetTask"
 _CANCEL = "/taskgrid.v1.TaskService/Cancel"
+
+
+class _TaskIds:
+    """Names the tasks a client is given no id for: ``<prefix>-<n>-<check>``.
+
+    ``prefix`` is 32 hex digits drawn once per client (128 bits from ``secrets``), ``n`` the
+    client's count of the ids it named, in decimal from 0 (at most 12 digits), and ``check`` 16
+    random hex digits per task. The shape lets the coordinator store 64 consecutive ids of one
+    prefix in one record (docs/STORE-BATCHES.md, "The unit: a chunk of consecutive ids of one
+    client"); the ids stay unguessable, since the prefix is secret and each check is 64 fresh
+    random bits. When ``n`` would pass ``MAX_N`` a new prefix is drawn and ``n`` starts at 0
+    again. Thread-safe.
+    """
+
+    MAX_N = 999_999_999_999
+
+    def __init__(self, start=0):
+        if not 0 <= start <= self.MAX_N:
+            raise ValueError(f"start: {start} (expected: 0..{self.MAX_N})")
+        self._lock = threading.Lock()
+        # One prefix and its counter, swapped together (next() on a count is atomic in CPython).
+        self._run = (secrets.token_hex(16), itertools.count(start))
+
+    def next(self):
+        while True:
+            run = self._run
+            prefix, counter = run
+            n = next(counter)
+            if n <= self.MAX_N:
+                return f"{prefix}-{n}-{secrets.token_hex(8)}"
+            with self._lock:  # the prefix is used up: the first caller here draws the next one
+                if self._run is run:
+                    self._run = (secrets.token_hex(16), itertools.count())
 
 
 class TaskStatus(typing.NamedTuple):
@@ -489,6 +524,7 @@ class Client:
         self.job_id = job_id
         self._channels = []
         self._session = None
+        self._task_ids = _TaskIds()
 
     async def __aenter__(self):
         await self.connect()
@@ -527,7 +563,7 @@ class Client:
     def _spec(self, task_type, value, *, id, job_id, content_type, timeout, deadline, priority, labels, pool, max_attempts):
         data, ctype = codecs.encode(value, content_type)
         spec = task_pb2.TaskSpec(
-            id=id or f"py-{uuid.uuid4().hex}",
+            id=id or self._task_ids.next(),
             job_id=job_id or self.job_id or "",
             type=task_type,
             payload=task_pb2.Payload(data=data, content_type=ctype),

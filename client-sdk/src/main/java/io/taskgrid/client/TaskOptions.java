@@ -17,8 +17,10 @@ import org.jspecify.annotations.Nullable;
  * same id with a different spec is rejected with {@code ALREADY_EXISTS}. The spec includes the
  * resolved deadline, so give an id that may be resubmitted an absolute {@link Builder#deadline}
  * rather than a {@link Builder#deadlineIn} (resolved anew at each submission). When no id is given,
- * each submission gets a fresh random URL-safe id. Give an explicit id only to a single submission:
- * {@link TaskgridClient#map} with a fixed id would submit one task.
+ * each submission gets a fresh id {@code <prefix>-<n>-<check>}: 32 random hex digits drawn once per
+ * client, the client's decimal count of the ids it generated, and 16 random hex digits per task
+ * (unguessable, and consecutive tasks of one client can share a store record). Give an explicit id
+ * only to a single submission: {@link TaskgridClient#map} with a fixed id would submit one task.
  */
 public final class TaskOptions {
   private static final TaskOptions DEFAULT = newBuilder().build();

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import io.taskgrid.client.internal.CallbackExecutor;
+import io.taskgrid.client.internal.TaskIds;
 import io.taskgrid.client.internal.rpc.ChannelSecurity;
 import io.taskgrid.client.internal.rpc.LocalTokens;
 import io.taskgrid.client.internal.rpc.OwnedChannels;
@@ -13,13 +14,11 @@ import io.taskgrid.client.internal.rpc.TaskQueries;
 import io.taskgrid.client.internal.rpc.TaskSession;
 import io.taskgrid.proto.v1.TaskSpec;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -68,6 +67,13 @@ public final class TaskgridClient implements AutoCloseable {
   private final TaskQueries queries;
   private final TaskFuture.Canceller canceller;
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /**
+   * Names the tasks given no {@link TaskOptions#id()}: {@code <prefix>-<n>-<check>}, a prefix of 32
+   * random hex digits per client, a counter and 16 random hex digits per task, so that the
+   * coordinator can store consecutive tasks of this client together (docs/STORE-BATCHES.md).
+   */
+  private final TaskIds taskIds = new TaskIds();
 
   private TaskgridClient(
       List<Channel> channels, ClientOptions options, @Nullable OwnedChannels ownedChannels) {
@@ -186,7 +192,7 @@ public final class TaskgridClient implements AutoCloseable {
       if (options.id().isPresent() && !futures.isEmpty()) {
         throw new IllegalArgumentException("options.id: one id cannot name several tasks");
       }
-      String id = options.id().orElseGet(TaskgridClient::newTaskId);
+      String id = options.id().orElseGet(taskIds::next);
       TaskSpec spec =
           ProtoMapper.toSpec(
               id,
@@ -358,15 +364,5 @@ public final class TaskgridClient implements AutoCloseable {
     if (ownedChannels != null) {
       ownedChannels.close();
     }
-  }
-
-  /**
-   * 128 random bits as 32 hex digits: unique enough to be an idempotency key, and within the id
-   * alphabet ({@code [A-Za-z0-9._:-]}) without quoting anywhere.
-   */
-  private static String newTaskId() {
-    byte[] bytes = new byte[16];
-    ThreadLocalRandom.current().nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
   }
 }

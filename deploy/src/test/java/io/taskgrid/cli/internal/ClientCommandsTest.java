@@ -111,8 +111,8 @@ class ClientCommandsTest {
     assertThat(code).as("stderr: %s", err).isZero();
     assertThat(out.toString())
         .contains("Submitted 2 echo task(s) as job job-")
-        .containsPattern("[0-9a-f]{32}  SUCCEEDED  hello")
-        .containsPattern("[0-9a-f]{32}  SUCCEEDED  world")
+        .containsPattern("[0-9a-f]{32}-(?:0|[1-9][0-9]{0,11})-[0-9a-f]{16}  SUCCEEDED  hello")
+        .containsPattern("[0-9a-f]{32}-(?:0|[1-9][0-9]{0,11})-[0-9a-f]{16}  SUCCEEDED  world")
         .containsPattern("2 task\\(s\\) in [0-9.]+ s \\([0-9.]+ tasks/s\\): 2 SUCCEEDED");
     // The bar: done of all, throughput (tasks/s) and ETA.
     assertThat(err.toString()).contains("echo", "100%", "2/2", "tasks/s");
@@ -151,7 +151,7 @@ class ClientCommandsTest {
     assertThat(code).as("stderr: %s", err).isZero();
     assertThat(out.toString())
         .contains("Submitted 3 noop task(s) as job cli-test-job.")
-        .containsPattern("(?m)^[0-9a-f]{32}$")
+        .containsPattern("(?m)^[0-9a-f]{32}-(?:0|[1-9][0-9]{0,11})-[0-9a-f]{16}$")
         .contains("taskgrid status --job cli-test-job");
 
     await()

@@ -266,7 +266,9 @@ class JobCommandsTest {
   }
 
   private static String firstId(String submitOutput) {
-    Matcher m = Pattern.compile("(?m)^([0-9a-f]{32})  ").matcher(submitOutput);
+    Matcher m =
+        Pattern.compile("(?m)^([0-9a-f]{32}-(?:0|[1-9][0-9]{0,11})-[0-9a-f]{16})  ")
+            .matcher(submitOutput);
     assertThat(m.find()).as(submitOutput).isTrue();
     return m.group(1);
   }
