@@ -138,6 +138,7 @@ public final class HazelcastConfigs {
     for (String map :
         new String[] {
           HazelcastTaskStore.TASKS_MAP,
+          HazelcastTaskStore.CHUNKS_MAP,
           HazelcastTaskStore.RESULTS_MAP,
           HazelcastTypePermits.PERMITS_MAP
         }) {

@@ -109,42 +109,52 @@ public final class BatchWriteProcessor
       // Hazelcast only applies this to the keys it was sent with, which are the inputs' keys.
       throw new IllegalStateException("no input for key " + entry.getKey());
     }
+    Decision d = decide(kind, entry.getValue(), input);
+    if (d.changed()) {
+      if (d.terminal()) {
+        setTerminal(entry, d.value());
+      } else {
+        entry.setValue(d.value());
+      }
+    }
+    return d.answer();
+  }
+
+  /**
+   * What one write of {@code kind} makes of one record: {@code value} is what the record becomes
+   * when {@code changed} (null: removed), {@code terminal} whether it then expires after the result
+   * TTL, {@code answer} what the caller is told (null: nothing).
+   */
+  record Decision(
+      boolean changed, byte @Nullable [] value, boolean terminal, byte @Nullable [] answer) {
+    static Decision unchanged(byte @Nullable [] answer) {
+      return new Decision(false, null, false, answer);
+    }
+  }
+
+  /**
+   * The decision of every kind on one stored record (null: none), as a pure function, so that a
+   * record of its own and a task's record in a {@link LiveChunk} are decided on alike.
+   */
+  static Decision decide(Kind kind, byte @Nullable [] stored, byte[] input) {
     return switch (kind) {
-      case PUT_IF_ABSENT -> {
-        byte[] existing = entry.getValue();
-        if (existing == null) {
-          entry.setValue(input);
-        }
-        yield existing;
-      }
-      case UPDATE_LIVE -> {
-        if (TaskRecords.mayUpdate(entry.getValue(), RecordHeader.of(input).attempt())) {
-          entry.setValue(input);
-        }
-        yield null;
-      }
-      case COMPLETE_FIRST -> {
-        byte[] stored = entry.getValue();
-        if (!TaskRecords.mayComplete(stored)) {
-          yield stored;
-        }
-        setTerminal(entry, input);
-        yield null;
-      }
+      case PUT_IF_ABSENT ->
+          stored == null ? new Decision(true, input, false, null) : Decision.unchanged(stored);
+      case UPDATE_LIVE ->
+          TaskRecords.mayUpdate(stored, RecordHeader.of(input).attempt())
+              ? new Decision(true, input, false, null)
+              : Decision.unchanged(null);
+      case COMPLETE_FIRST ->
+          TaskRecords.mayComplete(stored)
+              ? new Decision(true, input, true, null)
+              : Decision.unchanged(stored);
       case COMPLETE_LEASE -> {
-        byte[] done = TaskRecords.completeLease(entry.getValue(), TaskRecords.decodeResult(input));
-        if (done != null) {
-          setTerminal(entry, done);
-        }
-        yield done;
+        byte[] done = TaskRecords.completeLease(stored, TaskRecords.decodeResult(input));
+        yield done != null ? new Decision(true, done, true, done) : Decision.unchanged(null);
       }
-      case REMOVE_LIVE -> {
-        if (entry.getValue() != null) {
-          entry.setValue(null);
-        }
-        yield null;
-      }
-      case READ -> entry.getValue();
+      case REMOVE_LIVE ->
+          stored != null ? new Decision(true, null, false, null) : Decision.unchanged(null);
+      case READ -> Decision.unchanged(stored);
       case TAKE_LEASE -> {
         // The DONE record takes the live one's place (completeLeases removes it once the results
         // map holds it), so that a repeated run gives the same answer: Hazelcast runs an operation
@@ -152,21 +162,20 @@ public final class BatchWriteProcessor
         // its effect reached the backup. An emptied entry answered "not this lease" then, and the
         // record, in neither map, was lost.
         TaskResult report = TaskRecords.decodeResult(input);
-        byte[] stored = entry.getValue();
         byte[] done = TaskRecords.completeLease(stored, report);
         if (done != null) {
-          entry.setValue(done);
-          yield done;
+          yield new Decision(true, done, false, done);
         }
-        yield TaskRecords.isTakenLease(stored, report.getAttempt(), report.getWorkerId())
-            ? stored
-            : null;
+        yield Decision.unchanged(
+            TaskRecords.isTakenLease(stored, report.getAttempt(), report.getWorkerId())
+                ? stored
+                : null);
       }
     };
   }
 
   /** A terminal record expires after the result TTL (Hazelcast's entries are extended ones). */
-  private void setTerminal(Map.Entry<String, byte[]> entry, byte[] record) {
+  private void setTerminal(Map.Entry<String, byte[]> entry, byte @Nullable [] record) {
     ((ExtendedMapEntry<String, byte[]>) entry).setValue(record, ttlMillis, TimeUnit.MILLISECONDS);
   }
 

@@ -301,6 +301,114 @@ final class HazelcastInternals {
             executor);
   }
 
+  /**
+   * As {@link #writeAll}, for tasks kept in {@link LiveChunk}s: {@code chunkKeys[i]} is the chunk
+   * of {@code ids[i]} (no id twice). The writes are grouped by chunk and the chunks by partition;
+   * each group of chunks is one {@link PartitionBatchOperation} with a {@link ChunkWriteProcessor},
+   * so a batch costs one invocation per partition it spans and one entry operation per chunk.
+   */
+  CompletableFuture<byte @Nullable [][]> writeChunks(
+      String map,
+      Kind kind,
+      List<String> ids,
+      List<String> chunkKeys,
+      List<byte[]> inputs,
+      Executor executor) {
+    Map<String, ChunkGroup> byChunk = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      byChunk.computeIfAbsent(chunkKeys.get(i), ChunkGroup::new).add(i, ids.get(i), inputs.get(i));
+    }
+    Map<Integer, ChunkOperation> open = new HashMap<>();
+    List<ChunkOperation> ops = new ArrayList<>();
+    for (ChunkGroup group : byChunk.values()) {
+      Data key = serialization.toData(group.chunkKey, partitioning);
+      int partitionId = partitions.getPartitionId(key);
+      ChunkOperation op = open.get(partitionId);
+      if (op == null || op.isFull(group)) {
+        op = new ChunkOperation(partitionId);
+        open.put(partitionId, op);
+        ops.add(op);
+      }
+      op.add(key, group);
+    }
+    List<CompletableFuture<MapEntries>> calls = new ArrayList<>(ops.size());
+    for (ChunkOperation op : ops) {
+      Map<String, ChunkWriteProcessor.Writes> writes = new HashMap<>();
+      for (ChunkGroup g : op.groups.values()) {
+        writes.put(g.chunkKey, g.writes);
+      }
+      PartitionBatchOperation operation =
+          new PartitionBatchOperation(
+              map, new HashSet<>(op.groups.keySet()), new ChunkWriteProcessor(kind, writes));
+      calls.add(operations.invokeOnPartition(MapService.SERVICE_NAME, operation, op.partitionId));
+    }
+    byte[][] results = new byte[ids.size()][];
+    return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
+        .thenApplyAsync(
+            ignored -> {
+              for (int c = 0; c < ops.size(); c++) {
+                MapEntries answer = calls.get(c).join();
+                Map<Data, ChunkGroup> groups = ops.get(c).groups;
+                for (int j = 0; j < answer.size(); j++) {
+                  ChunkGroup g = groups.get(answer.getKey(j));
+                  if (g == null) {
+                    throw new IllegalStateException("a batch answered for a chunk it was not sent");
+                  }
+                  byte[][] answers =
+                      ChunkWriteProcessor.unpack(
+                          serialization.toObject(answer.getValue(j)), g.indexes.size());
+                  for (int k = 0; k < answers.length; k++) {
+                    results[g.indexes.get(k)] = answers[k];
+                  }
+                }
+              }
+              return results;
+            },
+            executor);
+  }
+
+  /** The writes of one chunk, with their positions in the batch. */
+  private static final class ChunkGroup {
+    final String chunkKey;
+    final ChunkWriteProcessor.Writes writes = new ChunkWriteProcessor.Writes();
+    final List<Integer> indexes = new ArrayList<>();
+    long bytes;
+
+    ChunkGroup(String chunkKey) {
+      this.chunkKey = chunkKey;
+    }
+
+    void add(int index, String id, byte[] input) {
+      writes.add(id, input);
+      indexes.add(index);
+      bytes += input.length + id.length();
+    }
+  }
+
+  /** The chunks of one operation: all on one partition. */
+  private static final class ChunkOperation {
+    final int partitionId;
+    final Map<Data, ChunkGroup> groups = new java.util.LinkedHashMap<>();
+    private int records;
+    private long bytes;
+
+    ChunkOperation(int partitionId) {
+      this.partitionId = partitionId;
+    }
+
+    boolean isFull(ChunkGroup more) {
+      return !groups.isEmpty()
+          && (records + more.indexes.size() > HazelcastTaskStore.MAX_RECORDS_PER_OPERATION
+              || bytes + more.bytes > HazelcastTaskStore.MAX_BYTES_PER_OPERATION);
+    }
+
+    void add(Data key, ChunkGroup group) {
+      groups.put(key, group);
+      records += group.indexes.size();
+      bytes += group.bytes;
+    }
+  }
+
   /** The records of one operation: keys of one partition, with their inputs and positions. */
   private static final class PartitionChunk {
     final int partitionId;

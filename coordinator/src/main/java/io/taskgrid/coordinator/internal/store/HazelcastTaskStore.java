@@ -3,6 +3,7 @@ package io.taskgrid.coordinator.internal.store;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionConfig;
 import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
@@ -53,6 +54,12 @@ public final class HazelcastTaskStore implements TaskStore {
   public static final String RESULTS_MAP = "taskgrid-results";
 
   /**
+   * The map holding the live records of the tasks the SDKs name, 64 consecutive ones of a client
+   * per entry (see {@link ChunkIds}, {@link LiveChunk}); never evicted, like {@link #TASKS_MAP}.
+   */
+  public static final String CHUNKS_MAP = "taskgrid-chunks";
+
+  /**
    * Bounds of one batched operation: it holds its partition thread while it runs (other writes to
    * that partition wait) and travels as one message to the partition owner and its backups.
    */
@@ -62,6 +69,7 @@ public final class HazelcastTaskStore implements TaskStore {
 
   private final IMap<String, byte[]> tasks;
   private final IMap<String, byte[]> finished;
+  private final IMap<String, LiveChunk> chunks;
   private final long ttlMillis;
   private final Executor executor;
 
@@ -86,7 +94,9 @@ public final class HazelcastTaskStore implements TaskStore {
   /** The fewest backups (synchronous and asynchronous) either map keeps of a partition. */
   public static int backupCount(Config config) {
     return Math.min(
-        config.findMapConfig(TASKS_MAP).getTotalBackupCount(),
+        Math.min(
+            config.findMapConfig(TASKS_MAP).getTotalBackupCount(),
+            config.findMapConfig(CHUNKS_MAP).getTotalBackupCount()),
         config.findMapConfig(RESULTS_MAP).getTotalBackupCount());
   }
 
@@ -101,6 +111,13 @@ public final class HazelcastTaskStore implements TaskStore {
    */
   public static Config configure(Config config, Retention retention) {
     config.getMapConfig(TASKS_MAP).setBackupCount(1).setAsyncBackupCount(0);
+    // Objects, not bytes: a write changes one task of a chunk in place instead of copying (and
+    // deserializing, then serializing) all 64 of them.
+    config
+        .getMapConfig(CHUNKS_MAP)
+        .setBackupCount(1)
+        .setAsyncBackupCount(0)
+        .setInMemoryFormat(InMemoryFormat.OBJECT);
     MapConfig resultsConfig =
         config.getMapConfig(RESULTS_MAP).setBackupCount(1).setAsyncBackupCount(0);
     EvictionConfig eviction =
@@ -124,10 +141,11 @@ public final class HazelcastTaskStore implements TaskStore {
   public HazelcastTaskStore(HazelcastInstance hazelcast, Duration resultTtl, Executor executor) {
     // First: it refuses a member whose configuration or Hazelcast version it cannot work with,
     // naming what differed.
-    this.internals = HazelcastInternals.of(hazelcast, List.of(TASKS_MAP, RESULTS_MAP));
+    this.internals = HazelcastInternals.of(hazelcast, List.of(TASKS_MAP, RESULTS_MAP, CHUNKS_MAP));
     SplitBrainProtections.awaitFirstEvaluation(hazelcast);
     this.tasks = hazelcast.getMap(TASKS_MAP);
     this.finished = hazelcast.getMap(RESULTS_MAP);
+    this.chunks = hazelcast.getMap(CHUNKS_MAP);
     this.ttlMillis = resultTtl.toMillis();
     this.executor = executor;
     this.retry =
@@ -202,8 +220,7 @@ public final class HazelcastTaskStore implements TaskStore {
   public CompletionStage<Optional<TaskInfo>> get(String taskId) {
     return issue(
         () ->
-            tasks
-                .getAsync(taskId)
+            readLive(taskId)
                 // On the store executor: Hazelcast's threads never run our code.
                 .thenComposeAsync(
                     live ->
@@ -215,12 +232,20 @@ public final class HazelcastTaskStore implements TaskStore {
                     bytes -> Optional.ofNullable(bytes).map(TaskRecords::decode), executor));
   }
 
+  /** A task's live record, from its chunk or its own entry. */
+  private CompletableFuture<byte @Nullable []> readLive(String taskId) {
+    if (ChunkIds.chunkOf(taskId) == null) {
+      return tasks.getAsync(taskId).toCompletableFuture();
+    }
+    return writeAll(TASKS_MAP, Kind.READ, List.of(taskId), nothing(1)).thenApply(r -> r[0]);
+  }
+
   @Override
   public CompletionStage<Map<String, TaskInfo>> getAll(Collection<String> taskIds) {
     List<String> ids = List.copyOf(taskIds);
     return issue(
         () ->
-            getAllFrom(tasks, ids)
+            getAllLive(ids)
                 .thenComposeAsync(
                     live -> {
                       List<String> missing = new ArrayList<>();
@@ -244,6 +269,28 @@ public final class HazelcastTaskStore implements TaskStore {
                       return out;
                     },
                     executor));
+  }
+
+  /** The live records among {@code ids}: of their chunks or their own entries. */
+  private CompletableFuture<Map<String, byte[]>> getAllLive(List<String> ids) {
+    List<String> own = new ArrayList<>();
+    List<String> chunked = new ArrayList<>();
+    for (String id : new java.util.LinkedHashSet<>(ids)) {
+      (ChunkIds.chunkOf(id) == null ? own : chunked).add(id);
+    }
+    CompletableFuture<byte @Nullable [][]> fromChunks =
+        writeAll(TASKS_MAP, Kind.READ, chunked, nothing(chunked.size()));
+    return getAllFrom(tasks, own)
+        .thenCombine(
+            fromChunks,
+            (found, read) -> {
+              for (int i = 0; i < read.length; i++) {
+                if (read[i] != null) {
+                  found.put(chunked.get(i), read[i]);
+                }
+              }
+              return found;
+            });
   }
 
   private static CompletableFuture<Map<String, byte[]>> getAllFrom(
@@ -393,6 +440,12 @@ public final class HazelcastTaskStore implements TaskStore {
               out.add(TaskRecords.decode(bytes));
             }
           }
+          for (byte[] packed :
+              chunks
+                  .executeOnEntries(ChunkScanProcessor.claimOrphans(liveOwners, newOwner))
+                  .values()) {
+            out.addAll(ChunkScanProcessor.records(packed));
+          }
           return out;
         },
         executor);
@@ -414,6 +467,14 @@ public final class HazelcastTaskStore implements TaskStore {
                     byId.put(id, TaskRecords.decode(bytes));
                   }
                 });
+            if (map == tasks) {
+              for (byte[] packed :
+                  chunks.executeOnEntries(ChunkScanProcessor.jobRecords(jobId)).values()) {
+                for (TaskInfo r : ChunkScanProcessor.records(packed)) {
+                  byId.put(r.getSpec().getId(), r);
+                }
+              }
+            }
           }
           return new ArrayList<>(byId.values());
         },
@@ -446,7 +507,7 @@ public final class HazelcastTaskStore implements TaskStore {
     }
     List<List<Integer>> rounds = roundsOfDistinctIds(ids);
     if (rounds.size() == 1) {
-      return internals.writeAll(map, kind, ttlMillis, ids, inputs, executor);
+      return dispatch(map, kind, ids, inputs);
     }
     byte[][] results = new byte[ids.size()][];
     CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
@@ -455,6 +516,60 @@ public final class HazelcastTaskStore implements TaskStore {
       done = done.thenCompose(ignored -> writeRound(map, kind, ids, inputs, round, results));
     }
     return done.thenApply(ignored -> results);
+  }
+
+  /**
+   * Writes of one round (no id twice): live writes of the tasks that have a chunk go to their
+   * chunks in {@link #CHUNKS_MAP}, every other write to the task's own entry in {@code map}.
+   */
+  private CompletableFuture<byte @Nullable [][]> dispatch(
+      String map, Kind kind, List<String> ids, List<byte[]> inputs) {
+    if (!map.equals(TASKS_MAP)) {
+      return internals.writeAll(map, kind, ttlMillis, ids, inputs, executor);
+    }
+    List<Integer> own = new ArrayList<>();
+    List<Integer> chunked = new ArrayList<>();
+    List<String> chunkKeys = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      String chunk = ChunkIds.chunkOf(ids.get(i));
+      if (chunk == null) {
+        own.add(i);
+      } else {
+        chunked.add(i);
+        chunkKeys.add(chunk);
+      }
+    }
+    if (chunked.isEmpty()) {
+      return internals.writeAll(map, kind, ttlMillis, ids, inputs, executor);
+    }
+    CompletableFuture<byte @Nullable [][]> toChunks =
+        internals.writeChunks(
+            CHUNKS_MAP, kind, pick(ids, chunked), chunkKeys, pick(inputs, chunked), executor);
+    if (own.isEmpty()) {
+      return toChunks;
+    }
+    CompletableFuture<byte @Nullable [][]> toOwn =
+        internals.writeAll(map, kind, ttlMillis, pick(ids, own), pick(inputs, own), executor);
+    return toChunks.thenCombine(
+        toOwn,
+        (fromChunks, fromOwn) -> {
+          byte[][] results = new byte[ids.size()][];
+          for (int j = 0; j < chunked.size(); j++) {
+            results[chunked.get(j)] = fromChunks[j];
+          }
+          for (int j = 0; j < own.size(); j++) {
+            results[own.get(j)] = fromOwn[j];
+          }
+          return results;
+        });
+  }
+
+  private static <T> List<T> pick(List<T> from, List<Integer> positions) {
+    List<T> out = new ArrayList<>(positions.size());
+    for (int i : positions) {
+      out.add(from.get(i));
+    }
+    return out;
   }
 
   /** Index lists in which no id occurs twice: the first occurrence of each id in the first. */
@@ -485,8 +600,7 @@ public final class HazelcastTaskStore implements TaskStore {
       roundIds.add(ids.get(i));
       roundInputs.add(inputs.get(i));
     }
-    return internals
-        .writeAll(map, kind, ttlMillis, roundIds, roundInputs, executor)
+    return dispatch(map, kind, roundIds, roundInputs)
         .thenAccept(
             answers -> {
               for (int j = 0; j < answers.length; j++) {

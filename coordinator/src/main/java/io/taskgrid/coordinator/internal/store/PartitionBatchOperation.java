@@ -1,18 +1,20 @@
 package io.taskgrid.coordinator.internal.store;
 
 import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.impl.MapContainer;
 import com.hazelcast.map.impl.operation.MultipleEntryOperation;
 import java.util.Set;
 
 /**
- * Applies a {@link BatchWriteProcessor} to keys of one partition, on that partition's thread, in
- * one operation. It is Hazelcast's own multi-key entry-processor operation (the one behind {@code
- * IMap.submitToKeys}) with one difference: its backups are synchronous, as the map configures them.
- * Hazelcast's operation declares every backup asynchronous because it normally runs inside a
- * partition-iterating operation that cannot wait for backup acknowledgements; invoked on its
- * partition directly, as the store does, the invocation waits for them, so a batch completes only
- * once every record is on its backups, exactly like a single-key {@code submitToKey}.
+ * Applies a {@link BatchWriteProcessor} (or a {@link ChunkWriteProcessor}) to keys of one
+ * partition, on that partition's thread, in one operation. It is Hazelcast's own multi-key
+ * entry-processor operation (the one behind {@code IMap.submitToKeys}) with one difference: its
+ * backups are synchronous, as the map configures them. Hazelcast's operation declares every backup
+ * asynchronous because it normally runs inside a partition-iterating operation that cannot wait for
+ * backup acknowledgements; invoked on its partition directly, as the store does, the invocation
+ * waits for them, so a batch completes only once every record is on its backups, exactly like a
+ * single-key {@code submitToKey}.
  *
  * <p>This uses Hazelcast internals (the class is public but not API): only {@link
  * HazelcastInternals} creates it (Hazelcast's deserialization aside), and checks it at start-up;
@@ -27,7 +29,7 @@ public final class PartitionBatchOperation extends MultipleEntryOperation {
   /** For Hazelcast deserialization. */
   public PartitionBatchOperation() {}
 
-  PartitionBatchOperation(String mapName, Set<Data> keys, BatchWriteProcessor processor) {
+  PartitionBatchOperation(String mapName, Set<Data> keys, EntryProcessor<?, ?, ?> processor) {
     super(mapName, keys, processor);
   }
 

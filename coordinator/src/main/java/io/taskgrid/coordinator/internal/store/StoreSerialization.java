@@ -7,7 +7,9 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 /**
  * The Hazelcast serialization of the store's batched writes: every member that holds the task map
  * must have this factory (see {@link #register}), because a batch for a partition owned by another
- * member travels there as a {@link PartitionBatchOperation}, with a {@link BatchWriteProcessor}.
+ * member travels there as a {@link PartitionBatchOperation}, with a {@link BatchWriteProcessor} or
+ * a {@link ChunkWriteProcessor}, and the chunk map's {@link LiveChunk}s travel with their
+ * partitions' replicas.
  */
 public final class StoreSerialization implements DataSerializableFactory {
   /** Taskgrid's factory id: positive, so it cannot clash with Hazelcast's own (negative) ones. */
@@ -15,6 +17,9 @@ public final class StoreSerialization implements DataSerializableFactory {
 
   static final int BATCH_OPERATION = 1;
   static final int BATCH_PROCESSOR = 2;
+  static final int LIVE_CHUNK = 3;
+  static final int CHUNK_PROCESSOR = 4;
+  static final int CHUNK_SCAN = 5;
 
   private StoreSerialization() {}
 
@@ -37,6 +42,9 @@ public final class StoreSerialization implements DataSerializableFactory {
     return switch (typeId) {
       case BATCH_OPERATION -> new PartitionBatchOperation();
       case BATCH_PROCESSOR -> new BatchWriteProcessor();
+      case LIVE_CHUNK -> new LiveChunk();
+      case CHUNK_PROCESSOR -> new ChunkWriteProcessor();
+      case CHUNK_SCAN -> new ChunkScanProcessor();
       default -> throw new IllegalArgumentException("unknown store type id " + typeId);
     };
   }

@@ -11,6 +11,7 @@ import io.taskgrid.proto.v1.TaskSpec;
 import io.taskgrid.proto.v1.TaskState;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,7 +64,37 @@ abstract class TaskStoreContractTest {
   void setUp() {
     store = newStore(Duration.ofHours(1));
     expiring = newStore(TTL);
-    prefix = "t-" + UUID.randomUUID() + "-";
+    prefix =
+        chunkedIds()
+            ? HexFormat.of().formatHex(randomBytes(16)) + "-"
+            : "t-" + UUID.randomUUID() + "-";
+    counters.clear();
+  }
+
+  /**
+   * Whether the tests name their tasks as the SDKs do ({@code <prefix>-<n>-<check>}, kept in chunks
+   * by the Hazelcast store) rather than with ids of their own choosing.
+   */
+  boolean chunkedIds() {
+    return false;
+  }
+
+  /** The n of each task name of this test, in the order the names are first used. */
+  private final Map<String, String> counters = new java.util.HashMap<>();
+
+  /** The id of the task this test calls {@code name}; always the same one for a name. */
+  String id(String name) {
+    if (!chunkedIds()) {
+      return prefix + name;
+    }
+    return counters.computeIfAbsent(
+        name, n -> prefix + counters.size() + "-" + HexFormat.of().formatHex(randomBytes(8)));
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] bytes = new byte[n];
+    java.util.concurrent.ThreadLocalRandom.current().nextBytes(bytes);
+    return bytes;
   }
 
   @AfterEach
@@ -80,7 +111,7 @@ abstract class TaskStoreContractTest {
     return TaskInfo.newBuilder()
         .setSpec(
             TaskSpec.newBuilder()
-                .setId(prefix + id)
+                .setId(id(id))
                 .setType("echo")
                 .setPayload(Payload.newBuilder().setData(ByteString.copyFromUtf8(data))))
         .setState(TaskState.QUEUED)
@@ -107,8 +138,8 @@ abstract class TaskStoreContractTest {
     List<Optional<TaskInfo>> result = join(store.createAll(List.of(a, b)));
 
     assertThat(result).containsExactly(Optional.empty(), Optional.empty());
-    assertThat(join(store.get(prefix + "a"))).contains(a);
-    assertThat(join(store.get(prefix + "b"))).contains(b);
+    assertThat(join(store.get(id("a")))).contains(a);
+    assertThat(join(store.get(id("b")))).contains(b);
   }
 
   @Test
@@ -119,7 +150,7 @@ abstract class TaskStoreContractTest {
     List<Optional<TaskInfo>> result = join(store.createAll(List.of(queued("a", "second"))));
 
     assertThat(result).containsExactly(Optional.of(first));
-    assertThat(join(store.get(prefix + "a"))).contains(first);
+    assertThat(join(store.get(id("a")))).contains(first);
   }
 
   @Test
@@ -137,7 +168,7 @@ abstract class TaskStoreContractTest {
     List<Optional<TaskInfo>> result = join(store.createAll(List.of(first, queued("a", "second"))));
 
     assertThat(result).containsExactly(Optional.empty(), Optional.of(first));
-    assertThat(join(store.get(prefix + "a"))).contains(first);
+    assertThat(join(store.get(id("a")))).contains(first);
   }
 
   @Test
@@ -164,22 +195,22 @@ abstract class TaskStoreContractTest {
     Map<String, TaskInfo> stored =
         join(store.getAll(batch.stream().map(r -> r.getSpec().getId()).toList()));
     assertThat(stored).hasSize(LARGE_BATCH);
-    assertThat(stored.get(prefix + "n1")).isEqualTo(batch.get(1));
-    assertThat(stored.get(prefix + "n3")).isEqualTo(earlier.get(1));
+    assertThat(stored.get(id("n1"))).isEqualTo(batch.get(1));
+    assertThat(stored.get(id("n3"))).isEqualTo(earlier.get(1));
   }
 
   @Test
   void get_unknownId_isEmpty() throws Exception {
-    assertThat(join(store.get(prefix + "nope"))).isEmpty();
+    assertThat(join(store.get(id("nope")))).isEmpty();
   }
 
   @Test
   void getAll_mixedIds_returnsOnlyKnown() throws Exception {
     join(store.createAll(List.of(queued("a", "1"))));
 
-    Map<String, TaskInfo> found = join(store.getAll(List.of(prefix + "a", prefix + "zz")));
+    Map<String, TaskInfo> found = join(store.getAll(List.of(id("a"), id("zz"))));
 
-    assertThat(found).containsOnlyKeys(prefix + "a");
+    assertThat(found).containsOnlyKeys(id("a"));
   }
 
   @Test
@@ -190,7 +221,7 @@ abstract class TaskStoreContractTest {
 
     join(store.updateAll(List.of(running)));
 
-    assertThat(join(store.get(prefix + "a"))).contains(running);
+    assertThat(join(store.get(id("a")))).contains(running);
   }
 
   @Test
@@ -200,10 +231,10 @@ abstract class TaskStoreContractTest {
     TaskInfo done = done(a);
 
     join(expiring.completeAll(List.of(done)));
-    assertThat(join(expiring.get(prefix + "a"))).contains(done);
+    assertThat(join(expiring.get(id("a")))).contains(done);
 
-    passTtl(expiring, prefix + "a");
-    assertThat(join(expiring.get(prefix + "a"))).isEmpty();
+    passTtl(expiring, id("a"));
+    assertThat(join(expiring.get(id("a")))).isEmpty();
   }
 
   @Test
@@ -213,9 +244,9 @@ abstract class TaskStoreContractTest {
     join(expiring.createAll(List.of(a, b)));
     join(expiring.completeAll(List.of(done(b))));
 
-    passTtl(expiring, prefix + "b");
+    passTtl(expiring, id("b"));
 
-    assertThat(join(expiring.get(prefix + "a"))).contains(a);
+    assertThat(join(expiring.get(id("a")))).contains(a);
   }
 
   @Test
@@ -227,7 +258,7 @@ abstract class TaskStoreContractTest {
 
     join(store.updateAll(List.of(a.toBuilder().setState(TaskState.RUNNING).setAttempt(1).build())));
 
-    assertThat(join(store.get(prefix + "a"))).contains(done);
+    assertThat(join(store.get(id("a")))).contains(done);
   }
 
   @Test
@@ -239,7 +270,7 @@ abstract class TaskStoreContractTest {
 
     join(store.updateAll(List.of(a.toBuilder().setState(TaskState.RUNNING).setAttempt(1).build())));
 
-    assertThat(join(store.get(prefix + "a"))).contains(second);
+    assertThat(join(store.get(id("a")))).contains(second);
   }
 
   @Test
@@ -263,7 +294,7 @@ abstract class TaskStoreContractTest {
     Map<String, TaskInfo> stored =
         join(store.getAll(created.stream().map(r -> r.getSpec().getId()).toList()));
     for (int i = 0; i < LARGE_BATCH; i++) {
-      assertThat(stored.get(prefix + "u" + i))
+      assertThat(stored.get(id("u" + i)))
           .as("record " + i)
           .isEqualTo(i % 2 == 0 ? completed.get(i / 2) : leases.get(i));
     }
@@ -283,8 +314,8 @@ abstract class TaskStoreContractTest {
                 running(b, 1, "w1", "c1"),
                 running(b, 2, "w2", "c1"))));
 
-    assertThat(join(store.get(prefix + "a"))).contains(running(a, 2, "w2", "c1"));
-    assertThat(join(store.get(prefix + "b"))).contains(running(b, 2, "w2", "c1"));
+    assertThat(join(store.get(id("a")))).contains(running(a, 2, "w2", "c1"));
+    assertThat(join(store.get(id("b")))).contains(running(b, 2, "w2", "c1"));
   }
 
   @Test
@@ -304,7 +335,7 @@ abstract class TaskStoreContractTest {
     List<TaskInfo> stands = join(store.completeFirst(List.of(succeeded, cancelled)));
 
     assertThat(stands).containsExactly(succeeded, succeeded);
-    assertThat(join(store.get(prefix + "a"))).contains(succeeded);
+    assertThat(join(store.get(id("a")))).contains(succeeded);
   }
 
   @Test
@@ -427,13 +458,12 @@ abstract class TaskStoreContractTest {
     List<String> expected = new ArrayList<>();
     for (int i = 0; i < LARGE_BATCH; i++) {
       if (i % 3 != 0) {
-        expected.add(prefix + "l" + i);
+        expected.add(id("l" + i));
       }
     }
     assertThat(won).extracting(i -> i.getSpec().getId()).containsExactlyElementsOf(expected);
     assertThat(won).allSatisfy(i -> assertThat(i.getState()).isEqualTo(TaskState.DONE));
-    assertThat(join(store.get(prefix + "l0")).orElseThrow().getState())
-        .isEqualTo(TaskState.RUNNING);
+    assertThat(join(store.get(id("l0"))).orElseThrow().getState()).isEqualTo(TaskState.RUNNING);
   }
 
   @Test

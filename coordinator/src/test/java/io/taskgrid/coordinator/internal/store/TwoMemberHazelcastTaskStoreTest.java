@@ -85,6 +85,7 @@ class TwoMemberHazelcastTaskStoreTest extends TaskStoreContractTest {
   static void stopMembers() {
     release.countDown();
     budgeted.forEach(HazelcastInstance::shutdown);
+    budgeted.clear(); // a subclass starts its own
     second.shutdown();
     first.shutdown();
     Executors2.shutdown(executor, Duration.ofSeconds(2));
@@ -180,6 +181,58 @@ class TwoMemberHazelcastTaskStoreTest extends TaskStoreContractTest {
     release.countDown();
     assertThat(created.get(60, TimeUnit.SECONDS)).containsExactly(Optional.empty());
     assertThat(blocker.get(60, TimeUnit.SECONDS)).isTrue();
+  }
+
+  /**
+   * As above for the tasks named as the SDKs name theirs: a write to a chunk (one entry, several
+   * tasks) is acknowledged only once the chunk's backup has it.
+   */
+  @Test
+  void createAll_chunkBackupHeldUp_notAcknowledgedUntilTheBackupHasIt() throws Exception {
+    TaskStore store = newStore(TTL);
+    String prefix = "held-" + UUID.randomUUID() + "-";
+    // A chunk owned by the first member, so its backup goes to the second.
+    List<TaskInfo> records = new ArrayList<>();
+    String chunk = null;
+    for (int attempt = 0; chunk == null; attempt++) {
+      String clientPrefix = String.format("%032x", attempt + System.nanoTime());
+      String candidate = ChunkIds.chunkOf(clientPrefix + "-0-0123456789abcdef");
+      if (ownerOf(candidate).equals(first.getCluster().getLocalMember())) {
+        chunk = candidate;
+        for (int n = 0; n < 3; n++) {
+          TaskInfo r = queued("x" + n, "1");
+          records.add(
+              r.toBuilder()
+                  .setSpec(
+                      r.getSpec().toBuilder().setId(clientPrefix + "-" + n + "-0123456789abcdef"))
+                  .build());
+        }
+      }
+    }
+    IMap<String, LiveChunk> chunks = first.getMap(HazelcastTaskStore.CHUNKS_MAP);
+    IMap<String, byte[]> map = first.getMap(HazelcastTaskStore.TASKS_MAP);
+    entered = new CountDownLatch(1);
+    release = new CountDownLatch(1);
+    // Occupies the second member's only partition thread.
+    CompletableFuture<Boolean> blocker =
+        map.submitToKey(idOwnedBy(second, prefix), new BlockPartitionThread())
+            .toCompletableFuture();
+    assertThat(entered.await(60, TimeUnit.SECONDS)).isTrue();
+
+    CompletableFuture<List<Optional<TaskInfo>>> created =
+        store.createAll(records).toCompletableFuture();
+    // The owner has written it (its partition threads are free) ...
+    String written = chunk;
+    await().atMost(Duration.ofSeconds(60)).until(() -> chunks.containsKey(written));
+    // ... but the backup cannot have been applied yet, so the write is not acknowledged.
+    assertThat(created).isNotDone();
+
+    release.countDown();
+    assertThat(created.get(60, TimeUnit.SECONDS))
+        .containsExactly(Optional.empty(), Optional.empty(), Optional.empty());
+    assertThat(blocker.get(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(join(store.getAll(records.stream().map(r -> r.getSpec().getId()).toList())))
+        .hasSize(3);
   }
 
   private static Member ownerOf(String id) {

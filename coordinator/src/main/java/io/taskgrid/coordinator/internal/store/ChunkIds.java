@@ -1,0 +1,66 @@
+package io.taskgrid.coordinator.internal.store;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Which live-chunk record holds a task (docs/STORE-BATCHES.md). The SDKs name the tasks of one
+ * client {@code <prefix>-<n>-<check>}: 32 hex digits drawn once per client, a decimal counter, and
+ * 16 hex digits drawn per task. Such an id's live record is kept in the chunk {@code c/<prefix>-<n
+ * / 64>} with the 63 other consecutive ids of its client, so submitting, leasing and ending 64
+ * tasks costs one store operation each instead of 64. Any other id (one a user chose, an older
+ * client's) is a record of its own, as before. {@code /} is outside the id alphabet, so no task id
+ * is ever a chunk key.
+ */
+final class ChunkIds {
+  /** Consecutive ids per chunk. */
+  static final int TASKS_PER_CHUNK = 64;
+
+  /** What every chunk key starts with. */
+  static final String KEY_PREFIX = "c/";
+
+  private static final int PREFIX_DIGITS = 32;
+  private static final int CHECK_DIGITS = 16;
+  private static final int MAX_COUNTER_DIGITS = 12;
+
+  private ChunkIds() {}
+
+  /** The key of the chunk that holds {@code taskId}'s live record, or null if it has none. */
+  static @Nullable String chunkOf(String taskId) {
+    int length = taskId.length();
+    int counterEnd = length - CHECK_DIGITS - 1;
+    int counterDigits = counterEnd - PREFIX_DIGITS - 1;
+    if (counterDigits < 1
+        || counterDigits > MAX_COUNTER_DIGITS
+        || taskId.charAt(PREFIX_DIGITS) != '-'
+        || taskId.charAt(counterEnd) != '-'
+        || !isHex(taskId, 0, PREFIX_DIGITS)
+        || !isHex(taskId, counterEnd + 1, length)
+        || (counterDigits > 1 && taskId.charAt(PREFIX_DIGITS + 1) == '0')) {
+      return null;
+    }
+    long n = 0;
+    for (int i = PREFIX_DIGITS + 1; i < counterEnd; i++) {
+      char c = taskId.charAt(i);
+      if (c < '0' || c > '9') {
+        return null;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return KEY_PREFIX + taskId.substring(0, PREFIX_DIGITS + 1) + (n / TASKS_PER_CHUNK);
+  }
+
+  /** Whether {@code key} is a chunk's key rather than a task id. */
+  static boolean isChunkKey(String key) {
+    return key.startsWith(KEY_PREFIX);
+  }
+
+  private static boolean isHex(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

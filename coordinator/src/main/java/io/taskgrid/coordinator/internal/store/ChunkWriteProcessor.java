@@ -1,0 +1,195 @@
+package io.taskgrid.coordinator.internal.store;
+
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import io.taskgrid.coordinator.internal.store.BatchWriteProcessor.Decision;
+import io.taskgrid.coordinator.internal.store.BatchWriteProcessor.Kind;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The live-record writes of {@link BatchWriteProcessor} for tasks kept in {@link LiveChunk}s: per
+ * chunk key, the writes of its tasks, each decided by {@link BatchWriteProcessor#decide} on that
+ * task's record exactly as on a record of its own, in the order given. A chunk is one map entry, so
+ * the tasks of a chunk cost one entry operation (and one backup of it) however many there are. The
+ * answer per chunk is the per-task answers {@linkplain #pack packed}; a chunk left empty is
+ * removed.
+ *
+ * <p>Only the live kinds apply here (the terminal ones write the results map, which keeps a record
+ * per task for its TTL and the retention budget).
+ */
+public final class ChunkWriteProcessor
+    implements EntryProcessor<String, LiveChunk, byte[]>, IdentifiedDataSerializable {
+  private static final long serialVersionUID = 1L;
+
+  /** The writes to one chunk: task ids and their inputs, in order. */
+  record Writes(List<String> ids, List<byte[]> inputs) {
+    Writes() {
+      this(new ArrayList<>(), new ArrayList<>());
+    }
+
+    void add(String id, byte[] input) {
+      ids.add(id);
+      inputs.add(input);
+    }
+
+    int size() {
+      return ids.size();
+    }
+  }
+
+  private Kind kind = Kind.READ;
+  private Map<String, Writes> writes = new HashMap<>();
+
+  /** For Hazelcast deserialization. */
+  public ChunkWriteProcessor() {}
+
+  ChunkWriteProcessor(Kind kind, Map<String, Writes> writes) {
+    if (!isLive(kind)) {
+      throw new IllegalArgumentException(kind + " is not a write of live records");
+    }
+    this.kind = kind;
+    this.writes = writes;
+  }
+
+  /** Whether {@code kind} writes or reads live records only (so it may apply to a chunk). */
+  static boolean isLive(Kind kind) {
+    return switch (kind) {
+      case PUT_IF_ABSENT, UPDATE_LIVE, REMOVE_LIVE, READ, TAKE_LEASE -> true;
+      case COMPLETE_FIRST, COMPLETE_LEASE -> false;
+    };
+  }
+
+  @Override
+  @SuppressWarnings("NullAway") // Hazelcast's contract: a null return means "no result".
+  public byte @Nullable [] process(Map.Entry<String, LiveChunk> entry) {
+    Writes mine = writes.get(entry.getKey());
+    if (mine == null) {
+      // Hazelcast only applies this to the keys it was sent with, which are the writes' keys.
+      throw new IllegalStateException("no writes for chunk " + entry.getKey());
+    }
+    LiveChunk chunk = entry.getValue();
+    boolean changed = false;
+    byte[][] answers = new byte[mine.size()][];
+    boolean anyAnswer = false;
+    for (int i = 0; i < mine.size(); i++) {
+      String id = mine.ids().get(i);
+      Decision d =
+          BatchWriteProcessor.decide(kind, chunk == null ? null : chunk.get(id), input(mine, i));
+      if (d.changed()) {
+        if (chunk == null) {
+          chunk = new LiveChunk(mine.size());
+        }
+        chunk.set(id, d.value());
+        changed = true;
+      }
+      answers[i] = d.answer();
+      anyAnswer |= d.answer() != null;
+    }
+    if (changed) {
+      entry.setValue(chunk == null || chunk.isEmpty() ? null : chunk);
+    }
+    return anyAnswer ? pack(answers) : null;
+  }
+
+  private static byte[] input(Writes writes, int i) {
+    return writes.inputs().get(i);
+  }
+
+  /** A read changes nothing, so its backups have nothing to do. */
+  @Override
+  public @Nullable EntryProcessor<String, LiveChunk, byte[]> getBackupProcessor() {
+    return kind == Kind.READ ? null : this;
+  }
+
+  /** Per-task answers as one array: a count, then per answer its length (-1: none) and bytes. */
+  static byte[] pack(byte @Nullable [][] answers) {
+    int size = 4;
+    for (byte[] a : answers) {
+      size += 4 + (a == null ? 0 : a.length);
+    }
+    ByteBuffer out = ByteBuffer.allocate(size);
+    out.putInt(answers.length);
+    for (byte[] a : answers) {
+      if (a == null) {
+        out.putInt(-1);
+      } else {
+        out.putInt(a.length).put(a);
+      }
+    }
+    return out.array();
+  }
+
+  /** The answers {@link #pack} packed; {@code n} answers of none for a null pack. */
+  static byte @Nullable [][] unpack(byte @Nullable [] packed, int n) {
+    byte[][] answers = new byte[n][];
+    if (packed == null) {
+      return answers;
+    }
+    ByteBuffer in = ByteBuffer.wrap(packed);
+    int count = in.getInt();
+    if (count != n) {
+      throw new IllegalStateException("a chunk write answered " + count + " tasks, not " + n);
+    }
+    for (int i = 0; i < n; i++) {
+      int length = in.getInt();
+      if (length >= 0) {
+        answers[i] = new byte[length];
+        in.get(answers[i]);
+      }
+    }
+    return answers;
+  }
+
+  @Override
+  public int getFactoryId() {
+    return StoreSerialization.FACTORY_ID;
+  }
+
+  @Override
+  public int getClassId() {
+    return StoreSerialization.CHUNK_PROCESSOR;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeByte(kind.code);
+    out.writeInt(writes.size());
+    for (Map.Entry<String, Writes> e : writes.entrySet()) {
+      out.writeString(e.getKey());
+      Writes w = e.getValue();
+      out.writeInt(w.size());
+      for (int i = 0; i < w.size(); i++) {
+        out.writeString(w.ids().get(i));
+        out.writeByteArray(w.inputs().get(i));
+      }
+    }
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    kind = Kind.of(in.readByte());
+    int chunks = in.readInt();
+    writes = new HashMap<>(Math.max(16, chunks * 2));
+    for (int c = 0; c < chunks; c++) {
+      String key = in.readString();
+      int n = in.readInt();
+      Writes w = new Writes(new ArrayList<>(n), new ArrayList<>(n));
+      for (int i = 0; i < n; i++) {
+        String id = in.readString();
+        byte[] input = in.readByteArray();
+        w.add(id == null ? "" : id, input == null ? new byte[0] : input);
+      }
+      if (key != null) {
+        writes.put(key, w);
+      }
+    }
+  }
+}
