@@ -20,11 +20,10 @@ import org.jspecify.annotations.Nullable;
  * TaskRecords}' pure functions. The result per key is the kind's (see each {@link Kind}); a null
  * result is not sent back.
  *
- * <p>The two scans of every entry, {@link ClaimOrphansProcessor} and {@link JobRecordsProcessor},
- * are not kinds: they are rare (adoption, a job status another coordinator accepted), run through
- * the public {@code IMap.executeOnEntries} with one input for all entries rather than one per key,
- * and the job scan is {@code ReadOnly}, a marker of its class. As kinds they would need a
- * partition-wide operation of our own, that is more Hazelcast internals, for no fewer invocations.
+ * <p>The two scans of every entry (the orphan claim of adoption, a job's records) are not kinds but
+ * {@link ScanProcessor}: they are rare, and run through the public {@code IMap.executeOnEntries}
+ * with one input for all entries rather than one per key. As kinds they would need a partition-wide
+ * operation of our own, that is more Hazelcast internals, for no fewer invocations.
  */
 public final class BatchWriteProcessor
     implements EntryProcessor<String, byte[], byte[]>, IdentifiedDataSerializable {

@@ -432,19 +432,12 @@ public final class HazelcastTaskStore implements TaskStore {
     // A scan of every partition: rare (a coordinator left), so it may block a store thread.
     return CompletableFuture.supplyAsync(
         () -> {
-          Map<String, byte[]> claimed =
-              tasks.executeOnEntries(new ClaimOrphansProcessor(liveOwners, newOwner));
-          List<TaskInfo> out = new ArrayList<>(claimed.size());
-          for (byte[] bytes : claimed.values()) {
-            if (bytes != null) {
-              out.add(TaskRecords.decode(bytes));
+          ScanProcessor claim = ScanProcessor.claimOrphans(liveOwners, newOwner);
+          List<TaskInfo> out = new ArrayList<>();
+          for (IMap<String, Object> map : List.of(scannable(tasks), scannable(chunks))) {
+            for (byte[] packed : map.executeOnEntries(claim).values()) {
+              out.addAll(ScanProcessor.records(packed));
             }
-          }
-          for (byte[] packed :
-              chunks
-                  .executeOnEntries(ChunkScanProcessor.claimOrphans(liveOwners, newOwner))
-                  .values()) {
-            out.addAll(ChunkScanProcessor.records(packed));
           }
           return out;
         },
@@ -456,29 +449,27 @@ public final class HazelcastTaskStore implements TaskStore {
     // A scan of every partition (read-only): rare, so it may block a store thread.
     return CompletableFuture.supplyAsync(
         () -> {
-          // Live records and finished ones are in two maps; a task that is ending may briefly be
-          // in both, and then its finished record is the one that counts.
           Map<String, TaskInfo> byId = new java.util.LinkedHashMap<>();
-          for (IMap<String, byte[]> map : List.of(tasks, finished)) {
-            Map<String, byte[]> found = map.executeOnEntries(new JobRecordsProcessor(jobId));
-            found.forEach(
-                (id, bytes) -> {
-                  if (bytes != null) {
-                    byId.put(id, TaskRecords.decode(bytes));
-                  }
-                });
-            if (map == tasks) {
-              for (byte[] packed :
-                  chunks.executeOnEntries(ChunkScanProcessor.jobRecords(jobId)).values()) {
-                for (TaskInfo r : ChunkScanProcessor.records(packed)) {
-                  byId.put(r.getSpec().getId(), r);
-                }
+          // In this order: a task that is ending may briefly be in a live map and the results map,
+          // and then its finished record is the one that counts.
+          ScanProcessor scan = ScanProcessor.jobRecords(jobId);
+          for (IMap<String, Object> map :
+              List.of(scannable(tasks), scannable(chunks), scannable(finished))) {
+            for (byte[] packed : map.executeOnEntries(scan).values()) {
+              for (TaskInfo r : ScanProcessor.records(packed)) {
+                byId.put(r.getSpec().getId(), r);
               }
             }
           }
           return new ArrayList<>(byId.values());
         },
         executor);
+  }
+
+  /** A map as {@link ScanProcessor} sees it: its values are records or chunks. */
+  @SuppressWarnings("unchecked")
+  private static IMap<String, Object> scannable(IMap<String, ?> map) {
+    return (IMap<String, Object>) map;
   }
 
   /** {@link #writeAll} of records, keyed by their ids. */

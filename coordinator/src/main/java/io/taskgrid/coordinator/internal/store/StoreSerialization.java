@@ -19,7 +19,7 @@ public final class StoreSerialization implements DataSerializableFactory {
   static final int BATCH_PROCESSOR = 2;
   static final int LIVE_CHUNK = 3;
   static final int CHUNK_PROCESSOR = 4;
-  static final int CHUNK_SCAN = 5;
+  static final int SCAN_PROCESSOR = 5;
 
   private StoreSerialization() {}
 
@@ -44,7 +44,7 @@ public final class StoreSerialization implements DataSerializableFactory {
       case BATCH_PROCESSOR -> new BatchWriteProcessor();
       case LIVE_CHUNK -> new LiveChunk();
       case CHUNK_PROCESSOR -> new ChunkWriteProcessor();
-      case CHUNK_SCAN -> new ChunkScanProcessor();
+      case SCAN_PROCESSOR -> new ScanProcessor();
       default -> throw new IllegalArgumentException("unknown store type id " + typeId);
     };
   }

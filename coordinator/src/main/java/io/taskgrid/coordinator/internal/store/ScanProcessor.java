@@ -14,13 +14,23 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The two scans of every live record ({@link ClaimOrphansProcessor} and {@link
- * JobRecordsProcessor}) over the tasks kept in {@link LiveChunk}s: each task of a chunk is decided
- * on exactly as a record of its own would be, and the chunk answers the records it claimed or
- * found, {@linkplain ChunkWriteProcessor#pack packed}. A claim writes only the tasks it claims.
+ * The store's two scans of every entry, run through the public {@code IMap.executeOnEntries} with
+ * one input for all entries (they are rare, so they need no batched operation of their own):
+ *
+ * <ul>
+ *   <li>{@link #claimOrphans}: claims each live (not DONE) record whose owner is not among the live
+ *       coordinators, writing the new owner; the check and the write are atomic per entry, so two
+ *       coordinators that both try to adopt a task cannot both win;
+ *   <li>{@link #jobRecords}: finds the records of one job; writes nothing.
+ * </ul>
+ *
+ * An entry is a task's record of its own ({@code byte[]}) or a {@link LiveChunk}, whose tasks are
+ * each decided on exactly as a record of its own would be. The answer per entry is the records it
+ * claimed or found, {@linkplain ChunkWriteProcessor#pack packed} (null: none; read them with {@link
+ * #records}).
  */
-public final class ChunkScanProcessor
-    implements EntryProcessor<String, LiveChunk, byte[]>, IdentifiedDataSerializable {
+public final class ScanProcessor
+    implements EntryProcessor<String, Object, byte[]>, IdentifiedDataSerializable {
   private static final long serialVersionUID = 1L;
 
   private boolean claim;
@@ -29,11 +39,11 @@ public final class ChunkScanProcessor
   private String jobId = "";
 
   /** For Hazelcast deserialization. */
-  public ChunkScanProcessor() {}
+  public ScanProcessor() {}
 
   /** Claims the live tasks whose owner is not in {@code liveOwners} for {@code newOwner}. */
-  static ChunkScanProcessor claimOrphans(Set<String> liveOwners, String newOwner) {
-    ChunkScanProcessor p = new ChunkScanProcessor();
+  static ScanProcessor claimOrphans(Set<String> liveOwners, String newOwner) {
+    ScanProcessor p = new ScanProcessor();
     p.claim = true;
     p.liveOwners = new HashSet<>(liveOwners);
     p.newOwner = newOwner;
@@ -41,30 +51,36 @@ public final class ChunkScanProcessor
   }
 
   /** Finds the live tasks of {@code jobId}; writes nothing. */
-  static ChunkScanProcessor jobRecords(String jobId) {
-    ChunkScanProcessor p = new ChunkScanProcessor();
+  static ScanProcessor jobRecords(String jobId) {
+    ScanProcessor p = new ScanProcessor();
     p.jobId = jobId;
     return p;
   }
 
   @Override
   @SuppressWarnings("NullAway") // Hazelcast's contract: a null return means "no result".
-  public byte @Nullable [] process(Map.Entry<String, LiveChunk> entry) {
-    LiveChunk chunk = entry.getValue();
-    if (chunk == null) {
+  public byte @Nullable [] process(Map.Entry<String, Object> entry) {
+    Object value = entry.getValue();
+    if (value instanceof byte[] record) {
+      byte[] answer = decide(record);
+      if (answer == null) {
+        return null;
+      }
+      if (claim) {
+        entry.setValue(answer);
+      }
+      return ChunkWriteProcessor.pack(new byte[][] {answer});
+    }
+    if (!(value instanceof LiveChunk chunk)) {
       return null;
     }
     List<byte[]> found = new ArrayList<>();
     List<String> claimedIds = new ArrayList<>();
     for (Map.Entry<String, byte[]> task : chunk.entries()) {
-      if (claim) {
-        TaskInfo claimed = TaskRecords.claim(task.getValue(), liveOwners, newOwner);
-        if (claimed != null) {
-          claimedIds.add(task.getKey());
-          found.add(TaskRecords.encode(claimed));
-        }
-      } else if (TaskRecords.decode(task.getValue()).getSpec().getJobId().equals(jobId)) {
-        found.add(task.getValue());
+      byte[] answer = decide(task.getValue());
+      if (answer != null) {
+        claimedIds.add(task.getKey());
+        found.add(answer);
       }
     }
     if (found.isEmpty()) {
@@ -79,9 +95,20 @@ public final class ChunkScanProcessor
     return ChunkWriteProcessor.pack(found.toArray(new byte[0][]));
   }
 
+  /**
+   * The record a claim makes of {@code record}, or {@code record} if it is of the job; else null.
+   */
+  private byte @Nullable [] decide(byte[] record) {
+    if (claim) {
+      TaskInfo claimed = TaskRecords.claim(record, liveOwners, newOwner);
+      return claimed == null ? null : TaskRecords.encode(claimed);
+    }
+    return TaskRecords.decode(record).getSpec().getJobId().equals(jobId) ? record : null;
+  }
+
   /** The job scan reads only; a claim's backup runs the same claim (it decides alike). */
   @Override
-  public @Nullable EntryProcessor<String, LiveChunk, byte[]> getBackupProcessor() {
+  public @Nullable EntryProcessor<String, Object, byte[]> getBackupProcessor() {
     return claim ? this : null;
   }
 
@@ -107,7 +134,7 @@ public final class ChunkScanProcessor
 
   @Override
   public int getClassId() {
-    return StoreSerialization.CHUNK_SCAN;
+    return StoreSerialization.SCAN_PROCESSOR;
   }
 
   @Override

@@ -1,0 +1,55 @@
+package io.taskgrid.coordinator.internal.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ChunkIdsTest {
+  private static final String PREFIX = "0123456789abcdef0123456789abcdef";
+  private static final String CHECK = "fedcba9876543210";
+
+  @Test
+  void chunkOf_sdkIds_sixtyFourConsecutiveShareAChunk() {
+    assertThat(ChunkIds.chunkOf(PREFIX + "-0-" + CHECK)).isEqualTo("c/" + PREFIX + "-0");
+    assertThat(ChunkIds.chunkOf(PREFIX + "-63-" + CHECK)).isEqualTo("c/" + PREFIX + "-0");
+    assertThat(ChunkIds.chunkOf(PREFIX + "-64-" + CHECK)).isEqualTo("c/" + PREFIX + "-1");
+    assertThat(ChunkIds.chunkOf(PREFIX + "-999999999999-" + CHECK))
+        .isEqualTo("c/" + PREFIX + "-15624999999");
+  }
+
+  @Test
+  void chunkOf_otherIds_haveNone() {
+    assertThat(ChunkIds.chunkOf("")).isNull();
+    assertThat(ChunkIds.chunkOf("my-task")).isNull();
+    assertThat(ChunkIds.chunkOf(PREFIX)).isNull(); // the SDKs' earlier ids: 32 hex digits
+    assertThat(ChunkIds.chunkOf(PREFIX + "--" + CHECK)).isNull(); // no counter
+    assertThat(ChunkIds.chunkOf(PREFIX + "-01-" + CHECK)).isNull(); // a leading zero
+    assertThat(ChunkIds.chunkOf(PREFIX + "-1000000000000-" + CHECK)).isNull(); // 13 digits
+    assertThat(ChunkIds.chunkOf(PREFIX + "-1a-" + CHECK)).isNull();
+    assertThat(ChunkIds.chunkOf(PREFIX.toUpperCase() + "-1-" + CHECK)).isNull();
+    assertThat(ChunkIds.chunkOf(PREFIX + "-1-" + CHECK + "0")).isNull(); // 17 check digits
+    assertThat(ChunkIds.chunkOf(PREFIX + "-1-" + CHECK.substring(1))).isNull();
+    assertThat(ChunkIds.chunkOf(PREFIX.substring(1) + "-1-" + CHECK)).isNull();
+    assertThat(ChunkIds.chunkOf(PREFIX + "_1-" + CHECK)).isNull();
+  }
+
+  @Test
+  void chunkKeys_areNeverTaskIds() {
+    String key = ChunkIds.chunkOf(PREFIX + "-5-" + CHECK);
+
+    assertThat(ChunkIds.isChunkKey(key)).isTrue();
+    assertThat(ChunkIds.isChunkKey(PREFIX + "-5-" + CHECK)).isFalse();
+    // '/' is outside the task id alphabet, so no id can be a chunk key.
+    assertThat(io.taskgrid.coordinator.internal.sched.WireIds.problem("task id", key)).isNotNull();
+  }
+
+  @Test
+  void packedAnswers_roundTrip() {
+    byte[][] answers = {null, {1, 2}, {}, null};
+
+    byte[][] back = ChunkWriteProcessor.unpack(ChunkWriteProcessor.pack(answers), answers.length);
+
+    assertThat(back).isDeepEqualTo(new byte[][] {null, {1, 2}, {}, null});
+    assertThat(ChunkWriteProcessor.unpack(null, 3)).isDeepEqualTo(new byte[][] {null, null, null});
+  }
+}
