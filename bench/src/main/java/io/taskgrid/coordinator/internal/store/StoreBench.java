@@ -38,7 +38,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * the RUNNING write in between ({@code updateAll}, what a lease does), so it is all three writes a
  * task costs. HazelcastTaskStore on one embedded member ({@code hazelcast}), on the first of two
  * members in this JVM with the coordinator's one synchronous backup ({@code hazelcast-2}: half the
- * partitions are remote and every write waits for a backup), and InMemoryTaskStore.
+ * partitions are remote and every write waits for a backup), and InMemoryTaskStore; with ids of the
+ * user's choosing and with the SDKs' ids (see {@link #ids}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,6 +54,17 @@ public class StoreBench {
 
   @Param({"hazelcast", "hazelcast-2", "memory"})
   public String store;
+
+  /**
+   * How the tasks are named: {@code own}, ids a user chose (a record per task, as every task was
+   * stored before issue 15); {@code sdk}, the SDKs' {@code <prefix>-<n>-<check>} (live records 64
+   * to a chunk).
+   */
+  @Param({"own", "sdk"})
+  public String ids;
+
+  /** The prefix of the {@code sdk} ids: one client's. */
+  private static final String CLIENT = "0123456789abcdef0123456789abcdef";
 
   private final List<HazelcastInstance> members = new ArrayList<>();
   private ExecutorService executor;
@@ -127,9 +139,16 @@ public class StoreBench {
   private List<TaskInfo> batch(TaskState state) {
     List<TaskInfo> records = new ArrayList<>(BATCH);
     for (int i = 0; i < BATCH; i++) {
-      records.add(record("t-" + round + "-" + i, state));
+      records.add(record(id(round, i), state));
     }
     return records;
+  }
+
+  /** The id of task {@code i} of round {@code r}. */
+  private String id(long r, int i) {
+    return ids.equals("sdk")
+        ? CLIENT + "-" + (r * BATCH + i) + "-" + String.format("%016x", r * BATCH + i)
+        : "t-" + r + "-" + i;
   }
 
   /** The record of one noop task in {@code state}: what both store benchmarks encode per task. */
@@ -158,7 +177,7 @@ public class StoreBench {
   @Benchmark
   public Object readOneTask() {
     nextRead = (nextRead + 7) % BATCH;
-    return taskStore.get("t-" + readRound + "-" + nextRead).toCompletableFuture().join();
+    return taskStore.get(id(readRound, nextRead)).toCompletableFuture().join();
   }
 
   @Benchmark
