@@ -14,6 +14,7 @@ KEEP_MARKER = "<!-- Sections below are measured by their own commands; bench/rep
 
 WORKLOADS = OrderedDict([
     ("a_noop", "(a) 100,000 noop tasks submitted at once: throughput"),
+    ("a_noop_2coord", "(a) the same with 2 coordinators in one cluster (client and worker on the first; remote owners and backups): throughput"),
     ("b_rtt", "(b) 10,000 sequential round trips (Dask: 1,000): latency"),
     ("c_sleep_10k", "(c) 10,000 sleep(1 s) in flight on one worker: wall time"),
     ("c_sleep_100k", "(c) 100,000 sleep(1 s) in flight on one worker: wall time"),

@@ -30,6 +30,9 @@ final class BenchCluster implements AutoCloseable {
   private final TaskgridClient client;
   private @Nullable BenchProcess worker;
 
+  /** The coordinators other than {@link #coordinator} (of {@link #startCoordinators}). */
+  private final List<BenchProcess> others = new ArrayList<>();
+
   private BenchCluster(
       Path workDir,
       List<String> coordinatorJvm,
@@ -52,27 +55,22 @@ final class BenchCluster implements AutoCloseable {
   /** As above, with more arguments of the {@code coordinator} command. */
   static BenchCluster startCoordinator(
       Path workDir, List<String> coordinatorJvm, List<String> coordinatorArgs) throws IOException {
+    List<String> args = new ArrayList<>(List.of("--hz-port", "0"));
+    args.addAll(coordinatorArgs);
+    return startCoordinator(workDir, coordinatorJvm, newClusterName(), args);
+  }
+
+  private static String newClusterName() {
+    return "bench-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+  }
+
+  private static BenchCluster startCoordinator(
+      Path workDir, List<String> coordinatorJvm, String clusterName, List<String> moreArgs)
+      throws IOException {
     Path portFile = workDir.resolve("coordinator.port");
     Files.deleteIfExists(portFile);
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "coordinator",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-                "--hz-port",
-                "0",
-                "--cluster-name",
-                "bench-" + ProcessHandle.current().pid() + "-" + System.nanoTime(),
-                "--port-file",
-                portFile.toString(),
-                // Metrics stay on (their cost is part of what is measured), on a free port: the
-                // default one may be taken by a cluster already running on this machine.
-                "--metrics-port",
-                "0"));
-    args.addAll(coordinatorArgs);
+    List<String> args = coordinatorArgs(clusterName, portFile);
+    args.addAll(moreArgs);
     BenchProcess coordinator = BenchProcess.start("coordinator", workDir, coordinatorJvm, args);
     try {
       coordinator.await(Duration.ofSeconds(60), "port file", () -> Files.exists(portFile));
@@ -90,6 +88,91 @@ final class BenchCluster implements AutoCloseable {
       coordinator.close();
       throw e;
     }
+  }
+
+  /**
+   * Starts {@code count} coordinators that form one Hazelcast cluster on 127.0.0.1 (so half of a
+   * batch's records are owned by another process and every write waits for a backup in another
+   * process); the client and the worker connect to the first.
+   */
+  static BenchCluster startCoordinators(Path workDir, List<String> coordinatorJvm, int count)
+      throws IOException {
+    List<String> members = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      members.add("127.0.0.1:" + freePort());
+    }
+    String cluster = newClusterName();
+    List<BenchProcess> rest = new ArrayList<>();
+    try {
+      for (int i = 1; i < count; i++) {
+        Path dir = Files.createDirectories(workDir.resolve("coordinator-" + i));
+        Path portFile = dir.resolve("coordinator.port");
+        Files.deleteIfExists(portFile);
+        BenchProcess p =
+            BenchProcess.start(
+                "coordinator-" + i,
+                dir,
+                coordinatorJvm,
+                withAll(coordinatorArgs(cluster, portFile), memberArgs(members, i)));
+        rest.add(p);
+        p.await(Duration.ofSeconds(60), "port file", () -> Files.exists(portFile));
+      }
+      BenchCluster first =
+          startCoordinator(workDir, coordinatorJvm, cluster, memberArgs(members, 0));
+      first.others.addAll(rest);
+      return first;
+    } catch (RuntimeException | IOException e) {
+      rest.forEach(BenchProcess::close);
+      throw e;
+    }
+  }
+
+  /** The arguments every bench coordinator gets. */
+  private static List<String> coordinatorArgs(String clusterName, Path portFile) {
+    return new ArrayList<>(
+        List.of(
+            "coordinator",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--cluster-name",
+            clusterName,
+            "--port-file",
+            portFile.toString(),
+            // Metrics stay on (their cost is part of what is measured), on a free port: the
+            // default one may be taken by a cluster already running on this machine.
+            "--metrics-port",
+            "0"));
+  }
+
+  /** The Hazelcast address of member {@code self} of {@code members}, and the others'. */
+  private static List<String> memberArgs(List<String> members, int self) {
+    String[] hostPort = members.get(self).split(":", 2);
+    List<String> others = new ArrayList<>(members);
+    others.remove(self);
+    return List.of(
+        "--hz-host", hostPort[0], "--hz-port", hostPort[1], "--member", String.join(",", others));
+  }
+
+  private static List<String> withAll(List<String> args, List<String> more) {
+    args.addAll(more);
+    return args;
+  }
+
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** The CPU time of every coordinator process of this cluster. */
+  Duration coordinatorsCpuTime() {
+    Duration total = coordinator.cpuTime();
+    for (BenchProcess p : others) {
+      total = total.plus(p.cpuTime());
+    }
+    return total;
   }
 
   /** Starts one worker process (2 CPU children, room for 100,000 sleeps) and waits for it. */
@@ -147,5 +230,6 @@ final class BenchCluster implements AutoCloseable {
       worker.close();
     }
     coordinator.close();
+    others.forEach(BenchProcess::close);
   }
 }

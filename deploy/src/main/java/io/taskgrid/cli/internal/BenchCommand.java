@@ -26,6 +26,8 @@ final class BenchCommand implements Callable<Integer> {
   /** The workloads, in the order they run. */
   enum Workload {
     noop,
+    /** (a) with two coordinators in one cluster (remote owners and backups). */
+    noop2,
     rtt,
     sleep,
     cpu,
@@ -139,6 +141,7 @@ final class BenchCommand implements Callable<Integer> {
       report.note("workload %s", w);
       switch (w) {
         case noop -> bench.noop();
+        case noop2 -> bench.noopTwoCoordinators();
         case rtt -> bench.roundTrips();
         case sleep -> bench.sleeps();
         case cpu -> bench.cpuJob();

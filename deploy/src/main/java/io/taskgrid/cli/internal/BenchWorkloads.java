@@ -59,17 +59,36 @@ final class BenchWorkloads {
         });
   }
 
+  /**
+   * (a) with two coordinators in one cluster: the client and the worker on the first, so half of
+   * the records are owned by the other process and every write waits for a backup in another
+   * process. CPU per task is both coordinators'.
+   */
+  void noopTwoCoordinators() throws Exception {
+    try (BenchCluster cluster = BenchCluster.startCoordinators(workDir, coordinatorJvm, 2)) {
+      cluster.startWorker();
+      warmUpCoordinator(cluster);
+      for (int r = 0; r < sizes.runs(); r++) {
+        noopRound(cluster, sizes.noop(), true, "a_noop_2coord");
+      }
+    }
+  }
+
   private void noopRound(BenchCluster cluster, int n, boolean record) {
+    noopRound(cluster, n, record, "a_noop");
+  }
+
+  private void noopRound(BenchCluster cluster, int n, boolean record, String workload) {
     TaskgridClient client = cluster.client();
-    Duration cpu0 = cluster.coordinator().cpuTime();
+    Duration cpu0 = cluster.coordinatorsCpuTime();
     long start = System.nanoTime();
     List<TaskFuture<byte[]>> futures = client.map(TaskTypes.NOOP, Collections.nCopies(n, EMPTY));
     CompletableFuture.allOf(futures.toArray(CompletableFuture<?>[]::new)).join();
     long nanos = System.nanoTime() - start;
-    Duration cpu = cluster.coordinator().cpuTime().minus(cpu0);
+    Duration cpu = cluster.coordinatorsCpuTime().minus(cpu0);
     if (record) {
-      report.figure("a_noop", "throughput", "tasks/s", n / (nanos / 1e9));
-      report.figure("a_noop", "coordinator_cpu_per_task", "us", cpu.toNanos() / 1e3 / n);
+      report.figure(workload, "throughput", "tasks/s", n / (nanos / 1e9));
+      report.figure(workload, "coordinator_cpu_per_task", "us", cpu.toNanos() / 1e3 / n);
     }
   }
 

@@ -34,7 +34,7 @@ class BenchCommandTest {
   void help_listsTheWorkloads() {
     assertThat(run("bench", "--help")).isZero();
     assertThat(out.toString())
-        .contains("noop", "rtt", "sleep", "cpu", "heap", "ascompleted", "soak")
+        .contains("noop", "noop2", "rtt", "sleep", "cpu", "heap", "ascompleted", "soak")
         .contains("--soak-minutes", "--soak-rate", "--soak-retained-max");
   }
 
