@@ -30,7 +30,7 @@ public final class LiveChunk implements IdentifiedDataSerializable {
     this.records = new HashMap<>(Math.max(16, expected * 2));
   }
 
-  @Nullable byte[] get(String taskId) {
+  byte @Nullable [] get(String taskId) {
     return records.get(taskId);
   }
 
