@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -163,24 +164,11 @@ class TwoMemberHazelcastTaskStoreTest extends TaskStoreContractTest {
     TaskInfo r = queued("x", "1");
     TaskInfo record = r.toBuilder().setSpec(r.getSpec().toBuilder().setId(id)).build();
     IMap<String, byte[]> map = first.getMap(HazelcastTaskStore.TASKS_MAP);
-    entered = new CountDownLatch(1);
-    release = new CountDownLatch(1);
-    // Occupies the second member's only partition thread.
-    CompletableFuture<Boolean> blocker =
-        map.submitToKey(idOwnedBy(second, prefix), new BlockPartitionThread())
-            .toCompletableFuture();
-    assertThat(entered.await(60, TimeUnit.SECONDS)).isTrue();
 
-    CompletableFuture<List<Optional<TaskInfo>>> created =
-        store.createAll(List.of(record)).toCompletableFuture();
-    // The owner has written it (its partition threads are free) ...
-    await().atMost(Duration.ofSeconds(60)).until(() -> map.get(id) != null);
-    // ... but the backup cannot have been applied yet, so the write is not acknowledged.
-    assertThat(created).isNotDone();
+    List<Optional<TaskInfo>> created =
+        createWithBackupsHeldUp(store, prefix, List.of(record), () -> map.get(id) != null);
 
-    release.countDown();
-    assertThat(created.get(60, TimeUnit.SECONDS)).containsExactly(Optional.empty());
-    assertThat(blocker.get(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(created).containsExactly(Optional.empty());
   }
 
   /**
@@ -190,7 +178,6 @@ class TwoMemberHazelcastTaskStoreTest extends TaskStoreContractTest {
   @Test
   void createAll_chunkBackupHeldUp_notAcknowledgedUntilTheBackupHasIt() throws Exception {
     TaskStore store = newStore(TTL);
-    String prefix = "held-" + UUID.randomUUID() + "-";
     // A chunk owned by the first member, so its backup goes to the second.
     List<TaskInfo> records = new ArrayList<>();
     String chunk = null;
@@ -210,6 +197,26 @@ class TwoMemberHazelcastTaskStoreTest extends TaskStoreContractTest {
       }
     }
     IMap<String, LiveChunk> chunks = first.getMap(HazelcastTaskStore.CHUNKS_MAP);
+    String written = chunk;
+
+    List<Optional<TaskInfo>> created =
+        createWithBackupsHeldUp(
+            store, "held-" + UUID.randomUUID() + "-", records, () -> chunks.containsKey(written));
+
+    assertThat(created).containsExactly(Optional.empty(), Optional.empty(), Optional.empty());
+    assertThat(join(store.getAll(records.stream().map(r -> r.getSpec().getId()).toList())))
+        .hasSize(3);
+  }
+
+  /**
+   * Creates {@code records} (owned by the first member) while the second member's only partition
+   * thread is held, so no backup can be applied: checks that the create is not acknowledged once
+   * the owner has written ({@code ownerWrote}), then lets the backups through and returns its
+   * answer.
+   */
+  private static List<Optional<TaskInfo>> createWithBackupsHeldUp(
+      TaskStore store, String prefix, List<TaskInfo> records, Callable<Boolean> ownerWrote)
+      throws Exception {
     IMap<String, byte[]> map = first.getMap(HazelcastTaskStore.TASKS_MAP);
     entered = new CountDownLatch(1);
     release = new CountDownLatch(1);
@@ -222,17 +229,14 @@ class TwoMemberHazelcastTaskStoreTest extends TaskStoreContractTest {
     CompletableFuture<List<Optional<TaskInfo>>> created =
         store.createAll(records).toCompletableFuture();
     // The owner has written it (its partition threads are free) ...
-    String written = chunk;
-    await().atMost(Duration.ofSeconds(60)).until(() -> chunks.containsKey(written));
+    await().atMost(Duration.ofSeconds(60)).until(ownerWrote);
     // ... but the backup cannot have been applied yet, so the write is not acknowledged.
     assertThat(created).isNotDone();
 
     release.countDown();
-    assertThat(created.get(60, TimeUnit.SECONDS))
-        .containsExactly(Optional.empty(), Optional.empty(), Optional.empty());
+    List<Optional<TaskInfo>> answer = created.get(60, TimeUnit.SECONDS);
     assertThat(blocker.get(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(join(store.getAll(records.stream().map(r -> r.getSpec().getId()).toList())))
-        .hasSize(3);
+    return answer;
   }
 
   private static Member ownerOf(String id) {
