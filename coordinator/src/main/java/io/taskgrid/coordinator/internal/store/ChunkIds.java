@@ -49,11 +49,6 @@ final class ChunkIds {
     return KEY_PREFIX + taskId.substring(0, PREFIX_DIGITS + 1) + (n / TASKS_PER_CHUNK);
   }
 
-  /** Whether {@code key} is a chunk's key rather than a task id. */
-  static boolean isChunkKey(String key) {
-    return key.startsWith(KEY_PREFIX);
-  }
-
   private static boolean isHex(String s, int from, int to) {
     for (int i = from; i < to; i++) {
       char c = s.charAt(i);

@@ -82,7 +82,8 @@ public final class ChunkWriteProcessor
     for (int i = 0; i < mine.size(); i++) {
       String id = mine.ids().get(i);
       Decision d =
-          BatchWriteProcessor.decide(kind, chunk == null ? null : chunk.get(id), input(mine, i));
+          BatchWriteProcessor.decide(
+              kind, chunk == null ? null : chunk.get(id), mine.inputs().get(i));
       if (d.changed()) {
         if (chunk == null) {
           chunk = new LiveChunk(mine.size());
@@ -97,10 +98,6 @@ public final class ChunkWriteProcessor
       entry.setValue(chunk == null || chunk.isEmpty() ? null : chunk);
     }
     return anyAnswer ? pack(answers) : null;
-  }
-
-  private static byte[] input(Writes writes, int i) {
-    return writes.inputs().get(i);
   }
 
   /** A read changes nothing, so its backups have nothing to do. */

@@ -545,16 +545,21 @@ public final class HazelcastTaskStore implements TaskStore {
         toOwn,
         (fromChunks, fromOwn) -> {
           byte[][] results = new byte[ids.size()][];
-          for (int j = 0; j < chunked.size(); j++) {
-            results[chunked.get(j)] = fromChunks[j];
-          }
-          for (int j = 0; j < own.size(); j++) {
-            results[own.get(j)] = fromOwn[j];
-          }
+          scatter(fromChunks, chunked, results);
+          scatter(fromOwn, own, results);
           return results;
         });
   }
 
+  /** Puts {@code answers[j]} at {@code positions[j]} of {@code results}: the inverse of pick. */
+  private static void scatter(
+      byte @Nullable [][] answers, List<Integer> positions, byte @Nullable [][] results) {
+    for (int j = 0; j < answers.length; j++) {
+      results[positions.get(j)] = answers[j];
+    }
+  }
+
+  /** The elements of {@code from} at {@code positions}, in that order. */
   private static <T> List<T> pick(List<T> from, List<Integer> positions) {
     List<T> out = new ArrayList<>(positions.size());
     for (int i : positions) {
@@ -585,19 +590,8 @@ public final class HazelcastTaskStore implements TaskStore {
       List<byte[]> inputs,
       List<Integer> round,
       byte @Nullable [][] results) {
-    List<String> roundIds = new ArrayList<>(round.size());
-    List<byte[]> roundInputs = new ArrayList<>(round.size());
-    for (int i : round) {
-      roundIds.add(ids.get(i));
-      roundInputs.add(inputs.get(i));
-    }
-    return dispatch(map, kind, roundIds, roundInputs)
-        .thenAccept(
-            answers -> {
-              for (int j = 0; j < answers.length; j++) {
-                results[round.get(j)] = answers[j];
-              }
-            });
+    return dispatch(map, kind, pick(ids, round), pick(inputs, round))
+        .thenAccept(answers -> scatter(answers, round, results));
   }
 
   @Override

@@ -47,10 +47,6 @@ public final class LiveChunk implements IdentifiedDataSerializable {
     return records.isEmpty();
   }
 
-  int size() {
-    return records.size();
-  }
-
   /** Every record, for the scans (adoption, a job's records). */
   Iterable<Map.Entry<String, byte[]>> entries() {
     return records.entrySet();
