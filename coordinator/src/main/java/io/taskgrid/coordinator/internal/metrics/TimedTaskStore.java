@@ -124,6 +124,13 @@ public final class TimedTaskStore implements TaskStore {
   }
 
   @Override
+  public Completing completing(List<TaskInfo> records) {
+    long start = nanos.getAsLong();
+    Completing c = store.completing(records);
+    return new Completing(c.standing(), timed(complete, c.whole(), start));
+  }
+
+  @Override
   public CompletionStage<List<TaskInfo>> completeLeases(List<TaskResult> reports) {
     long start = nanos.getAsLong();
     return timed(completeLeases, store.completeLeases(reports), start);

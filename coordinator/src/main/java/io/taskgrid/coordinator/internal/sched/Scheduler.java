@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -954,30 +955,40 @@ public final class Scheduler implements SchedulerSink {
     completedTotal.add(removed);
     writes.started();
     done.forEach(info -> ending.add(info.getSpec().getId()));
-    storeResults(List.copyOf(done), 0);
+    storeResults(List.copyOf(done), 0, new AtomicBoolean());
   }
 
   /**
-   * Writes terminal records until the store takes them, then tells the watchers the outcomes that
-   * stand (the first terminal outcome wins in the store). Watchers hear only what is stored: a
-   * client told of an outcome the store did not take could later find another one stored, since the
-   * live record makes the task run again wherever it is adopted (a split showed it: the majority's
-   * writes were refused while a partition's ownership moved, and the outcomes the client had been
-   * given were replaced). Only after {@link #RESULT_WRITE_TRIES} failures, about ten minutes, are
-   * the watchers told anyway, so that no client waits for ever.
+   * Writes terminal records until the store takes them, telling the watchers the outcomes that
+   * stand (the first terminal outcome wins in the store) as soon as they stand, before the store
+   * removes the live records (see {@link TaskStore#completing}). Watchers hear only what is stored:
+   * a client told of an outcome the store did not take could later find another one stored, since
+   * the live record makes the task run again wherever it is adopted (a split showed it: the
+   * majority's writes were refused while a partition's ownership moved, and the outcomes the client
+   * had been given were replaced). Only after {@link #RESULT_WRITE_TRIES} failures, about ten
+   * minutes, are the watchers told anyway, so that no client waits for ever. A task stays in {@code
+   * ending} (not adopted here) until the whole write is done.
    */
-  private void storeResults(List<TaskInfo> done, int failures) {
-    store
-        .completeFirst(done)
+  private void storeResults(List<TaskInfo> done, int failures, AtomicBoolean told) {
+    TaskStore.Completing completing = store.completing(done);
+    completing
+        .standing()
+        .thenAccept(
+            stands -> {
+              if (told.compareAndSet(false, true)) {
+                List<TaskResult> results = new ArrayList<>(stands.size());
+                stands.forEach(info -> results.add(info.getResult()));
+                hub.publishResults(results);
+                bus.publish(results);
+              }
+            });
+    completing
+        .whole()
         .whenComplete(
             (stands, e) -> {
               if (e == null) {
                 writes.ended();
                 done.forEach(info -> ending.remove(info.getSpec().getId()));
-                List<TaskResult> results = new ArrayList<>(stands.size());
-                stands.forEach(info -> results.add(info.getResult()));
-                hub.publishResults(results);
-                bus.publish(results);
                 return;
               }
               int failed = failures + 1;
@@ -989,7 +1000,9 @@ public final class Scheduler implements SchedulerSink {
                     done.size(),
                     failed,
                     e);
-                hub.publish(done);
+                if (told.compareAndSet(false, true)) {
+                  hub.publish(done);
+                }
                 return;
               }
               if (failed == 1) {
@@ -1001,7 +1014,7 @@ public final class Scheduler implements SchedulerSink {
               }
               retries.after(
                   RetryTimer.backoff(failed, RESULT_RETRY_MAX_DELAY),
-                  () -> storeResults(done, failed));
+                  () -> storeResults(done, failed, told));
             });
   }
 

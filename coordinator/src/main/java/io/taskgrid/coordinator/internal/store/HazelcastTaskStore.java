@@ -216,16 +216,28 @@ public final class HazelcastTaskStore implements TaskStore {
 
   private static final byte[] NO_INPUT = new byte[0];
 
+  /**
+   * Reads the live and the finished record at once and answers the finished one when both are
+   * there: a task's DONE record is written first and its live record removed after, and the
+   * watchers are told in between (see {@link #completing}), so a read issued after they were told
+   * must answer DONE. A read that finds neither asks the results map again: the task may have ended
+   * between the two reads (DONE written after the first, the live record removed before the
+   * second).
+   */
   @Override
   public CompletionStage<Optional<TaskInfo>> get(String taskId) {
     return issue(
         () ->
-            readLive(taskId)
+            finished
+                .getAsync(taskId)
+                .toCompletableFuture()
                 // On the store executor: Hazelcast's threads never run our code.
+                .thenCombineAsync(
+                    readLive(taskId), (ended, live) -> ended != null ? ended : live, executor)
                 .thenComposeAsync(
-                    live ->
-                        live != null
-                            ? CompletableFuture.completedFuture(live)
+                    found ->
+                        found != null
+                            ? CompletableFuture.completedFuture(found)
                             : finished.getAsync(taskId),
                     executor)
                 .thenApplyAsync(
@@ -240,25 +252,35 @@ public final class HazelcastTaskStore implements TaskStore {
     return writeAll(TASKS_MAP, Kind.READ, List.of(taskId), nothing(1)).thenApply(r -> r[0]);
   }
 
+  /**
+   * As {@link #get}, for many: finished records win, and ids found in neither map are read again.
+   */
   @Override
   public CompletionStage<Map<String, TaskInfo>> getAll(Collection<String> taskIds) {
-    List<String> ids = List.copyOf(taskIds);
+    List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(taskIds));
     return issue(
         () ->
-            getAllLive(ids)
+            readEnded(ids)
+                .thenCombineAsync(
+                    getAllLive(ids),
+                    (ended, live) -> {
+                      live.putAll(ended);
+                      return live;
+                    },
+                    executor)
                 .thenComposeAsync(
-                    live -> {
+                    found -> {
                       List<String> missing = new ArrayList<>();
                       for (String id : ids) {
-                        if (!live.containsKey(id)) {
+                        if (!found.containsKey(id)) {
                           missing.add(id);
                         }
                       }
-                      return getAllFrom(finished, missing)
+                      return readEnded(missing)
                           .thenApply(
                               ended -> {
-                                live.putAll(ended);
-                                return live;
+                                found.putAll(ended);
+                                return found;
                               });
                     },
                     executor)
@@ -269,6 +291,21 @@ public final class HazelcastTaskStore implements TaskStore {
                       return out;
                     },
                     executor));
+  }
+
+  /** The finished records among {@code ids} (distinct), read in one operation per partition. */
+  private CompletableFuture<Map<String, byte[]>> readEnded(List<String> ids) {
+    return writeAll(RESULTS_MAP, Kind.READ, ids, nothing(ids.size()))
+        .thenApply(
+            read -> {
+              Map<String, byte[]> out = new HashMap<>();
+              for (int i = 0; i < read.length; i++) {
+                if (read[i] != null) {
+                  out.put(ids.get(i), read[i]);
+                }
+              }
+              return out;
+            });
   }
 
   /** The live records among {@code ids}: of their chunks or their own entries. */
@@ -331,35 +368,55 @@ public final class HazelcastTaskStore implements TaskStore {
 
   @Override
   public CompletionStage<List<TaskInfo>> completeFirst(List<TaskInfo> records) {
+    return completing(records).whole();
+  }
+
+  /**
+   * The first terminal outcome wins in the results map; then the live records go (in this order: a
+   * read between the two finds the DONE record, since reads prefer it). The outcomes stand, and are
+   * answered by every read, once the first write is acknowledged: {@link Completing#standing()}
+   * completes then, so that the scheduler tells the watchers one store operation earlier; the
+   * removal of the live records is cleanup: a live record whose DONE record stands is never
+   * answered, and its owner does not run it again. Should the owner die before the removal, as it
+   * could between the two writes before, the record is adopted and run again, and that run's
+   * outcome loses to the one that stands. Both steps are idempotent, so a write the store could not
+   * take in time is repeated whole.
+   */
+  @Override
+  public Completing completing(List<TaskInfo> records) {
     List<TaskInfo> copy = List.copyOf(records);
-    // The first terminal outcome wins in the results map; then the live records go (in this
-    // order: a read between the two finds the live record, never neither). Both steps are
-    // idempotent, so a write the store could not take in time is repeated whole.
-    return retry.run(
-        "store " + copy.size() + " result(s)",
-        () ->
-            issue(
-                () ->
-                    writeRecords(RESULTS_MAP, Kind.COMPLETE_FIRST, copy)
-                        .thenCompose(
-                            stands -> {
-                              List<String> ids = new ArrayList<>(copy.size());
-                              for (TaskInfo r : copy) {
-                                ids.add(r.getSpec().getId());
-                              }
-                              return writeAll(TASKS_MAP, Kind.REMOVE_LIVE, ids, nothing(ids.size()))
-                                  .thenApply(ignored -> stands);
-                            })
-                        .thenApply(
-                            stands -> {
-                              // Null: this record was written. Else the earlier DONE record stood.
-                              List<TaskInfo> out = new ArrayList<>(stands.length);
-                              for (int i = 0; i < stands.length; i++) {
-                                byte[] bytes = stands[i];
-                                out.add(bytes == null ? copy.get(i) : TaskRecords.decode(bytes));
-                              }
-                              return out;
-                            })));
+    CompletableFuture<List<TaskInfo>> standing = new CompletableFuture<>();
+    CompletableFuture<List<TaskInfo>> whole =
+        retry.run(
+            "store " + copy.size() + " result(s)",
+            () ->
+                issue(
+                    () ->
+                        writeRecords(RESULTS_MAP, Kind.COMPLETE_FIRST, copy)
+                            .thenCompose(
+                                stands -> {
+                                  // Null: this record was written. Else the earlier DONE record
+                                  // stood.
+                                  List<TaskInfo> out = new ArrayList<>(stands.length);
+                                  List<String> ids = new ArrayList<>(copy.size());
+                                  for (int i = 0; i < stands.length; i++) {
+                                    byte[] bytes = stands[i];
+                                    out.add(
+                                        bytes == null ? copy.get(i) : TaskRecords.decode(bytes));
+                                    ids.add(copy.get(i).getSpec().getId());
+                                  }
+                                  standing.complete(out); // a repeated write: already complete
+                                  return writeAll(
+                                          TASKS_MAP, Kind.REMOVE_LIVE, ids, nothing(ids.size()))
+                                      .thenApply(ignored -> out);
+                                })));
+    whole.whenComplete(
+        (out, e) -> {
+          if (e != null) {
+            standing.completeExceptionally(e); // no effect once the outcomes stood
+          }
+        });
+    return new Completing(standing, whole);
   }
 
   @Override

@@ -57,6 +57,26 @@ public interface TaskStore extends AutoCloseable {
   CompletionStage<List<TaskInfo>> completeFirst(List<TaskInfo> records);
 
   /**
+   * {@link #completeFirst}, with the moment the outcomes stand told apart from the moment the write
+   * is whole: {@link Completing#standing()} completes with the DONE records that stand as soon as
+   * they do (from then on {@link #get} and {@link #getAll} answer them; {@link #createAll} may
+   * answer a live record until the whole write is done, which its callers read again as any live
+   * duplicate), {@link Completing#whole()} when the live records are gone too (what {@link
+   * #completeFirst} waits for). A store whose two moments are one needs no more than this default.
+   */
+  default Completing completing(List<TaskInfo> records) {
+    CompletionStage<List<TaskInfo>> whole = completeFirst(records);
+    return new Completing(whole, whole);
+  }
+
+  /**
+   * The two moments of {@link #completing}: {@code standing} never completes after {@code whole},
+   * and completes exceptionally only when {@code whole} fails before the outcomes stood.
+   */
+  record Completing(
+      CompletionStage<List<TaskInfo>> standing, CompletionStage<List<TaskInfo>> whole) {}
+
+  /**
    * Ends tasks from worker reports that reached a coordinator which does not schedule them: a
    * record becomes DONE only while it still shows the reported lease (RUNNING, same attempt, same
    * worker). Returns, for each report whose lease the record still showed, in input order, the DONE

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real store whose batch creates a test makes fail half-way, as a Hazelcast batch does when a
@@ -60,6 +61,27 @@ public final class PartialWriteStore extends ForwardingTaskStore {
   /** The next {@code n} completeLeases calls fail without writing. */
   void failNextForwarded(int n) {
     failingForwarded.set(n);
+  }
+
+  /**
+   * The next {@link #completing} call's outcomes stand at once, but its whole write (the live
+   * records' removal) waits for {@code removal}, and fails if that does.
+   */
+  void holdNextRemoval(CompletableFuture<Void> removal) {
+    heldRemoval = removal;
+  }
+
+  private volatile @Nullable CompletableFuture<Void> heldRemoval;
+
+  @Override
+  public Completing completing(List<TaskInfo> records) {
+    CompletableFuture<Void> removal = heldRemoval;
+    if (removal == null) {
+      return super.completing(records);
+    }
+    heldRemoval = null;
+    CompletionStage<List<TaskInfo>> standing = completeFirst(records);
+    return new Completing(standing, standing.thenCombine(removal, (stands, removed) -> stands));
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Pool;
 import io.taskgrid.proto.v1.PoolCredit;
 import io.taskgrid.proto.v1.PoolSpec;
+import io.taskgrid.proto.v1.TaskInfo;
 import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.TaskSpec;
 import io.taskgrid.proto.v1.TaskState;
@@ -18,7 +19,9 @@ import io.taskgrid.proto.v1.WorkerHello;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -172,6 +175,56 @@ class SchedulerResultRetryTest {
     assertThat(link.assigned()).hasSize(1);
     timer.advance(Duration.ofMillis(100));
     assertThat(told).containsOnlyKeys("a");
+  }
+
+  @Test
+  void watchersAreTold_assoonAsTheOutcomesStand_beforeTheLiveRecordsGo() {
+    Assignment a = runOne("a");
+    CompletableFuture<Void> removal = new CompletableFuture<>();
+    store.holdNextRemoval(removal);
+
+    succeed(a);
+
+    assertThat(told).containsOnlyKeys("a");
+    assertThat(told.get("a").getOutcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(scheduler.storeWritesDone()).isNotDone();
+    // Until the live record is gone, a scan that returns it (a claim after a failed one) does not
+    // make this coordinator run the task again.
+    scheduler.adopt(List.of(running(a)));
+    assertThat(scheduler.liveTasks()).isZero();
+    assertThat(link.assigned()).hasSize(1);
+
+    removal.complete(null);
+    assertThat(scheduler.storeWritesDone()).isDone();
+  }
+
+  @Test
+  void removalFailing_theWholeWriteIsTriedAgain_andTheWatchersAreToldOnce() {
+    Assignment a = runOne("a");
+    List<TaskResult> heard = new CopyOnWriteArrayList<>();
+    hub.watchTask("a", heard::addAll);
+    CompletableFuture<Void> removal = new CompletableFuture<>();
+    store.holdNextRemoval(removal);
+    succeed(a);
+    assertThat(heard).hasSize(1);
+
+    removal.completeExceptionally(new IllegalStateException("scripted: removal refused"));
+    assertThat(scheduler.storeWritesDone()).isNotDone();
+    timer.advance(Duration.ofMillis(100)); // the whole write again: taken
+
+    assertThat(scheduler.storeWritesDone()).isDone();
+    assertThat(heard).hasSize(1);
+    assertThat(told).containsOnlyKeys("a");
+  }
+
+  private TaskInfo running(Assignment a) {
+    return TaskInfo.newBuilder()
+        .setSpec(a.getSpec())
+        .setState(TaskState.RUNNING)
+        .setAttempt(a.getAttempt())
+        .setWorkerId("w1")
+        .setOwner(scheduler.ownerId())
+        .build();
   }
 
   @Test

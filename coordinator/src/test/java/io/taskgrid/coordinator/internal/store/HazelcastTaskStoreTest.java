@@ -182,6 +182,42 @@ class HazelcastTaskStoreTest extends TaskStoreContractTest {
   }
 
   /**
+   * Between the DONE write and the live record's removal the watchers are told already (see
+   * HazelcastTaskStore#completing): a read issued then must answer DONE, not the live record.
+   */
+  @Test
+  void reads_liveRecordStillBesideTheDoneOne_answerTheDoneOne() throws Exception {
+    TaskStore store = newStore(Duration.ofHours(1));
+    TaskInfo a = queued("both-there", "1");
+    TaskInfo lease = running(a, 1, "w1", "c1");
+    join(store.createAll(List.of(a)));
+    join(store.updateAll(List.of(lease)));
+    String id = a.getSpec().getId();
+    Object leased = liveEntry(id);
+    TaskInfo stored = join(store.completeFirst(List.of(done(lease)))).get(0);
+    restoreLiveEntry(id, leased); // the removal not made yet
+
+    assertThat(join(store.get(id))).contains(stored);
+    assertThat(join(store.getAll(List.of(id, id("never-submitted")))))
+        .containsExactly(Map.entry(id, stored));
+  }
+
+  @Test
+  void completing_outcomesStandFirst_thenTheLiveRecordIsGone() throws Exception {
+    TaskStore store = newStore(Duration.ofHours(1));
+    TaskInfo a = queued("completing", "1");
+    join(store.createAll(List.of(a)));
+    String id = a.getSpec().getId();
+
+    TaskStore.Completing completing = store.completing(List.of(done(a)));
+
+    assertThat(join(completing.standing())).containsExactly(done(a));
+    assertThat(join(completing.whole())).containsExactly(done(a));
+    assertThat(liveEntryExists(id)).isFalse();
+    assertThat(join(store.get(id))).contains(done(a));
+  }
+
+  /**
    * The map entry that holds a task's live record: the record itself, or the {@link LiveChunk} of a
    * task named as the SDKs name theirs (this test's only task of that chunk).
    */
