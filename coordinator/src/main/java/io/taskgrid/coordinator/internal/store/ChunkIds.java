@@ -26,6 +26,14 @@ final class ChunkIds {
 
   /** The key of the chunk that holds {@code taskId}'s live record, or null if it has none. */
   static @Nullable String chunkOf(String taskId) {
+    return chunkOf(taskId, null);
+  }
+
+  /**
+   * As {@link #chunkOf(String)}, answering {@code previous} itself when it is that key: consecutive
+   * ids of a batch mostly share a chunk, and building its key again for each was most of the cost.
+   */
+  static @Nullable String chunkOf(String taskId, @Nullable String previous) {
     int length = taskId.length();
     int counterEnd = length - CHECK_DIGITS - 1;
     int counterDigits = counterEnd - PREFIX_DIGITS - 1;
@@ -46,7 +54,31 @@ final class ChunkIds {
       }
       n = n * 10 + (c - '0');
     }
-    return KEY_PREFIX + taskId.substring(0, PREFIX_DIGITS + 1) + (n / TASKS_PER_CHUNK);
+    long chunk = n / TASKS_PER_CHUNK;
+    if (previous != null && isKey(previous, taskId, chunk)) {
+      return previous;
+    }
+    return KEY_PREFIX + taskId.substring(0, PREFIX_DIGITS + 1) + chunk;
+  }
+
+  /** Whether {@code key} is the key of chunk {@code chunk} of {@code taskId}'s prefix. */
+  private static boolean isKey(String key, String taskId, long chunk) {
+    int numberStart = KEY_PREFIX.length() + PREFIX_DIGITS + 1;
+    if (!key.startsWith(KEY_PREFIX)
+        || key.length() <= numberStart
+        || !key.regionMatches(KEY_PREFIX.length(), taskId, 0, PREFIX_DIGITS + 1)) {
+      return false;
+    }
+    long number = 0;
+    for (int i = numberStart; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c < '0' || c > '9' || number > Long.MAX_VALUE / 10) {
+        return false;
+      }
+      number = number * 10 + (c - '0');
+    }
+    // Keys are built without leading zeros: "...-07" is not chunk 7's key.
+    return number == chunk && (key.length() == numberStart + 1 || key.charAt(numberStart) != '0');
   }
 
   private static boolean isHex(String s, int from, int to) {

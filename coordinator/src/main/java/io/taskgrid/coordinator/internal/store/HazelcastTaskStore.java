@@ -544,60 +544,52 @@ public final class HazelcastTaskStore implements TaskStore {
   /**
    * Applies one kind of conditional write to each {@code (ids[i], inputs[i])} and returns the
    * processor's result per input, in order (null where it has none): one Hazelcast operation per
-   * partition a batch spans (see {@link HazelcastInternals#writeAll}). An id that occurs more than
-   * once is written in a later round, after the earlier occurrence's write completed, so duplicates
-   * behave as the same writes one after the other would. Completes on the store executor.
+   * partition a batch spans (see {@link HazelcastInternals#writeAll}). Live writes of the tasks
+   * that have a chunk go to their chunks in {@link #CHUNKS_MAP}, every other write to the task's
+   * own entry in {@code map}. An id that occurs more than once behaves as the same writes one after
+   * the other would: a chunk applies its writes in the order given, and a record of its own is
+   * written in a later round, after the earlier occurrence's write completed. Completes on the
+   * store executor.
    */
   private CompletableFuture<byte @Nullable [][]> writeAll(
       String map, Kind kind, List<String> ids, List<byte[]> inputs) {
     if (ids.isEmpty()) {
       return CompletableFuture.completedFuture(new byte[0][]);
     }
-    List<List<Integer>> rounds = roundsOfDistinctIds(ids);
-    if (rounds.size() == 1) {
-      return dispatch(map, kind, ids, inputs);
-    }
-    byte[][] results = new byte[ids.size()][];
-    CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
-    for (List<Integer> round : rounds) {
-      // Each round's stage completes on the store executor, so the next is issued from there.
-      done = done.thenCompose(ignored -> writeRound(map, kind, ids, inputs, round, results));
-    }
-    return done.thenApply(ignored -> results);
-  }
-
-  /**
-   * Writes of one round (no id twice): live writes of the tasks that have a chunk go to their
-   * chunks in {@link #CHUNKS_MAP}, every other write to the task's own entry in {@code map}.
-   */
-  private CompletableFuture<byte @Nullable [][]> dispatch(
-      String map, Kind kind, List<String> ids, List<byte[]> inputs) {
     if (!map.equals(TASKS_MAP)) {
-      return internals.writeAll(map, kind, ttlMillis, ids, inputs, executor);
+      return writeOwn(map, kind, ids, inputs);
     }
     List<Integer> own = new ArrayList<>();
-    List<Integer> chunked = new ArrayList<>();
-    List<String> chunkKeys = new ArrayList<>();
+    List<Integer> chunked = new ArrayList<>(ids.size());
+    List<String> chunkKeys = new ArrayList<>(ids.size());
+    String previous = null;
     for (int i = 0; i < ids.size(); i++) {
-      String chunk = ChunkIds.chunkOf(ids.get(i));
+      String chunk = ChunkIds.chunkOf(ids.get(i), previous);
       if (chunk == null) {
         own.add(i);
       } else {
         chunked.add(i);
         chunkKeys.add(chunk);
+        previous = chunk;
       }
     }
     if (chunked.isEmpty()) {
-      return internals.writeAll(map, kind, ttlMillis, ids, inputs, executor);
+      return writeOwn(map, kind, ids, inputs);
     }
+    boolean allChunked = own.isEmpty();
     CompletableFuture<byte @Nullable [][]> toChunks =
         internals.writeChunks(
-            CHUNKS_MAP, kind, pick(ids, chunked), chunkKeys, pick(inputs, chunked), executor);
-    if (own.isEmpty()) {
+            CHUNKS_MAP,
+            kind,
+            allChunked ? ids : pick(ids, chunked),
+            chunkKeys,
+            allChunked ? inputs : pick(inputs, chunked),
+            executor);
+    if (allChunked) {
       return toChunks;
     }
     CompletableFuture<byte @Nullable [][]> toOwn =
-        internals.writeAll(map, kind, ttlMillis, pick(ids, own), pick(inputs, own), executor);
+        writeOwn(map, kind, pick(ids, own), pick(inputs, own));
     return toChunks.thenCombine(
         toOwn,
         (fromChunks, fromOwn) -> {
@@ -606,6 +598,28 @@ public final class HazelcastTaskStore implements TaskStore {
           scatter(fromOwn, own, results);
           return results;
         });
+  }
+
+  /** {@link #writeAll} of records of their own, in rounds of distinct ids. */
+  private CompletableFuture<byte @Nullable [][]> writeOwn(
+      String map, Kind kind, List<String> ids, List<byte[]> inputs) {
+    List<List<Integer>> rounds = roundsOfDistinctIds(ids);
+    if (rounds.size() == 1) {
+      return internals.writeAll(map, kind, ttlMillis, ids, inputs, executor);
+    }
+    byte[][] results = new byte[ids.size()][];
+    CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+    for (List<Integer> round : rounds) {
+      // Each round's stage completes on the store executor, so the next is issued from there.
+      done =
+          done.thenCompose(
+              ignored ->
+                  internals
+                      .writeAll(
+                          map, kind, ttlMillis, pick(ids, round), pick(inputs, round), executor)
+                      .thenAccept(answers -> scatter(answers, round, results)));
+    }
+    return done.thenApply(ignored -> results);
   }
 
   /** Puts {@code answers[j]} at {@code positions[j]} of {@code results}: the inverse of pick. */
@@ -637,18 +651,6 @@ public final class HazelcastTaskStore implements TaskStore {
       rounds.get(round).add(i);
     }
     return rounds;
-  }
-
-  /** The writes of one round (no id twice), answered into {@code results} at their positions. */
-  private CompletableFuture<Void> writeRound(
-      String map,
-      Kind kind,
-      List<String> ids,
-      List<byte[]> inputs,
-      List<Integer> round,
-      byte @Nullable [][] results) {
-    return dispatch(map, kind, pick(ids, round), pick(inputs, round))
-        .thenAccept(answers -> scatter(answers, round, results));
   }
 
   @Override

@@ -34,6 +34,38 @@ class ChunkIdsTest {
   }
 
   @Test
+  void chunkOf_previousKeyOfTheSameChunk_isAnsweredItself() {
+    String key = ChunkIds.chunkOf(PREFIX + "-64-" + CHECK);
+
+    assertThat(ChunkIds.chunkOf(PREFIX + "-127-" + CHECK, key)).isSameAs(key);
+    assertThat(ChunkIds.chunkOf(PREFIX + "-128-" + CHECK, key)).isEqualTo("c/" + PREFIX + "-2");
+    assertThat(ChunkIds.chunkOf(PREFIX + "-63-" + CHECK, key)).isEqualTo("c/" + PREFIX + "-0");
+    String otherPrefix = "f" + PREFIX.substring(1);
+    assertThat(ChunkIds.chunkOf(otherPrefix + "-64-" + CHECK, key))
+        .isEqualTo("c/" + otherPrefix + "-1");
+    assertThat(ChunkIds.chunkOf("my-task", key)).isNull();
+  }
+
+  @Test
+  void chunkOf_previousThatIsNotExactlyTheKey_isNotAnswered() {
+    String id = PREFIX + "-70-" + CHECK; // chunk 1
+    String key = "c/" + PREFIX + "-1";
+
+    for (String previous :
+        new String[] {
+          "c/" + PREFIX + "-01", // a leading zero
+          "c/" + PREFIX + "-1x",
+          "c/" + PREFIX + "-",
+          "d/" + PREFIX + "-1",
+          "c/" + PREFIX + "-11",
+          "c/" + PREFIX + "-99999999999999999999", // past a long
+          "",
+        }) {
+      assertThat(ChunkIds.chunkOf(id, previous)).as(previous).isEqualTo(key).isNotSameAs(previous);
+    }
+  }
+
+  @Test
   void chunkKeys_areNeverTaskIds() {
     String key = ChunkIds.chunkOf(PREFIX + "-5-" + CHECK);
 
