@@ -117,14 +117,10 @@ class HazelcastTaskStoreTest extends TaskStoreContractTest {
   void completeLeases_doneStoredButLiveRecordLeftByADeadOwner_returnsTheOutcomeThatStands()
       throws Exception {
     TaskStore store = newStore(Duration.ofHours(1));
+    // As if the owner had died before removing the live record.
+    TaskInfo stored = doneWithLiveRecordLeft(store, "half-completed", "dead-owner");
+    String id = stored.getSpec().getId();
     TaskInfo a = queued("half-completed", "1");
-    TaskInfo lease = running(a, 1, "w1", "dead-owner");
-    join(store.createAll(List.of(a)));
-    join(store.updateAll(List.of(lease)));
-    String id = a.getSpec().getId();
-    Object leased = liveEntry(id);
-    TaskInfo stored = join(store.completeFirst(List.of(done(lease)))).get(0);
-    restoreLiveEntry(id, leased); // as if the owner had died before removing it
 
     List<TaskInfo> won = join(store.completeLeases(List.of(report(a, 1, "w1", "re-sent"))));
 
@@ -188,14 +184,8 @@ class HazelcastTaskStoreTest extends TaskStoreContractTest {
   @Test
   void reads_liveRecordStillBesideTheDoneOne_answerTheDoneOne() throws Exception {
     TaskStore store = newStore(Duration.ofHours(1));
-    TaskInfo a = queued("both-there", "1");
-    TaskInfo lease = running(a, 1, "w1", "c1");
-    join(store.createAll(List.of(a)));
-    join(store.updateAll(List.of(lease)));
-    String id = a.getSpec().getId();
-    Object leased = liveEntry(id);
-    TaskInfo stored = join(store.completeFirst(List.of(done(lease)))).get(0);
-    restoreLiveEntry(id, leased); // the removal not made yet
+    TaskInfo stored = doneWithLiveRecordLeft(store, "both-there", "c1"); // the removal not made yet
+    String id = stored.getSpec().getId();
 
     assertThat(join(store.get(id))).contains(stored);
     assertThat(join(store.getAll(List.of(id, id("never-submitted")))))
@@ -215,6 +205,25 @@ class HazelcastTaskStoreTest extends TaskStoreContractTest {
     assertThat(join(completing.whole())).containsExactly(done(a));
     assertThat(liveEntryExists(id)).isFalse();
     assertThat(join(store.get(id))).contains(done(a));
+  }
+
+  /**
+   * Leases task {@code name} (owned by {@code owner}) and ends it, then puts its live record back:
+   * its DONE record stands with the live one still there, as between the two writes of a
+   * completion. Returns the DONE record that stands.
+   */
+  private TaskInfo doneWithLiveRecordLeft(TaskStore store, String name, String owner)
+      throws Exception {
+    TaskInfo a = queued(name, "1");
+    TaskInfo lease = running(a, 1, "w1", owner);
+    join(store.createAll(List.of(a)));
+    join(store.updateAll(List.of(lease)));
+    String id = a.getSpec().getId();
+    Object leased = liveEntry(id);
+    TaskInfo stored = join(store.completeFirst(List.of(done(lease)))).get(0);
+    restoreLiveEntry(id, leased);
+    assertThat(liveEntryExists(id)).isTrue();
+    return stored;
   }
 
   /**
