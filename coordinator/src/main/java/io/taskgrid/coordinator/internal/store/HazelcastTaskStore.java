@@ -405,10 +405,15 @@ public final class HazelcastTaskStore implements TaskStore {
                                         bytes == null ? copy.get(i) : TaskRecords.decode(bytes));
                                     ids.add(copy.get(i).getSpec().getId());
                                   }
+                                  // The removal is issued first, then the watchers are told
+                                  // (on this thread): telling them takes a while for a large
+                                  // batch, and a coordinator that dies before the removal is
+                                  // issued leaves live records that are adopted and run again.
+                                  CompletableFuture<byte @Nullable [][]> removed =
+                                      writeAll(
+                                          TASKS_MAP, Kind.REMOVE_LIVE, ids, nothing(ids.size()));
                                   standing.complete(out); // a repeated write: already complete
-                                  return writeAll(
-                                          TASKS_MAP, Kind.REMOVE_LIVE, ids, nothing(ids.size()))
-                                      .thenApply(ignored -> out);
+                                  return removed.thenApply(ignored -> out);
                                 })));
     whole.whenComplete(
         (out, e) -> {
