@@ -37,10 +37,11 @@ import org.jspecify.annotations.Nullable;
  * never run our code. The given instance is not closed here.
  *
  * <p>A task moves from one map to the other in this order: its DONE record is written to the
- * results map first (the first terminal record wins there), then its live record is removed. A read
- * looks at the live map first, then at the results map, so it never misses a task that ended
- * through {@link #completeFirst}; a live write ({@link #updateAll}) never creates a record, so a
- * late one cannot bring an ended task back.
+ * results map first (the first terminal record wins there), then its live record is removed, and
+ * the watchers are told in between (see {@link #completing}). A read looks at both maps and answers
+ * the DONE record when both hold one, so it never misses a task that ended and never answers a live
+ * record over an outcome a client was told of; a live write ({@link #updateAll}) never creates a
+ * record, so a late one cannot bring an ended task back.
  *
  * <p>Batch writes cost one Hazelcast operation per partition a batch spans, not one per record (see
  * {@link #writeAll}): every invocation is registered, monitored, routed, answered and completed,

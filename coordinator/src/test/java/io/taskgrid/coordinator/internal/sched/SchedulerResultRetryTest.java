@@ -207,6 +207,9 @@ class SchedulerResultRetryTest {
     store.holdNextRemoval(removal);
     succeed(a);
     assertThat(heard).hasSize(1);
+    // The hub drops a task's watchers once it delivered: watch again, so that a second
+    // publication of the outcome would be heard.
+    hub.watchTask("a", heard::addAll);
 
     removal.completeExceptionally(new IllegalStateException("scripted: removal refused"));
     assertThat(scheduler.storeWritesDone()).isNotDone();

@@ -193,7 +193,7 @@ class HazelcastTaskStoreTest extends TaskStoreContractTest {
   }
 
   @Test
-  void completing_outcomesStandFirst_thenTheLiveRecordIsGone() throws Exception {
+  void completing_answersTheOutcomesThatStand_andRemovesTheLiveRecord() throws Exception {
     TaskStore store = newStore(Duration.ofHours(1));
     TaskInfo a = queued("completing", "1");
     join(store.createAll(List.of(a)));
