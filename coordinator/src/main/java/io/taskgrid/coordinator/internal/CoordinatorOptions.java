@@ -3,6 +3,7 @@ package io.taskgrid.coordinator.internal;
 import io.taskgrid.coordinator.internal.auth.Credentials;
 import io.taskgrid.coordinator.internal.sched.PendingCancels;
 import io.taskgrid.coordinator.internal.store.Retention;
+import io.taskgrid.coordinator.internal.store.StoreFormat;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -88,6 +89,7 @@ public final class CoordinatorOptions {
   private final Duration resultTtl;
   private final long retainedMax;
   private final long retainedMaxBytes;
+  private final StoreFormat storeFormat;
   private final int maxPayloadBytes;
   private final int maxBatchSize;
   private final long maxQueuedTasks;
@@ -132,6 +134,7 @@ public final class CoordinatorOptions {
     this.resultTtl = b.resultTtl;
     this.retainedMax = b.retainedMax;
     this.retainedMaxBytes = b.retainedMaxBytes;
+    this.storeFormat = b.storeFormat;
     this.maxPayloadBytes = b.maxPayloadBytes;
     this.maxBatchSize = b.maxBatchSize;
     this.maxQueuedTasks = b.maxQueuedTasks;
@@ -173,6 +176,7 @@ public final class CoordinatorOptions {
     b.resultTtl = resultTtl;
     b.retainedMax = retainedMax;
     b.retainedMaxBytes = retainedMaxBytes;
+    b.storeFormat = storeFormat;
     b.maxPayloadBytes = maxPayloadBytes;
     b.maxBatchSize = maxBatchSize;
     b.maxQueuedTasks = maxQueuedTasks;
@@ -251,6 +255,14 @@ public final class CoordinatorOptions {
   /** The most bytes of finished records this coordinator keeps; 0: no byte limit. */
   public long retainedMaxBytes() {
     return retainedMaxBytes;
+  }
+
+  /**
+   * The store format asked for ({@code --store-format}); the one run also depends on the budget
+   * ({@link io.taskgrid.coordinator.internal.store.HazelcastTaskStore#effectiveFormat}).
+   */
+  public StoreFormat storeFormat() {
+    return storeFormat;
   }
 
   /** The retention budget of finished records: {@link #resultTtl()} within the size limits. */
@@ -445,6 +457,8 @@ public final class CoordinatorOptions {
         + retainedMax
         + ", retainedMaxBytes="
         + retainedMaxBytes
+        + ", storeFormat="
+        + storeFormat
         + ", maxPayloadBytes="
         + maxPayloadBytes
         + ", maxBatchSize="
@@ -500,6 +514,7 @@ public final class CoordinatorOptions {
     private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
     private long retainedMax = Retention.DEFAULT_MAX_RECORDS;
     private long retainedMaxBytes = 0;
+    private StoreFormat storeFormat = StoreFormat.CURRENT;
     private int maxBatchSize = 10_000;
     private long maxQueuedTasks = DEFAULT_MAX_QUEUED_TASKS;
     private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
@@ -635,6 +650,12 @@ public final class CoordinatorOptions {
     /** Sets the most bytes of finished records kept (0: no byte limit, else 1 MiB and up). */
     public Builder retainedMaxBytes(long retainedMaxBytes) {
       this.retainedMaxBytes = retainedMaxBytes;
+      return this;
+    }
+
+    /** Sets the store format to run (docs/STORE-BATCHES.md, "Store formats and upgrades"). */
+    public Builder storeFormat(StoreFormat storeFormat) {
+      this.storeFormat = Objects.requireNonNull(storeFormat, "storeFormat");
       return this;
     }
 

@@ -59,7 +59,7 @@ public final class HazelcastConfigs {
         "hazelcast.operation.backup.timeout.millis",
         Long.toString(Math.max(5_000, options.memberTimeout().toMillis() + 2_000)));
     // Task records and their backups (one synchronous backup), and the store's batched writes.
-    HazelcastTaskStore.configure(config, options.retention());
+    HazelcastTaskStore.configure(config, options.retention(), options.storeFormat());
     // Type permits likewise: a lost permit change would let a type run over its limit.
     config.getMapConfig(HazelcastTypePermits.PERMITS_MAP).setBackupCount(1).setAsyncBackupCount(0);
     configureSplitBrain(config, options);

@@ -4,6 +4,7 @@ import io.taskgrid.coordinator.internal.CoordinatorOptions;
 import io.taskgrid.coordinator.internal.ServerTls;
 import io.taskgrid.coordinator.internal.auth.Credentials;
 import io.taskgrid.coordinator.internal.auth.TokenFile;
+import io.taskgrid.coordinator.internal.store.StoreFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -215,6 +216,25 @@ final class CoordinatorCommand implements Callable<Integer> {
   long retainedMaxMib = 0;
 
   @Option(
+      names = "--store-format",
+      defaultValue = "2",
+      description =
+          "How the store lays out its records: 2 keeps a chunk's finished results in its partition"
+              + " (with --retained-max of at least 34688 or with --retained-max-mb; else 1), 1 is"
+              + " the layout of earlier releases. Every coordinator of a cluster must run the same"
+              + " one: to upgrade a running cluster of an earlier release, give the new"
+              + " coordinators 1 (default: ${DEFAULT-VALUE}; see docs/STORE-BATCHES.md).")
+  int storeFormat = 2;
+
+  private StoreFormat storeFormat() {
+    StoreFormat format = StoreFormat.of(storeFormat);
+    if (format == null) {
+      throw new UsageException("--store-format: " + storeFormat + " (expected: 1 or 2)");
+    }
+    return format;
+  }
+
+  @Option(
       names = "--port-file",
       description = "Write the bound gRPC port to this file once serving (for scripts and tests).")
   @Nullable Path portFile;
@@ -291,7 +311,8 @@ final class CoordinatorCommand implements Callable<Integer> {
             .resultTtl(Duration.ofSeconds(Checks.atLeast("--result-ttl-s", resultTtlSeconds, 1)))
             .retainedMax(Checks.between("--retained-max", retainedMax, 1_000, Integer.MAX_VALUE))
             .retainedMaxBytes(
-                Checks.between("--retained-max-mb", retainedMaxMib, 0, 1L << 30) << 20);
+                Checks.between("--retained-max-mb", retainedMaxMib, 0, 1L << 30) << 20)
+            .storeFormat(storeFormat());
     CoordinatorOptions options;
     try {
       options = builder.build();

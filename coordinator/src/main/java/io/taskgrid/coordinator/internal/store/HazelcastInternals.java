@@ -27,8 +27,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,8 +55,17 @@ final class HazelcastInternals {
 
   private final SerializationService serialization;
   private final PartitioningStrategy<?> partitioning;
+
+  /**
+   * The maps whose keys of chunked tasks go to their chunk's partition ({@link ChunkPartitioning}).
+   */
+  private final Set<String> byChunk;
+
   private final IPartitionService partitions;
   private final OperationService operations;
+
+  /** Partition operations issued per map, for tests that check how writes are grouped. */
+  private final Map<String, LongAdder> operationsByMap = new ConcurrentHashMap<>();
 
   /** The start-up round trip, running in the background (see {@link #checkRoundTrip}). */
   private CompletableFuture<Void> roundTrip = CompletableFuture.completedFuture(null);
@@ -62,10 +73,12 @@ final class HazelcastInternals {
   private HazelcastInternals(
       SerializationService serialization,
       PartitioningStrategy<?> partitioning,
+      Set<String> byChunk,
       IPartitionService partitions,
       OperationService operations) {
     this.serialization = serialization;
     this.partitioning = partitioning;
+    this.byChunk = Set.copyOf(byChunk);
     this.partitions = partitions;
     this.operations = operations;
   }
@@ -85,9 +98,12 @@ final class HazelcastInternals {
    * is Hazelcast's own and {@link PartitionBatchOperation} keeps as many synchronous and
    * asynchronous backups of each map as its configuration asks. A one-key batch on a scratch key,
    * which must read back through the public API and through a batched read what it wrote, runs in
-   * the background (see {@link #checkRoundTrip}).
+   * the background (see {@link #checkRoundTrip}). In the maps named in {@code byChunk} the keys of
+   * tasks that have a live chunk are put into that chunk's partition instead ({@link
+   * ChunkPartitioning}); only these batched calls can find them there.
    */
-  static HazelcastInternals of(HazelcastInstance hazelcast, List<String> maps) {
+  static HazelcastInternals of(
+      HazelcastInstance hazelcast, List<String> maps, Set<String> byChunk) {
     Config config = hazelcast.getConfig();
     if (!StoreSerialization.isRegistered(config)) {
       throw new IllegalArgumentException(
@@ -115,6 +131,7 @@ final class HazelcastInternals {
         new HazelcastInternals(
             engine.getSerializationService(),
             proxy.getPartitionStrategy(),
+            byChunk,
             engine.getPartitionService(),
             engine.getOperationService());
     internals.roundTrip = internals.checkRoundTrip(hazelcast);
@@ -238,6 +255,16 @@ final class HazelcastInternals {
         .thenApply(answers -> answers[0]);
   }
 
+  /** How many partition operations the batched calls have issued to {@code map}; for tests. */
+  long operationsIssued(String map) {
+    LongAdder n = operationsByMap.get(map);
+    return n == null ? 0 : n.sum();
+  }
+
+  private void countOperations(String map, int n) {
+    operationsByMap.computeIfAbsent(map, m -> new LongAdder()).add(n);
+  }
+
   /** The start-up round trip (see {@link #checkRoundTrip}); for tests. */
   CompletableFuture<Void> roundTripChecked() {
     return roundTrip;
@@ -261,10 +288,12 @@ final class HazelcastInternals {
       Executor executor) {
     Map<Integer, PartitionChunk> open = new HashMap<>();
     List<PartitionChunk> chunks = new ArrayList<>();
+    PartitioningStrategy<?> keys =
+        byChunk.contains(map) ? ChunkPartitioning.INSTANCE : partitioning;
     for (int i = 0; i < ids.size(); i++) {
       String id = ids.get(i);
       byte[] input = inputs.get(i);
-      Data key = serialization.toData(id, partitioning);
+      Data key = serialization.toData(id, keys);
       int partitionId = partitions.getPartitionId(key);
       PartitionChunk chunk = open.get(partitionId);
       if (chunk == null || chunk.isFull(input.length)) {
@@ -275,6 +304,7 @@ final class HazelcastInternals {
       chunk.add(i, key, id, input);
     }
     List<CompletableFuture<MapEntries>> calls = new ArrayList<>(chunks.size());
+    countOperations(map, chunks.size());
     for (PartitionChunk c : chunks) {
       PartitionBatchOperation op =
           new PartitionBatchOperation(
@@ -332,6 +362,7 @@ final class HazelcastInternals {
       op.add(key, group);
     }
     List<CompletableFuture<MapEntries>> calls = new ArrayList<>(ops.size());
+    countOperations(map, ops.size());
     for (ChunkOperation op : ops) {
       Map<String, ChunkWriteProcessor.Writes> writes = new HashMap<>();
       for (ChunkGroup g : op.groups.values()) {

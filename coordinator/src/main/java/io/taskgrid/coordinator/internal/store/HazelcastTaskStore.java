@@ -74,12 +74,30 @@ public final class HazelcastTaskStore implements TaskStore {
   private final long ttlMillis;
   private final Executor executor;
 
+  /** This coordinator's store format, which every member of its cluster runs. */
+  private final StoreFormat format;
+
+  private final HazelcastInstance hazelcast;
+
+  /** The listener that logs members joining without a format (see {@link StoreFormats}). */
+  private final java.util.UUID joinerWatch;
+
+  /** The store format this store runs, the same on every member of its cluster. */
+  public StoreFormat format() {
+    return format;
+  }
+
   /** The batched writes, the store's only use of Hazelcast internals. */
   private final HazelcastInternals internals;
 
   /** The start-up round trip of the internals, which runs in the background (for tests). */
   CompletableFuture<Void> internalsChecked() {
     return internals.roundTripChecked();
+  }
+
+  /** How many partition operations this store has issued to {@code map}; for tests. */
+  long operationsIssued(String map) {
+    return internals.operationsIssued(map);
   }
 
   /** Repeats the idempotent writes that failed for a reason that passes, until {@link #close}. */
@@ -90,6 +108,34 @@ public final class HazelcastTaskStore implements TaskStore {
   /** {@link #configure(Config, Retention)} with the default budget. */
   public static Config configure(Config config) {
     return configure(config, Retention.getDefaultInstance());
+  }
+
+  /** {@link #configure(Config, Retention, StoreFormat)} in the format this release forms. */
+  public static Config configure(Config config, Retention retention) {
+    return configure(config, retention, StoreFormat.CURRENT);
+  }
+
+  /**
+   * The fewest records a count budget ({@code --retained-max}) needs for {@link
+   * StoreFormat#RESULTS_BY_CHUNK}: Hazelcast holds such a budget per partition (budget × members /
+   * 271), and a chunk puts up to 64 finished records into one partition at once, so a smaller
+   * budget would evict a chunk's results as they are written. Two chunks per partition on one
+   * member.
+   */
+  static final long MIN_RECORDS_BY_CHUNK = 2L * ChunkIds.TASKS_PER_CHUNK * 271;
+
+  /**
+   * The format a coordinator asked for {@code requested} runs with {@code retention}: results by
+   * chunk need a byte budget (Hazelcast holds it per member) or a count budget of at least {@link
+   * #MIN_RECORDS_BY_CHUNK}; with a smaller one the results stay in the partitions of their ids.
+   */
+  public static StoreFormat effectiveFormat(StoreFormat requested, Retention retention) {
+    if (requested == StoreFormat.RESULTS_BY_CHUNK
+        && retention.maxBytes() == 0
+        && retention.maxRecords() < MIN_RECORDS_BY_CHUNK) {
+      return StoreFormat.PER_TASK;
+    }
+    return requested;
   }
 
   /** The fewest backups (synchronous and asynchronous) either map keeps of a partition. */
@@ -110,7 +156,12 @@ public final class HazelcastTaskStore implements TaskStore {
    * in OBJECT format and turning the map's statistics off made no difference measurable above the
    * noise of paired end-to-end runs, so the defaults stay.)
    */
-  public static Config configure(Config config, Retention retention) {
+  public static Config configure(Config config, Retention retention, StoreFormat format) {
+    config
+        .getMemberAttributeConfig()
+        .setAttribute(
+            StoreFormat.MEMBER_ATTRIBUTE,
+            Integer.toString(effectiveFormat(format, retention).number()));
     config.getMapConfig(TASKS_MAP).setBackupCount(1).setAsyncBackupCount(0);
     // Objects, not bytes: a write changes one task of a chunk in place instead of copying (and
     // deserializing, then serializing) all 64 of them.
@@ -142,7 +193,16 @@ public final class HazelcastTaskStore implements TaskStore {
   public HazelcastTaskStore(HazelcastInstance hazelcast, Duration resultTtl, Executor executor) {
     // First: it refuses a member whose configuration or Hazelcast version it cannot work with,
     // naming what differed.
-    this.internals = HazelcastInternals.of(hazelcast, List.of(TASKS_MAP, RESULTS_MAP, CHUNKS_MAP));
+    this.format = StoreFormats.configured(hazelcast);
+    this.internals =
+        HazelcastInternals.of(
+            hazelcast,
+            List.of(TASKS_MAP, RESULTS_MAP, CHUNKS_MAP),
+            format == StoreFormat.RESULTS_BY_CHUNK ? Set.of(RESULTS_MAP) : Set.of());
+    // Then: it refuses to join a cluster whose members run another store format.
+    StoreFormats.checkCluster(hazelcast, format);
+    this.hazelcast = hazelcast;
+    this.joinerWatch = StoreFormats.watchJoiners(hazelcast, format);
     SplitBrainProtections.awaitFirstEvaluation(hazelcast);
     this.tasks = hazelcast.getMap(TASKS_MAP);
     this.finished = hazelcast.getMap(RESULTS_MAP);
@@ -229,9 +289,7 @@ public final class HazelcastTaskStore implements TaskStore {
   public CompletionStage<Optional<TaskInfo>> get(String taskId) {
     return issue(
         () ->
-            finished
-                .getAsync(taskId)
-                .toCompletableFuture()
+            readEnded(taskId)
                 // On the store executor: Hazelcast's threads never run our code.
                 .thenCombineAsync(
                     readLive(taskId), (ended, live) -> ended != null ? ended : live, executor)
@@ -239,10 +297,19 @@ public final class HazelcastTaskStore implements TaskStore {
                     found ->
                         found != null
                             ? CompletableFuture.completedFuture(found)
-                            : finished.getAsync(taskId),
+                            : readEnded(taskId),
                     executor)
                 .thenApplyAsync(
                     bytes -> Optional.ofNullable(bytes).map(TaskRecords::decode), executor));
+  }
+
+  /**
+   * A task's finished record, through the batched read: in {@link StoreFormat#RESULTS_BY_CHUNK} its
+   * key is in its chunk's partition, where the map's proxy (which partitions by the id) would not
+   * look.
+   */
+  private CompletableFuture<byte @Nullable []> readEnded(String taskId) {
+    return writeAll(RESULTS_MAP, Kind.READ, List.of(taskId), nothing(1)).thenApply(r -> r[0]);
   }
 
   /** A task's live record, from its chunk or its own entry. */
@@ -663,6 +730,9 @@ public final class HazelcastTaskStore implements TaskStore {
   public void close() {
     // The HazelcastInstance belongs to whoever created it.
     closed = true;
+    if (hazelcast.getLifecycleService().isRunning()) {
+      hazelcast.getCluster().removeMembershipListener(joinerWatch);
+    }
   }
 
   /**

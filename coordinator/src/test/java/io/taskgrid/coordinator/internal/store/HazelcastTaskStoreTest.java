@@ -37,13 +37,24 @@ class HazelcastTaskStoreTest extends TaskStoreContractTest {
 
   @BeforeAll
   static void startMember() {
+    hazelcast = member(StoreFormat.CURRENT);
+    executor = Executors2.fixed("store-test", 2);
+  }
+
+  private static HazelcastInstance member(StoreFormat format) {
     CoordinatorOptions options =
         CoordinatorOptions.newBuilder()
             .clusterName("store-test-" + System.nanoTime())
             .hazelcastPort(0)
+            .storeFormat(format)
             .build();
-    hazelcast = Hazelcast.newHazelcastInstance(HazelcastConfigs.memberConfig(options));
-    executor = Executors2.fixed("store-test", 2);
+    return Hazelcast.newHazelcastInstance(HazelcastConfigs.memberConfig(options));
+  }
+
+  /** Replaces the class's member by one of {@code format} (from a subclass's {@code BeforeAll}). */
+  static void restartMember(StoreFormat format) {
+    hazelcast.shutdown();
+    hazelcast = member(format);
   }
 
   @AfterAll
@@ -127,6 +138,40 @@ class HazelcastTaskStoreTest extends TaskStoreContractTest {
     assertThat(won).containsExactly(stored);
     assertThat(liveEntryExists(id)).isFalse();
     assertThat(join(store.get(id))).contains(stored);
+  }
+
+  @Test
+  void resultsOfOneChunk_readAndWrittenInOneOperation_whenTheFormatKeepsResultsByChunk()
+      throws Exception {
+    HazelcastTaskStore store = (HazelcastTaskStore) newStore(Duration.ofHours(1));
+    try {
+      List<TaskInfo> records = new ArrayList<>();
+      for (int i = 0; i < ChunkIds.TASKS_PER_CHUNK; i++) {
+        records.add(queued("one-chunk-" + i, "1"));
+      }
+      List<String> ids = records.stream().map(r -> r.getSpec().getId()).toList();
+
+      long before = store.operationsIssued(HazelcastTaskStore.RESULTS_MAP);
+      join(store.createAll(records));
+      long reads = store.operationsIssued(HazelcastTaskStore.RESULTS_MAP) - before;
+      join(store.completeFirst(records.stream().map(r -> done(r)).toList()));
+      long writes = store.operationsIssued(HazelcastTaskStore.RESULTS_MAP) - before - reads;
+
+      if (chunkedIds() && store.format() == StoreFormat.RESULTS_BY_CHUNK) {
+        assertThat(List.of(reads, writes)).containsExactly(1L, 1L);
+      } else {
+        // 64 ids hashed over 271 partitions land in about 57 of them.
+        assertThat(reads).isGreaterThan(20);
+        assertThat(writes).isGreaterThan(20);
+      }
+      Map<String, TaskInfo> stored = join(store.getAll(ids));
+      assertThat(stored.values())
+          .hasSize(ids.size())
+          .allSatisfy(r -> assertThat(r.getState()).isEqualTo(TaskState.DONE));
+      assertThat(join(store.get(ids.get(7)))).map(TaskInfo::getState).contains(TaskState.DONE);
+    } finally {
+      store.close();
+    }
   }
 
   @Test
