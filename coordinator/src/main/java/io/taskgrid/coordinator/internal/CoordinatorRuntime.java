@@ -103,6 +103,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     scheduler.rememberTypesFor(options.rememberTypesFor());
     metrics.registerSchedulerGauges(metricsRegistry, scheduler);
     CoordinatorMetrics.registerRetentionGauges(metricsRegistry, store, options.retention());
+    CoordinatorMetrics.registerStoreOperationCounters(metricsRegistry, store);
     TaskIntake intake =
         new TaskIntake(
             options.clock(),

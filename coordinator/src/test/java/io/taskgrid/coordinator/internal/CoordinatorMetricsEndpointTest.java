@@ -58,6 +58,9 @@ class CoordinatorMetricsEndpointTest {
           .contains("taskgrid_tasks_held_by_type_limit{pool=\"io\",} 0.0")
           .contains("taskgrid_tasks_queued_without_worker{pool=\"unknown\",type=\"other\",} 0.0")
           .contains("taskgrid_workers_declared_dead_total 0.0")
+          .contains("# TYPE taskgrid_store_partition_operations_total counter")
+          .contains("taskgrid_store_partition_operations_total{map=\"taskgrid-chunks\",} 0.0")
+          .contains("taskgrid_store_partition_operations_total{map=\"taskgrid-results\",} 0.0")
           .contains("# TYPE taskgrid_store_operation_seconds histogram")
           .containsPattern("taskgrid_build_info\\{version=\"[^\"]+\",} 1.0")
           .contains("jvm_threads_current");

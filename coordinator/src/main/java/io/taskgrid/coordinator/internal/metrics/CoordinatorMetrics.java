@@ -197,6 +197,12 @@ public final class CoordinatorMetrics implements TaskEvents {
     RetentionGauges.register(registry, store, budget);
   }
 
+  /** Registers {@code taskgrid_store_partition_operations_total} (read at scrape time). */
+  public static void registerStoreOperationCounters(
+      CollectorRegistry registry, io.taskgrid.coordinator.internal.store.TaskStore store) {
+    StoreOperationCounters.register(registry, store);
+  }
+
   /**
    * Registers what a process exports once: the JVM's metrics (memory, GC, threads, CPU) and {@code
    * taskgrid_build_info}. The owner of the registry calls it, once per registry.

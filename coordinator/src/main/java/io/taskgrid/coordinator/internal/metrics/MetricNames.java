@@ -29,6 +29,7 @@ public final class MetricNames {
   public static final String QUEUED_WITHOUT_WORKER = "taskgrid_tasks_queued_without_worker";
   public static final String HELD_BY_TYPE_LIMIT = "taskgrid_tasks_held_by_type_limit";
   public static final String STORE_OPERATION = "taskgrid_store_operation_seconds";
+  public static final String STORE_PARTITION_OPERATIONS = "taskgrid_store_partition_operations";
   public static final String WORKERS_DECLARED_DEAD = "taskgrid_workers_declared_dead";
   public static final String SERVING = "taskgrid_coordinator_serving";
   public static final String FENCES = "taskgrid_coordinator_fences";
@@ -38,6 +39,7 @@ public final class MetricNames {
   public static final String REASON = "reason";
   public static final String TYPE = "type";
   public static final String OPERATION = "operation";
+  public static final String MAP = "map";
 
   private MetricNames() {}
 }

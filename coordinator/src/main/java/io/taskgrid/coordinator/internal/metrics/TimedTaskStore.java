@@ -148,6 +148,11 @@ public final class TimedTaskStore implements TaskStore {
   }
 
   @Override
+  public Map<String, Long> partitionOperations() {
+    return store.partitionOperations();
+  }
+
+  @Override
   public CompletionStage<List<TaskInfo>> jobRecords(String jobId) {
     long start = nanos.getAsLong();
     return timed(jobRecords, store.jobRecords(jobId), start);

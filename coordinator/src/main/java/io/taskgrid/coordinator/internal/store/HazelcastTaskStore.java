@@ -95,9 +95,14 @@ public final class HazelcastTaskStore implements TaskStore {
     return internals.roundTripChecked();
   }
 
-  /** How many partition operations this store has issued to {@code map}; for tests. */
+  /** How many partition operations this store has issued to {@code map}. */
   long operationsIssued(String map) {
     return internals.operationsIssued(map);
+  }
+
+  @Override
+  public Map<String, Long> partitionOperations() {
+    return internals.operationsIssued();
   }
 
   /** Repeats the idempotent writes that failed for a reason that passes, until {@link #close}. */

@@ -18,7 +18,7 @@ public enum StoreFormat {
   /**
    * The finished record of a task the SDKs named ({@code <prefix>-<n>-<check>}) is kept in the
    * partition of its live chunk, so that the results of one chunk are read and written in one
-   * partition operation instead of up to 64 (see {@link ChunkPartitioning}).
+   * partition operation instead of up to 64 (see {@link HazelcastInternals.ChunkPartitioning}).
    */
   RESULTS_BY_CHUNK(2);
 

@@ -98,6 +98,15 @@ public interface TaskStore extends AutoCloseable {
   Retained retained();
 
   /**
+   * The partition operations this store has issued since it started, per map it writes (for {@code
+   * taskgrid_store_partition_operations_total}); empty for a store without partitions. Cheap enough
+   * for every metrics scrape.
+   */
+  default Map<String, Long> partitionOperations() {
+    return Map.of();
+  }
+
+  /**
    * The records of one job, whichever coordinator accepted them (DONE ones until they expire). A
    * scan of the whole store: for status queries about a job this coordinator did not accept, never
    * for a hot path.

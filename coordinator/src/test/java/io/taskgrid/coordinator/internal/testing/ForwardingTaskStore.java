@@ -63,6 +63,11 @@ public abstract class ForwardingTaskStore implements TaskStore {
   }
 
   @Override
+  public Map<String, Long> partitionOperations() {
+    return delegate.partitionOperations();
+  }
+
+  @Override
   public CompletionStage<List<TaskInfo>> jobRecords(String jobId) {
     return delegate.jobRecords(jobId);
   }
