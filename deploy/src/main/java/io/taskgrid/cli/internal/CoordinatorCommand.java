@@ -217,19 +217,21 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--store-format",
-      defaultValue = "2",
+      defaultValue = "3",
       description =
-          "How the store lays out its records: 2 keeps a chunk's finished results in its partition"
-              + " (with --retained-max of at least 34688 or with --retained-max-mb; else 1), 1 is"
-              + " the layout of earlier releases. Every coordinator of a cluster must run the same"
-              + " one: to upgrade a running cluster of an earlier release, give the new"
-              + " coordinators 1 (default: ${DEFAULT-VALUE}; see docs/STORE-BATCHES.md).")
-  int storeFormat = 2;
+          "How the store lays out and writes its records: 3 keeps a chunk's finished results in"
+              + " its partition and checks for an ended task in the write that submits it, 2 has"
+              + " that layout without that check, 1 is the layout of releases before 2 (3 and 2"
+              + " need --retained-max of at least 34688 or --retained-max-mb; else they run 1)."
+              + " Every coordinator of a cluster must run the same one: to upgrade a running"
+              + " cluster of an earlier release, give the new coordinators its format"
+              + " (default: ${DEFAULT-VALUE}; see docs/STORE-BATCHES.md).")
+  int storeFormat = 3;
 
   private StoreFormat storeFormat() {
     StoreFormat format = StoreFormat.of(storeFormat);
     if (format == null) {
-      throw new UsageException("--store-format: " + storeFormat + " (expected: 1 or 2)");
+      throw new UsageException("--store-format: " + storeFormat + " (expected: 1, 2 or 3)");
     }
     return format;
   }

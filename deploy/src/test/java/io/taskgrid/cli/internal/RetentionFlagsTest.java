@@ -16,7 +16,7 @@ class RetentionFlagsTest {
     "--retained-max, 999, '--retained-max: 999 (expected: 1000..2147483647)'",
     "--retained-max-mb, -1, '--retained-max-mb: -1 (expected: 0..1073741824)'",
     "--result-ttl-s, 0, '--result-ttl-s: 0 (expected: >= 1)'",
-    "--store-format, 3, '--store-format: 3 (expected: 1 or 2)'",
+    "--store-format, 4, '--store-format: 4 (expected: 1, 2 or 3)'",
   })
   void execute_retentionFlagOutOfRange_oneLineUsageErrorExitTwo(
       String flag, String value, String message) {
@@ -35,7 +35,7 @@ class RetentionFlagsTest {
     "--retained-max, 500000",
     "--retained-max-mb, 0",
     "--result-ttl-s, 3600",
-    "--store-format, 2"
+    "--store-format, 3"
   })
   void help_mentionsRetentionFlagAndItsDefault(String flag, String defaultValue) {
     StringWriter out = new StringWriter();

@@ -64,7 +64,16 @@ public final class BatchWriteProcessor
      * Removes a live record that shows the reported lease and returns the DONE record the report
      * makes of it (for the results map); null when the report is stale.
      */
-    TAKE_LEASE(7);
+    TAKE_LEASE(7),
+    /**
+     * As {@link #PUT_IF_ABSENT}, unless the task has ended: when its DONE record stands in the
+     * results map, that record is returned and nothing is written. The finished record is looked up
+     * in the same operation, on the same partition thread ({@link EndedRecords}), so a task that
+     * ends concurrently is either found ended or finds the live record: submitting an id again
+     * never runs its task again. Store format 3 only (a task's live and finished records share a
+     * partition there); the backups skip the tasks the primary found ended.
+     */
+    CREATE(8);
 
     final byte code;
 
@@ -85,6 +94,7 @@ public final class BatchWriteProcessor
   private Kind kind = Kind.PUT_IF_ABSENT;
   private long ttlMillis;
   private Map<String, byte[]> inputs = new HashMap<>();
+  private final CreateCheck created = new CreateCheck();
 
   /** For Hazelcast deserialization. */
   public BatchWriteProcessor() {}
@@ -107,6 +117,12 @@ public final class BatchWriteProcessor
     if (input == null) {
       // Hazelcast only applies this to the keys it was sent with, which are the inputs' keys.
       throw new IllegalStateException("no input for key " + entry.getKey());
+    }
+    if (kind == Kind.CREATE) {
+      byte[] done = created.ended(entry.getKey());
+      if (done != null) {
+        return done;
+      }
     }
     Decision d = decide(kind, entry.getValue(), input);
     if (d.changed()) {
@@ -137,7 +153,7 @@ public final class BatchWriteProcessor
    */
   static Decision decide(Kind kind, byte @Nullable [] stored, byte[] input) {
     return switch (kind) {
-      case PUT_IF_ABSENT ->
+      case PUT_IF_ABSENT, CREATE ->
           stored == null ? new Decision(true, input, false, null) : Decision.unchanged(stored);
       case UPDATE_LIVE ->
           TaskRecords.mayUpdate(stored, RecordHeader.of(input).attempt())
@@ -181,7 +197,25 @@ public final class BatchWriteProcessor
   /** A read changes nothing, so its backups have nothing to do. */
   @Override
   public @Nullable EntryProcessor<String, byte[], byte[]> getBackupProcessor() {
-    return kind == Kind.READ ? null : this;
+    if (kind == Kind.READ) {
+      return null;
+    }
+    if (kind == Kind.CREATE) {
+      BatchWriteProcessor backup = new BatchWriteProcessor(kind, ttlMillis, inputs);
+      backup.created.copyForBackup(created);
+      return backup;
+    }
+    return this;
+  }
+
+  /** Whether this batch must be given the finished records of its partition ({@link #lookIn}). */
+  boolean checksEnded() {
+    return kind == Kind.CREATE;
+  }
+
+  /** See {@link CreateCheck#lookIn}. */
+  void lookIn(EndedRecords ended) {
+    created.lookIn(ended);
   }
 
   @Override
@@ -203,6 +237,9 @@ public final class BatchWriteProcessor
       out.writeString(e.getKey());
       out.writeByteArray(e.getValue());
     }
+    if (kind == Kind.CREATE) { // the other kinds keep the wire form of store formats 1 and 2
+      created.writeData(out);
+    }
   }
 
   @Override
@@ -217,6 +254,9 @@ public final class BatchWriteProcessor
       if (key != null) {
         inputs.put(key, value == null ? new byte[0] : value);
       }
+    }
+    if (kind == Kind.CREATE) {
+      created.readData(in);
     }
   }
 }

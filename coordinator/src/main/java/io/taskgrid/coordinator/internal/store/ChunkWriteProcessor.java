@@ -47,6 +47,7 @@ public final class ChunkWriteProcessor
 
   private Kind kind = Kind.READ;
   private Map<String, Writes> writes = new HashMap<>();
+  private final CreateCheck created = new CreateCheck();
 
   /** For Hazelcast deserialization. */
   public ChunkWriteProcessor() {}
@@ -62,7 +63,7 @@ public final class ChunkWriteProcessor
   /** Whether {@code kind} writes or reads live records only (so it may apply to a chunk). */
   static boolean isLive(Kind kind) {
     return switch (kind) {
-      case PUT_IF_ABSENT, UPDATE_LIVE, REMOVE_LIVE, READ, TAKE_LEASE -> true;
+      case PUT_IF_ABSENT, CREATE, UPDATE_LIVE, REMOVE_LIVE, READ, TAKE_LEASE -> true;
       case COMPLETE_FIRST, COMPLETE_LEASE -> false;
     };
   }
@@ -81,6 +82,14 @@ public final class ChunkWriteProcessor
     boolean anyAnswer = false;
     for (int i = 0; i < mine.size(); i++) {
       String id = mine.ids().get(i);
+      if (kind == Kind.CREATE) {
+        byte[] done = created.ended(id);
+        if (done != null) {
+          answers[i] = done;
+          anyAnswer = true;
+          continue;
+        }
+      }
       Decision d =
           BatchWriteProcessor.decide(
               kind, chunk == null ? null : chunk.get(id), mine.inputs().get(i));
@@ -103,7 +112,25 @@ public final class ChunkWriteProcessor
   /** A read changes nothing, so its backups have nothing to do. */
   @Override
   public @Nullable EntryProcessor<String, LiveChunk, byte[]> getBackupProcessor() {
-    return kind == Kind.READ ? null : this;
+    if (kind == Kind.READ) {
+      return null;
+    }
+    if (kind == Kind.CREATE) {
+      ChunkWriteProcessor backup = new ChunkWriteProcessor(kind, writes);
+      backup.created.copyForBackup(created);
+      return backup;
+    }
+    return this;
+  }
+
+  /** Whether this batch must be given the finished records of its partition ({@link #lookIn}). */
+  boolean checksEnded() {
+    return kind == Kind.CREATE;
+  }
+
+  /** See {@link CreateCheck#lookIn}. */
+  void lookIn(EndedRecords ended) {
+    created.lookIn(ended);
   }
 
   /** Per-task answers as one array: a count, then per answer its length (-1: none) and bytes. */
@@ -168,6 +195,9 @@ public final class ChunkWriteProcessor
         out.writeByteArray(w.inputs().get(i));
       }
     }
+    if (kind == Kind.CREATE) { // the other kinds keep the wire form of store formats 1 and 2
+      created.writeData(out);
+    }
   }
 
   @Override
@@ -187,6 +217,9 @@ public final class ChunkWriteProcessor
       if (key != null) {
         writes.put(key, w);
       }
+    }
+    if (kind == Kind.CREATE) {
+      created.readData(in);
     }
   }
 }

@@ -112,10 +112,11 @@ final class HazelcastInternals {
    * which must read back through the public API and through a batched read what it wrote, runs in
    * the background (see {@link #checkRoundTrip}). In the maps named in {@code byChunk} the keys of
    * tasks that have a live chunk are put into that chunk's partition instead ({@link
-   * ChunkPartitioning}); only these batched calls can find them there.
+   * ChunkPartitioning}); only these batched calls can find them there. {@code create} is the kind
+   * the store creates live records with (the scratch key is written with it).
    */
   static HazelcastInternals of(
-      HazelcastInstance hazelcast, List<String> maps, Set<String> byChunk) {
+      HazelcastInstance hazelcast, List<String> maps, Set<String> byChunk, Kind create) {
     Config config = hazelcast.getConfig();
     if (!StoreSerialization.isRegistered(config)) {
       throw new IllegalArgumentException(
@@ -148,7 +149,7 @@ final class HazelcastInternals {
             byChunk,
             engine.getPartitionService(),
             engine.getOperationService());
-    internals.roundTrip = internals.checkRoundTrip(hazelcast);
+    internals.roundTrip = internals.checkRoundTrip(hazelcast, create);
     return internals;
   }
 
@@ -222,19 +223,21 @@ final class HazelcastInternals {
   }
 
   /**
-   * Writes a scratch key with a one-key batch (the store's path: serialization, partition,
-   * operation, answer), reads it back with IMap.get and with a batched read, then deletes it. It
-   * runs in the background: a coordinator that starts while its cluster merges or migrates
-   * partitions must not wait for it (a fresh start after a split waited 60 s and failed), so a
-   * difference is logged at ERROR, and a check that could not be made at WARN.
+   * Writes a scratch key with a one-key batch of the kind the store creates records with (the
+   * store's path: serialization, partition, operation, answer; for {@link Kind#CREATE} also the
+   * operation's look-up of finished records, which fails loudly when Hazelcast did not run it),
+   * reads it back with IMap.get and with a batched read, then deletes it. It runs in the
+   * background: a coordinator that starts while its cluster merges or migrates partitions must not
+   * wait for it (a fresh start after a split waited 60 s and failed), so a difference is logged at
+   * ERROR, and a check that could not be made at WARN.
    */
-  private CompletableFuture<Void> checkRoundTrip(HazelcastInstance hazelcast) {
+  private CompletableFuture<Void> checkRoundTrip(HazelcastInstance hazelcast, Kind create) {
     IMap<String, byte[]> scratch = hazelcast.getMap(SCRATCH_MAP);
     String key =
         "check-" + hazelcast.getCluster().getLocalMember().getUuid() + "-" + System.nanoTime();
     byte[] written = key.getBytes(StandardCharsets.UTF_8);
     CompletableFuture<Void> checked =
-        one(Kind.PUT_IF_ABSENT, key, written)
+        one(create, key, written)
             .thenCompose(
                 created -> {
                   if (created != null) {

@@ -121,11 +121,10 @@ public final class HazelcastTaskStore implements TaskStore {
   }
 
   /**
-   * The fewest records a count budget ({@code --retained-max}) needs for {@link
-   * StoreFormat#RESULTS_BY_CHUNK}: Hazelcast holds such a budget per partition (budget × members /
-   * 271), and a chunk puts up to 64 finished records into one partition at once, so a smaller
-   * budget would evict a chunk's results as they are written. Two chunks per partition on one
-   * member.
+   * The fewest records a count budget ({@code --retained-max}) needs for formats 2 and 3 (results
+   * by chunk): Hazelcast holds such a budget per partition (budget × members / 271), and a chunk
+   * puts up to 64 finished records into one partition at once, so a smaller budget would evict a
+   * chunk's results as they are written. Two chunks per partition on one member.
    */
   static final long MIN_RECORDS_BY_CHUNK = 2L * ChunkIds.TASKS_PER_CHUNK * 271;
 
@@ -135,7 +134,7 @@ public final class HazelcastTaskStore implements TaskStore {
    * #MIN_RECORDS_BY_CHUNK}; with a smaller one the results stay in the partitions of their ids.
    */
   public static StoreFormat effectiveFormat(StoreFormat requested, Retention retention) {
-    if (requested == StoreFormat.RESULTS_BY_CHUNK
+    if (requested.resultsByChunk()
         && retention.maxBytes() == 0
         && retention.maxRecords() < MIN_RECORDS_BY_CHUNK) {
       return StoreFormat.PER_TASK;
@@ -203,7 +202,8 @@ public final class HazelcastTaskStore implements TaskStore {
         HazelcastInternals.of(
             hazelcast,
             List.of(TASKS_MAP, RESULTS_MAP, CHUNKS_MAP),
-            format == StoreFormat.RESULTS_BY_CHUNK ? Set.of(RESULTS_MAP) : Set.of());
+            format.resultsByChunk() ? Set.of(RESULTS_MAP) : Set.of(),
+            format.checksEndedAtCreate() ? Kind.CREATE : Kind.PUT_IF_ABSENT);
     // Then: it refuses to join a cluster whose members run another store format.
     StoreFormats.checkCluster(hazelcast, format);
     this.hazelcast = hazelcast;
@@ -221,10 +221,17 @@ public final class HazelcastTaskStore implements TaskStore {
   @Override
   public CompletionStage<List<Optional<TaskInfo>>> createAll(List<TaskInfo> records) {
     List<TaskInfo> copy = List.copyOf(records);
+    // Format 3 checks for an ended task in the operation that writes (Kind.CREATE); the others
+    // read the results map after the write and undo the write for a task that had ended.
+    boolean checked = format.checksEndedAtCreate();
     return issue(
         () ->
-            writeRecords(TASKS_MAP, Kind.PUT_IF_ABSENT, copy)
-                .thenCompose(stored -> undoEnded(copy, stored))
+            writeRecords(TASKS_MAP, checked ? Kind.CREATE : Kind.PUT_IF_ABSENT, copy)
+                .thenCompose(
+                    stored ->
+                        checked
+                            ? CompletableFuture.completedFuture(stored)
+                            : undoEnded(copy, stored))
                 .thenApply(
                     stored -> {
                       List<Optional<TaskInfo>> out = new ArrayList<>(stored.length);
@@ -309,7 +316,7 @@ public final class HazelcastTaskStore implements TaskStore {
   }
 
   /**
-   * A task's finished record, through the batched read: in {@link StoreFormat#RESULTS_BY_CHUNK} its
+   * A task's finished record, through the batched read: in formats 2 and 3 (results by chunk) its
    * key is in its chunk's partition, where the map's proxy (which partitions by the id) would not
    * look.
    */

@@ -20,10 +20,20 @@ public enum StoreFormat {
    * partition of its live chunk, so that the results of one chunk are read and written in one
    * partition operation instead of up to 64 (see {@link HazelcastInternals.ChunkPartitioning}).
    */
-  RESULTS_BY_CHUNK(2);
+  RESULTS_BY_CHUNK(2),
+
+  /**
+   * Format 2's layout, and a submission checks whether a task of its id has ended in the same
+   * partition operation that stores its live record ({@link BatchWriteProcessor.Kind#CREATE}),
+   * instead of reading the results map after the write and undoing the write for a task that had
+   * ended: one partition operation fewer on every submission, and on a task's round trip. Its
+   * operations carry what formats 1 and 2 do not know, so a cluster runs it only when every member
+   * does.
+   */
+  ENDED_CHECKED_AT_CREATE(3);
 
   /** The format of a cluster that this release forms. */
-  public static final StoreFormat CURRENT = RESULTS_BY_CHUNK;
+  public static final StoreFormat CURRENT = ENDED_CHECKED_AT_CREATE;
 
   /** The Hazelcast member attribute by which a coordinator tells the cluster its format. */
   static final String MEMBER_ATTRIBUTE = "taskgrid.store-format";
@@ -32,6 +42,16 @@ public enum StoreFormat {
 
   StoreFormat(int number) {
     this.number = number;
+  }
+
+  /** Whether finished records of the SDKs' tasks are kept in their chunk's partition. */
+  boolean resultsByChunk() {
+    return this != PER_TASK;
+  }
+
+  /** Whether a submission checks for an ended task in the operation that stores it. */
+  boolean checksEndedAtCreate() {
+    return this == ENDED_CHECKED_AT_CREATE;
   }
 
   /** The format's number, as {@code --store-format} and the member attribute give it. */

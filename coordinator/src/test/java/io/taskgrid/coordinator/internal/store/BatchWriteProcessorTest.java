@@ -3,6 +3,10 @@ package io.taskgrid.coordinator.internal.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.hazelcast.config.Config;
+import com.hazelcast.internal.serialization.SerializationService;
+import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
+import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
 import io.taskgrid.coordinator.internal.store.BatchWriteProcessor.Kind;
 import io.taskgrid.proto.v1.Outcome;
@@ -226,6 +230,9 @@ class BatchWriteProcessorTest {
       BatchWriteProcessor p = new BatchWriteProcessor(kind, TTL, Map.of());
       if (kind == Kind.READ) {
         assertThat(p.getBackupProcessor()).isNull();
+      } else if (kind == Kind.CREATE) {
+        // A copy that carries what the primary found ended (see create_backup_*).
+        assertThat(p.getBackupProcessor()).isNotNull().isNotSameAs(p);
       } else {
         assertThat(p.getBackupProcessor()).isSameAs(p);
       }
@@ -242,11 +249,79 @@ class BatchWriteProcessorTest {
             "COMPLETE_LEASE=4",
             "REMOVE_LIVE=5",
             "READ=6",
-            "TAKE_LEASE=7");
+            "TAKE_LEASE=7",
+            "CREATE=8");
     for (Kind kind : Kind.values()) {
       assertThat(Kind.of(kind.code)).isSameAs(kind);
     }
-    assertThatThrownBy(() -> Kind.of((byte) 8)).hasMessageContaining("unknown batch write kind 8");
+    assertThatThrownBy(() -> Kind.of((byte) 9)).hasMessageContaining("unknown batch write kind 9");
+  }
+
+  @Test
+  void create_taskNotEnded_storesAndAnswersNothing_orTheLiveOne() {
+    FakeEntry absent = new FakeEntry(null);
+    byte[] live = running(1, "w1").toByteArray();
+    FakeEntry present = new FakeEntry(live);
+    BatchWriteProcessor p =
+        new BatchWriteProcessor(Kind.CREATE, TTL, Map.of("t1", QUEUED.toByteArray()));
+    p.lookIn(id -> null);
+
+    assertThat(p.process(absent)).isNull();
+    assertThat(p.process(present)).isEqualTo(live);
+    assertThat(absent.value).isEqualTo(QUEUED.toByteArray());
+    assertThat(present.writes).isZero();
+  }
+
+  @Test
+  void create_taskEnded_answersItsDoneRecordAndWritesNothing() {
+    FakeEntry entry = new FakeEntry(null);
+    byte[] done = done(1).toByteArray();
+    BatchWriteProcessor p =
+        new BatchWriteProcessor(Kind.CREATE, TTL, Map.of("t1", QUEUED.toByteArray()));
+    p.lookIn(id -> id.equals("t1") ? done : null);
+
+    assertThat(p.process(entry)).isEqualTo(done);
+    assertThat(entry.writes).isZero();
+  }
+
+  @Test
+  void create_backupOverTheWire_skipsWhatThePrimaryFoundEndedAndCreatesTheRest() {
+    SerializationService wire =
+        new DefaultSerializationServiceBuilder()
+            .setConfig(StoreSerialization.register(new Config()).getSerializationConfig())
+            .build();
+    BatchWriteProcessor primary =
+        new BatchWriteProcessor(Kind.CREATE, TTL, Map.of("t1", QUEUED.toByteArray()));
+    primary.lookIn(id -> done(1).toByteArray());
+    primary.process(new FakeEntry(null));
+    BatchWriteProcessor notFound =
+        new BatchWriteProcessor(Kind.CREATE, TTL, Map.of("t1", QUEUED.toByteArray()));
+    notFound.lookIn(id -> null);
+    notFound.process(new FakeEntry(null));
+
+    FakeEntry skippedOnBackup = new FakeEntry(null);
+    FakeEntry createdOnBackup = new FakeEntry(null);
+    copyOver(wire, primary.getBackupProcessor()).process(skippedOnBackup);
+    copyOver(wire, notFound.getBackupProcessor()).process(createdOnBackup);
+
+    assertThat(skippedOnBackup.writes).isZero();
+    assertThat(createdOnBackup.value).isEqualTo(QUEUED.toByteArray());
+  }
+
+  @Test
+  void create_onAPrimaryWithoutTheFinishedRecords_refusesRatherThanCreateBlindly() {
+    BatchWriteProcessor p =
+        new BatchWriteProcessor(Kind.CREATE, TTL, Map.of("t1", QUEUED.toByteArray()));
+
+    assertThatThrownBy(() -> p.process(new FakeEntry(null)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("PartitionBatchOperation");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static EntryProcessor<String, byte[], byte[]> copyOver(
+      SerializationService wire, @Nullable EntryProcessor<String, byte[], byte[]> processor) {
+    return (EntryProcessor<String, byte[], byte[]>) wire.toObject(wire.toData(processor));
   }
 
   /** An entry as Hazelcast hands it to a processor: counts writes and keeps the TTL given. */

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every coordinator of a cluster runs one store format, and one of another refuses to start. */
 class StoreFormatsTest {
@@ -46,22 +48,32 @@ class StoreFormatsTest {
         .isEqualTo(StoreFormat.RESULTS_BY_CHUNK);
     assertThat(
             HazelcastTaskStore.effectiveFormat(
+                StoreFormat.ENDED_CHECKED_AT_CREATE, new Retention(TTL, enough - 1, 0)))
+        .isEqualTo(StoreFormat.PER_TASK);
+    assertThat(
+            HazelcastTaskStore.effectiveFormat(
+                StoreFormat.ENDED_CHECKED_AT_CREATE, new Retention(TTL, enough, 0)))
+        .isEqualTo(StoreFormat.ENDED_CHECKED_AT_CREATE);
+    assertThat(
+            HazelcastTaskStore.effectiveFormat(
                 StoreFormat.PER_TASK, new Retention(TTL, 1_000_000, 0)))
         .isEqualTo(StoreFormat.PER_TASK);
   }
 
-  @Test
-  void aCoordinatorOfAnotherFormat_refusesToJoinNamingTheFlagThatWould() throws IOException {
+  @ParameterizedTest
+  @CsvSource({"PER_TASK, RESULTS_BY_CHUNK", "RESULTS_BY_CHUNK, ENDED_CHECKED_AT_CREATE"})
+  void aCoordinatorOfAnotherFormat_refusesToJoinNamingTheFlagThatWould(
+      StoreFormat olderFormat, StoreFormat newerFormat) throws IOException {
     Cluster cluster = new Cluster(2);
-    HazelcastInstance older = cluster.start(0, StoreFormat.PER_TASK);
+    HazelcastInstance older = cluster.start(0, olderFormat);
     HazelcastTaskStore olderStore = new HazelcastTaskStore(older, TTL, Runnable::run);
-    HazelcastInstance newer = cluster.start(1, StoreFormat.RESULTS_BY_CHUNK);
+    HazelcastInstance newer = cluster.start(1, newerFormat);
 
     assertThatThrownBy(() -> new HazelcastTaskStore(newer, TTL, Runnable::run))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("this coordinator runs store format 2")
-        .hasMessageContaining("runs store format 1:")
-        .hasMessageContaining("start this coordinator with --store-format 1");
+        .hasMessageContaining("this coordinator runs store format " + newerFormat.number())
+        .hasMessageContaining("runs store format " + olderFormat.number() + ":")
+        .hasMessageContaining("start this coordinator with --store-format " + olderFormat.number());
     olderStore.close();
   }
 

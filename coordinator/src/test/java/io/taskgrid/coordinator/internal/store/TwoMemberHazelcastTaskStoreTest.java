@@ -155,6 +155,40 @@ class TwoMemberHazelcastTaskStoreTest extends TaskStoreContractTest {
     assertThat(stored).hasSize(records.size());
   }
 
+  /**
+   * A resubmitted id of an ended task is answered its DONE record, and no live record is made of
+   * it, on the owner or on its backup (the backup, which cannot look up finished records, skips
+   * what the owner found ended): a backup promoted later would otherwise run the task again.
+   */
+  @Test
+  void createAll_idOfAnEndedTask_noLiveRecordOnTheBackupEither() throws Exception {
+    TaskStore store = newStore(TTL);
+    List<TaskInfo> records = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      records.add(queued("ended-again-" + i, "1"));
+    }
+    join(store.createAll(records));
+    List<TaskInfo> done = records.stream().map(TaskStoreContractTest::done).toList();
+    join(store.completeAll(done));
+    long liveBackups = liveBackupEntries();
+
+    List<Optional<TaskInfo>> again = join(store.createAll(records));
+
+    assertThat(again).containsExactlyElementsOf(done.stream().map(Optional::of).toList());
+    assertThat(liveBackupEntries()).isEqualTo(liveBackups);
+  }
+
+  /** Backup entries of the live maps (records of their own and chunks) on both members. */
+  private static long liveBackupEntries() {
+    long n = 0;
+    for (HazelcastInstance member : List.of(first, second)) {
+      for (String map : List.of(HazelcastTaskStore.TASKS_MAP, HazelcastTaskStore.CHUNKS_MAP)) {
+        n += member.getMap(map).getLocalMapStats().getBackupEntryCount();
+      }
+    }
+    return n;
+  }
+
   @Test
   void createAll_backupHeldUp_notAcknowledgedUntilTheBackupHasIt() throws Exception {
     TaskStore store = newStore(TTL);
