@@ -504,6 +504,7 @@ final class HazelcastInternals {
         return id;
       }
       Data chunkKey = lastChunkKey;
+      // Identity on purpose: chunkOf answers lastChunk itself for an id of the same chunk.
       if (chunk != lastChunk || chunkKey == null) {
         chunkKey = serialization.toData(chunk, OWN_HASH);
         lastChunk = chunk;
