@@ -26,7 +26,9 @@ import org.jspecify.annotations.Nullable;
  * operation of our own, that is more Hazelcast internals, for no fewer invocations.
  */
 public final class BatchWriteProcessor
-    implements EntryProcessor<String, byte[], byte[]>, IdentifiedDataSerializable {
+    implements EntryProcessor<String, byte[], byte[]>,
+        IdentifiedDataSerializable,
+        PartitionRecords.Reader {
   private static final long serialVersionUID = 1L;
 
   /** Which write to apply; {@code code} is its wire form, fixed across versions. */
@@ -45,7 +47,10 @@ public final class BatchWriteProcessor
      * Writes a terminal record (with the result TTL) unless the stored one is DONE already. Returns
      * null when the new record won (the caller has it: no copy travels back) and the earlier DONE
      * record when that one stands, so of two terminal writes that race (a coordinator's own outcome
-     * and a worker report forwarded by another coordinator) exactly one is recorded.
+     * and a worker report forwarded by another coordinator) exactly one is recorded. A lease a
+     * worker's report took ({@link #TAKE_LEASE}) counts as the earlier DONE record: its record,
+     * found in the live map of the same partition, is written instead and answered ({@link
+     * TakenLeases}).
      */
     COMPLETE_FIRST(3),
     /**
@@ -95,6 +100,7 @@ public final class BatchWriteProcessor
   private long ttlMillis;
   private Map<String, byte[]> inputs = new HashMap<>();
   private final CreateCheck created = new CreateCheck();
+  private final TakenLeases taken = new TakenLeases();
 
   /** For Hazelcast deserialization. */
   public BatchWriteProcessor() {}
@@ -122,6 +128,13 @@ public final class BatchWriteProcessor
       byte[] done = created.ended(entry.getKey());
       if (done != null) {
         return done;
+      }
+    }
+    if (kind == Kind.COMPLETE_FIRST && TaskRecords.mayComplete(entry.getValue())) {
+      byte[] lease = taken.instead(entry.getKey(), input);
+      if (lease != null) {
+        setTerminal(entry, lease);
+        return lease; // it stands, not the input
       }
     }
     Decision d = decide(kind, entry.getValue(), input);
@@ -205,17 +218,33 @@ public final class BatchWriteProcessor
       backup.created.copyForBackup(created);
       return backup;
     }
+    if (kind == Kind.COMPLETE_FIRST && taken.substituted()) {
+      return new BatchWriteProcessor(kind, ttlMillis, taken.forBackups(inputs));
+    }
     return this;
   }
 
-  /** Whether this batch must be given the finished records of its partition ({@link #lookIn}). */
-  boolean checksEnded() {
-    return kind == Kind.CREATE;
+  /**
+   * A {@link Kind#CREATE} batch reads the finished records of its partition, a {@link
+   * Kind#COMPLETE_FIRST} batch the live ones.
+   */
+  @Override
+  public void readFrom(PartitionRecords partition) {
+    if (kind == Kind.CREATE) {
+      lookIn(partition.ended());
+    } else if (kind == Kind.COMPLETE_FIRST) {
+      lookInLive(partition.live());
+    }
   }
 
   /** See {@link CreateCheck#lookIn}. */
   void lookIn(EndedRecords ended) {
     created.lookIn(ended);
+  }
+
+  /** See {@link TakenLeases#lookIn}. */
+  void lookInLive(LiveRecords live) {
+    taken.lookIn(live);
   }
 
   @Override

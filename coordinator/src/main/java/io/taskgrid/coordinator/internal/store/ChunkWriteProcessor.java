@@ -26,7 +26,9 @@ import org.jspecify.annotations.Nullable;
  * per task for its TTL and the retention budget).
  */
 public final class ChunkWriteProcessor
-    implements EntryProcessor<String, LiveChunk, byte[]>, IdentifiedDataSerializable {
+    implements EntryProcessor<String, LiveChunk, byte[]>,
+        IdentifiedDataSerializable,
+        PartitionRecords.Reader {
   private static final long serialVersionUID = 1L;
 
   /** The writes to one chunk: task ids and their inputs, in order. */
@@ -123,9 +125,12 @@ public final class ChunkWriteProcessor
     return this;
   }
 
-  /** Whether this batch must be given the finished records of its partition ({@link #lookIn}). */
-  boolean checksEnded() {
-    return kind == Kind.CREATE;
+  /** A {@link Kind#CREATE} batch reads the finished records of its partition. */
+  @Override
+  public void readFrom(PartitionRecords partition) {
+    if (kind == Kind.CREATE) {
+      lookIn(partition.ended());
+    }
   }
 
   /** See {@link CreateCheck#lookIn}. */

@@ -516,12 +516,10 @@ public final class HazelcastTaskStore implements TaskStore {
     return issue(
         () -> {
           List<String> ids = new ArrayList<>(copy.size());
-          List<byte[]> inputs = new ArrayList<>(copy.size());
           for (TaskResult r : copy) {
             ids.add(r.getTaskId());
-            inputs.add(r.toByteArray());
           }
-          return writeAll(TASKS_MAP, Kind.TAKE_LEASE, ids, inputs)
+          return takeLeases(copy)
               .thenCompose(
                   taken -> {
                     List<String> endedIds = new ArrayList<>();
@@ -561,6 +559,21 @@ public final class HazelcastTaskStore implements TaskStore {
                             });
                   });
         });
+  }
+
+  /**
+   * The first write of {@link #completeLeases}: per report, the DONE record it made of the live
+   * record that showed its lease (left in the live map), or null. Alone for tests of what happens
+   * between the two writes.
+   */
+  CompletableFuture<byte @Nullable [][]> takeLeases(List<TaskResult> reports) {
+    List<String> ids = new ArrayList<>(reports.size());
+    List<byte[]> inputs = new ArrayList<>(reports.size());
+    for (TaskResult r : reports) {
+      ids.add(r.getTaskId());
+      inputs.add(r.toByteArray());
+    }
+    return writeAll(TASKS_MAP, Kind.TAKE_LEASE, ids, inputs);
   }
 
   @Override

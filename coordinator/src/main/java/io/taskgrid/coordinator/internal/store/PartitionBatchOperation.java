@@ -5,8 +5,10 @@ import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.impl.MapContainer;
 import com.hazelcast.map.impl.MapService;
+import com.hazelcast.map.impl.MapServiceContext;
 import com.hazelcast.map.impl.operation.MultipleEntryOperation;
 import com.hazelcast.map.impl.recordstore.RecordStore;
+import com.hazelcast.partition.PartitioningStrategy;
 import java.util.Set;
 
 /**
@@ -24,8 +26,11 @@ import java.util.Set;
  * {@code TwoMemberHazelcastTaskStoreTest} checks the synchronous backups on a real two-member
  * cluster.
  *
- * <p>A {@link BatchWriteProcessor.Kind#CREATE} batch is given the finished records of this very
- * partition before it runs ({@link #endedRecords}), so that it checks them and writes in one step.
+ * <p>A batch that checks the store's other maps before it writes ({@link PartitionRecords.Reader})
+ * is given their records of this very partition before it runs, so that it checks them and writes
+ * in one step: a {@link BatchWriteProcessor.Kind#CREATE} batch the finished records ({@link
+ * #endedRecords}), a {@link BatchWriteProcessor.Kind#COMPLETE_FIRST} batch the live ones ({@link
+ * #liveRecords}).
  */
 public final class PartitionBatchOperation extends MultipleEntryOperation {
 
@@ -52,10 +57,19 @@ public final class PartitionBatchOperation extends MultipleEntryOperation {
   @Override
   protected void runInternal() {
     // Each run looks afresh: Hazelcast runs an operation again when its answer was lost.
-    if (entryProcessor instanceof ChunkWriteProcessor chunks && chunks.checksEnded()) {
-      chunks.lookIn(endedRecords());
-    } else if (entryProcessor instanceof BatchWriteProcessor records && records.checksEnded()) {
-      records.lookIn(endedRecords());
+    if (entryProcessor instanceof PartitionRecords.Reader reader) {
+      reader.readFrom(
+          new PartitionRecords() {
+            @Override
+            public EndedRecords ended() {
+              return endedRecords();
+            }
+
+            @Override
+            public LiveRecords live() {
+              return liveRecords();
+            }
+          });
     }
     super.runInternal();
   }
@@ -81,6 +95,37 @@ public final class PartitionBatchOperation extends MultipleEntryOperation {
     return taskId -> {
       Object value = results.get(serialization.toData(taskId, keys), false, null, false);
       return value == null ? null : serialization.toObject(value);
+    };
+  }
+
+  /**
+   * The live records of this operation's partition, read from its record stores of the tasks and
+   * chunks maps on this (its partition's) thread: since store format 2 a task's finished record is
+   * in the partition of its live record, so a batch of the results map finds them here. The keys
+   * are serialized as the store's batched calls serialize them (with the maps' own partitioning).
+   */
+  private LiveRecords liveRecords() {
+    MapServiceContext context =
+        getNodeEngine().<MapService>getService(MapService.SERVICE_NAME).getMapServiceContext();
+    RecordStore<?> own =
+        context.getExistingRecordStore(getPartitionId(), HazelcastTaskStore.TASKS_MAP);
+    RecordStore<?> chunks =
+        context.getExistingRecordStore(getPartitionId(), HazelcastTaskStore.CHUNKS_MAP);
+    SerializationService serialization = getNodeEngine().getSerializationService();
+    return taskId -> {
+      String chunk = ChunkIds.chunkOf(taskId);
+      RecordStore<?> store = chunk == null ? own : chunks;
+      if (store == null) {
+        return null;
+      }
+      PartitioningStrategy<?> keys = store.getMapContainer().getPartitioningStrategy();
+      Object value =
+          store.get(serialization.toData(chunk == null ? taskId : chunk, keys), false, null, false);
+      if (value == null) {
+        return null;
+      }
+      Object found = serialization.toObject(value);
+      return found instanceof LiveChunk live ? live.get(taskId) : (byte[]) found;
     };
   }
 

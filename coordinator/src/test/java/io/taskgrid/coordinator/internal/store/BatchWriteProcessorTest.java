@@ -309,6 +309,59 @@ class BatchWriteProcessorTest {
   }
 
   @Test
+  void completeFirst_leaseTakenInTheLiveMap_writesAndAnswersTheTakenLeaseInsteadOfTheInput() {
+    FakeEntry entry = new FakeEntry(null);
+    byte[] taken = done(1).toByteArray();
+    byte[] rerun = done(2).toByteArray();
+    BatchWriteProcessor p = new BatchWriteProcessor(Kind.COMPLETE_FIRST, TTL, Map.of("t1", rerun));
+    p.lookInLive(id -> taken);
+
+    assertThat(p.process(entry)).isEqualTo(taken);
+    assertThat(entry.value).isEqualTo(taken);
+    assertThat(entry.ttlMillis).isEqualTo(TTL);
+  }
+
+  @Test
+  void completeFirst_liveRecordNotDoneOrTheInputItself_writesTheInput() {
+    byte[] input = done(1).toByteArray();
+    for (byte[] live : new byte[][] {null, running(1, "w1").toByteArray(), input}) {
+      FakeEntry entry = new FakeEntry(null);
+      BatchWriteProcessor p =
+          new BatchWriteProcessor(Kind.COMPLETE_FIRST, TTL, Map.of("t1", input));
+      p.lookInLive(id -> live);
+
+      assertThat(p.process(entry)).isNull();
+      assertThat(entry.value).isEqualTo(input);
+    }
+  }
+
+  @Test
+  void completeFirst_backupOverTheWire_writesWhatThePrimaryWrote() {
+    SerializationService wire =
+        new DefaultSerializationServiceBuilder()
+            .setConfig(StoreSerialization.register(new Config()).getSerializationConfig())
+            .build();
+    byte[] taken = done(1).toByteArray();
+    byte[] rerun = done(2).toByteArray();
+    BatchWriteProcessor primary =
+        new BatchWriteProcessor(Kind.COMPLETE_FIRST, TTL, Map.of("t1", rerun));
+    primary.lookInLive(id -> taken);
+    primary.process(new FakeEntry(null));
+    BatchWriteProcessor noLease =
+        new BatchWriteProcessor(Kind.COMPLETE_FIRST, TTL, Map.of("t1", rerun));
+    noLease.lookInLive(id -> null);
+    noLease.process(new FakeEntry(null));
+
+    FakeEntry substitutedOnBackup = new FakeEntry(null);
+    FakeEntry writtenOnBackup = new FakeEntry(null);
+    copyOver(wire, primary.getBackupProcessor()).process(substitutedOnBackup);
+    copyOver(wire, noLease.getBackupProcessor()).process(writtenOnBackup);
+
+    assertThat(substitutedOnBackup.value).isEqualTo(taken);
+    assertThat(writtenOnBackup.value).isEqualTo(rerun);
+  }
+
+  @Test
   void create_onAPrimaryWithoutTheFinishedRecords_refusesRatherThanCreateBlindly() {
     BatchWriteProcessor p =
         new BatchWriteProcessor(Kind.CREATE, TTL, Map.of("t1", QUEUED.toByteArray()));

@@ -7,12 +7,21 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.impl.MapService;
+import com.hazelcast.map.impl.proxy.MapProxyImpl;
+import com.hazelcast.map.impl.recordstore.RecordStore;
+import com.hazelcast.spi.impl.NodeEngine;
+import com.hazelcast.spi.impl.PartitionSpecificRunnable;
+import com.hazelcast.spi.impl.operationservice.impl.OperationServiceImpl;
 import io.taskgrid.coordinator.internal.CoordinatorOptions;
 import io.taskgrid.coordinator.internal.HazelcastConfigs;
 import io.taskgrid.coordinator.internal.concurrent.Executors2;
 import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskState;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.ServerSocket;
@@ -176,6 +185,71 @@ class TwoMemberHazelcastTaskStoreTest extends TaskStoreContractTest {
 
     assertThat(again).containsExactlyElementsOf(done.stream().map(Optional::of).toList());
     assertThat(liveBackupEntries()).isEqualTo(liveBackups);
+  }
+
+  /**
+   * A late attempt's result replaced by the lease a worker's report took (see {@link TakenLeases}):
+   * the backup holds what the owner wrote, not the late attempt, so a backup promoted later answers
+   * the outcome a client may have been told.
+   */
+  @Test
+  void completeFirst_ofAnotherAttemptAfterALeaseWasTaken_theBackupHoldsTheTakenLeaseToo()
+      throws Exception {
+    HazelcastTaskStore store = (HazelcastTaskStore) newStore(TTL);
+    TaskInfo a = queued("taken-backup", "1");
+    String id = a.getSpec().getId();
+    join(store.createAll(List.of(a)));
+    join(store.updateAll(List.of(running(a, 1, "w1", "c0"))));
+    byte[] taken = join(store.takeLeases(List.of(report(a, 1, "w1", "first"))))[0];
+    TaskInfo rerun =
+        running(a, 2, "w2", "c1").toBuilder()
+            .setState(TaskState.DONE)
+            .setResult(report(a, 2, "w2", "second"))
+            .build();
+
+    join(store.completeFirst(List.of(rerun)));
+
+    assertThat(resultOnTheBackup(id)).isEqualTo(taken);
+    store.close();
+  }
+
+  /**
+   * The results map's record of {@code id} on the member that holds its partition's backup, read on
+   * that member's partition thread as its backups are written.
+   */
+  private static byte[] resultOnTheBackup(String id) throws Exception {
+    for (HazelcastInstance member : List.of(first, second)) {
+      NodeEngine engine =
+          ((MapProxyImpl<?, ?>) member.getMap(HazelcastTaskStore.RESULTS_MAP)).getNodeEngine();
+      SerializationService serialization = engine.getSerializationService();
+      Data key = serialization.toData(id, new HazelcastInternals.ChunkPartitioning(serialization));
+      int partition = engine.getPartitionService().getPartitionId(key);
+      if (engine.getPartitionService().isPartitionOwner(partition)) {
+        continue;
+      }
+      CompletableFuture<byte[]> read = new CompletableFuture<>();
+      ((OperationServiceImpl) engine.getOperationService())
+          .execute(
+              new PartitionSpecificRunnable() {
+                @Override
+                public int getPartitionId() {
+                  return partition;
+                }
+
+                @Override
+                public void run() {
+                  RecordStore<?> results =
+                      engine
+                          .<MapService>getService(MapService.SERVICE_NAME)
+                          .getMapServiceContext()
+                          .getExistingRecordStore(partition, HazelcastTaskStore.RESULTS_MAP);
+                  Object value = results == null ? null : results.get(key, true, null, false);
+                  read.complete(value == null ? null : serialization.toObject(value));
+                }
+              });
+      return read.get(30, TimeUnit.SECONDS);
+    }
+    throw new AssertionError("neither member holds the backup of " + id);
   }
 
   /** Backup entries of the live maps (records of their own and chunks) on both members. */
