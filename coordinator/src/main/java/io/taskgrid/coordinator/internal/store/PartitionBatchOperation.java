@@ -10,6 +10,7 @@ import com.hazelcast.map.impl.operation.MultipleEntryOperation;
 import com.hazelcast.map.impl.recordstore.RecordStore;
 import com.hazelcast.partition.PartitioningStrategy;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Applies a {@link BatchWriteProcessor} (or a {@link ChunkWriteProcessor}) to keys of one
@@ -107,26 +108,58 @@ public final class PartitionBatchOperation extends MultipleEntryOperation {
   private LiveRecords liveRecords() {
     MapServiceContext context =
         getNodeEngine().<MapService>getService(MapService.SERVICE_NAME).getMapServiceContext();
-    RecordStore<?> own =
-        context.getExistingRecordStore(getPartitionId(), HazelcastTaskStore.TASKS_MAP);
-    RecordStore<?> chunks =
-        context.getExistingRecordStore(getPartitionId(), HazelcastTaskStore.CHUNKS_MAP);
-    SerializationService serialization = getNodeEngine().getSerializationService();
-    return taskId -> {
-      String chunk = ChunkIds.chunkOf(taskId);
-      RecordStore<?> store = chunk == null ? own : chunks;
+    return new LiveRecordsOfPartition(
+        getNodeEngine().getSerializationService(),
+        context.getExistingRecordStore(getPartitionId(), HazelcastTaskStore.TASKS_MAP),
+        context.getExistingRecordStore(getPartitionId(), HazelcastTaskStore.CHUNKS_MAP));
+  }
+
+  /**
+   * {@link #liveRecords}: a batch's ids mostly share a chunk, so the last chunk found is kept and
+   * its key is not parsed, serialized and looked up again for every id. Confined to the partition
+   * thread, for one run of the operation.
+   */
+  private static final class LiveRecordsOfPartition implements LiveRecords {
+    private final SerializationService serialization;
+    private final @Nullable RecordStore<?> own;
+    private final @Nullable RecordStore<?> chunks;
+    private @Nullable String lastChunk;
+    private @Nullable LiveChunk lastLive;
+
+    LiveRecordsOfPartition(
+        SerializationService serialization,
+        @Nullable RecordStore<?> own,
+        @Nullable RecordStore<?> chunks) {
+      this.serialization = serialization;
+      this.own = own;
+      this.chunks = chunks;
+    }
+
+    @Override
+    public byte @Nullable [] of(String taskId) {
+      String chunk = ChunkIds.chunkOf(taskId, lastChunk);
+      if (chunk == null) {
+        Object record = read(own, taskId);
+        return record instanceof byte[] bytes ? bytes : null;
+      }
+      // Identity on purpose: chunkOf answers lastChunk itself for an id of the same chunk.
+      if (chunk != lastChunk) {
+        lastChunk = chunk;
+        lastLive = read(chunks, chunk) instanceof LiveChunk live ? live : null;
+      }
+      LiveChunk live = lastLive;
+      return live == null ? null : live.get(taskId);
+    }
+
+    /** The value of {@code key} in {@code store}, keyed as the store's batched calls key it. */
+    private @Nullable Object read(@Nullable RecordStore<?> store, String key) {
       if (store == null) {
         return null;
       }
       PartitioningStrategy<?> keys = store.getMapContainer().getPartitioningStrategy();
-      Object value =
-          store.get(serialization.toData(chunk == null ? taskId : chunk, keys), false, null, false);
-      if (value == null) {
-        return null;
-      }
-      Object found = serialization.toObject(value);
-      return found instanceof LiveChunk live ? live.get(taskId) : (byte[]) found;
-    };
+      Object value = store.get(serialization.toData(key, keys), false, null, false);
+      return value == null ? null : serialization.toObject(value);
+    }
   }
 
   @Override
