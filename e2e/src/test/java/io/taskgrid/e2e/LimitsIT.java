@@ -36,6 +36,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Issue 11 against real processes: legal payloads up to the 4 MiB limit and the batch shapes that
@@ -43,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing; a 2,000,000-id attach is refused and the coordinator keeps serving; a flooding client is
  * refused per task while another client is served.
  */
+@ResourceLock(value = E2eMachine.LOCK, mode = ResourceAccessMode.READ)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class LimitsIT {
   private static final int KB = 1000;

@@ -30,6 +30,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The shipped monitoring files against a real Prometheus: a coordinator and a worker (real
@@ -40,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Needs {@code prometheus} and {@code promtool} on the PATH ({@code .ci/run} installs Debian's
  * {@code prometheus} package).
  */
+@ResourceLock(value = E2eMachine.LOCK, mode = ResourceAccessMode.READ)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class PrometheusIT {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The short version of the soak (issue 18): {@code taskgrid bench -w soak} for 30 seconds at a
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * minute on a shared 2-core machine is too short for a growth figure to mean much: flatness over
  * time is what the long soak in bench/RESULTS.md shows.)
  */
+@ResourceLock(value = E2eMachine.LOCK, mode = ResourceAccessMode.READ)
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class SoakIT {
   private static final long BUDGET = 2_000;
