@@ -40,15 +40,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Issue 3's "done when" list against a real coordinator process and a real worker process (one CPU
  * child, 16 I/O slots), started once for the class. The fairness test runs last because it fills
  * the queue.
  */
-@ResourceLock(value = E2eMachine.LOCK, mode = ResourceAccessMode.READ_WRITE)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AsyncioSemanticsIT {

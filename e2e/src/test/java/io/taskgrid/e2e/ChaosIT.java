@@ -30,8 +30,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Chaos on real processes: 3 coordinators (one Hazelcast cluster) and 2 workers run a 20,000-task
@@ -39,7 +37,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * the right value; the test prints submitted / succeeded / re-executed / lost and the time the
  * cluster took to recover (the longest pause in completions after the fault).
  */
-@ResourceLock(value = E2eMachine.LOCK, mode = ResourceAccessMode.READ_WRITE)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)

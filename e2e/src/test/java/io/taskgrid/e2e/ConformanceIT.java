@@ -44,10 +44,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The Java SDK's driver of the conformance suite: runs every scenario of {@code
@@ -55,7 +54,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * the same file (clients/python/tests/test_conformance.py); the step vocabulary is in
  * conformance/README.md.
  */
-@ResourceLock(value = E2eMachine.LOCK, mode = ResourceAccessMode.READ)
+@Tag(E2eMachine.SHARES_THE_MACHINE)
 class ConformanceIT {
   private static final Path SCENARIOS = Path.of("..", "conformance", "scenarios.json");
   private static final Duration WAIT = Duration.ofSeconds(60);

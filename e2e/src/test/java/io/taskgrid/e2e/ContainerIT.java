@@ -46,8 +46,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The container image for real (issue 19): {@code deploy/container/build-image.sh} builds it from
@@ -61,7 +59,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * under deploy/target/container, so only the first run (or one after {@code mvn clean}) runs
  * mmdebstrap.
  */
-@ResourceLock(value = E2eMachine.LOCK, mode = ResourceAccessMode.READ_WRITE)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ContainerIT {
   private static final ObjectMapper JSON = new ObjectMapper();

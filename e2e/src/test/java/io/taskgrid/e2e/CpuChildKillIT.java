@@ -17,11 +17,8 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** kill -9 of the CPU child running a task: a fresh child replaces it and the task still ends. */
-@ResourceLock(value = E2eMachine.LOCK, mode = ResourceAccessMode.READ_WRITE)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class CpuChildKillIT {
   /** Long enough that, even on a loaded machine, the child burns {@link #BURNED} before it ends. */

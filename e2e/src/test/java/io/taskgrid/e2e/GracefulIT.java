@@ -23,15 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Graceful stops on real processes: SIGTERM to a worker drains it (no new work, what it holds
  * finishes, nothing runs twice); SIGTERM to one coordinator of two hands its tasks over (every task
  * still ends once with its value).
  */
-@ResourceLock(value = E2eMachine.LOCK, mode = ResourceAccessMode.READ_WRITE)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class GracefulIT {
   static final int IO_CAPACITY = 20;

@@ -15,8 +15,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A real coordinator (and a real {@code taskgrid local}) in a network namespace with two addresses,
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * there (the control: the address is reachable, the member is not). Needs root and {@code ip
  * netns}; skipped elsewhere, saying why.
  */
-@ResourceLock(value = E2eMachine.LOCK, mode = ResourceAccessMode.READ_WRITE)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class HazelcastBindIT {
   private static final int HZ_PORT = 5701;

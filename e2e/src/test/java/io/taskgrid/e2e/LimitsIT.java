@@ -33,11 +33,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Issue 11 against real processes: legal payloads up to the 4 MiB limit and the batch shapes that
@@ -45,7 +44,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * nothing; a 2,000,000-id attach is refused and the coordinator keeps serving; a flooding client is
  * refused per task while another client is served.
  */
-@ResourceLock(value = E2eMachine.LOCK, mode = ResourceAccessMode.READ)
+@Tag(E2eMachine.SHARES_THE_MACHINE)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class LimitsIT {
   private static final int KB = 1000;

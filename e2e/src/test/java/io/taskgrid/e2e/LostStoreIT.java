@@ -21,8 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The store loses accepted tasks while a client waits for them: two of three coordinators killed at
@@ -33,7 +31,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * found within the quorum grace (see MinorityWatch). Each coordinator restarted after the kills has
  * both workers back within {@link #WORKERS_BACK_WITHIN} of serving.
  */
-@ResourceLock(value = E2eMachine.LOCK, mode = ResourceAccessMode.READ_WRITE)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 6, unit = TimeUnit.MINUTES)

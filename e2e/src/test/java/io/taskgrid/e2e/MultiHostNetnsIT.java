@@ -21,8 +21,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -39,7 +37,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * one correct outcome, the same on every coordinator. Needs root and {@code ip netns}; skipped
  * elsewhere, saying why.
  */
-@ResourceLock(value = E2eMachine.LOCK, mode = ResourceAccessMode.READ_WRITE)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class MultiHostNetnsIT {
   private static final int GRPC_PORT = 7443;

@@ -22,8 +22,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Across machines, approximated with network namespaces: a coordinator and two workers each in
@@ -32,7 +30,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * worker's link is cut mid-job: its leases expire, the other worker finishes its tasks; the link
  * comes back and the worker rejoins. Needs root and {@code ip netns}; skipped elsewhere.
  */
-@ResourceLock(value = E2eMachine.LOCK, mode = ResourceAccessMode.READ_WRITE)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class NetworkNamespaceIT {
   static final long LEASE_MILLIS = 3_000;

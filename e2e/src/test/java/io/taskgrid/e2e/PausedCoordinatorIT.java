@@ -24,8 +24,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -38,7 +36,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * task, and the cluster must be whole (3 members everywhere, all serving) within {@link
  * #WHOLE_WITHIN} of SIGCONT (docs/ARCHITECTURE.md, "A paused coordinator").
  */
-@ResourceLock(value = E2eMachine.LOCK, mode = ResourceAccessMode.READ_WRITE)
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class PausedCoordinatorIT {
   /** As in the other process ITs: 3 s split this loaded 2-core machine's cluster at start-up. */

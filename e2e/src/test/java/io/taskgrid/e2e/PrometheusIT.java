@@ -27,11 +27,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The shipped monitoring files against a real Prometheus: a coordinator and a worker (real
@@ -42,7 +41,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * <p>Needs {@code prometheus} and {@code promtool} on the PATH ({@code .ci/run} installs Debian's
  * {@code prometheus} package).
  */
-@ResourceLock(value = E2eMachine.LOCK, mode = ResourceAccessMode.READ)
+@Tag(E2eMachine.SHARES_THE_MACHINE)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class PrometheusIT {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -26,8 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -41,7 +39,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 // Mostly JVM and Hazelcast start-up of the three restarted coordinators: about 5 min on a loaded
 // 2-core machine.
-@ResourceLock(value = E2eMachine.LOCK, mode = ResourceAccessMode.READ_WRITE)
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class RollingRestartIT {
   /** As issue 13 asks; 33, 33 and 34 of them run when coordinators 0, 1 and 2 stop. */

@@ -52,12 +52,11 @@ import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Issue 10 against real processes: two coordinators (one Hazelcast cluster) serving TLS with a test
@@ -66,7 +65,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * credential, a result forged through the other coordinator, and another tenant are all refused;
  * then {@code taskgrid local} plus {@code taskgrid submit} work with no flags at all.
  */
-@ResourceLock(value = E2eMachine.LOCK, mode = ResourceAccessMode.READ)
+@Tag(E2eMachine.SHARES_THE_MACHINE)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SecurityIT {

@@ -11,11 +11,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The short version of the soak (issue 18): {@code taskgrid bench -w soak} for 30 seconds at a
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * minute on a shared 2-core machine is too short for a growth figure to mean much: flatness over
  * time is what the long soak in bench/RESULTS.md shows.)
  */
-@ResourceLock(value = E2eMachine.LOCK, mode = ResourceAccessMode.READ)
+@Tag(E2eMachine.SHARES_THE_MACHINE)
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class SoakIT {
   private static final long BUDGET = 2_000;

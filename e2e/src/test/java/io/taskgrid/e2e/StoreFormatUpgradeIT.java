@@ -24,8 +24,6 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The upgrade procedure of docs/STORE-BATCHES.md ("Store formats and upgrades") with real
@@ -44,7 +42,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * wire is the store format, which this test sets.
  */
 // Four coordinator and one worker JVM start-ups: about 2 min on a loaded 2-core machine.
-@ResourceLock(value = E2eMachine.LOCK, mode = ResourceAccessMode.READ_WRITE)
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class StoreFormatUpgradeIT {
   static final int TASKS = 1_500;

@@ -19,15 +19,12 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A coordinator killed with SIGKILL and started again on the same port: its worker (a real process)
  * is back within a second or two of the new coordinator serving, and logs each failed attempt in
  * one line, without a stack trace.
  */
-@ResourceLock(value = E2eMachine.LOCK, mode = ResourceAccessMode.READ_WRITE)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class WorkerReconnectIT {
   /**
