@@ -286,10 +286,7 @@ class BatchWriteProcessorTest {
 
   @Test
   void create_backupOverTheWire_skipsWhatThePrimaryFoundEndedAndCreatesTheRest() {
-    SerializationService wire =
-        new DefaultSerializationServiceBuilder()
-            .setConfig(StoreSerialization.register(new Config()).getSerializationConfig())
-            .build();
+    SerializationService wire = wire();
     BatchWriteProcessor primary =
         new BatchWriteProcessor(Kind.CREATE, TTL, Map.of("t1", QUEUED.toByteArray()));
     primary.lookIn(id -> done(1).toByteArray());
@@ -337,10 +334,7 @@ class BatchWriteProcessorTest {
 
   @Test
   void completeFirst_backupOverTheWire_writesWhatThePrimaryWrote() {
-    SerializationService wire =
-        new DefaultSerializationServiceBuilder()
-            .setConfig(StoreSerialization.register(new Config()).getSerializationConfig())
-            .build();
+    SerializationService wire = wire();
     byte[] taken = done(1).toByteArray();
     byte[] rerun = done(2).toByteArray();
     BatchWriteProcessor primary =
@@ -369,6 +363,13 @@ class BatchWriteProcessorTest {
     assertThatThrownBy(() -> p.process(new FakeEntry(null)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("PartitionBatchOperation");
+  }
+
+  /** A serialization service that knows the store's classes, as a member's does. */
+  private static SerializationService wire() {
+    return new DefaultSerializationServiceBuilder()
+        .setConfig(StoreSerialization.register(new Config()).getSerializationConfig())
+        .build();
   }
 
   @SuppressWarnings("unchecked")
