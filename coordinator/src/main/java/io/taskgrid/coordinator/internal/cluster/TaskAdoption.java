@@ -1,18 +1,23 @@
 package io.taskgrid.coordinator.internal.cluster;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import io.taskgrid.coordinator.internal.sched.Scheduler;
 import io.taskgrid.coordinator.internal.store.TaskStore;
+import io.taskgrid.proto.v1.TaskInfo;
+import io.taskgrid.proto.v1.TaskState;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * the tasks the majority runs (its store refuses anyway, and every retry logged a stack trace);
  * paused, its view is stale. It logs one line when it stops adopting and one when it serves again,
  * and then looks for orphans at once.
+ *
+ * <p>Every {@link #AUDIT_EVERY} each coordinator also audits the store (docs/ARCHITECTURE.md, "The
+ * store audit"): the oldest claims orphans again, in case a record of a departed member was missed
+ * by the scans after its departure, and each one looks for live records that name it but that its
+ * scheduler holds nowhere ({@link #audit}). No known path leaves either; the audit is the net under
+ * one that is not, counted in {@code taskgrid_tasks_stranded_total}.
  */
 public final class TaskAdoption implements MembershipListener {
   private static final Logger log = LoggerFactory.getLogger(TaskAdoption.class);
@@ -48,6 +59,16 @@ public final class TaskAdoption implements MembershipListener {
 
   /** A claim failed since the last one that included this coordinator's own records. */
   private final AtomicBoolean claimFailed = new AtomicBoolean();
+
+  /** How often each coordinator audits the store (see {@link #audit}). */
+  static final Duration AUDIT_EVERY = Duration.ofSeconds(30);
+
+  /**
+   * The ids the last audit round found live under this coordinator but held nowhere here. Rounds
+   * run one at a time (each schedules the next when it ends), but on any thread of the executor.
+   */
+  @GuardedBy("this")
+  private Set<String> suspects = Set.of();
 
   public TaskAdoption(
       HazelcastInstance hazelcast, TaskStore store, Scheduler scheduler, Executor executor) {
@@ -68,10 +89,15 @@ public final class TaskAdoption implements MembershipListener {
   public void start() {
     hazelcast.getCluster().addMembershipListener(this);
     post();
+    auditLater();
   }
 
   /** This coordinator stopped serving: nothing is adopted until {@link #serving()}. */
   public void fenced() {
+    synchronized (this) {
+      // Both sightings of a stranded task must be made while serving.
+      suspects = Set.of();
+    }
     if (fenced.compareAndSet(false, true)) {
       log.info(
           "Not adopting the tasks of departed coordinators while this coordinator is not serving");
@@ -122,6 +148,87 @@ public final class TaskAdoption implements MembershipListener {
     } catch (RejectedExecutionException e) {
       log.debug("Not adopting: the coordinator is stopping");
     }
+  }
+
+  private void auditLater() {
+    if (closed) {
+      return;
+    }
+    try {
+      CompletableFuture.delayedExecutor(AUDIT_EVERY.toMillis(), TimeUnit.MILLISECONDS, executor)
+          .execute(
+              () -> {
+                adoptIfOldest();
+                audit()
+                    .whenComplete(
+                        (scheduled, e) -> {
+                          if (e != null && !closed) {
+                            log.warn("The store audit failed; it runs again in {}", AUDIT_EVERY, e);
+                          }
+                          auditLater();
+                        });
+              });
+    } catch (RejectedExecutionException e) {
+      log.debug("Not auditing the store: the coordinator is stopping");
+    }
+  }
+
+  /**
+   * One round of the store audit: reads the ids of the live records that name this coordinator, and
+   * schedules those its scheduler held nowhere (not queued, waiting, running nor ending) both in
+   * this round and in the one before. A record is in that state for a moment on every normal path
+   * (stored but not yet registered, ended but not yet removed), never for a whole round; one that
+   * the intake's repeated write still waits to accept is taken up here first, and the intake then
+   * answers it as a duplicate. Completes with the records this round scheduled.
+   */
+  CompletionStage<List<TaskInfo>> audit() {
+    if (closed || fenced.get() || !hazelcast.getLifecycleService().isRunning()) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    String self = scheduler.ownerId();
+    return store
+        .ownedLiveIds(self)
+        .thenCompose(
+            ids -> {
+              Set<String> unheld = new HashSet<>();
+              for (String id : ids) {
+                if (!scheduler.schedules(id)) {
+                  unheld.add(id);
+                }
+              }
+              List<String> stranded = new ArrayList<>();
+              synchronized (this) {
+                for (String id : unheld) {
+                  if (suspects.contains(id)) {
+                    stranded.add(id);
+                  }
+                }
+                unheld.removeAll(stranded);
+                suspects = unheld;
+              }
+              if (stranded.isEmpty()) {
+                return CompletableFuture.completedFuture(List.<TaskInfo>of());
+              }
+              return store
+                  .getAll(stranded)
+                  .thenApply(
+                      found -> {
+                        List<TaskInfo> records = new ArrayList<>();
+                        for (TaskInfo r : found.values()) {
+                          // Read again: it may have ended or been taken up since the scan.
+                          if (r.getState() != TaskState.DONE
+                              && r.getOwner().equals(self)
+                              && !scheduler.schedules(r.getSpec().getId())) {
+                            records.add(r);
+                          }
+                        }
+                        if (!records.isEmpty() && !closed && !fenced.get()) {
+                          scheduler.adoptStranded(records);
+                          return records;
+                        }
+                        return List.<TaskInfo>of();
+                      });
+            });
   }
 
   private void adoptIfOldest() {

@@ -53,6 +53,7 @@ public final class CoordinatorMetrics implements TaskEvents {
   private final Counter.Child[] rejected;
   private final Counter.Child droppedNotHeld;
   private final Counter.Child declaredDead;
+  private final Counter.Child stranded;
   private final TypeLabels<TypeSeries> types;
 
   /** The children of one task type, per pool; a pool's are created when first needed. */
@@ -135,6 +136,14 @@ public final class CoordinatorMetrics implements TaskEvents {
         Counter.build(
                 MetricNames.WORKERS_DECLARED_DEAD,
                 "Workers declared dead because they stayed silent longer than the lease timeout.")
+            .withoutExemplars()
+            .register(registry)
+            .labels();
+    stranded =
+        Counter.build(
+                MetricNames.TASKS_STRANDED,
+                "Tasks whose live record named this coordinator, which held them nowhere, found by"
+                    + " the store audit and scheduled then.")
             .withoutExemplars()
             .register(registry)
             .labels();
@@ -232,6 +241,11 @@ public final class CoordinatorMetrics implements TaskEvents {
   @Override
   public void workerDeclaredDead() {
     declaredDead.inc();
+  }
+
+  @Override
+  public void strandedRecovered(int count) {
+    stranded.inc(count);
   }
 
   /** The label value a task type is counted under: itself if announced, else "other". */

@@ -31,6 +31,7 @@ public final class MetricNames {
   public static final String STORE_OPERATION = "taskgrid_store_operation_seconds";
   public static final String STORE_PARTITION_OPERATIONS = "taskgrid_store_partition_operations";
   public static final String WORKERS_DECLARED_DEAD = "taskgrid_workers_declared_dead";
+  public static final String TASKS_STRANDED = "taskgrid_tasks_stranded";
   public static final String SERVING = "taskgrid_coordinator_serving";
   public static final String FENCES = "taskgrid_coordinator_fences";
 

@@ -37,6 +37,7 @@ public final class TimedTaskStore implements TaskStore {
   private final Histogram.Child completeLeases;
   private final Histogram.Child claimOrphans;
   private final Histogram.Child jobRecords;
+  private final Histogram.Child ownedLiveIds;
 
   private TimedTaskStore(TaskStore store, CollectorRegistry registry, LongSupplier nanos) {
     this.store = store;
@@ -57,6 +58,7 @@ public final class TimedTaskStore implements TaskStore {
     completeLeases = h.labels("complete_leases");
     claimOrphans = h.labels("claim_orphans");
     jobRecords = h.labels("job_records");
+    ownedLiveIds = h.labels("owned_live_ids");
   }
 
   /** Wraps {@code store}; its histogram is registered on {@code registry}. */
@@ -156,6 +158,12 @@ public final class TimedTaskStore implements TaskStore {
   public CompletionStage<List<TaskInfo>> jobRecords(String jobId) {
     long start = nanos.getAsLong();
     return timed(jobRecords, store.jobRecords(jobId), start);
+  }
+
+  @Override
+  public CompletionStage<List<String>> ownedLiveIds(String owner) {
+    long start = nanos.getAsLong();
+    return timed(ownedLiveIds, store.ownedLiveIds(owner), start);
   }
 
   @Override

@@ -484,6 +484,49 @@ public final class Scheduler implements SchedulerSink {
    * accepted here; every other task is queued again (its next lease is attempt + 1).
    */
   public void adopt(List<TaskInfo> records) {
+    int adopted = schedule(records);
+    log.info("Adopted {} task(s) of coordinators that left the cluster", adopted);
+  }
+
+  /**
+   * Whether this scheduler holds the task (queued, waiting or running here) or is storing its end.
+   * A live record that names this coordinator and is neither is stranded (see {@link
+   * #adoptStranded}).
+   */
+  public boolean schedules(String taskId) {
+    return live.containsKey(taskId) || ending.contains(taskId);
+  }
+
+  /**
+   * Schedules live records that name this coordinator but that it held nowhere, as {@link #adopt}
+   * does: the audit of TaskAdoption found each so in two rounds in a row. No path is known to leave
+   * such a record; this is the net under one that is not, and it says so loudly.
+   */
+  public void adoptStranded(List<TaskInfo> records) {
+    int shown = 0;
+    for (TaskInfo r : records) {
+      if (shown++ == STRANDED_SHOWN) {
+        log.warn("... and {} more", records.size() - STRANDED_SHOWN);
+        break;
+      }
+      log.warn(
+          "Task {} ({}, attempt {}{}) has a live record naming this coordinator, which did not"
+              + " schedule it: scheduling it now",
+          WireIds.escape(r.getSpec().getId()),
+          r.getState(),
+          r.getAttempt(),
+          r.getWorkerId().isEmpty() ? "" : ", worker " + WireIds.escape(r.getWorkerId()));
+    }
+    int adopted = schedule(records);
+    events.strandedRecovered(adopted);
+    log.warn("Scheduled {} stranded task(s) found by the store audit", adopted);
+  }
+
+  /** Stranded tasks named one by one in the log per audit round; the rest are counted. */
+  private static final int STRANDED_SHOWN = 20;
+
+  /** Takes up records that name this coordinator, as {@link #adopt} says; returns how many. */
+  private int schedule(List<TaskInfo> records) {
     List<LiveTask> tasks = new ArrayList<>(records.size());
     for (TaskInfo info : records) {
       String id = info.getSpec().getId();
@@ -526,7 +569,7 @@ public final class Scheduler implements SchedulerSink {
     }
     // Posted after the adoption steps on the same serial executors, so a held cancel finds them.
     applyPendingCancels(adopted);
-    log.info("Adopted {} task(s) of coordinators that left the cluster", adopted.size());
+    return adopted.size();
   }
 
   /**
@@ -938,6 +981,8 @@ public final class Scheduler implements SchedulerSink {
   public void completed(List<LiveTask> tasks, List<TaskInfo> done) {
     long now = clock.millis();
     int removed = 0;
+    // Ending before no longer live: the audit (schedules) must never see a task in neither.
+    done.forEach(info -> ending.add(info.getSpec().getId()));
     for (int i = 0; i < tasks.size(); i++) {
       LiveTask t = tasks.get(i);
       if (!live.remove(t.id(), t)) {
@@ -954,7 +999,6 @@ public final class Scheduler implements SchedulerSink {
     liveCount.addAndGet(-removed);
     completedTotal.add(removed);
     writes.started();
-    done.forEach(info -> ending.add(info.getSpec().getId()));
     storeResults(List.copyOf(done), 0, new AtomicBoolean());
   }
 

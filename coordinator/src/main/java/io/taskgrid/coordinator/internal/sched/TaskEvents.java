@@ -97,4 +97,7 @@ public interface TaskEvents {
    * stale attempt, or a forged report); see {@link #DROPPED_NOT_HELD}.
    */
   default void resultDropped(String reason) {}
+
+  /** Stranded tasks were scheduled: live records naming this coordinator that it held nowhere. */
+  default void strandedRecovered(int count) {}
 }

@@ -9,6 +9,7 @@ import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.LocalMapStats;
+import io.taskgrid.coordinator.internal.concurrent.NamedThreadFactory;
 import io.taskgrid.coordinator.internal.store.BatchWriteProcessor.Kind;
 import io.taskgrid.proto.v1.TaskInfo;
 import io.taskgrid.proto.v1.TaskResult;
@@ -24,6 +25,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -73,6 +76,13 @@ public final class HazelcastTaskStore implements TaskStore {
   private final IMap<String, LiveChunk> chunks;
   private final long ttlMillis;
   private final Executor executor;
+
+  /**
+   * Where the audit's scans wait ({@link #ownedLiveIds}, {@link #claimOrphans}): a thread each,
+   * made when needed (a claim after a member left must not queue behind an audit); a few every 30 s
+   * at most. Shut down by {@link #close}.
+   */
+  private final ExecutorService scans;
 
   /** This coordinator's store format, which every member of its cluster runs. */
   private final StoreFormat format;
@@ -214,6 +224,7 @@ public final class HazelcastTaskStore implements TaskStore {
     this.chunks = hazelcast.getMap(CHUNKS_MAP);
     this.ttlMillis = resultTtl.toMillis();
     this.executor = executor;
+    this.scans = Executors.newCachedThreadPool(new NamedThreadFactory("store-scan"));
     this.retry =
         new TransientRetry(executor, Duration.ofMillis(100), Duration.ofSeconds(5), () -> closed);
   }
@@ -584,19 +595,41 @@ public final class HazelcastTaskStore implements TaskStore {
 
   @Override
   public CompletionStage<List<TaskInfo>> claimOrphans(Set<String> liveOwners, String newOwner) {
-    // A scan of every partition: rare (a coordinator left), so it may block a store thread.
+    // A scan of every partition, which blocks the thread that waits for it: on a scan thread (see
+    // ownedLiveIds).
     return CompletableFuture.supplyAsync(
-        () -> {
-          ScanProcessor claim = ScanProcessor.claimOrphans(liveOwners, newOwner);
-          List<TaskInfo> out = new ArrayList<>();
-          for (IMap<String, Object> map : List.of(scannable(tasks), scannable(chunks))) {
-            for (byte[] packed : map.executeOnEntries(claim).values()) {
-              out.addAll(ScanProcessor.records(packed));
-            }
-          }
-          return out;
-        },
-        executor);
+            () -> {
+              ScanProcessor claim = ScanProcessor.claimOrphans(liveOwners, newOwner);
+              List<TaskInfo> out = new ArrayList<>();
+              for (IMap<String, Object> map : List.of(scannable(tasks), scannable(chunks))) {
+                for (byte[] packed : map.executeOnEntries(claim).values()) {
+                  out.addAll(ScanProcessor.records(packed));
+                }
+              }
+              return out;
+            },
+            scans)
+        .thenApplyAsync(claimed -> claimed, executor);
+  }
+
+  @Override
+  public CompletionStage<List<String>> ownedLiveIds(String owner) {
+    // A scan of every partition (read-only), which blocks the thread that waits for it: made every
+    // 30 s by each coordinator (and a claim by the oldest), so it waits on a scan thread, never on
+    // one of the two store threads that every write's continuation needs.
+    return CompletableFuture.supplyAsync(
+            () -> {
+              OwnedLiveScan scan = new OwnedLiveScan(owner);
+              List<String> out = new ArrayList<>();
+              for (IMap<String, Object> map : List.of(scannable(tasks), scannable(chunks))) {
+                for (byte[] packed : map.executeOnEntries(scan).values()) {
+                  out.addAll(OwnedLiveScan.ids(packed));
+                }
+              }
+              return out;
+            },
+            scans)
+        .thenApplyAsync(ids -> ids, executor);
   }
 
   @Override
@@ -755,6 +788,7 @@ public final class HazelcastTaskStore implements TaskStore {
   public void close() {
     // The HazelcastInstance belongs to whoever created it.
     closed = true;
+    scans.shutdownNow();
     if (hazelcast.getLifecycleService().isRunning()) {
       hazelcast.getCluster().removeMembershipListener(joinerWatch);
     }

@@ -2,6 +2,7 @@ package io.taskgrid.coordinator.internal.store;
 
 import io.taskgrid.proto.v1.TaskInfo;
 import io.taskgrid.proto.v1.TaskResult;
+import io.taskgrid.proto.v1.TaskState;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -250,6 +251,24 @@ public final class InMemoryTaskStore implements TaskStore {
         entries.remove(head.id(), head.entry());
       }
     }
+  }
+
+  @Override
+  public CompletionStage<List<String>> ownedLiveIds(String owner) {
+    return async(
+        () -> {
+          long now = clock.millis();
+          List<String> out = new ArrayList<>();
+          for (Map.Entry<String, Entry> e : entries.entrySet()) {
+            if (e.getValue().expiresAtMillis > now) {
+              RecordHeader header = RecordHeader.of(e.getValue().bytes);
+              if (header.state() != TaskState.DONE && header.owner().equals(owner)) {
+                out.add(e.getKey());
+              }
+            }
+          }
+          return out;
+        });
   }
 
   @Override

@@ -20,6 +20,7 @@ public final class StoreSerialization implements DataSerializableFactory {
   static final int LIVE_CHUNK = 3;
   static final int CHUNK_PROCESSOR = 4;
   static final int SCAN_PROCESSOR = 5;
+  static final int OWNED_LIVE_SCAN = 6;
 
   private StoreSerialization() {}
 
@@ -45,6 +46,7 @@ public final class StoreSerialization implements DataSerializableFactory {
       case LIVE_CHUNK -> new LiveChunk();
       case CHUNK_PROCESSOR -> new ChunkWriteProcessor();
       case SCAN_PROCESSOR -> new ScanProcessor();
+      case OWNED_LIVE_SCAN -> new OwnedLiveScan();
       default -> throw new IllegalArgumentException("unknown store type id " + typeId);
     };
   }

@@ -92,6 +92,13 @@ public interface TaskStore extends AutoCloseable {
   CompletionStage<List<TaskInfo>> claimOrphans(Set<String> liveOwners, String newOwner);
 
   /**
+   * The ids of the live (not DONE) records that name {@code owner}. A scan of the whole store: for
+   * the audit that looks for a task its owner holds in the store but does not schedule (see
+   * TaskAdoption), never for a hot path.
+   */
+  CompletionStage<List<String>> ownedLiveIds(String owner);
+
+  /**
    * The finished records this coordinator holds now, to compare with its {@link Retention} budget.
    * Cheap enough for every metrics scrape, not for the request path.
    */

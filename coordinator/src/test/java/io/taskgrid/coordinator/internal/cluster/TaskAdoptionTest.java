@@ -33,7 +33,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link TaskAdoption} on a single in-JVM member, with a record left by a coordinator that is no
  * member: while fenced off it does not try to claim it; once serving again it does, at once; a
- * claim that failed after claiming is taken up by the next scan.
+ * claim that failed after claiming is taken up by the next scan. And its store audit: a live record
+ * that names this coordinator but that its scheduler holds nowhere is scheduled on its second
+ * sighting, never on its first, and never one the scheduler holds.
  */
 class TaskAdoptionTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -115,6 +117,60 @@ class TaskAdoptionTest {
     await().atMost(WAIT).until(() -> scheduler.liveTasks() == 1);
     assertThat(store.get("orphan").toCompletableFuture().join().orElseThrow().getOwner())
         .isEqualTo(scheduler.ownerId());
+  }
+
+  @Test
+  void audit_liveRecordOfThisCoordinatorHeldNowhere_scheduledOnItsSecondSighting()
+      throws Exception {
+    createStranded("stranded");
+
+    List<TaskInfo> first = audit();
+
+    assertThat(first).as("one sighting: it may be a record on its way in or out").isEmpty();
+    assertThat(scheduler.liveTasks()).isZero();
+
+    List<TaskInfo> second = audit();
+
+    assertThat(second).extracting(r -> r.getSpec().getId()).containsExactly("stranded");
+    assertThat(scheduler.liveTasks()).isEqualTo(1);
+    assertThat(audit()).as("scheduled here now: not stranded any more").isEmpty();
+  }
+
+  @Test
+  void audit_tasksThisCoordinatorSchedules_leftAlone() throws Exception {
+    adoption.start(); // adopts the orphan: it names this coordinator now, and is held here
+    await().atMost(WAIT).until(() -> scheduler.liveTasks() == 1);
+
+    assertThat(audit()).isEmpty();
+    assertThat(audit()).isEmpty();
+    assertThat(scheduler.liveTasks()).isEqualTo(1);
+  }
+
+  @Test
+  void audit_sightingsAcrossAFence_countAfresh() throws Exception {
+    createStranded("stranded");
+    assertThat(audit()).isEmpty();
+
+    adoption.fenced();
+    assertThat(audit()).as("nothing is audited while fenced").isEmpty();
+    adoption.serving();
+
+    assertThat(audit()).as("the sighting before the fence does not count").isEmpty();
+    assertThat(audit()).extracting(r -> r.getSpec().getId()).containsExactly("stranded");
+  }
+
+  private void createStranded(String id) throws Exception {
+    TaskInfo record =
+        TaskInfo.newBuilder()
+            .setSpec(TaskSpec.newBuilder().setId(id).setType("echo").setPool(Pool.IO))
+            .setState(TaskState.QUEUED)
+            .setOwner(scheduler.ownerId())
+            .build();
+    store.createAll(List.of(record)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private List<TaskInfo> audit() throws Exception {
+    return adoption.audit().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   /** Waits until the executor ran everything queued before this call. */

@@ -490,6 +490,23 @@ abstract class TaskStoreContractTest {
   }
 
   @Test
+  void ownedLiveIds_liveRecordsOfThatOwnerOnly() throws Exception {
+    TaskInfo queued = queued("mine-queued", "1").toBuilder().setOwner("me").build();
+    TaskInfo runningMine = running(queued("mine-running", "2"), 1, "w1", "me");
+    TaskInfo other = queued("theirs", "3").toBuilder().setOwner("other").build();
+    TaskInfo ended = queued("mine-ended", "4").toBuilder().setOwner("me").build();
+    join(store.createAll(List.of(queued, runningMine, other, ended)));
+    join(store.updateAll(List.of(runningMine)));
+    join(store.completeAll(List.of(done(ended))));
+
+    List<String> ids = join(store.ownedLiveIds("me"));
+
+    assertThat(ids)
+        .filteredOn(id -> id.startsWith(prefix))
+        .containsExactlyInAnyOrder(queued.getSpec().getId(), runningMine.getSpec().getId());
+  }
+
+  @Test
   void updateAll_unknownOrEndedRecord_createsNothing() throws Exception {
     TaskInfo unknown = queued("unknown", "1");
     TaskInfo ended = queued("ended", "2");

@@ -73,6 +73,11 @@ public abstract class ForwardingTaskStore implements TaskStore {
   }
 
   @Override
+  public CompletionStage<List<String>> ownedLiveIds(String owner) {
+    return delegate.ownedLiveIds(owner);
+  }
+
+  @Override
   public void close() {
     delegate.close();
   }
