@@ -6,6 +6,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import io.taskgrid.coordinator.internal.sched.Scheduler;
+import io.taskgrid.coordinator.internal.sched.WireIds;
 import io.taskgrid.coordinator.internal.store.TaskStore;
 import io.taskgrid.proto.v1.TaskInfo;
 import io.taskgrid.proto.v1.TaskState;
@@ -70,6 +71,10 @@ public final class TaskAdoption implements MembershipListener {
   @GuardedBy("this")
   private Set<String> suspects = Set.of();
 
+  /** The ids the last audit round found registered here but not yet queued (see {@link #audit}). */
+  @GuardedBy("this")
+  private Set<String> unqueued = Set.of();
+
   public TaskAdoption(
       HazelcastInstance hazelcast, TaskStore store, Scheduler scheduler, Executor executor) {
     this.hazelcast = hazelcast;
@@ -97,6 +102,7 @@ public final class TaskAdoption implements MembershipListener {
     synchronized (this) {
       // Both sightings of a stranded task must be made while serving.
       suspects = Set.of();
+      unqueued = Set.of();
     }
     if (fenced.compareAndSet(false, true)) {
       log.info(
@@ -180,11 +186,16 @@ public final class TaskAdoption implements MembershipListener {
    * (stored but not yet registered, ended but not yet removed), never for a whole round; one that
    * the intake's repeated write still waits to accept is taken up here first, and the intake then
    * answers it as a duplicate. Completes with the records this round scheduled.
+   *
+   * <p>It also logs the tasks registered here but still not queued in two rounds in a row (see
+   * {@link Scheduler#undispatched}): those it cannot take up itself, since their acks have not gone
+   * out, but a session whose acks stopped would leave them so.
    */
   CompletionStage<List<TaskInfo>> audit() {
     if (closed || fenced.get() || !hazelcast.getLifecycleService().isRunning()) {
       return CompletableFuture.completedFuture(List.of());
     }
+    logLingering();
     String self = scheduler.ownerId();
     return store
         .ownedLiveIds(self)
@@ -229,6 +240,27 @@ public final class TaskAdoption implements MembershipListener {
                         return List.<TaskInfo>of();
                       });
             });
+  }
+
+  private void logLingering() {
+    Set<String> now = new HashSet<>(scheduler.undispatched());
+    List<String> lingering = new ArrayList<>();
+    synchronized (this) {
+      for (String id : now) {
+        if (unqueued.contains(id)) {
+          lingering.add(id);
+        }
+      }
+      unqueued = now;
+    }
+    if (!lingering.isEmpty()) {
+      log.warn(
+          "{} task(s) accepted here at least {} ago are still not queued (their session's acks"
+              + " wait for an earlier batch's store write, or they never went out); the first: {}",
+          lingering.size(),
+          AUDIT_EVERY,
+          lingering.stream().limit(20).map(WireIds::escape).toList());
+    }
   }
 
   private void adoptIfOldest() {

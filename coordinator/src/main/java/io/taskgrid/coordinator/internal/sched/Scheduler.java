@@ -522,6 +522,23 @@ public final class Scheduler implements SchedulerSink {
     log.warn("Scheduled {} stranded task(s) found by the store audit", adopted);
   }
 
+  /**
+   * The ids of the tasks registered here but not yet handed to their pool: a batch's tasks are
+   * registered before its acks go out and queued after them ({@link #register}), so normally only
+   * for a moment, or while an earlier batch of the same session waits for its store write. For the
+   * store audit's log: it does not queue them itself, since a task queued before its ack could end
+   * before it.
+   */
+  public List<String> undispatched() {
+    List<String> out = new ArrayList<>();
+    for (LiveTask t : live.values()) {
+      if (!t.dispatched) {
+        out.add(t.id());
+      }
+    }
+    return out;
+  }
+
   /** Stranded tasks named one by one in the log per audit round; the rest are counted. */
   private static final int STRANDED_SHOWN = 20;
 
