@@ -169,7 +169,12 @@ public final class TaskAdoption implements MembershipListener {
                     .whenComplete(
                         (scheduled, e) -> {
                           if (e != null && !closed) {
-                            log.warn("The store audit failed; it runs again in {}", AUDIT_EVERY, e);
+                            // One line, no stack trace: during a rolling upgrade a member of an
+                            // earlier release cannot read the scan, and this repeats every round.
+                            log.warn(
+                                "The store audit failed ({}); it runs again in {}",
+                                rootMessage(e),
+                                AUDIT_EVERY);
                           }
                           auditLater();
                         });
@@ -329,6 +334,14 @@ public final class TaskAdoption implements MembershipListener {
                 postAfter(RETRY_DELAY);
               }
             });
+  }
+
+  private static String rootMessage(Throwable error) {
+    Throwable e = error;
+    while (e.getCause() != null && e != e.getCause()) {
+      e = e.getCause();
+    }
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
   /** The id a coordinator writes into the records it owns. */
