@@ -156,6 +156,20 @@ public final class ChunkWriteProcessor
     return out.array();
   }
 
+  /** The answers {@link #pack} packed, however many, without the null ones; none for null. */
+  static List<byte[]> unpackPresent(byte @Nullable [] packed) {
+    List<byte[]> out = new ArrayList<>();
+    if (packed == null) {
+      return out;
+    }
+    for (byte[] a : unpack(packed, ByteBuffer.wrap(packed).getInt())) {
+      if (a != null) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
   /** The answers {@link #pack} packed; {@code n} answers of none for a null pack. */
   static byte @Nullable [][] unpack(byte @Nullable [] packed, int n) {
     byte[][] answers = new byte[n][];

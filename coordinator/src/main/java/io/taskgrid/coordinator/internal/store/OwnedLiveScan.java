@@ -7,7 +7,6 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.taskgrid.proto.v1.TaskState;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,14 +71,8 @@ public final class OwnedLiveScan
   /** The ids one entry answered. */
   static List<String> ids(byte @Nullable [] packed) {
     List<String> out = new ArrayList<>();
-    if (packed == null) {
-      return out;
-    }
-    int n = ByteBuffer.wrap(packed).getInt();
-    for (byte[] id : ChunkWriteProcessor.unpack(packed, n)) {
-      if (id != null) {
-        out.add(new String(id, StandardCharsets.UTF_8));
-      }
+    for (byte[] id : ChunkWriteProcessor.unpackPresent(packed)) {
+      out.add(new String(id, StandardCharsets.UTF_8));
     }
     return out;
   }

@@ -115,14 +115,8 @@ public final class ScanProcessor
   /** The records a chunk answered. */
   static List<TaskInfo> records(byte @Nullable [] packed) {
     List<TaskInfo> out = new ArrayList<>();
-    if (packed == null) {
-      return out;
-    }
-    int n = java.nio.ByteBuffer.wrap(packed).getInt();
-    for (byte[] r : ChunkWriteProcessor.unpack(packed, n)) {
-      if (r != null) {
-        out.add(TaskRecords.decode(r));
-      }
+    for (byte[] r : ChunkWriteProcessor.unpackPresent(packed)) {
+      out.add(TaskRecords.decode(r));
     }
     return out;
   }
