@@ -164,20 +164,27 @@ public final class TaskAdoption implements MembershipListener {
       CompletableFuture.delayedExecutor(AUDIT_EVERY.toMillis(), TimeUnit.MILLISECONDS, executor)
           .execute(
               () -> {
-                adoptIfOldest();
-                audit()
-                    .whenComplete(
-                        (scheduled, e) -> {
-                          if (e != null && !closed) {
-                            // One line, no stack trace: during a rolling upgrade a member of an
-                            // earlier release cannot read the scan, and this repeats every round.
-                            log.warn(
-                                "The store audit failed ({}); it runs again in {}",
-                                rootMessage(e),
-                                AUDIT_EVERY);
-                          }
-                          auditLater();
-                        });
+                CompletionStage<List<TaskInfo>> round;
+                try {
+                  adoptIfOldest();
+                  round = audit();
+                } catch (RuntimeException e) {
+                  // Thrown rather than returned (the member is shutting down): the next round
+                  // must still be scheduled, or the audit would stop for good.
+                  round = CompletableFuture.failedFuture(e);
+                }
+                round.whenComplete(
+                    (scheduled, e) -> {
+                      if (e != null && !closed) {
+                        // One line, no stack trace: during a rolling upgrade a member of an
+                        // earlier release cannot read the scan, and this repeats every round.
+                        log.warn(
+                            "The store audit failed ({}); it runs again in {}",
+                            rootMessage(e),
+                            AUDIT_EVERY);
+                      }
+                      auditLater();
+                    });
               });
     } catch (RejectedExecutionException e) {
       log.debug("Not auditing the store: the coordinator is stopping");
