@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Where a round trip's time goes: joins the rtt-trace-<pid>.txt files that the processes of one
+`taskgrid bench -w rtt` run wrote (see bench/rtt-trace/README.md) and prints, per stage, the
+median time from the stage before it, as a markdown table. With a pcap of the loopback and the
+coordinator's port, each one-way message is split at the moment its first data packet went out:
+the sender's part (from the call to onNext to the packet) and the receiver's (from the packet to
+the receiving callback).
+
+Usage: analyze.py TRACE_DIR [--pcap FILE --port N] [--skip FRACTION]
+"""
+import argparse
+import bisect
+import glob
+import os
+import re
+import statistics
+import subprocess
+from collections import Counter
+
+# The critical path of one round trip, in order; each row is timed from the one before it.
+PATH = ["c.submit", "c.send", "k.recv", "k.stored", "k.sendAssign", "k.sentAssign",
+        "w.recvAssign", "w.start", "w.addResult", "w.sendResult", "k.recvResult",
+        "k.completed", "k.doneStored", "k.sendDone", "k.sentDone", "c.recvDone", "c.deliver",
+        "c.joined"]
+
+WHAT = {
+    "c.send": "client: caller -> session thread, message built, onNext called",
+    "k.recv": "wire: client -> coordinator (client onNext to coordinator onNext)",
+    "k.stored": "coordinator: create write (issued on the event loop, acked on a store thread)",
+    "k.sendAssign": "coordinator: acks emitted, pool step (queue, pump, lease), assignment onNext",
+    "k.sentAssign": "coordinator: inside onNext (serialize, enqueue to Netty)",
+    "w.recvAssign": "wire: coordinator -> worker (onNext returned to worker onNext)",
+    "w.start": "worker: event loop -> io thread, handler starts",
+    "w.addResult": "worker: the noop handler runs",
+    "w.sendResult": "worker: io thread -> rpc thread, result onNext",
+    "k.recvResult": "wire: worker -> coordinator",
+    "k.completed": "coordinator: event loop -> pool step, result accepted, DONE write issued",
+    "k.doneStored": "coordinator: DONE write (partition thread, acked on a store thread)",
+    "k.sendDone": "coordinator: completion fan-out, Completions onNext",
+    "k.sentDone": "coordinator: inside onNext",
+    "c.recvDone": "wire: coordinator -> client, then Netty -> session thread",
+    "c.deliver": "client: session thread -> callback thread",
+    "c.joined": "client: callback thread completes the future, caller wakes from join()",
+}
+
+
+def load(trace_dir):
+    marks = {}
+    stages = None
+    for name in glob.glob(os.path.join(trace_dir, "rtt-trace-*.txt")):
+        with open(name) as f:
+            for line in f:
+                if line.startswith("#"):
+                    stages = line[1:].split()
+                    continue
+                parts = line.split()
+                m = marks.setdefault(parts[0], {})
+                for stage, t in zip(stages, parts[1:]):
+                    if int(t):
+                        m[stage] = int(t)
+    return marks
+
+
+def median(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+def packets(pcap):
+    out = subprocess.run(["tcpdump", "-r", pcap, "-tt", "-n"], capture_output=True, text=True,
+                         check=True).stdout
+    pk = []
+    for line in out.splitlines():
+        m = re.match(r"(\d+)\.(\d+) IP [\d.]+\.(\d+) > [\d.]+\.(\d+): .* length (\d+)", line)
+        if m and int(m.group(5)) > 0:
+            pk.append((int(m.group(1)) * 10**9 + int(m.group(2)) * 1000, m.group(3), m.group(4)))
+    return pk
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("trace_dir")
+    ap.add_argument("--pcap")
+    ap.add_argument("--port")
+    ap.add_argument("--skip", type=float, default=0.5,
+                    help="fraction of the tasks (earliest first) left out: the warm-up round")
+    args = ap.parse_args()
+    tasks = [m for m in load(args.trace_dir).values() if all(s in m for s in PATH)]
+    tasks.sort(key=lambda m: m["c.submit"])
+    tasks = tasks[int(len(tasks) * args.skip):]
+    total = [(m["c.joined"] - m["c.submit"]) / 1000 for m in tasks]
+    print(f"{len(tasks)} round trips, p50 {median(total):.0f} us (marks included)\n")
+    print("| stage | from the one before, p50 (µs) | p90 (µs) | what happens |")
+    print("|---|---:|---:|---|")
+    for before, stage in zip(PATH, PATH[1:]):
+        d = sorted((m[stage] - m[before]) / 1000 for m in tasks)
+        print(f"| {stage} | {median(d):.1f} | {d[int(len(d) * 0.9)]:.1f} | {WHAT[stage]} |")
+    if not args.pcap:
+        return
+    pk = packets(args.pcap)
+    times = [p[0] for p in pk]
+
+    def first_after(t, pred):
+        i = bisect.bisect_left(times, t)
+        while i < len(pk):
+            if pred(pk[i]):
+                return pk[i]
+            i += 1
+        return None
+
+    port = args.port
+    ports = Counter()
+    for m in tasks[:200]:
+        p = first_after(m["c.send"], lambda p: p[2] == port)
+        if p:
+            ports[p[1]] += 1
+    client = ports.most_common(1)[0][0]
+    legs = [("client -> coordinator (submit)", "c.send", "k.recv",
+             lambda p: p[1] == client and p[2] == port),
+            ("coordinator -> worker (assignment)", "k.sendAssign", "w.recvAssign",
+             lambda p: p[1] == port and p[2] != client),
+            ("worker -> coordinator (result)", "w.sendResult", "k.recvResult",
+             lambda p: p[2] == port and p[1] != client),
+            ("coordinator -> client (completion)", "k.sendDone", "c.recvDone",
+             lambda p: p[1] == port and p[2] == client)]
+    print("\n| one-way message | onNext -> first packet, p50 (µs) | packet -> receiver, p50 (µs) |"
+          " matched |")
+    print("|---|---:|---:|---:|")
+    for name, send, recv, pred in legs:
+        a, b = [], []
+        for m in tasks:
+            p = first_after(m[send], pred)
+            if p and p[0] <= m[recv]:
+                a.append((p[0] - m[send]) / 1000)
+                b.append((m[recv] - p[0]) / 1000)
+        print(f"| {name} | {median(a):.1f} | {median(b):.1f} | {len(a)} |")
+
+
+if __name__ == "__main__":
+    main()
