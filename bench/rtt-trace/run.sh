@@ -27,7 +27,7 @@ for i in $(seq 1 "$runs"); do
     tcpdump_pid=$!
     sleep 1
   fi
-  TASKGRID_RTT_TRACE_DIR="$out" "$src/deploy/bin/taskgrid" bench -w rtt --runs 1 \
+  RTT_TRACE_DIR="$out" "$src/deploy/bin/taskgrid" bench -w rtt --runs 1 \
     --work-dir "$out/bench" | grep 'b_rtt p50' || true
   if $capture; then
     kill "$tcpdump_pid"
