@@ -6,7 +6,7 @@ coordinator's port, each one-way message is split at the moment its first data p
 the sender's part (from the call to onNext to the packet) and the receiver's (from the packet to
 the receiving callback).
 
-Usage: analyze.py TRACE_DIR [--pcap FILE --port N] [--skip FRACTION]
+Usage: analyze.py RUN_DIR... [--skip FRACTION]   (a RUN_DIR as bench/rtt-trace/run.sh leaves it)
 """
 import argparse
 import bisect
@@ -76,27 +76,23 @@ def packets(pcap):
     return pk
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("trace_dir")
-    ap.add_argument("--pcap")
-    ap.add_argument("--port")
-    ap.add_argument("--skip", type=float, default=0.5,
-                    help="fraction of the tasks (earliest first) left out: the warm-up round")
-    args = ap.parse_args()
-    tasks = [m for m in load(args.trace_dir).values() if all(s in m for s in PATH)]
-    tasks.sort(key=lambda m: m["c.submit"])
-    tasks = tasks[int(len(tasks) * args.skip):]
-    total = [(m["c.joined"] - m["c.submit"]) / 1000 for m in tasks]
-    print(f"{len(tasks)} round trips, p50 {median(total):.0f} us (marks included)\n")
-    print("| stage | from the one before, p50 (µs) | p90 (µs) | what happens |")
-    print("|---|---:|---:|---|")
+def stage_medians(tasks):
+    out = {}
     for before, stage in zip(PATH, PATH[1:]):
-        d = sorted((m[stage] - m[before]) / 1000 for m in tasks)
-        print(f"| {stage} | {median(d):.1f} | {d[int(len(d) * 0.9)]:.1f} | {WHAT[stage]} |")
-    if not args.pcap:
-        return
-    pk = packets(args.pcap)
+        out[stage] = median([(m[stage] - m[before]) / 1000 for m in tasks])
+    out["total"] = median([(m["c.joined"] - m["c.submit"]) / 1000 for m in tasks])
+    return out
+
+
+def wire_split(run_dir, tasks):
+    """Per one-way message: (sender's part, receiver's part) medians, or None without a pcap."""
+    pcap = os.path.join(run_dir, "lo.pcap")
+    port_file = os.path.join(run_dir, "bench", "coordinator.port")
+    if not (os.path.exists(pcap) and os.path.exists(port_file)):
+        return None
+    with open(port_file) as f:
+        port = f.read().strip()
+    pk = packets(pcap)
     times = [p[0] for p in pk]
 
     def first_after(t, pred):
@@ -107,32 +103,67 @@ def main():
             i += 1
         return None
 
-    port = args.port
     ports = Counter()
     for m in tasks[:200]:
         p = first_after(m["c.send"], lambda p: p[2] == port)
         if p:
             ports[p[1]] += 1
     client = ports.most_common(1)[0][0]
-    legs = [("client -> coordinator (submit)", "c.send", "k.recv",
-             lambda p: p[1] == client and p[2] == port),
-            ("coordinator -> worker (assignment)", "k.sendAssign", "w.recvAssign",
-             lambda p: p[1] == port and p[2] != client),
-            ("worker -> coordinator (result)", "w.sendResult", "k.recvResult",
-             lambda p: p[2] == port and p[1] != client),
-            ("coordinator -> client (completion)", "k.sendDone", "c.recvDone",
-             lambda p: p[1] == port and p[2] == client)]
-    print("\n| one-way message | onNext -> first packet, p50 (µs) | packet -> receiver, p50 (µs) |"
-          " matched |")
-    print("|---|---:|---:|---:|")
-    for name, send, recv, pred in legs:
+    out = {}
+    for name, send, recv, pred in LEGS:
         a, b = [], []
         for m in tasks:
-            p = first_after(m[send], pred)
+            p = first_after(m[send], lambda p: pred(p, port, client))
             if p and p[0] <= m[recv]:
                 a.append((p[0] - m[send]) / 1000)
                 b.append((m[recv] - p[0]) / 1000)
-        print(f"| {name} | {median(a):.1f} | {median(b):.1f} | {len(a)} |")
+        out[name] = (median(a), median(b))
+    return out
+
+
+# The one-way messages: (name, sender's mark, receiver's mark, which packets carry it).
+LEGS = [
+    ("client -> coordinator (submit)", "c.send", "k.recv",
+     lambda p, port, client: p[1] == client and p[2] == port),
+    ("coordinator -> worker (assignment)", "k.sendAssign", "w.recvAssign",
+     lambda p, port, client: p[1] == port and p[2] != client),
+    ("worker -> coordinator (result)", "w.sendResult", "k.recvResult",
+     lambda p, port, client: p[2] == port and p[1] != client),
+    ("coordinator -> client (completion)", "k.sendDone", "c.recvDone",
+     lambda p, port, client: p[1] == port and p[2] == client),
+]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("run_dirs", nargs="+",
+                    help="directories holding one run's rtt-trace-*.txt (and lo.pcap)")
+    ap.add_argument("--skip", type=float, default=0.5,
+                    help="fraction of the tasks (earliest first) left out: the warm-up round")
+    args = ap.parse_args()
+    runs, splits = [], []
+    for d in args.run_dirs:
+        tasks = [m for m in load(d).values() if all(s in m for s in PATH)]
+        tasks.sort(key=lambda m: m["c.submit"])
+        tasks = tasks[int(len(tasks) * args.skip):]
+        runs.append(stage_medians(tasks))
+        splits.append(wire_split(d, tasks))
+    cols = " | ".join(f"run {i + 1}" for i in range(len(runs)))
+    print(f"| stage (p50 µs from the one before) | {cols} | median | what happens |")
+    print("|---|" + "---:|" * (len(runs) + 1) + "---|")
+    for stage in PATH[1:] + ["total"]:
+        vals = [r[stage] for r in runs]
+        cells = " | ".join(f"{v:.1f}" for v in vals)
+        print(f"| {stage} | {cells} | {median(vals):.1f} | {WHAT.get(stage, 'submit to join()')} |")
+    if all(s is None for s in splits):
+        return
+    print()
+    print("| one-way message (p50 µs) | onNext -> first packet | packet -> receiving callback |")
+    print("|---|---:|---:|")
+    for name, *_ in LEGS:
+        a = [s[name][0] for s in splits if s]
+        b = [s[name][1] for s in splits if s]
+        print(f"| {name} | {median(a):.1f} | {median(b):.1f} |")
 
 
 if __name__ == "__main__":

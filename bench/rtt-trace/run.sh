@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Where a round trip's time goes, stage by stage: builds the committed HEAD with
 # bench/rtt-trace/rtt-trace.patch applied (marks at each stage, written at exit), runs
-# `taskgrid bench -w rtt --runs 1` RUNS times, and prints bench/rtt-trace/analyze.py's table for
-# each run. When tcpdump can capture the loopback (root), each one-way message is also split into
-# its sender's and its receiver's part. Usage: bench/rtt-trace/run.sh [RUNS]   (default 3)
+# `taskgrid bench -w rtt --runs 1` RUNS times, and prints bench/rtt-trace/analyze.py's table (a
+# column per run and their median). When tcpdump can capture the loopback (root), each one-way
+# message is also split into its sender's and its receiver's part. Usage: bench/rtt-trace/run.sh [RUNS]   (default 3)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -32,9 +32,6 @@ for i in $(seq 1 "$runs"); do
   if $capture; then
     kill "$tcpdump_pid"
     wait "$tcpdump_pid" || true
-    python3 "$here/analyze.py" "$out" --pcap "$out/lo.pcap" --port "$(cat "$out/bench/coordinator.port")"
-  else
-    python3 "$here/analyze.py" "$out"
   fi
-  echo
 done
+python3 "$here/analyze.py" "$work"/run-*
