@@ -3,7 +3,8 @@
 # bench/rtt-trace/rtt-trace.patch applied (marks at each stage, written at exit), runs
 # `taskgrid bench -w rtt --runs 1` RUNS times, and prints bench/rtt-trace/analyze.py's table (a
 # column per run and their median). When tcpdump can capture the loopback (root), each one-way
-# message is also split into its sender's and its receiver's part. Usage: bench/rtt-trace/run.sh [RUNS]   (default 3)
+# message is also split into its sender's and its receiver's part.
+# Usage: bench/rtt-trace/run.sh [RUNS]   (default 3)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
