@@ -4,6 +4,7 @@ directory; the clients find that token the way they find a user's `taskgrid loca
 
 import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -14,6 +15,8 @@ JAVA = os.environ.get("TASKGRID_JAVA", "java")
 DIST_LIB = os.environ.get("TASKGRID_DIST_LIB", os.path.join(_ROOT, "deploy", "target", "dist", "lib"))
 # One runtime directory for every cluster of the run (tokens are per port), private to the run.
 RUNTIME_DIR = tempfile.mkdtemp(prefix="taskgrid-py-run-")
+# Registered first, so it runs last: after every cluster registered below has been closed.
+atexit.register(shutil.rmtree, RUNTIME_DIR, True)
 
 
 class LocalCluster:
@@ -80,6 +83,7 @@ class LocalCluster:
                 self.process.kill()
                 self.process.wait(10)
         self._log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 _shared = {}

@@ -35,6 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Chaos on real processes: 3 coordinators (one Hazelcast cluster) and 2 workers run a 20,000-task
@@ -52,7 +54,10 @@ class ChaosIT {
   /** How long one job may take once the fault is injected, before its stragglers count as lost. */
   static final Duration JOB_DEADLINE = Duration.ofSeconds(100);
 
-  private Path workDir;
+  /** Deleted when every test passed; kept (with the processes' logs) when one failed. */
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  static Path workDir;
+
   private final List<TaskgridProcess> coordinators = new ArrayList<>();
   private final List<TaskgridProcess> workers = new ArrayList<>();
   private final List<String> targets = new ArrayList<>();
@@ -60,7 +65,6 @@ class ChaosIT {
 
   @BeforeAll
   void startCluster() throws Exception {
-    workDir = Files.createTempDirectory("taskgrid-chaos");
     int[] hzPorts = {InJvmCluster.freePort(), InJvmCluster.freePort(), InJvmCluster.freePort()};
     List<String> members = new ArrayList<>();
     for (int p : hzPorts) {

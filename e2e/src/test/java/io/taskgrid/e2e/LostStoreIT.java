@@ -6,7 +6,7 @@ import io.taskgrid.client.TaskFuture;
 import io.taskgrid.client.TaskOptions;
 import io.taskgrid.client.TaskTypes;
 import io.taskgrid.client.TaskgridClient;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The store loses accepted tasks while a client waits for them: two of three coordinators killed at
@@ -40,15 +42,15 @@ class LostStoreIT {
   /** A coordinator restarted after a kill has both workers back within this (printed). */
   static final Duration WORKERS_BACK_WITHIN = Duration.ofSeconds(3);
 
+  /** Deleted when every test passed; kept (with the processes' logs) when one failed. */
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  static Path workDir;
+
   private ProcessCluster cluster;
 
   @BeforeAll
   void startCluster() throws Exception {
-    cluster =
-        ProcessCluster.start(
-            Files.createTempDirectory("taskgrid-lost-store"),
-            "lost",
-            List.of("--member-timeout-ms", "5000"));
+    cluster = ProcessCluster.start(workDir, "lost", List.of("--member-timeout-ms", "5000"));
   }
 
   @AfterAll

@@ -8,7 +8,6 @@ import io.taskgrid.client.TaskResultInfo;
 import io.taskgrid.client.TaskStatus;
 import io.taskgrid.client.TaskTypes;
 import io.taskgrid.client.TaskgridClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +23,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -57,6 +58,10 @@ class PausedCoordinatorIT {
    */
   static final int ECHOES_PER_TICK = 40;
 
+  /** Deleted when every test passed; kept (with the processes' logs) when one failed. */
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path workDir;
+
   /** {@code -Dpause.runs=N} repeats the scenario N times in a row (each on a fresh cluster). */
   static IntStream runs() {
     return IntStream.rangeClosed(1, Integer.getInteger("pause.runs", 1));
@@ -67,7 +72,6 @@ class PausedCoordinatorIT {
   void clientsCoordinatorPausedForTwiceTheMemberTimeout_clientHasEveryResultAsStored(int run)
       throws Exception {
     long began = System.nanoTime();
-    Path workDir = Files.createTempDirectory("taskgrid-paused");
     ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
     try (ProcessCluster cluster =
             ProcessCluster.start(

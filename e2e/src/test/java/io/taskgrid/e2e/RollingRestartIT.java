@@ -11,7 +11,6 @@ import io.taskgrid.client.TaskState;
 import io.taskgrid.client.TaskStatus;
 import io.taskgrid.client.TaskTypes;
 import io.taskgrid.client.TaskgridClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -49,7 +50,10 @@ class RollingRestartIT {
   /** The short tasks go out over this long, so that they are in flight during every stop. */
   static final Duration SHORT_SPREAD = Duration.ofSeconds(60);
 
-  private Path workDir;
+  /** Deleted when every test passed; kept (with the processes' logs) when one failed. */
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path workDir;
+
   private final List<TaskgridProcess> coordinators = new ArrayList<>();
   private final List<TaskgridProcess> workers = new ArrayList<>();
 
@@ -70,7 +74,6 @@ class RollingRestartIT {
       throws Exception {
     coordinators.clear();
     workers.clear();
-    workDir = Files.createTempDirectory("taskgrid-rolling");
     int[] hzPorts = {InJvmCluster.freePort(), InJvmCluster.freePort(), InJvmCluster.freePort()};
     int[] grpcPorts = {InJvmCluster.freePort(), InJvmCluster.freePort(), InJvmCluster.freePort()};
     List<String> members = new ArrayList<>();

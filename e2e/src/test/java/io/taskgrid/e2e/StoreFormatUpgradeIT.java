@@ -10,7 +10,6 @@ import io.taskgrid.client.TaskState;
 import io.taskgrid.client.TaskStatus;
 import io.taskgrid.client.TaskTypes;
 import io.taskgrid.client.TaskgridClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +23,8 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The upgrade procedure of docs/STORE-BATCHES.md ("Store formats and upgrades") with real
@@ -49,6 +50,10 @@ class StoreFormatUpgradeIT {
   /** The tasks go out over this long, so that they are in flight during every step. */
   static final Duration SPREAD = Duration.ofSeconds(15);
 
+  /** Deleted when every test passed; kept (with the processes' logs) when one failed. */
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path workDir;
+
   private final List<TaskgridProcess> processes = new ArrayList<>();
 
   @AfterEach
@@ -59,7 +64,6 @@ class StoreFormatUpgradeIT {
   @Test
   void formatTwoCluster_newCoordinatorRefusedByDefault_joinsWithItsFormat_nothingLost()
       throws Exception {
-    Path workDir = Files.createTempDirectory("taskgrid-format-upgrade");
     int[] hzPorts = {InJvmCluster.freePort(), InJvmCluster.freePort(), InJvmCluster.freePort()};
     int[] grpcPorts = {InJvmCluster.freePort(), InJvmCluster.freePort(), InJvmCluster.freePort()};
     List<String> members = new ArrayList<>();
