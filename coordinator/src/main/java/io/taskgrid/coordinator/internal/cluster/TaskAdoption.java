@@ -5,6 +5,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import io.taskgrid.coordinator.internal.concurrent.AsyncErrors;
 import io.taskgrid.coordinator.internal.sched.Scheduler;
 import io.taskgrid.coordinator.internal.sched.WireIds;
 import io.taskgrid.coordinator.internal.store.TaskStore;
@@ -180,7 +181,7 @@ public final class TaskAdoption implements MembershipListener {
                         // earlier release cannot read the scan, and this repeats every round.
                         log.warn(
                             "The store audit failed ({}); it runs again in {}",
-                            rootMessage(e),
+                            AsyncErrors.rootMessage(e),
                             AUDIT_EVERY);
                       }
                       auditLater();
@@ -341,14 +342,6 @@ public final class TaskAdoption implements MembershipListener {
                 postAfter(RETRY_DELAY);
               }
             });
-  }
-
-  private static String rootMessage(Throwable error) {
-    Throwable e = error;
-    while (e.getCause() != null && e != e.getCause()) {
-      e = e.getCause();
-    }
-    return e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
   /** The id a coordinator writes into the records it owns. */

@@ -3,8 +3,7 @@ package io.taskgrid.coordinator.internal.rpc;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import io.taskgrid.coordinator.internal.concurrent.AsyncErrors;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,11 +15,7 @@ final class StatusMapper {
   private StatusMapper() {}
 
   static Status toStatus(Throwable t) {
-    Throwable e = t;
-    while ((e instanceof CompletionException || e instanceof ExecutionException)
-        && e.getCause() != null) {
-      e = e.getCause();
-    }
+    Throwable e = AsyncErrors.unwrap(t);
     if (e instanceof StatusRuntimeException sre) {
       return sre.getStatus();
     }

@@ -3,6 +3,7 @@ package io.taskgrid.coordinator.internal.sched;
 import io.grpc.Status;
 import io.taskgrid.coordinator.internal.auth.Principal;
 import io.taskgrid.coordinator.internal.auth.Tenants;
+import io.taskgrid.coordinator.internal.concurrent.AsyncErrors;
 import io.taskgrid.coordinator.internal.store.TaskStore;
 import io.taskgrid.proto.v1.RejectCode;
 import io.taskgrid.proto.v1.SubmitAck;
@@ -177,7 +178,7 @@ public final class TaskIntake {
           "Could not store {} task(s) ({}); writing them again until the store answers, since"
               + " some may be stored",
           candidates.size(),
-          rootMessage(error));
+          AsyncErrors.rootMessage(error));
     }
     if (failures >= CREATE_RETRIES) {
       log.error(
@@ -241,17 +242,9 @@ public final class TaskIntake {
           rejected(
               candidates.get(k).id(),
               Status.Code.UNAVAILABLE,
-              "task store unavailable: " + rootMessage(error));
+              "task store unavailable: " + AsyncErrors.rootMessage(error));
     }
     return Admission.rejectedAll(List.of(acks));
-  }
-
-  private static String rootMessage(Throwable error) {
-    Throwable e = error;
-    while (e.getCause() != null && e != e.getCause()) {
-      e = e.getCause();
-    }
-    return e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
   private Admission admitted(

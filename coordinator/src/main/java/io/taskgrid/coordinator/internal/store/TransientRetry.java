@@ -3,11 +3,11 @@ package io.taskgrid.coordinator.internal.store;
 import com.hazelcast.core.HazelcastOverloadException;
 import com.hazelcast.core.OperationTimeoutException;
 import com.hazelcast.spi.exception.RetryableException;
+import io.taskgrid.coordinator.internal.concurrent.AsyncErrors;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,11 +48,7 @@ final class TransientRetry {
 
   /** Whether {@code error} (or what it wraps) is worth another attempt of the same write. */
   static boolean isTransient(Throwable error) {
-    Throwable e = error;
-    while ((e instanceof CompletionException || e instanceof ExecutionException)
-        && e.getCause() != null) {
-      e = e.getCause();
-    }
+    Throwable e = AsyncErrors.unwrap(error);
     return e instanceof OperationTimeoutException
         || e instanceof HazelcastOverloadException
         || e instanceof RetryableException;
