@@ -3,6 +3,7 @@ package io.taskgrid.coordinator.internal.store;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.instance.BuildInfoProvider;
 import com.hazelcast.internal.partition.IPartitionService;
 import com.hazelcast.internal.serialization.Data;
@@ -110,13 +111,12 @@ final class HazelcastInternals {
    * is Hazelcast's own and {@link PartitionBatchOperation} keeps as many synchronous and
    * asynchronous backups of each map as its configuration asks. A one-key batch on a scratch key,
    * which must read back through the public API and through a batched read what it wrote, runs in
-   * the background (see {@link #checkRoundTrip}). In the maps named in {@code byChunk} the keys of
-   * tasks that have a live chunk are put into that chunk's partition instead ({@link
-   * ChunkPartitioning}); only these batched calls can find them there. {@code create} is the kind
-   * the store creates live records with (the scratch key is written with it).
+   * the background once the caller starts it ({@link #startRoundTripCheck}). In the maps named in
+   * {@code byChunk} the keys of tasks that have a live chunk are put into that chunk's partition
+   * instead ({@link ChunkPartitioning}); only these batched calls can find them there.
    */
   static HazelcastInternals of(
-      HazelcastInstance hazelcast, List<String> maps, Set<String> byChunk, Kind create) {
+      HazelcastInstance hazelcast, List<String> maps, Set<String> byChunk) {
     Config config = hazelcast.getConfig();
     if (!StoreSerialization.isRegistered(config)) {
       throw new IllegalArgumentException(
@@ -149,12 +149,23 @@ final class HazelcastInternals {
             byChunk,
             engine.getPartitionService(),
             engine.getOperationService());
-    internals.roundTrip = internals.checkRoundTrip(hazelcast, create);
     return internals;
   }
 
-  private static IllegalStateException differs(String what) {
-    return new IllegalStateException(
+  /**
+   * Starts the one-key round trip in the background (see {@link #checkRoundTrip}). Separate from
+   * {@link #of}, so that a caller that may still refuse to start (a cluster of another store
+   * format) does so first: a round trip still in flight when the member shuts down leaves
+   * Hazelcast's own warning, with a stack trace, in the log of a refusal that should be one line.
+   * {@code create} is the kind the store creates live records with (the scratch key is written with
+   * it).
+   */
+  void startRoundTripCheck(HazelcastInstance hazelcast, Kind create) {
+    roundTrip = checkRoundTrip(hazelcast, create);
+  }
+
+  private static InternalsDiffer differs(String what) {
+    return new InternalsDiffer(
         "Hazelcast "
             + version()
             + " differs from what the task store relies on (re-check"
@@ -284,8 +295,14 @@ final class HazelcastInternals {
         .whenComplete(
             (ok, e) -> {
               Throwable cause = e instanceof CompletionException c ? c.getCause() : e;
-              if (cause instanceof IllegalStateException differs) {
+              if (cause instanceof InternalsDiffer differs) {
                 log.error("{}", differs.getMessage());
+              } else if (cause instanceof HazelcastInstanceNotActiveException) {
+                // Not a finding: the member shut down (a coordinator that stopped or failed to
+                // start) before the check could finish.
+                log.info(
+                    "The task store's check of the Hazelcast internals ended unfinished: the"
+                        + " member shut down");
               } else if (cause != null) {
                 log.warn(
                     "Hazelcast {}: the task store could not check the internals it relies on (a"
@@ -329,6 +346,19 @@ final class HazelcastInternals {
       throw new IllegalArgumentException("not a map of this store: " + map);
     }
     adder.add(n);
+  }
+
+  /**
+   * Hazelcast's internals do not behave as this class relies on. An IllegalStateException, as
+   * before it had a type of its own; the type tells it from Hazelcast's own IllegalStateExceptions
+   * (an instance that is not active) in the background check.
+   */
+  static final class InternalsDiffer extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    InternalsDiffer(String message) {
+      super(message);
+    }
   }
 
   /** The start-up round trip (see {@link #checkRoundTrip}); for tests. */

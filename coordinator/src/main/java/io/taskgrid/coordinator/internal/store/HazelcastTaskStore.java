@@ -24,9 +24,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -96,6 +99,9 @@ public final class HazelcastTaskStore implements TaskStore {
   public StoreFormat format() {
     return format;
   }
+
+  /** How long {@link #close} waits for the start-up check of the internals to finish. */
+  static final Duration ROUND_TRIP_CLOSE_WAIT = Duration.ofSeconds(2);
 
   /** The batched writes, the store's only use of Hazelcast internals. */
   private final HazelcastInternals internals;
@@ -212,10 +218,12 @@ public final class HazelcastTaskStore implements TaskStore {
         HazelcastInternals.of(
             hazelcast,
             List.of(TASKS_MAP, RESULTS_MAP, CHUNKS_MAP),
-            format.resultsByChunk() ? Set.of(RESULTS_MAP) : Set.of(),
-            format.checksEndedAtCreate() ? Kind.CREATE : Kind.PUT_IF_ABSENT);
+            format.resultsByChunk() ? Set.of(RESULTS_MAP) : Set.of());
     // Then: it refuses to join a cluster whose members run another store format.
     StoreFormats.checkCluster(hazelcast, format);
+    // Only now, with no refusal left, the internals' round trip (a background check).
+    internals.startRoundTripCheck(
+        hazelcast, format.checksEndedAtCreate() ? Kind.CREATE : Kind.PUT_IF_ABSENT);
     this.hazelcast = hazelcast;
     this.joinerWatch = StoreFormats.watchJoiners(hazelcast, format);
     SplitBrainProtections.awaitFirstEvaluation(hazelcast);
@@ -789,6 +797,16 @@ public final class HazelcastTaskStore implements TaskStore {
     // The HazelcastInstance belongs to whoever created it.
     closed = true;
     scans.shutdownNow();
+    // Its owner shuts it down next. The start-up check takes milliseconds unless partitions are
+    // moving; one still in flight at the shutdown leaves Hazelcast's own warning (a stack trace) in
+    // the log of a coordinator that stopped, or failed to start, right after starting.
+    try {
+      internals.roundTripChecked().get(ROUND_TRIP_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // The check logged its own outcome; a timeout only means the warning may follow.
+    }
     if (hazelcast.getLifecycleService().isRunning()) {
       hazelcast.getCluster().removeMembershipListener(joinerWatch);
     }
