@@ -5,6 +5,7 @@ Workloads: (a) client.map + gather of N no-ops (throughput), (f) as_completed ov
 Run with Debian's python3 and python3-distributed.
 """
 import sys
+import tempfile
 import time
 
 from dask.distributed import Client, LocalCluster, as_completed
@@ -27,8 +28,11 @@ def main():
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
     rtt = int(sys.argv[3]) if len(sys.argv) > 3 else 1_000
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      host="127.0.0.1", dashboard_address=None) as cluster, \
+    # The workers' scratch space ("dask-worker-space") in a folder removed at the end.
+    with tempfile.TemporaryDirectory(prefix="dask-bench-") as scratch, \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                         host="127.0.0.1", dashboard_address=None,
+                         local_directory=scratch) as cluster, \
             Client(cluster) as client:
         client.gather(client.map(noop, range(n // 10), pure=False))  # warm-up
         for _ in range(runs):

@@ -52,6 +52,7 @@ public final class HazelcastExecutorBaseline {
             .redirectOutput(dir.resolve("member.log").toFile())
             .start();
     HazelcastInstance client = null;
+    boolean finished = false;
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!Files.exists(portFile)) {
@@ -83,13 +84,20 @@ public final class HazelcastExecutorBaseline {
           rtt(executor, form, RTT, true);
         }
       }
+      finished = true;
     } finally {
       if (client != null) {
         client.shutdown();
       }
       member.getOutputStream().close();
       if (!member.waitFor(15, TimeUnit.SECONDS)) {
-        member.destroyForcibly();
+        member.destroyForcibly().waitFor(15, TimeUnit.SECONDS);
+      }
+      // Kept when something failed: the member's log is the one clue.
+      if (finished) {
+        Files.deleteIfExists(portFile);
+        Files.deleteIfExists(dir.resolve("member.log"));
+        Files.deleteIfExists(dir);
       }
     }
   }
