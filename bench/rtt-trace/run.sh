@@ -8,7 +8,7 @@
 # Usage: bench/rtt-trace/run.sh [RUNS [REV...]]   (default: 3 HEAD)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
+root=$(git -C "$here" rev-parse --show-toplevel)
 runs=${1:-3}
 shift || true
 revs=("$@")
