@@ -6,7 +6,7 @@ coordinator's port, each one-way message is split at the moment its first data p
 the sender's part (from the call to onNext to the packet) and the receiver's (from the packet to
 the receiving callback).
 
-Usage: analyze.py RUN_DIR... [--skip FRACTION]   (a RUN_DIR as bench/rtt-trace/run.sh leaves it)
+Usage: analyze.py RUN_DIR... [--last N] [--tail QUANTILE]   (a RUN_DIR as bench/rtt-trace/run.sh leaves it)
 """
 import argparse
 import bisect
@@ -84,6 +84,23 @@ def stage_medians(tasks):
     return out
 
 
+def tail(tasks, quantile=0.99):
+    """Where the slowest round trips lose their time: for the tasks whose total is at or above the
+    quantile, each stage's mean excess over that stage's median (µs), and how the slow tasks fall
+    in time (a pause of some thread makes bursts of neighbours; independent delays do not)."""
+    totals = sorted((m["c.joined"] - m["c.submit"]) / 1000 for m in tasks)
+    cut = totals[int(len(totals) * quantile)]
+    slow = [m for m in tasks if (m["c.joined"] - m["c.submit"]) / 1000 >= cut]
+    meds = stage_medians(tasks)
+    excess = {}
+    for before, stage in zip(PATH, PATH[1:]):
+        excess[stage] = statistics.mean((m[stage] - m[before]) / 1000 - meds[stage] for m in slow)
+    # Bursts: slow tasks whose submit is within 5 ms of the previous slow task's.
+    starts = sorted(m["c.submit"] for m in slow)
+    bursts = 1 + sum(1 for a, b in zip(starts, starts[1:]) if b - a > 5_000_000)
+    return cut, len(slow), bursts, excess
+
+
 def wire_split(run_dir, tasks):
     """Per one-way message: (sender's part, receiver's part) medians, or None without a pcap."""
     pcap = os.path.join(run_dir, "lo.pcap")
@@ -138,15 +155,20 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("run_dirs", nargs="+",
                     help="directories holding one run's rtt-trace-*.txt (and lo.pcap)")
-    ap.add_argument("--skip", type=float, default=0.5,
-                    help="fraction of the tasks (earliest first) left out: the warm-up round")
+    ap.add_argument("--last", type=int, default=10_000,
+                    help="how many of the last round trips to read (the default: the timed round of"
+                         " `taskgrid bench -w rtt --runs 1`; the warm-up rounds before it are left"
+                         " out)")
+    ap.add_argument("--tail", type=float, default=0.99,
+                    help="the quantile above which a round trip counts as slow, for the tail table")
     args = ap.parse_args()
-    runs, splits = [], []
+    runs, splits, tails = [], [], []
     for d in args.run_dirs:
         tasks = [m for m in load(d).values() if all(s in m for s in PATH)]
         tasks.sort(key=lambda m: m["c.submit"])
-        tasks = tasks[int(len(tasks) * args.skip):]
+        tasks = tasks[-args.last:]
         runs.append(stage_medians(tasks))
+        tails.append(tail(tasks, args.tail))
         splits.append(wire_split(d, tasks))
     cols = " | ".join(f"run {i + 1}" for i in range(len(runs)))
     print(f"| stage (p50 µs from the one before) | {cols} | median | what happens |")
@@ -155,6 +177,17 @@ def main():
         vals = [r[stage] for r in runs]
         cells = " | ".join(f"{v:.1f}" for v in vals)
         print(f"| {stage} | {cells} | {median(vals):.1f} | {WHAT.get(stage, 'submit to join()')} |")
+    print()
+    print(f"Round trips at or above p{args.tail * 100:g} (cut-off µs; tasks; groups more than 5 ms"
+          " apart), and each stage's mean excess over its median in them (µs):")
+    print()
+    cols = " | ".join(f"run {i + 1}" for i in range(len(tails)))
+    print(f"| stage | {cols} |")
+    print("|---|" + "---:|" * len(tails))
+    print("| cut-off | " + " | ".join(f"{t[0]:.0f}" for t in tails) + " |")
+    print("| slow tasks (groups) | " + " | ".join(f"{t[1]} ({t[2]})" for t in tails) + " |")
+    for stage in PATH[1:]:
+        print(f"| {stage} | " + " | ".join(f"{t[3][stage]:.0f}" for t in tails) + " |")
     if all(s is None for s in splits):
         return
     print()

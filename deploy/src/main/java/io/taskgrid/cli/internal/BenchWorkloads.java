@@ -24,6 +24,11 @@ import org.jspecify.annotations.Nullable;
 final class BenchWorkloads {
   private static final byte[] EMPTY = new byte[0];
 
+  /**
+   * Unmeasured rounds of sequential round trips before the timed ones (see {@link #roundTrips}).
+   */
+  private static final int RTT_WARM_UP_ROUNDS = 5;
+
   private final Path workDir;
   private final List<String> coordinatorJvm;
   private final BenchSizes sizes;
@@ -97,8 +102,12 @@ final class BenchWorkloads {
     withCluster(
         cluster -> {
           warmUpCoordinator(cluster);
-          // The one-at-a-time path compiles slowly at ~1,000 tasks/s: a whole unmeasured round.
-          rttRound(cluster, sizes.rtt(), false);
+          // The one-at-a-time path compiles slowly, in three JVMs sharing the cores: measured
+          // round after round, its p50 and p99 fall until ~50,000 round trips (bench/ANALYSIS.md,
+          // thirteenth pass), so the timed rounds start after that many.
+          for (int r = 0; r < RTT_WARM_UP_ROUNDS; r++) {
+            rttRound(cluster, sizes.rtt(), false);
+          }
           for (int r = 0; r < sizes.runs(); r++) {
             rttRound(cluster, sizes.rtt(), true);
           }
@@ -260,10 +269,16 @@ final class BenchWorkloads {
    * against 1.3 s for the next, the JIT compiling during them. Every workload but (e) (which
    * measures a fresh coordinator's heap) warms up with it.
    */
+  /**
+   * 3 short rounds, then one of the timed size: after the short rounds alone, the first timed round
+   * still ran at about two thirds of the next ones' throughput (bench/ANALYSIS.md, thirteenth
+   * pass).
+   */
   private void warmUpCoordinator(BenchCluster cluster) {
     for (int r = 0; r < 3; r++) {
       noopRound(cluster, sizes.noop() / 5, false);
     }
+    noopRound(cluster, sizes.noop(), false);
   }
 
   private static double sequential(List<Long> inputs) {
