@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Where a round trip's time goes: joins the rtt-trace-<pid>.txt files that the processes of one
-`taskgrid bench -w rtt` run wrote (see bench/rtt-trace/README.md) and prints, per stage, the
+`taskgrid bench -w rtt` run wrote (bench/rtt-trace/run.sh makes them) and prints, per stage, the
 median time from the stage before it, as a markdown table. With a pcap of the loopback and the
 coordinator's port, each one-way message is split at the moment its first data packet went out:
 the sender's part (from the call to onNext to the packet) and the receiver's (from the packet to

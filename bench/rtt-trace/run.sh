@@ -4,7 +4,8 @@
 # `taskgrid bench -w rtt --runs 1` RUNS times per REV (alternating between the REVs), and prints
 # bench/rtt-trace/analyze.py's table per REV (a column per run and their median). When tcpdump
 # can capture the loopback (root), each one-way message is also split into its sender's and its
-# receiver's part.
+# receiver's part. Beside each run, threads.py samples the CPU of every Java thread:
+# `bench/rtt-trace/threads.py report RUN_DIR/threads.jsonl RUN_DIR` tables it over the timed round.
 # Usage: bench/rtt-trace/run.sh [RUNS [REV...]]   (default: 3 HEAD)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,8 +40,12 @@ for r in $(seq 1 "$runs"); do
       tcpdump_pid=$!
       sleep 1
     fi
+    python3 "$here/threads.py" sample "$out/threads.jsonl" &
+    sampler_pid=$!
     echo "${revs[$i]} run $r: $(RTT_TRACE_DIR="$out" "$work/src-$i/deploy/bin/taskgrid" bench \
       -w rtt --runs 1 --work-dir "$out/bench" | grep 'b_rtt p50' || true)"
+    kill "$sampler_pid"
+    wait "$sampler_pid" || true
     if $capture; then
       kill "$tcpdump_pid"
       wait "$tcpdump_pid" || true
