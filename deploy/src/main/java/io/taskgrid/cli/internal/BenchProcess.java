@@ -1,5 +1,6 @@
 package io.taskgrid.cli.internal;
 
+import io.taskgrid.worker.internal.cpu.GcChoice;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +51,8 @@ final class BenchProcess implements AutoCloseable {
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(LAUNCHER_JVM_FLAGS);
+    // As bin/taskgrid does with TASKGRID_JAVA_OPTS: a collector in the options replaces ParallelGC.
+    command.addAll(GcChoice.defaultsGivingWay(LAUNCHER_JVM_FLAGS, jvmOptions));
     command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));

@@ -52,7 +52,8 @@ final class WorkerCommand implements Callable<Integer> {
       paramLabel = "OPTIONS",
       description =
           "JVM options of the CPU child processes, separated by spaces, e.g. \"-Xmx1g\"; they"
-              + " come after the defaults (-Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError)."
+              + " come after the defaults (-Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError),"
+              + " and a collector given (e.g. -XX:+UseParallelGC) replaces SerialGC."
               + " A task that runs its child out of memory ends FAILED and the child is replaced.")
   @Nullable String childJvmOpts;
 

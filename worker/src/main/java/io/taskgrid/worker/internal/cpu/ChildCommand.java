@@ -22,8 +22,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ChildCommand {
   /**
-   * Fast start and a small heap; the caller's options come after these, so they win. Tiered
-   * compilation stays on in full: sum_squares needs the C2 compiler.
+   * Fast start and a small heap; the caller's options come after these, so they win (a collector
+   * the caller chooses replaces SerialGC: {@link GcChoice}). Tiered compilation stays on in full:
+   * sum_squares needs the C2 compiler.
    *
    * <p>A child that runs out of memory exits at once ({@code ExitOnOutOfMemoryError}, exit code
    * {@value #EXIT_OUT_OF_MEMORY}) instead of limping; the agent reports its task {@code FAILED}
@@ -118,7 +119,7 @@ public final class ChildCommand {
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(javaBinary());
-    command.addAll(DEFAULT_JVM_OPTIONS);
+    command.addAll(GcChoice.defaultsGivingWay(DEFAULT_JVM_OPTIONS, jvmOptions));
     command.addAll(jdkOptions(Runtime.version().feature()));
     command.addAll(jvmOptions);
     command.add("-version");
@@ -149,7 +150,7 @@ public final class ChildCommand {
   public static List<String> of(List<Path> pluginJars, List<String> jvmOptions) {
     List<String> command = new ArrayList<>();
     command.add(javaBinary());
-    command.addAll(DEFAULT_JVM_OPTIONS);
+    command.addAll(GcChoice.defaultsGivingWay(DEFAULT_JVM_OPTIONS, jvmOptions));
     command.addAll(jdkOptions(Runtime.version().feature()));
     command.addAll(jvmOptions);
     StringBuilder classPath = new StringBuilder(System.getProperty("java.class.path", ""));

@@ -26,4 +26,22 @@ class ChildCommandTest {
     // The same options (the probe adds the JDK's ones too) start a real JVM on this JDK.
     assertThat(ChildCommand.probe(List.of("-Xss2m"), Duration.ofSeconds(60))).isEmpty();
   }
+
+  @Test
+  void aCollectorTheCallerChooses_replacesSerialGc_andTheJvmStartsWithIt() throws Exception {
+    List<String> command = ChildCommand.of(List.of(), List.of("-XX:+UseParallelGC"));
+
+    assertThat(command).contains("-XX:+UseParallelGC").doesNotContain("-XX:+UseSerialGC");
+    // Before, the two collectors together made every child's JVM refuse to start.
+    assertThat(ChildCommand.probe(List.of("-Xmx1g", "-XX:+UseParallelGC"), Duration.ofSeconds(60)))
+        .isEmpty();
+  }
+
+  @Test
+  void anOptionThatOnlyTunesTheCollector_keepsSerialGc() {
+    assertThat(ChildCommand.of(List.of(), List.of("-XX:+UseGCOverheadLimit")))
+        .contains("-XX:+UseSerialGC");
+    assertThat(GcChoice.selectsCollector("-XX:+UseMaximumCompactionOnSystemGC")).isFalse();
+    assertThat(GcChoice.selectsCollector("-XX:+UseZGC")).isTrue();
+  }
 }
