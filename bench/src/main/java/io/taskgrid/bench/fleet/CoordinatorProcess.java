@@ -64,25 +64,33 @@ final class CoordinatorProcess implements AutoCloseable {
                 "java.base/sun.nio.ch=ALL-UNNAMED",
                 // -Dfleet.coordinator.xmx=8g for the larger queued-task runs.
                 "-Xmx" + System.getProperty("fleet.coordinator.xmx", "2g"),
-                "-XX:+UseParallelGC",
-                "-XX:+ExitOnOutOfMemoryError",
-                "-cp",
-                distLib.toAbsolutePath() + "/*",
-                "io.taskgrid.cli.internal.TaskgridCli",
-                "coordinator",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-                "--hz-port",
-                Integer.toString(hzPort),
-                "--cluster-name",
-                cluster,
-                "--metrics-port",
-                "0",
-                "--port-file",
-                portFile.toString(),
-                "--exit-on-stdin-close"));
+                "-XX:+ExitOnOutOfMemoryError"));
+    // As the launcher: ParallelGC unless -Dfleet.coordinator.jvm.opts chooses a collector.
+    List<String> jvmOpts = jvmOpts();
+    // (Two collector flags and the JVM refuses to start: see the worker's GcChoice.)
+    if (jvmOpts.stream().noneMatch(o -> o.matches("-XX:\\+Use[A-Za-z0-9]+GC"))) {
+      command.add("-XX:+UseParallelGC");
+    }
+    command.addAll(jvmOpts);
+    command.addAll(
+        List.of(
+            "-cp",
+            distLib.toAbsolutePath() + "/*",
+            "io.taskgrid.cli.internal.TaskgridCli",
+            "coordinator",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--hz-port",
+            Integer.toString(hzPort),
+            "--cluster-name",
+            cluster,
+            "--metrics-port",
+            "0",
+            "--port-file",
+            portFile.toString(),
+            "--exit-on-stdin-close"));
     if (!members.isEmpty()) {
       command.add("--member");
       command.add(String.join(",", members));
@@ -95,6 +103,15 @@ final class CoordinatorProcess implements AutoCloseable {
     // Keeps the retention budget inside the heap given (the default budget wants more).
     builder.environment().putIfAbsent("TASKGRID_RETAINED_MAX", "100000");
     return new CoordinatorProcess(name, builder.start(), portFile);
+  }
+
+  /**
+   * {@code -Dfleet.coordinator.jvm.opts="-XX:+UseG1GC -Xlog:gc:file=gc-%p.log"}: options for every
+   * coordinator's JVM, split at spaces, after the bench's own.
+   */
+  static List<String> jvmOpts() {
+    String opts = System.getProperty("fleet.coordinator.jvm.opts", "").strip();
+    return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+", -1));
   }
 
   /** The gRPC target once the port file is written. */

@@ -53,6 +53,8 @@ public final class QueuedBench {
    * (250,000), which would reject the rest. {@code -Dqueued.member.timeout.ms=N} sets the
    * coordinators' member timeout: the class histograms run a full GC, which on a large heap pauses
    * a coordinator for longer than the default 10 s, and the cluster would then fence itself apart.
+   * {@code -Dfleet.coordinator.jvm.opts=-XX:+UseG1GC} runs the coordinators on G1 (see
+   * CoordinatorProcess).
    */
   private static List<String> coordinatorArgs(int tasks) {
     List<String> args =
