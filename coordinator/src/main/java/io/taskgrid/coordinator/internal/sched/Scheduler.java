@@ -44,6 +44,15 @@ public final class Scheduler implements SchedulerSink {
   /** How often a result write is tried before its watchers are told anyway (~10 minutes). */
   static final int RESULT_WRITE_TRIES = 125;
 
+  /**
+   * Lease writes, and result writes, in flight at most; more at once only queue in Hazelcast. Four
+   * keeps both partition threads of a 2-core member busy while a write's response travels.
+   */
+  static final int WRITES_IN_FLIGHT = 4;
+
+  /** Records per merged write at most: a partition operation of a few thousand records is ~1 ms. */
+  static final int MAX_MERGED_WRITE = 4_096;
+
   static final java.time.Duration RESULT_RETRY_MAX_DELAY = java.time.Duration.ofSeconds(5);
 
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
@@ -83,6 +92,19 @@ public final class Scheduler implements SchedulerSink {
   private final CompletionBus bus;
 
   private final PendingWrites writes = new PendingWrites();
+
+  /**
+   * The leases' and the results' store writes, each at most {@link #WRITES_IN_FLIGHT} at a time,
+   * what comes meanwhile merged (see {@link CoalescingWrites}).
+   */
+  private final CoalescingWrites<TaskInfo> leaseWrites =
+      new CoalescingWrites<>(WRITES_IN_FLIGHT, MAX_MERGED_WRITE, this::writeLeases);
+
+  private final CoalescingWrites<TaskInfo> resultWrites =
+      new CoalescingWrites<>(
+          WRITES_IN_FLIGHT,
+          MAX_MERGED_WRITE,
+          batch -> storeResults(batch.records(), batch.calls(), 0, new AtomicBoolean()));
 
   /** Runs the retries of refused permits and of results the store did not take. */
   private final RetryTimer retries;
@@ -973,15 +995,25 @@ public final class Scheduler implements SchedulerSink {
   @Override
   public void leased(List<TaskInfo> running) {
     writes.started();
-    store
-        .updateAll(running)
+    leaseWrites.submit(running);
+  }
+
+  private CompletionStage<Void> writeLeases(CoalescingWrites.Batch<TaskInfo> batch) {
+    return store
+        .updateAll(batch.records())
         .whenComplete(
             (v, e) -> {
-              writes.ended();
+              endWrites(batch.calls());
               if (e != null) {
-                log.warn("Could not record {} running task(s)", running.size(), e);
+                log.warn("Could not record {} running task(s)", batch.records().size(), e);
               }
             });
+  }
+
+  private void endWrites(int calls) {
+    for (int i = 0; i < calls; i++) {
+      writes.ended();
+    }
   }
 
   @Override
@@ -1016,7 +1048,7 @@ public final class Scheduler implements SchedulerSink {
     liveCount.addAndGet(-removed);
     completedTotal.add(removed);
     writes.started();
-    storeResults(List.copyOf(done), 0, new AtomicBoolean());
+    resultWrites.submit(List.copyOf(done));
   }
 
   /**
@@ -1028,9 +1060,12 @@ public final class Scheduler implements SchedulerSink {
    * majority's writes were refused while a partition's ownership moved, and the outcomes the client
    * had been given were replaced). Only after {@link #RESULT_WRITE_TRIES} failures, about ten
    * minutes, are the watchers told anyway, so that no client waits for ever. A task stays in {@code
-   * ending} (not adopted here) until the whole write is done.
+   * ending} (not adopted here) until the whole write is done. {@code calls} is how many {@link
+   * #completed} calls the records came from (each counted in {@link #writes}); the stage returned
+   * is the first try's.
    */
-  private void storeResults(List<TaskInfo> done, int failures, AtomicBoolean told) {
+  private CompletionStage<List<TaskInfo>> storeResults(
+      List<TaskInfo> done, int calls, int failures, AtomicBoolean told) {
     TaskStore.Completing completing = store.completing(done);
     completing
         .standing()
@@ -1048,13 +1083,13 @@ public final class Scheduler implements SchedulerSink {
         .whenComplete(
             (stands, e) -> {
               if (e == null) {
-                writes.ended();
+                endWrites(calls);
                 done.forEach(info -> ending.remove(info.getSpec().getId()));
                 return;
               }
               int failed = failures + 1;
               if (failed >= RESULT_WRITE_TRIES) {
-                writes.ended();
+                endWrites(calls);
                 done.forEach(info -> ending.remove(info.getSpec().getId()));
                 log.error(
                     "Could not store {} result(s) in {} tries; notifying watchers anyway",
@@ -1075,8 +1110,9 @@ public final class Scheduler implements SchedulerSink {
               }
               retries.after(
                   RetryTimer.backoff(failed, RESULT_RETRY_MAX_DELAY),
-                  () -> storeResults(done, failed, told));
+                  () -> storeResults(done, calls, failed, told));
             });
+    return completing.whole();
   }
 
   /** For tests: whether a task is live (queued, waiting or running) here. */
