@@ -1,6 +1,7 @@
 package io.taskgrid.coordinator.internal.sched;
 
 import io.taskgrid.coordinator.internal.store.InMemoryTaskStore;
+import io.taskgrid.coordinator.internal.store.TaskStore;
 import io.taskgrid.coordinator.internal.testing.FakeClock;
 import io.taskgrid.coordinator.internal.testing.FakeTimer;
 import io.taskgrid.proto.v1.Assignment;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,7 +44,15 @@ final class SchedulerFixture {
       rs -> rs.forEach(r -> completed.put(r.getTaskId(), r));
 
   SchedulerFixture(Map<String, Integer> typeLimits, DoubleSupplier jitter) {
-    this(typeLimits, jitter, new InMemoryTypePermits(), "local", null);
+    this(typeLimits, jitter, new InMemoryTypePermits(), "local", null, memory -> memory);
+  }
+
+  /**
+   * A scheduler and an intake that write through {@code around(store)}: a test store that scripts
+   * faults or holds writes in front of the in-memory one, which {@link #store} still reads.
+   */
+  SchedulerFixture(Function<InMemoryTaskStore, TaskStore> around) {
+    this(Map.of(), () -> 0.0, new InMemoryTypePermits(), "local", null, around);
   }
 
   /**
@@ -56,11 +66,22 @@ final class SchedulerFixture {
       TypePermits permits,
       String owner,
       @Nullable RetryTimer permitRetries) {
+    this(typeLimits, jitter, permits, owner, permitRetries, memory -> memory);
+  }
+
+  private SchedulerFixture(
+      Map<String, Integer> typeLimits,
+      DoubleSupplier jitter,
+      TypePermits permits,
+      String owner,
+      @Nullable RetryTimer permitRetries,
+      Function<InMemoryTaskStore, TaskStore> around) {
     timer = new FakeTimer(clock);
+    TaskStore written = around.apply(store);
     scheduler =
         new Scheduler(
             clock,
-            store,
+            written,
             hub,
             new JobStats(),
             Runnable::run,
@@ -69,7 +90,7 @@ final class SchedulerFixture {
                 .withTypeLimits(typeLimits)
                 .withJitter(jitter)
                 .withPermits(permits, permitRetries == null ? timer : permitRetries));
-    intake = new TaskIntake(clock, store, scheduler, IntakeSettings.of(1024, 100, 100_000));
+    intake = new TaskIntake(clock, written, scheduler, IntakeSettings.of(1024, 100, 100_000));
   }
 
   static TaskSpec spec(String id, String type) {

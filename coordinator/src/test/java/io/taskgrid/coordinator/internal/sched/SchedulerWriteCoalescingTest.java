@@ -3,27 +3,14 @@ package io.taskgrid.coordinator.internal.sched;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskgrid.coordinator.internal.store.InMemoryTaskStore;
-import io.taskgrid.coordinator.internal.testing.FakeClock;
-import io.taskgrid.coordinator.internal.testing.FakeTimer;
 import io.taskgrid.coordinator.internal.testing.ForwardingTaskStore;
-import io.taskgrid.proto.v1.Assignment;
-import io.taskgrid.proto.v1.Credits;
 import io.taskgrid.proto.v1.Outcome;
-import io.taskgrid.proto.v1.Pool;
-import io.taskgrid.proto.v1.PoolCredit;
-import io.taskgrid.proto.v1.PoolSpec;
 import io.taskgrid.proto.v1.TaskInfo;
-import io.taskgrid.proto.v1.TaskResult;
-import io.taskgrid.proto.v1.TaskSpec;
 import io.taskgrid.proto.v1.TaskState;
-import io.taskgrid.proto.v1.WorkerHello;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -36,35 +23,11 @@ import org.junit.jupiter.api.Test;
 class SchedulerWriteCoalescingTest {
   private static final int TASKS = 20;
 
-  private final FakeClock clock = new FakeClock();
-  private final FakeTimer timer = new FakeTimer(clock);
-  private final InMemoryTaskStore memory =
-      new InMemoryTaskStore(clock, Duration.ofHours(1), Runnable::run);
-  private final HeldWritesStore store = new HeldWritesStore(memory);
-  private final CompletionHub hub = new CompletionHub();
-  private final Scheduler scheduler =
-      new Scheduler(
-          clock,
-          store,
-          hub,
-          new JobStats(),
-          Runnable::run,
-          SchedulerSettings.defaults()
-              .withOwner("local", CompletionBus.LOCAL)
-              .withPermits(new InMemoryTypePermits(), timer));
-  private final TaskIntake intake =
-      new TaskIntake(
-          clock, store, scheduler, IntakeSettings.of(1024, 100, 1000).withCreateRetries(timer));
-  private final Map<String, TaskResult> told = new ConcurrentHashMap<>();
+  private HeldWritesStore held;
+  private final SchedulerFixture f =
+      new SchedulerFixture(memory -> held = new HeldWritesStore(memory));
   private final FakeLink link = new FakeLink();
-  private final WorkerHandle worker =
-      new WorkerHandle(
-          WorkerHello.newBuilder()
-              .setWorkerId("w1")
-              .addPools(PoolSpec.newBuilder().setPool(Pool.IO).setCapacity(TASKS).addHandlers("t"))
-              .build(),
-          link,
-          clock.millis());
+  private WorkerHandle worker;
 
   /** Holds the writes it is told to hold until the test lets them end; counts every write. */
   private static final class HeldWritesStore extends ForwardingTaskStore {
@@ -105,38 +68,17 @@ class SchedulerWriteCoalescingTest {
   }
 
   private void connectWorker() {
-    assertThat(scheduler.workerConnected(worker)).isTrue();
-    scheduler.credits(
-        worker,
-        Credits.newBuilder()
-            .addPools(PoolCredit.newBuilder().setPool(Pool.IO).setCredits(TASKS))
-            .build());
+    worker = f.worker("w1", link, "t");
+    f.credit(worker, TASKS);
   }
 
   /** Submits one task on its own, so that it is leased in a step (and a lease write) of its own. */
   private void submit(String id) {
-    Admission a =
-        intake
-            .submit(List.of(TaskSpec.newBuilder().setId(id).setType("t").build()))
-            .toCompletableFuture()
-            .join();
-    a.watchIds().forEach(w -> hub.watchTask(w, rs -> rs.forEach(r -> told.put(r.getTaskId(), r))));
-    a.schedule();
-  }
-
-  private void succeed(Assignment a) {
-    scheduler.results(
-        worker,
-        List.of(
-            TaskResult.newBuilder()
-                .setTaskId(a.getSpec().getId())
-                .setAttempt(a.getAttempt())
-                .setOutcome(Outcome.SUCCEEDED)
-                .build()));
+    f.submit(SchedulerFixture.spec(id, "t"));
   }
 
   private TaskState stored(String id) {
-    return memory.get(id).toCompletableFuture().join().orElseThrow().getState();
+    return f.store.get(id).toCompletableFuture().join().orElseThrow().getState();
   }
 
   @Test
@@ -146,36 +88,44 @@ class SchedulerWriteCoalescingTest {
       submit("t" + i);
     }
     assertThat(link.assigned()).hasSize(TASKS);
-    store.holdResults = true;
+    held.holdResults = true;
 
-    link.assigned().forEach(this::succeed); // one worker message, one scheduler step, per result
+    link.assigned()
+        .forEach(
+            a ->
+                f.report(
+                    worker,
+                    a,
+                    Outcome.SUCCEEDED,
+                    "",
+                    false)); // one worker message, one scheduler step, per result
 
     int limit = Scheduler.WRITES_IN_FLIGHT;
-    assertThat(store.resultWrites)
+    assertThat(held.resultWrites)
         .containsExactlyElementsOf(java.util.Collections.nCopies(limit, 1));
     // The outcomes of the writes in flight stand (only their live records' removal is held);
     // the others are not stored yet, so nobody is told of them.
-    assertThat(told).hasSize(limit);
+    assertThat(f.completed).hasSize(limit);
     assertThat(stored("t" + limit)).isEqualTo(TaskState.RUNNING);
-    assertThat(scheduler.storeWritesDone()).isNotDone();
+    assertThat(f.scheduler.storeWritesDone()).isNotDone();
 
-    store.heldResults.get(0).complete(null);
+    held.heldResults.get(0).complete(null);
 
-    assertThat(store.resultWrites).hasSize(limit + 1).endsWith(TASKS - limit);
-    assertThat(told).hasSize(TASKS);
+    assertThat(held.resultWrites).hasSize(limit + 1).endsWith(TASKS - limit);
+    assertThat(f.completed).hasSize(TASKS);
     for (int i = 0; i < TASKS; i++) {
       assertThat(stored("t" + i)).isEqualTo(TaskState.DONE);
-      assertThat(told.get("t" + i).getOutcome()).isEqualTo(Outcome.SUCCEEDED);
+      assertThat(f.completed.get("t" + i).getOutcome()).isEqualTo(Outcome.SUCCEEDED);
     }
-    assertThat(scheduler.storeWritesDone()).isNotDone(); // a stopping coordinator waits for all
-    store.heldResults.forEach(g -> g.complete(null));
-    assertThat(scheduler.storeWritesDone()).isDone();
+    assertThat(f.scheduler.storeWritesDone()).isNotDone(); // a stopping coordinator waits for all
+    held.heldResults.forEach(g -> g.complete(null));
+    assertThat(f.scheduler.storeWritesDone()).isDone();
   }
 
   @Test
   void leasesOneStepEach_pastTheLimit_waitMergedIntoOneWrite() {
     connectWorker();
-    store.holdLeases = true;
+    held.holdLeases = true;
 
     for (int i = 0; i < TASKS; i++) {
       submit("t" + i);
@@ -183,18 +133,17 @@ class SchedulerWriteCoalescingTest {
 
     int limit = Scheduler.WRITES_IN_FLIGHT;
     assertThat(link.assigned()).hasSize(TASKS); // assignments never wait for the lease writes
-    assertThat(store.leaseWrites)
-        .containsExactlyElementsOf(java.util.Collections.nCopies(limit, 1));
+    assertThat(held.leaseWrites).containsExactlyElementsOf(java.util.Collections.nCopies(limit, 1));
     assertThat(stored("t" + limit)).isEqualTo(TaskState.QUEUED);
 
-    store.heldLeases.get(0).complete(null);
+    held.heldLeases.get(0).complete(null);
 
-    assertThat(store.leaseWrites).hasSize(limit + 1).endsWith(TASKS - limit);
+    assertThat(held.leaseWrites).hasSize(limit + 1).endsWith(TASKS - limit);
     for (int i = 0; i < TASKS; i++) {
       assertThat(stored("t" + i)).isEqualTo(TaskState.RUNNING);
     }
-    assertThat(scheduler.storeWritesDone()).isNotDone();
-    store.heldLeases.forEach(g -> g.complete(null));
-    assertThat(scheduler.storeWritesDone()).isDone();
+    assertThat(f.scheduler.storeWritesDone()).isNotDone();
+    held.heldLeases.forEach(g -> g.complete(null));
+    assertThat(f.scheduler.storeWritesDone()).isDone();
   }
 }
