@@ -1,5 +1,6 @@
 package io.taskgrid.bench.fleet;
 
+import io.taskgrid.worker.internal.cpu.GcChoice;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -67,10 +68,7 @@ final class CoordinatorProcess implements AutoCloseable {
                 "-XX:+ExitOnOutOfMemoryError"));
     // As the launcher: ParallelGC unless -Dfleet.coordinator.jvm.opts chooses a collector.
     List<String> jvmOpts = jvmOpts();
-    // (Two collector flags and the JVM refuses to start: see the worker's GcChoice.)
-    if (jvmOpts.stream().noneMatch(o -> o.matches("-XX:\\+Use[A-Za-z0-9]+GC"))) {
-      command.add("-XX:+UseParallelGC");
-    }
+    command.addAll(GcChoice.defaultsGivingWay(List.of("-XX:+UseParallelGC"), jvmOpts));
     command.addAll(jvmOpts);
     command.addAll(
         List.of(

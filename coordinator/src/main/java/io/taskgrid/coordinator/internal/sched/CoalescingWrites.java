@@ -41,9 +41,6 @@ final class CoalescingWrites<T> {
   @GuardedBy("lock")
   private final ArrayDeque<List<T>> waiting = new ArrayDeque<>();
 
-  @GuardedBy("lock")
-  private int waitingRecords;
-
   /**
    * @param maxInFlight writes in flight at most
    * @param maxBatch records per merged write at most (a larger backlog goes as several writes; one
@@ -66,7 +63,6 @@ final class CoalescingWrites<T> {
     synchronized (lock) {
       if (inFlight >= maxInFlight) {
         waiting.add(records);
-        waitingRecords += records.size();
         return;
       }
       inFlight++;
@@ -74,10 +70,10 @@ final class CoalescingWrites<T> {
     issue(new Batch<>(records, 1));
   }
 
-  /** Records handed in and not yet written (for metrics and tests). */
+  /** Records handed in and not yet written (for tests). */
   int waiting() {
     synchronized (lock) {
-      return waitingRecords;
+      return waiting.stream().mapToInt(List::size).sum();
     }
   }
 
@@ -93,18 +89,17 @@ final class CoalescingWrites<T> {
 
   /** One write ended: the next merged batch takes its place, if any waits. */
   private void next() {
-    List<T> records = new ArrayList<>();
+    List<T> records;
     int calls = 0;
     synchronized (lock) {
       if (waiting.isEmpty()) {
         inFlight--;
         return;
       }
+      records = new ArrayList<>();
       while (!waiting.isEmpty()
           && (calls == 0 || records.size() + waiting.peek().size() <= maxBatch)) {
-        List<T> call = waiting.poll();
-        records.addAll(call);
-        waitingRecords -= call.size();
+        records.addAll(waiting.poll());
         calls++;
       }
     }
