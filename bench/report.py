@@ -182,7 +182,9 @@ def main():
            "```", meta.get("command", "bench/run-all.sh"), "```", "",
            "| | |", "|---|---|"]
     for key in ("date", "commit", "machine", "jdk", "maven", "python", "dask",
-                "loadavg_start", "loadavg_end"):
+                "cpuidle", "loadavg_start", "loadavg_end"):
+        if key == "cpuidle" and key not in meta:
+            continue  # runs from before run-all.sh recorded it
         out.append(f"| {key} | {meta.get(key, '?')} |")
     out += ["| Hazelcast / gRPC | 5.6.0 / 1.76.0 |", ""]
     load_start = float((meta.get("loadavg_start") or "0").split()[0])

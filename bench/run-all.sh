@@ -26,6 +26,8 @@ jvm=(-Djava.util.concurrent.ForkJoinPool.common.parallelism=4 -XX:+UseParallelGC
   echo "META maven $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g')"
   echo "META python $($py -c 'import sys; print(sys.version.split()[0])')"
   echo "META dask $($py -c 'import distributed; print(distributed.__version__)' 2>/dev/null || echo missing)"
+  # How idle vCPUs wake (a KVM guest's halt polling) moves the round trip's p50 by ~2.7x here.
+  echo "META cpuidle $(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo unknown), guest_halt_poll_ns=$(cat /sys/module/haltpoll/parameters/guest_halt_poll_ns 2>/dev/null || echo none)"
   echo "META loadavg_start $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$raw"
 note() { echo "== $(date +%T) $*" >&2; }

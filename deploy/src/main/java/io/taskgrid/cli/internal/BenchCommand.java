@@ -130,6 +130,8 @@ final class BenchCommand implements Callable<Integer> {
     report.note(
         "taskgrid bench: JDK %s, %d cores, logs in %s",
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), dir);
+    // How idle cores wake decides the round trip's median here more than our code: say it.
+    report.note("%s", IdleRegime.ofThisMachine().describe());
     BenchWorkloads bench = new BenchWorkloads(dir, List.copyOf(coordinatorJvm), sizes, report);
     List<Workload> byDefault = new ArrayList<>(List.of(Workload.values()));
     byDefault.remove(Workload.soak);
