@@ -186,8 +186,9 @@ public final class CoordinatorMetrics implements TaskEvents {
 
   /**
    * Registers the scrape-time gauges of a scheduler: queue depth, running, workers, live, the age
-   * of the oldest queued and longest-running task, tasks held by a type limit, and tasks queued for
-   * a type no connected worker offers (labelled as this object labels types).
+   * of the oldest queued and longest-running task, tasks held by a type limit, tasks queued for a
+   * type no connected worker offers (labelled as this object labels types), and per kind of store
+   * write the records waiting for a write in flight and the writes in flight.
    */
   public void registerSchedulerGauges(CollectorRegistry registry, Scheduler scheduler) {
     SchedulerGauges.register(registry, scheduler, this::typeLabel);

@@ -30,6 +30,8 @@ public final class MetricNames {
   public static final String HELD_BY_TYPE_LIMIT = "taskgrid_tasks_held_by_type_limit";
   public static final String STORE_OPERATION = "taskgrid_store_operation_seconds";
   public static final String STORE_PARTITION_OPERATIONS = "taskgrid_store_partition_operations";
+  public static final String STORE_WRITES_WAITING = "taskgrid_store_writes_waiting_records";
+  public static final String STORE_WRITES_IN_FLIGHT = "taskgrid_store_writes_in_flight";
   public static final String WORKERS_DECLARED_DEAD = "taskgrid_workers_declared_dead";
   public static final String TASKS_STRANDED = "taskgrid_tasks_stranded";
   public static final String SERVING = "taskgrid_coordinator_serving";
@@ -41,6 +43,7 @@ public final class MetricNames {
   public static final String TYPE = "type";
   public static final String OPERATION = "operation";
   public static final String MAP = "map";
+  public static final String KIND = "kind";
 
   private MetricNames() {}
 }

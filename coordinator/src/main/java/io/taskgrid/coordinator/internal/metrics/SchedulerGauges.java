@@ -5,6 +5,7 @@ import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.GaugeMetricFamily;
 import io.taskgrid.coordinator.internal.sched.PoolSnapshot;
 import io.taskgrid.coordinator.internal.sched.Scheduler;
+import io.taskgrid.coordinator.internal.sched.Scheduler.StoreWriteKind;
 import io.taskgrid.proto.v1.Pool;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * connected, live tasks, and per pool the queue depth, the tasks running, the age of the oldest
  * queued and of the longest-running task, the tasks held by a type limit, and the tasks queued for
  * a type that no connected worker offers (the stuck-queue alert's input). Pool {@code unknown}
- * holds the tasks whose type no worker ever announced.
+ * holds the tasks whose type no worker ever announced. Per kind of store write (leases, results):
+ * the records flushed that wait for a write in flight to end, and the writes in flight.
  */
 final class SchedulerGauges extends Collector {
   /** How long a scrape waits for a pool's executor to report; then the last values. */
@@ -29,6 +31,9 @@ final class SchedulerGauges extends Collector {
 
   /** The pools in label order; {@code null} is the unresolved area (label "unknown"). */
   private static final Pool[] POOLS = {Pool.IO, Pool.CPU, null};
+
+  /** The scheduler's store writes in label order ({@link Labels#STORE_WRITE_KINDS}). */
+  private static final StoreWriteKind[] WRITE_KINDS = {StoreWriteKind.LEASE, StoreWriteKind.RESULT};
 
   private final Scheduler scheduler;
   private final UnaryOperator<String> typeLabel;
@@ -100,6 +105,24 @@ final class SchedulerGauges extends Collector {
           .forEach((type, n) -> byLabel.merge(typeLabel.apply(type), n, Integer::sum));
       byLabel.forEach((type, n) -> withoutWorker.addMetric(List.of(label, type), n));
     }
+    List<String> kindLabel = List.of(MetricNames.KIND);
+    GaugeMetricFamily writesWaiting =
+        new GaugeMetricFamily(
+            MetricNames.STORE_WRITES_WAITING,
+            "Records flushed by the scheduler that wait, merged, for one of the store writes of"
+                + " their kind in flight (at most 4) to end; high for long: the store is slower"
+                + " than the workers.",
+            kindLabel);
+    GaugeMetricFamily writesInFlight =
+        new GaugeMetricFamily(
+            MetricNames.STORE_WRITES_IN_FLIGHT,
+            "Store writes of the scheduler issued and not ended, per kind (at most 4).",
+            kindLabel);
+    for (int i = 0; i < WRITE_KINDS.length; i++) {
+      List<String> kind = List.of(Labels.STORE_WRITE_KINDS.get(i));
+      writesWaiting.addMetric(kind, scheduler.storeWritesWaiting(WRITE_KINDS[i]));
+      writesInFlight.addMetric(kind, scheduler.storeWritesInFlight(WRITE_KINDS[i]));
+    }
     return List.of(
         queued,
         running,
@@ -107,6 +130,8 @@ final class SchedulerGauges extends Collector {
         longestRunning,
         held,
         withoutWorker,
+        writesWaiting,
+        writesInFlight,
         new GaugeMetricFamily(
             MetricNames.WORKERS_CONNECTED,
             "Workers connected to this coordinator.",

@@ -70,10 +70,20 @@ final class CoalescingWrites<T> {
     issue(new Batch<>(records, 1));
   }
 
-  /** Records handed in and not yet written (for tests). */
+  /**
+   * Records handed in and waiting for a write in flight to end: a pass over the calls that wait,
+   * under the monitor, so for metrics at scrape time and tests, never the per-write path.
+   */
   int waiting() {
     synchronized (lock) {
       return waiting.stream().mapToInt(List::size).sum();
+    }
+  }
+
+  /** Writes issued and not ended (at most maxInFlight): for metrics at scrape time and tests. */
+  int inFlight() {
+    synchronized (lock) {
+      return inFlight;
     }
   }
 

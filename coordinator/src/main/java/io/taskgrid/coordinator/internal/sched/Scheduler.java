@@ -53,6 +53,17 @@ public final class Scheduler implements SchedulerSink {
   /** Records per merged write at most: a partition operation of a few thousand records is ~1 ms. */
   static final int MAX_MERGED_WRITE = 4_096;
 
+  /**
+   * The scheduler's two kinds of store writes: each at most {@link #WRITES_IN_FLIGHT} in flight,
+   * what comes meanwhile merged ({@link CoalescingWrites}).
+   */
+  public enum StoreWriteKind {
+    /** Records of tasks leased to workers ({@code TaskStore.updateAll}). */
+    LEASE,
+    /** Terminal records of tasks that ended ({@code TaskStore.completing}). */
+    RESULT
+  }
+
   static final java.time.Duration RESULT_RETRY_MAX_DELAY = java.time.Duration.ofSeconds(5);
 
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
@@ -990,6 +1001,27 @@ public final class Scheduler implements SchedulerSink {
   /** Queued tasks of one pool (a snapshot taken on the pool's executor). */
   public CompletionStage<Integer> queued(Pool pool) {
     return pools.get(pool).queuedCount();
+  }
+
+  /**
+   * Records of one kind flushed by the pools that wait, merged, for one of the {@link
+   * #WRITES_IN_FLIGHT} store writes of that kind in flight to end. For metrics at scrape time: it
+   * takes the writes' monitor and sums their queue.
+   */
+  public int storeWritesWaiting(StoreWriteKind kind) {
+    return coalescing(kind).waiting();
+  }
+
+  /** Store writes of one kind issued and not ended, at most {@link #WRITES_IN_FLIGHT}. */
+  public int storeWritesInFlight(StoreWriteKind kind) {
+    return coalescing(kind).inFlight();
+  }
+
+  private CoalescingWrites<TaskInfo> coalescing(StoreWriteKind kind) {
+    return switch (kind) {
+      case LEASE -> leaseWrites;
+      case RESULT -> resultWrites;
+    };
   }
 
   @Override

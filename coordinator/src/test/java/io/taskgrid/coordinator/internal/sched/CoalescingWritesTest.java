@@ -50,10 +50,15 @@ class CoalescingWritesTest {
 
     assertThat(issued).hasSize(2);
     assertThat(writes.waiting()).isEqualTo(3);
+    assertThat(writes.inFlight()).isEqualTo(2);
     issued.get(1).done().complete(null);
     assertThat(issued).hasSize(3);
     assertThat(issued.get(2).batch()).isEqualTo(new CoalescingWrites.Batch<>(List.of(3, 4, 5), 3));
     assertThat(writes.waiting()).isZero();
+    assertThat(writes.inFlight()).isEqualTo(2);
+    issued.get(0).done().complete(null);
+    issued.get(2).done().complete(null);
+    assertThat(writes.inFlight()).isZero();
   }
 
   @Test

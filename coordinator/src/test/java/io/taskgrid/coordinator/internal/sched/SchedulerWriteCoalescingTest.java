@@ -2,6 +2,8 @@ package io.taskgrid.coordinator.internal.sched;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.prometheus.client.CollectorRegistry;
+import io.taskgrid.coordinator.internal.metrics.CoordinatorMetrics;
 import io.taskgrid.coordinator.internal.store.InMemoryTaskStore;
 import io.taskgrid.coordinator.internal.testing.ForwardingTaskStore;
 import io.taskgrid.proto.v1.Outcome;
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * A store slower than the workers: the scheduler keeps at most {@link Scheduler#WRITES_IN_FLIGHT}
  * lease writes and as many result writes in flight, and merges what comes meanwhile into one write,
  * instead of queueing one store operation per worker message without bound. Nothing is written
- * twice or left out, and watchers still hear each outcome once it is stored.
+ * twice or left out, and watchers still hear each outcome once it is stored. The records that wait
+ * and the writes in flight show in the coordinator's gauges, read at scrape time.
  */
 class SchedulerWriteCoalescingTest {
   private static final int TASKS = 20;
@@ -28,6 +31,13 @@ class SchedulerWriteCoalescingTest {
       new SchedulerFixture(memory -> held = new HeldWritesStore(memory));
   private final FakeLink link = new FakeLink();
   private WorkerHandle worker;
+
+  /** The scheduler's gauges, scraped from a registry as the coordinator's endpoint does. */
+  private final CollectorRegistry registry = new CollectorRegistry();
+
+  {
+    CoordinatorMetrics.register(registry).registerSchedulerGauges(registry, f.scheduler);
+  }
 
   /** Holds the writes it is told to hold until the test lets them end; counts every write. */
   private static final class HeldWritesStore extends ForwardingTaskStore {
@@ -75,6 +85,20 @@ class SchedulerWriteCoalescingTest {
   /** Submits one task on its own, so that it is leased in a step (and a lease write) of its own. */
   private void submit(String id) {
     f.submit(SchedulerFixture.spec(id, "t"));
+  }
+
+  private double waitingRecords(String kind) {
+    return scraped("taskgrid_store_writes_waiting_records", kind);
+  }
+
+  private double writesInFlight(String kind) {
+    return scraped("taskgrid_store_writes_in_flight", kind);
+  }
+
+  private double scraped(String name, String kind) {
+    Double v = registry.getSampleValue(name, new String[] {"kind"}, new String[] {kind});
+    assertThat(v).as("%s{kind=%s}", name, kind).isNotNull();
+    return v;
   }
 
   private TaskState stored(String id) {
@@ -145,5 +169,62 @@ class SchedulerWriteCoalescingTest {
     assertThat(f.scheduler.storeWritesDone()).isNotDone();
     held.heldLeases.forEach(g -> g.complete(null));
     assertThat(f.scheduler.storeWritesDone()).isDone();
+  }
+
+  @Test
+  void resultsWaitingForAWriteInFlight_showInTheGauges_untilTheWritesEnd() {
+    connectWorker();
+    for (int i = 0; i < TASKS; i++) {
+      submit("t" + i);
+    }
+    held.holdResults = true;
+    assertThat(waitingRecords("result")).isZero();
+    assertThat(writesInFlight("result")).isZero();
+
+    link.assigned().forEach(a -> f.report(worker, a, Outcome.SUCCEEDED, "", false));
+
+    int limit = Scheduler.WRITES_IN_FLIGHT;
+    assertThat(waitingRecords("result")).isEqualTo(TASKS - limit);
+    assertThat(writesInFlight("result")).isEqualTo(limit);
+    assertThat(waitingRecords("lease")).isZero(); // the leases' writes were not held
+    assertThat(writesInFlight("lease")).isZero();
+
+    held.heldResults.get(0).complete(null); // the waiting records go as one write in its place
+
+    assertThat(waitingRecords("result")).isZero();
+    assertThat(writesInFlight("result")).isEqualTo(limit);
+
+    held.heldResults.forEach(g -> g.complete(null));
+
+    assertThat(held.heldResults).hasSize(limit + 1);
+    assertThat(waitingRecords("result")).isZero();
+    assertThat(writesInFlight("result")).isZero();
+  }
+
+  @Test
+  void leasesWaitingForAWriteInFlight_showInTheGauges_untilTheWritesEnd() {
+    connectWorker();
+    held.holdLeases = true;
+
+    for (int i = 0; i < TASKS; i++) {
+      submit("t" + i);
+    }
+
+    int limit = Scheduler.WRITES_IN_FLIGHT;
+    assertThat(waitingRecords("lease")).isEqualTo(TASKS - limit);
+    assertThat(writesInFlight("lease")).isEqualTo(limit);
+    assertThat(waitingRecords("result")).isZero();
+    assertThat(writesInFlight("result")).isZero();
+
+    held.heldLeases.get(0).complete(null);
+
+    assertThat(waitingRecords("lease")).isZero();
+    assertThat(writesInFlight("lease")).isEqualTo(limit);
+
+    held.heldLeases.forEach(g -> g.complete(null));
+
+    assertThat(held.heldLeases).hasSize(limit + 1);
+    assertThat(waitingRecords("lease")).isZero();
+    assertThat(writesInFlight("lease")).isZero();
   }
 }
