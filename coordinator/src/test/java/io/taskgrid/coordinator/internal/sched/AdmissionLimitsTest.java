@@ -25,7 +25,9 @@ class AdmissionLimitsTest {
           Runnable::run,
           SchedulerSettings.defaults());
   private final AtomicLong usedAfterGc = new AtomicLong();
-  private final HeapHeadroom heap = new HeapHeadroom(clock, usedAfterGc::get, 1000, 85);
+  private final HeapHeadroom heap =
+      new HeapHeadroom(
+          clock, () -> List.of(new HeapHeadroom.PoolUse("heap", usedAfterGc.get(), -1)), 1000, 85);
   private final TaskIntake intake =
       new TaskIntake(
           clock,
