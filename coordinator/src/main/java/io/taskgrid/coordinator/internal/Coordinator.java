@@ -29,6 +29,7 @@ import io.taskgrid.coordinator.internal.metrics.GrpcServerMetrics;
 import io.taskgrid.coordinator.internal.metrics.MetricsServer;
 import io.taskgrid.coordinator.internal.rpc.MalformedInputGuard;
 import io.taskgrid.coordinator.internal.rpc.ServingGate;
+import io.taskgrid.coordinator.internal.sched.HeapHeadroom;
 import io.taskgrid.coordinator.internal.store.HazelcastTaskStore;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.WorkerServiceGrpc;
@@ -281,7 +282,11 @@ public final class Coordinator implements AutoCloseable {
   /** Refuses a retention budget the heap cannot hold; warns when it takes most of it. */
   private static void checkHeap(CoordinatorOptions options) {
     boolean clustered = !options.members().isEmpty() || !options.kubernetesServiceDns().isEmpty();
-    RetentionHeapCheck.check(options.retention(), clustered, Runtime.getRuntime().maxMemory())
+    RetentionHeapCheck.check(
+            options.retention(),
+            clustered,
+            Runtime.getRuntime().maxMemory(),
+            HeapHeadroom.oldGenerationMax())
         .ifPresent(log::warn);
   }
 

@@ -42,7 +42,20 @@ final class RetentionHeapCheck {
    * in {@code maxHeapBytes}; returns a warning when it takes more than half of it.
    */
   static Optional<String> check(Retention retention, boolean clustered, long maxHeapBytes) {
+    return check(retention, clustered, maxHeapBytes, maxHeapBytes);
+  }
+
+  /**
+   * As {@link #check(Retention, boolean, long)}, against the room the collector gives long-lived
+   * data: {@code oldGenerationMaxBytes} when it is smaller than the heap. Finished records live
+   * long, so they end in the old generation, which ParallelGC (the launcher's collector) keeps at
+   * two thirds of the heap; a budget of 80 % of the heap would fill it and leave the collector
+   * running full collections back to back.
+   */
+  static Optional<String> check(
+      Retention retention, boolean clustered, long maxHeapBytes, long oldGenerationMaxBytes) {
     long needed = estimatedBytes(retention, clustered);
+    long room = Math.min(maxHeapBytes, oldGenerationMaxBytes);
     String what =
         "the retention budget (--retained-max "
             + retention.maxRecords()
@@ -53,16 +66,19 @@ final class RetentionHeapCheck {
             + ") needs about "
             + (needed >> 20)
             + " MiB of heap, "
-            + percent(needed, maxHeapBytes)
-            + " of the maximum heap ("
-            + (maxHeapBytes >> 20)
-            + " MiB, -Xmx / TASKGRID_HEAP)";
-    if (needed > REFUSE_FRACTION * maxHeapBytes) {
+            + percent(needed, room)
+            + (room < maxHeapBytes
+                ? " of the old generation's maximum ("
+                    + (room >> 20)
+                    + " MiB of the "
+                    + (maxHeapBytes >> 20)
+                    + " MiB heap, -Xmx / TASKGRID_HEAP; finished records live there)"
+                : " of the maximum heap (" + (maxHeapBytes >> 20) + " MiB, -Xmx / TASKGRID_HEAP)");
+    if (needed > REFUSE_FRACTION * room) {
       throw new IllegalArgumentException(
-          what
-              + ": lower the budget or raise the heap (at most 80 % of the heap may hold results)");
+          what + ": lower the budget or raise the heap (at most 80 % of it may hold results)");
     }
-    if (needed > WARN_FRACTION * maxHeapBytes) {
+    if (needed > WARN_FRACTION * room) {
       return Optional.of(what + ": little heap is left for running tasks");
     }
     return Optional.empty();

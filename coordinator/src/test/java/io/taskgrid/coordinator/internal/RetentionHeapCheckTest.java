@@ -45,4 +45,32 @@ class RetentionHeapCheckTest {
         .hasMessageContaining("--retained-max-mb 900")
         .hasMessageContaining("lower the budget or raise the heap");
   }
+
+  @Test
+  void check_oldGenerationSmallerThanTheHeap_isTheRoomJudged() {
+    // ParallelGC at the launcher's 2 GiB: the old generation holds at most 1,365 MiB. A clustered
+    // budget of 1,000,000 records (~1,144 MiB with backups) is 56 % of the heap, 84 % of the old
+    // generation: the records could not all stay.
+    assertThatThrownBy(
+            () -> RetentionHeapCheck.check(records(1_000_000), true, 2048 * MIB, 1365 * MIB))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("84 % of the old generation's maximum (1365 MiB of the 2048 MiB heap")
+        .hasMessageContaining("lower the budget or raise the heap");
+    // The same budget where the old generation may take the whole heap (G1): a warning only.
+    assertThat(RetentionHeapCheck.check(records(1_000_000), true, 2048 * MIB, 2048 * MIB))
+        .hasValueSatisfying(w -> assertThat(w).contains("56 % of the maximum heap (2048 MiB"));
+  }
+
+  @Test
+  void check_theDefaultBudgetAtTheLaunchersDefaults_passesQuietly() {
+    // 500,000 records with backups (~572 MiB) in ParallelGC's 1,365 MiB old generation: 42 %.
+    assertThat(RetentionHeapCheck.check(records(500_000), true, 2048 * MIB, 1365 * MIB)).isEmpty();
+  }
+
+  @Test
+  void oldGenerationMax_ofThisJvm_isPositiveAndAtMostTheHeap() {
+    long old = io.taskgrid.coordinator.internal.sched.HeapHeadroom.oldGenerationMax();
+
+    assertThat(old).isPositive().isLessThanOrEqualTo(Runtime.getRuntime().maxMemory());
+  }
 }

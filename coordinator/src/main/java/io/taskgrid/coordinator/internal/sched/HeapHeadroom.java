@@ -61,6 +61,22 @@ public final class HeapHeadroom {
         clock, () -> afterLastCollection(beans), Runtime.getRuntime().maxMemory(), maxUsedPercent);
   }
 
+  /**
+   * The most this JVM's old generation can hold (the largest heap pool's maximum), at most the
+   * heap's maximum: the room for long-lived data, such as finished records. Two thirds of the heap
+   * on ParallelGC; the whole heap on G1, ZGC and Shenandoah.
+   */
+  public static long oldGenerationMax() {
+    long heap = Runtime.getRuntime().maxMemory();
+    long largest = -1;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported()) {
+        largest = Math.max(largest, p.getUsage().getMax());
+      }
+    }
+    return largest > 0 ? Math.min(largest, heap) : heap;
+  }
+
   /** What {@code beans} held after their last collection (a pool not yet collected: nothing). */
   static List<PoolUse> afterLastCollection(List<MemoryPoolMXBean> beans) {
     List<PoolUse> out = new ArrayList<>(beans.size());
