@@ -16,13 +16,19 @@ import io.taskgrid.client.TaskTypes;
 import io.taskgrid.client.TaskgridClient;
 import io.taskgrid.proto.v1.AttachRequest;
 import io.taskgrid.proto.v1.ClientMessage;
+import io.taskgrid.proto.v1.GetServerInfoRequest;
+import io.taskgrid.proto.v1.GetTaskRequest;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.Payload;
 import io.taskgrid.proto.v1.ServerMessage;
+import io.taskgrid.proto.v1.SubmitAck;
 import io.taskgrid.proto.v1.SubmitRequest;
+import io.taskgrid.proto.v1.SubmitResponse;
+import io.taskgrid.proto.v1.TaskInfo;
 import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.TaskSpec;
+import io.taskgrid.proto.v1.TaskState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -231,6 +237,70 @@ class LimitsIT {
         }
       }
       assertThat(refused).isGreaterThan(800);
+    }
+  }
+
+  /**
+   * The heap headroom on the launcher's collector: ParallelGC's old generation holds two thirds of
+   * the heap, and a flood of queued tasks (no worker) fills it while the heap as a whole is under
+   * the 85 % limit. The coordinator refuses RESOURCE_EXHAUSTED naming its old generation, stays up,
+   * keeps every task it accepted and goes on serving.
+   */
+  @Test
+  void floodIntoAParallelGcHeap_refusedWhenTheOldGenerationFills_acceptedTasksKept()
+      throws Exception {
+    TaskgridProcess coordinator =
+        TaskgridProcess.startCoordinator(workDir, List.of("-Xmx512m", "-XX:+UseParallelGC"));
+    processes.add(coordinator);
+    ManagedChannel channel =
+        NettyChannelBuilder.forTarget(coordinator.target()).usePlaintext().build();
+    try {
+      TaskServiceGrpc.TaskServiceBlockingStub stub = TaskServiceGrpc.newBlockingStub(channel);
+      ByteString payload = ByteString.copyFrom(new byte[20 * KB]);
+      List<String> accepted = new ArrayList<>();
+      SubmitAck refused = null;
+      // 100 tasks of 20 KB per request, up to 4 GB in all: far past what 512 MiB can queue.
+      for (int r = 0; r < 2_000 && refused == null; r++) {
+        SubmitRequest.Builder request = SubmitRequest.newBuilder();
+        for (int i = 0; i < 100; i++) {
+          request.addTasks(
+              TaskSpec.newBuilder()
+                  .setId("flood-" + r + "-" + i)
+                  .setType("echo")
+                  .setPayload(Payload.newBuilder().setData(payload)));
+        }
+        SubmitResponse response =
+            stub.withDeadlineAfter(60, TimeUnit.SECONDS).submit(request.build());
+        for (SubmitAck ack : response.getAcksList()) {
+          if (ack.getStatus() == SubmitAck.Status.ACCEPTED) {
+            accepted.add(ack.getTaskId());
+          } else if (refused == null) {
+            refused = ack;
+          }
+        }
+      }
+
+      assertThat(refused).as("a refusal before 4 GB of payload").isNotNull();
+      assertThat(refused.getStatus()).isEqualTo(SubmitAck.Status.REJECTED);
+      assertThat(refused.getCode()).isEqualTo("RESOURCE_EXHAUSTED");
+      assertThat(refused.getMessage())
+          .contains("coordinator memory is low", "old generation (PS Old Gen)");
+      assertThat(accepted).hasSizeGreaterThan(1_000);
+      for (String id : accepted) {
+        TaskInfo task =
+            stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+                .getTask(GetTaskRequest.newBuilder().setTaskId(id).setMaxReplyBytes(1024).build())
+                .getTask();
+        assertThat(task.getState()).as(id).isEqualTo(TaskState.QUEUED);
+      }
+      assertThat(
+              stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+                  .getServerInfo(GetServerInfoRequest.getDefaultInstance())
+                  .getServerVersion())
+          .as("still serving")
+          .isNotEmpty();
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
   }
 

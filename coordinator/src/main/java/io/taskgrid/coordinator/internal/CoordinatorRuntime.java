@@ -112,7 +112,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
             IntakeSettings.of(
                     options.maxPayloadBytes(), options.maxBatchSize(), options.maxQueuedTasks())
                 .withTenantLimit(options.maxQueuedTasksPerTenant())
-                .withHeap(HeapHeadroom.ofThisJvm(options.clock(), options.maxHeapUsedPercent()))
+                .withHeap(HeapHeadroom.ofThisJvm(options.maxHeapUsedPercent()))
                 .withCreateRetries(storeRetries));
     OutboundStreams streams =
         OutboundStreams.of(

@@ -4,7 +4,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -14,8 +13,10 @@ import org.jspecify.annotations.Nullable;
  * Whether the heap has room for more tasks: the heap used after the last garbage collection (live
  * data, not garbage waiting for the next young collection) against a share of the maximum heap, and
  * the old generation's use after its last collection against the same share of the old generation's
- * own maximum. Read at most once per second (by the injected clock); thread-safe (a racy re-read is
- * harmless).
+ * own maximum. Read on every batch: a reading is a few native calls, and once a second was too
+ * coarse (a client flooding 2 MB requests filled a 512 MiB coordinator's heap within the second
+ * after its old generation had filled, and the coordinator died of OutOfMemoryError). Thread-safe
+ * (the readings are the JVM's; nothing is cached).
  *
  * <p>Why both. With ParallelGC (the launcher's default) the old generation can hold at most two
  * thirds of the heap (the young generation keeps the rest), and once it is full the collector runs
@@ -27,8 +28,6 @@ import org.jspecify.annotations.Nullable;
  * pools' use after a collection says nothing about room (a survivor space is often full).
  */
 public final class HeapHeadroom {
-  private static final long REFRESH_MILLIS = 1_000;
-
   /**
    * One heap memory pool as its last collection left it.
    *
@@ -36,29 +35,25 @@ public final class HeapHeadroom {
    */
   public record PoolUse(String name, long usedAfterGc, long max) {}
 
-  private final Clock clock;
   private final Supplier<List<PoolUse>> pools;
   private final long maxBytes;
   private final int maxUsedPercent;
-  private volatile long checkedAtMillis = Long.MIN_VALUE / 2;
-  private volatile boolean exhausted;
   private volatile String refusal = "";
 
-  HeapHeadroom(Clock clock, Supplier<List<PoolUse>> pools, long maxBytes, int maxUsedPercent) {
-    this.clock = clock;
+  HeapHeadroom(Supplier<List<PoolUse>> pools, long maxBytes, int maxUsedPercent) {
     this.pools = pools;
     this.maxBytes = maxBytes;
     this.maxUsedPercent = maxUsedPercent;
   }
 
   /** This JVM's heap; {@code maxUsedPercent} 100 turns the check off. */
-  public static HeapHeadroom ofThisJvm(Clock clock, int maxUsedPercent) {
+  public static HeapHeadroom ofThisJvm(int maxUsedPercent) {
     List<MemoryPoolMXBean> beans =
         ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(p -> p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported())
             .toList();
     return new HeapHeadroom(
-        clock, () -> afterLastCollection(beans), Runtime.getRuntime().maxMemory(), maxUsedPercent);
+        () -> afterLastCollection(beans), Runtime.getRuntime().maxMemory(), maxUsedPercent);
   }
 
   /**
@@ -91,23 +86,19 @@ public final class HeapHeadroom {
 
   /** A check that never refuses (tests). */
   public static HeapHeadroom unlimited() {
-    return new HeapHeadroom(Clock.systemUTC(), List::of, Long.MAX_VALUE, 100);
+    return new HeapHeadroom(List::of, Long.MAX_VALUE, 100);
   }
 
   boolean exhausted() {
     if (maxUsedPercent >= 100) {
       return false;
     }
-    long now = clock.millis();
-    if (now >= checkedAtMillis + REFRESH_MILLIS || now < checkedAtMillis) {
-      String why = check(pools.get());
-      exhausted = why != null;
-      if (why != null) {
-        refusal = why;
-      }
-      checkedAtMillis = now;
+    String why = check(pools.get());
+    if (why == null) {
+      return false;
     }
-    return exhausted;
+    refusal = why;
+    return true;
   }
 
   /** Why {@code readings} leave no room (the refusal's text), or null when they leave room. */
@@ -120,15 +111,8 @@ public final class HeapHeadroom {
         old = p;
       }
     }
-    if (used * 100 > maxBytes * maxUsedPercent) {
-      return "coordinator memory is low: "
-          + mib(used)
-          + " MiB of "
-          + mib(maxBytes)
-          + " MiB heap in use after GC (limit "
-          + maxUsedPercent
-          + "%); submit again later or to another coordinator";
-    }
+    // The old generation first: when both are over, it is the cause (the young generation holds
+    // live data only once the old one is full).
     if (old != null && old.usedAfterGc() * 100 > old.max() * maxUsedPercent) {
       return "coordinator memory is low: "
           + mib(old.usedAfterGc())
@@ -137,6 +121,15 @@ public final class HeapHeadroom {
           + " MiB old generation ("
           + old.name()
           + ") in use after GC (limit "
+          + maxUsedPercent
+          + "%); submit again later or to another coordinator";
+    }
+    if (used * 100 > maxBytes * maxUsedPercent) {
+      return "coordinator memory is low: "
+          + mib(used)
+          + " MiB of "
+          + mib(maxBytes)
+          + " MiB heap in use after GC (limit "
           + maxUsedPercent
           + "%); submit again later or to another coordinator";
     }

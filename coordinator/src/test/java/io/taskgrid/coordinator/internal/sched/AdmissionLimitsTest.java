@@ -27,7 +27,7 @@ class AdmissionLimitsTest {
   private final AtomicLong usedAfterGc = new AtomicLong();
   private final HeapHeadroom heap =
       new HeapHeadroom(
-          clock, () -> List.of(new HeapHeadroom.PoolUse("heap", usedAfterGc.get(), -1)), 1000, 85);
+          () -> List.of(new HeapHeadroom.PoolUse("heap", usedAfterGc.get(), -1)), 1000, 85);
   private final TaskIntake intake =
       new TaskIntake(
           clock,
@@ -60,7 +60,6 @@ class AdmissionLimitsTest {
     assertThat(session.live()).isZero();
 
     usedAfterGc.set(100);
-    clock.advance(Duration.ofSeconds(1));
     assertThat(submit(session, "c"))
         .extracting(SubmitAck::getStatus)
         .containsExactly(SubmitAck.Status.ACCEPTED);
