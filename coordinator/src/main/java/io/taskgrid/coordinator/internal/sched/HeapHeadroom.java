@@ -15,14 +15,15 @@ import org.jspecify.annotations.Nullable;
  * the old generation's use after its last collection against the same share of the old generation's
  * own maximum. Read on every batch: reading three pools costs about 0.4 µs, and once a second was
  * too coarse (a client flooding 2 MB requests filled a 512 MiB coordinator's heap within the second
- * after its old generation had filled, and the coordinator died of OutOfMemoryError). Thread-safe
- * (the readings are the JVM's; nothing is cached).
+ * after its old generation had filled, and the coordinator died of OutOfMemoryError). Thread-safe:
+ * the readings are the JVM's, and only the last refusal's text is kept (a volatile).
  *
  * <p>Why both. With ParallelGC (the launcher's default) the old generation can hold at most two
- * thirds of the heap (the young generation keeps the rest), and once it is full the collector runs
- * full collections back to back while the whole heap's use after GC stays near 75 %: a limit of 85
- * % of the heap never refused anything there (bench/RESULTS.md, "Store writes merged ...": a
- * coordinator ran 80 full collections in 3.5 minutes with 2.29 GB of its 3 GB heap live). The old
+ * thirds of the heap (the young generation keeps the rest); once it is full the collector runs full
+ * collections back to back, and the whole heap's use after GC reaches 85 % only when the young
+ * generation holds live data too, if ever: a coordinator ran 80 full collections in 3.5 minutes
+ * with 2.29 GB of its 3 GB heap live (bench/RESULTS.md, "Store writes merged ..."), and floods
+ * killed 512 MiB coordinators before they refused (bench/ANALYSIS.md, fifteenth pass). The old
  * generation is the pool with the largest maximum (ParallelGC's and SerialGC's old generation, G1's
  * old generation, whose maximum is the heap's, ZGC's and Shenandoah's single pool); the young
  * pools' use after a collection says nothing about room (a survivor space is often full).
