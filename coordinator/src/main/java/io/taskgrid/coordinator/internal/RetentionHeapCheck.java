@@ -39,18 +39,12 @@ final class RetentionHeapCheck {
 
   /**
    * Throws {@link IllegalArgumentException} (one line, naming the flags) when the budget cannot fit
-   * in {@code maxHeapBytes}; returns a warning when it takes more than half of it.
-   */
-  static Optional<String> check(Retention retention, boolean clustered, long maxHeapBytes) {
-    return check(retention, clustered, maxHeapBytes, maxHeapBytes);
-  }
-
-  /**
-   * As {@link #check(Retention, boolean, long)}, against the room the collector gives long-lived
-   * data: {@code oldGenerationMaxBytes} when it is smaller than the heap. Finished records live
-   * long, so they end in the old generation, which ParallelGC (the launcher's collector) keeps at
-   * two thirds of the heap; a budget of 80 % of the heap would fill it and leave the collector
-   * running full collections back to back.
+   * in the room the collector gives long-lived data; returns a warning when it takes more than half
+   * of it. That room is {@code oldGenerationMaxBytes} when it is smaller than {@code maxHeapBytes}
+   * (pass the heap twice where the old generation may fill the heap). Finished records live long,
+   * so they end in the old generation, which ParallelGC (the launcher's collector) keeps at two
+   * thirds of the heap; a budget of 80 % of the heap would fill it and leave the collector running
+   * full collections back to back.
    */
   static Optional<String> check(
       Retention retention, boolean clustered, long maxHeapBytes, long oldGenerationMaxBytes) {

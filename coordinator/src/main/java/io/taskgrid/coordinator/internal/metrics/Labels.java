@@ -6,13 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
-/** The bounded label values: three pools, six outcomes, two kinds of store writes. */
+/** The bounded label values: three pools, six outcomes. */
 final class Labels {
   /** Pools as label values; index with {@link #poolIndex}. */
   static final List<String> POOLS = List.of("io", "cpu", "unknown");
-
-  /** The scheduler's store writes as label values, in the order of {@code StoreWriteKind}. */
-  static final List<String> STORE_WRITE_KINDS = List.of("lease", "result");
 
   /** The outcomes a task can end with, in label order; index with {@link #outcomeIndex}. */
   static final List<Outcome> OUTCOMES =

@@ -8,6 +8,7 @@ import io.taskgrid.coordinator.internal.sched.Scheduler;
 import io.taskgrid.coordinator.internal.sched.Scheduler.StoreWriteKind;
 import io.taskgrid.proto.v1.Pool;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -31,9 +32,6 @@ final class SchedulerGauges extends Collector {
 
   /** The pools in label order; {@code null} is the unresolved area (label "unknown"). */
   private static final Pool[] POOLS = {Pool.IO, Pool.CPU, null};
-
-  /** The scheduler's store writes in label order ({@link Labels#STORE_WRITE_KINDS}). */
-  private static final StoreWriteKind[] WRITE_KINDS = {StoreWriteKind.LEASE, StoreWriteKind.RESULT};
 
   private final Scheduler scheduler;
   private final UnaryOperator<String> typeLabel;
@@ -118,10 +116,10 @@ final class SchedulerGauges extends Collector {
             MetricNames.STORE_WRITES_IN_FLIGHT,
             "Store writes of the scheduler issued and not ended, per kind (at most 4).",
             kindLabel);
-    for (int i = 0; i < WRITE_KINDS.length; i++) {
-      List<String> kind = List.of(Labels.STORE_WRITE_KINDS.get(i));
-      writesWaiting.addMetric(kind, scheduler.storeWritesWaiting(WRITE_KINDS[i]));
-      writesInFlight.addMetric(kind, scheduler.storeWritesInFlight(WRITE_KINDS[i]));
+    for (StoreWriteKind kind : StoreWriteKind.values()) {
+      List<String> label = List.of(kind.name().toLowerCase(Locale.ROOT)); // lease, result
+      writesWaiting.addMetric(label, scheduler.storeWritesWaiting(kind));
+      writesInFlight.addMetric(label, scheduler.storeWritesInFlight(kind));
     }
     return List.of(
         queued,

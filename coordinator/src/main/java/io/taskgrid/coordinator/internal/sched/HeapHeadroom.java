@@ -49,28 +49,27 @@ public final class HeapHeadroom {
 
   /** This JVM's heap; {@code maxUsedPercent} 100 turns the check off. */
   public static HeapHeadroom ofThisJvm(int maxUsedPercent) {
-    List<MemoryPoolMXBean> beans =
-        ManagementFactory.getMemoryPoolMXBeans().stream()
-            .filter(p -> p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported())
-            .toList();
+    List<MemoryPoolMXBean> beans = heapPools();
     return new HeapHeadroom(
         () -> afterLastCollection(beans), Runtime.getRuntime().maxMemory(), maxUsedPercent);
   }
 
   /**
-   * The most this JVM's old generation can hold (the largest heap pool's maximum), at most the
-   * heap's maximum: the room for long-lived data, such as finished records. Two thirds of the heap
-   * on ParallelGC; the whole heap on G1, ZGC and Shenandoah.
+   * The most this JVM's old generation can hold, at most the heap's maximum: the room for
+   * long-lived data, such as finished records. Two thirds of the heap on ParallelGC; the whole heap
+   * on G1, ZGC and Shenandoah.
    */
   public static long oldGenerationMax() {
     long heap = Runtime.getRuntime().maxMemory();
-    long largest = -1;
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported()) {
-        largest = Math.max(largest, p.getUsage().getMax());
-      }
-    }
-    return largest > 0 ? Math.min(largest, heap) : heap;
+    PoolUse old = oldGeneration(afterLastCollection(heapPools()));
+    return old == null ? heap : Math.min(old.max(), heap);
+  }
+
+  /** The heap pools that report their use after a collection. */
+  private static List<MemoryPoolMXBean> heapPools() {
+    return ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(p -> p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported())
+        .toList();
   }
 
   /** What {@code beans} held after their last collection (a pool not yet collected: nothing). */
@@ -83,6 +82,17 @@ public final class HeapHeadroom {
       }
     }
     return out;
+  }
+
+  /** The old generation among {@code pools}: the one with the largest maximum, if any has one. */
+  private static @Nullable PoolUse oldGeneration(List<PoolUse> pools) {
+    PoolUse old = null;
+    for (PoolUse p : pools) {
+      if (p.max() > 0 && (old == null || p.max() > old.max())) {
+        old = p;
+      }
+    }
+    return old;
   }
 
   /** A check that never refuses (tests). */
@@ -104,14 +114,8 @@ public final class HeapHeadroom {
 
   /** Why {@code readings} leave no room (the refusal's text), or null when they leave room. */
   private @Nullable String check(List<PoolUse> readings) {
-    long used = 0;
-    PoolUse old = null;
-    for (PoolUse p : readings) {
-      used += p.usedAfterGc();
-      if (p.max() > 0 && (old == null || p.max() > old.max())) {
-        old = p;
-      }
-    }
+    long used = readings.stream().mapToLong(PoolUse::usedAfterGc).sum();
+    PoolUse old = oldGeneration(readings);
     // The old generation first: when both are over, it is the cause (the young generation holds
     // live data only once the old one is full).
     if (old != null && old.usedAfterGc() * 100 > old.max() * maxUsedPercent) {

@@ -82,9 +82,14 @@ class SchedulerWriteCoalescingTest {
     f.credit(worker, TASKS);
   }
 
-  /** Submits one task on its own, so that it is leased in a step (and a lease write) of its own. */
-  private void submit(String id) {
-    f.submit(SchedulerFixture.spec(id, "t"));
+  /**
+   * Submits the tasks one at a time, so that each is leased in a step (and a lease write) of its
+   * own.
+   */
+  private void submitEachOnItsOwn() {
+    for (int i = 0; i < TASKS; i++) {
+      f.submit(SchedulerFixture.spec("t" + i, "t"));
+    }
   }
 
   private double waitingRecords(String kind) {
@@ -108,11 +113,11 @@ class SchedulerWriteCoalescingTest {
   @Test
   void resultsOneMessageEach_pastTheLimit_waitMergedIntoOneWrite_andAreToldOnceStored() {
     connectWorker();
-    for (int i = 0; i < TASKS; i++) {
-      submit("t" + i);
-    }
+    submitEachOnItsOwn();
     assertThat(link.assigned()).hasSize(TASKS);
     held.holdResults = true;
+    assertThat(waitingRecords("result")).isZero();
+    assertThat(writesInFlight("result")).isZero();
 
     link.assigned()
         .forEach(
@@ -132,10 +137,17 @@ class SchedulerWriteCoalescingTest {
     assertThat(f.completed).hasSize(limit);
     assertThat(stored("t" + limit)).isEqualTo(TaskState.RUNNING);
     assertThat(f.scheduler.storeWritesDone()).isNotDone();
+    // The gauges, read at scrape time, show what waits and what is in flight.
+    assertThat(waitingRecords("result")).isEqualTo(TASKS - limit);
+    assertThat(writesInFlight("result")).isEqualTo(limit);
+    assertThat(waitingRecords("lease")).isZero(); // the leases' writes were not held
+    assertThat(writesInFlight("lease")).isZero();
 
     held.heldResults.get(0).complete(null);
 
     assertThat(held.resultWrites).hasSize(limit + 1).endsWith(TASKS - limit);
+    assertThat(waitingRecords("result")).isZero(); // they went as one write in its place
+    assertThat(writesInFlight("result")).isEqualTo(limit);
     assertThat(f.completed).hasSize(TASKS);
     for (int i = 0; i < TASKS; i++) {
       assertThat(stored("t" + i)).isEqualTo(TaskState.DONE);
@@ -144,6 +156,7 @@ class SchedulerWriteCoalescingTest {
     assertThat(f.scheduler.storeWritesDone()).isNotDone(); // a stopping coordinator waits for all
     held.heldResults.forEach(g -> g.complete(null));
     assertThat(f.scheduler.storeWritesDone()).isDone();
+    assertThat(writesInFlight("result")).isZero();
   }
 
   @Test
@@ -151,66 +164,12 @@ class SchedulerWriteCoalescingTest {
     connectWorker();
     held.holdLeases = true;
 
-    for (int i = 0; i < TASKS; i++) {
-      submit("t" + i);
-    }
+    submitEachOnItsOwn();
 
     int limit = Scheduler.WRITES_IN_FLIGHT;
     assertThat(link.assigned()).hasSize(TASKS); // assignments never wait for the lease writes
     assertThat(held.leaseWrites).containsExactlyElementsOf(java.util.Collections.nCopies(limit, 1));
     assertThat(stored("t" + limit)).isEqualTo(TaskState.QUEUED);
-
-    held.heldLeases.get(0).complete(null);
-
-    assertThat(held.leaseWrites).hasSize(limit + 1).endsWith(TASKS - limit);
-    for (int i = 0; i < TASKS; i++) {
-      assertThat(stored("t" + i)).isEqualTo(TaskState.RUNNING);
-    }
-    assertThat(f.scheduler.storeWritesDone()).isNotDone();
-    held.heldLeases.forEach(g -> g.complete(null));
-    assertThat(f.scheduler.storeWritesDone()).isDone();
-  }
-
-  @Test
-  void resultsWaitingForAWriteInFlight_showInTheGauges_untilTheWritesEnd() {
-    connectWorker();
-    for (int i = 0; i < TASKS; i++) {
-      submit("t" + i);
-    }
-    held.holdResults = true;
-    assertThat(waitingRecords("result")).isZero();
-    assertThat(writesInFlight("result")).isZero();
-
-    link.assigned().forEach(a -> f.report(worker, a, Outcome.SUCCEEDED, "", false));
-
-    int limit = Scheduler.WRITES_IN_FLIGHT;
-    assertThat(waitingRecords("result")).isEqualTo(TASKS - limit);
-    assertThat(writesInFlight("result")).isEqualTo(limit);
-    assertThat(waitingRecords("lease")).isZero(); // the leases' writes were not held
-    assertThat(writesInFlight("lease")).isZero();
-
-    held.heldResults.get(0).complete(null); // the waiting records go as one write in its place
-
-    assertThat(waitingRecords("result")).isZero();
-    assertThat(writesInFlight("result")).isEqualTo(limit);
-
-    held.heldResults.forEach(g -> g.complete(null));
-
-    assertThat(held.heldResults).hasSize(limit + 1);
-    assertThat(waitingRecords("result")).isZero();
-    assertThat(writesInFlight("result")).isZero();
-  }
-
-  @Test
-  void leasesWaitingForAWriteInFlight_showInTheGauges_untilTheWritesEnd() {
-    connectWorker();
-    held.holdLeases = true;
-
-    for (int i = 0; i < TASKS; i++) {
-      submit("t" + i);
-    }
-
-    int limit = Scheduler.WRITES_IN_FLIGHT;
     assertThat(waitingRecords("lease")).isEqualTo(TASKS - limit);
     assertThat(writesInFlight("lease")).isEqualTo(limit);
     assertThat(waitingRecords("result")).isZero();
@@ -218,13 +177,15 @@ class SchedulerWriteCoalescingTest {
 
     held.heldLeases.get(0).complete(null);
 
+    assertThat(held.leaseWrites).hasSize(limit + 1).endsWith(TASKS - limit);
     assertThat(waitingRecords("lease")).isZero();
     assertThat(writesInFlight("lease")).isEqualTo(limit);
-
+    for (int i = 0; i < TASKS; i++) {
+      assertThat(stored("t" + i)).isEqualTo(TaskState.RUNNING);
+    }
+    assertThat(f.scheduler.storeWritesDone()).isNotDone();
     held.heldLeases.forEach(g -> g.complete(null));
-
-    assertThat(held.heldLeases).hasSize(limit + 1);
-    assertThat(waitingRecords("lease")).isZero();
+    assertThat(f.scheduler.storeWritesDone()).isDone();
     assertThat(writesInFlight("lease")).isZero();
   }
 }
