@@ -28,13 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The upgrade procedure of docs/STORE-BATCHES.md ("Store formats and upgrades") with real
- * processes. A cluster of two coordinators runs store format 2, as the release before format 3
+ * processes. A cluster of two coordinators runs store format 3, as the release before format 4
  * forms it, and serves a steady stream of tasks while a coordinator of this release joins:
  *
  * <ol>
- *   <li>started as it is by default (format 3), it refuses to join: exit 1, one line that names
- *       {@code --store-format 2}, no stack trace, and the cluster goes on serving;
- *   <li>started with {@code --store-format 2}, it joins and the worker connects to it;
+ *   <li>started as it is by default (format 4), it refuses to join: exit 1, one line that names
+ *       {@code --store-format 3}, no stack trace, and the cluster goes on serving;
+ *   <li>started with {@code --store-format 3}, it joins and the worker connects to it;
  *   <li>the first coordinator stops (SIGTERM), as the next step of a rolling upgrade.
  * </ol>
  *
@@ -62,7 +62,7 @@ class StoreFormatUpgradeIT {
   }
 
   @Test
-  void formatTwoCluster_newCoordinatorRefusedByDefault_joinsWithItsFormat_nothingLost()
+  void formatThreeCluster_newCoordinatorRefusedByDefault_joinsWithItsFormat_nothingLost()
       throws Exception {
     int[] hzPorts = {InJvmCluster.freePort(), InJvmCluster.freePort(), InJvmCluster.freePort()};
     int[] grpcPorts = {InJvmCluster.freePort(), InJvmCluster.freePort(), InJvmCluster.freePort()};
@@ -85,7 +85,7 @@ class StoreFormatUpgradeIT {
                   members,
                   cluster,
                   "--store-format",
-                  "2")));
+                  "3")));
     }
     for (TaskgridProcess c : old) {
       c.awaitCoordinator(Duration.ofSeconds(90));
@@ -130,13 +130,13 @@ class StoreFormatUpgradeIT {
               TaskgridProcess.startClusterCoordinator(
                   workDir, "coordinator-2-default", grpcPorts[2], hzPorts[2], members, cluster));
       assertThat(refused.process().waitFor(90, TimeUnit.SECONDS))
-          .as("a format-3 coordinator joining a format-2 cluster exits\n" + refused.logTail())
+          .as("a format-4 coordinator joining a format-3 cluster exits\n" + refused.logTail())
           .isTrue();
       assertThat(refused.process().exitValue()).as(refused.logTail()).isEqualTo(1);
       assertThat(refused.log())
-          .contains("this coordinator runs store format 3")
-          .contains("runs store format 2:")
-          .contains("start this coordinator with --store-format 2")
+          .contains("this coordinator runs store format 4")
+          .contains("runs store format 3:")
+          .contains("start this coordinator with --store-format 3")
           .doesNotContain("\tat ");
 
       // 2. With the cluster's format: it joins, and the worker finds it.
@@ -150,7 +150,7 @@ class StoreFormatUpgradeIT {
                   members,
                   cluster,
                   "--store-format",
-                  "2"));
+                  "3"));
       joined.awaitCoordinator(Duration.ofSeconds(90));
       awaitWorker(joined, targets.get(2));
 

@@ -217,21 +217,22 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--store-format",
-      defaultValue = "3",
+      defaultValue = "4",
       description =
-          "How the store lays out and writes its records: 3 keeps a chunk's finished results in"
-              + " its partition and checks for an ended task in the write that submits it, 2 has"
-              + " that layout without that check, 1 is the layout of releases before 2 (3 and 2"
-              + " need --retained-max of at least 34688 or --retained-max-mb; else they run 1)."
+          "How the store lays out and writes its records: 4 keeps a chunk's finished results in"
+              + " one entry, bounded by the store's own retention; 3 keeps them one entry each in"
+              + " the chunk's partition and checks for an ended task in the write that submits it;"
+              + " 2 has 3's layout without that check; 1 is the layout of releases before 2 (3 and"
+              + " 2 need --retained-max of at least 34688 or --retained-max-mb; else they run 1)."
               + " Every coordinator of a cluster must run the same one: to upgrade a running"
               + " cluster of an earlier release, give the new coordinators its format"
               + " (default: ${DEFAULT-VALUE}; see docs/STORE-BATCHES.md).")
-  int storeFormat = 3;
+  int storeFormat = 4;
 
   private StoreFormat storeFormat() {
     StoreFormat format = StoreFormat.of(storeFormat);
     if (format == null) {
-      throw new UsageException("--store-format: " + storeFormat + " (expected: 1, 2 or 3)");
+      throw new UsageException("--store-format: " + storeFormat + " (expected: 1, 2, 3 or 4)");
     }
     return format;
   }

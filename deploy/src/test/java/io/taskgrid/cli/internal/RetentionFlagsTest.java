@@ -16,7 +16,7 @@ class RetentionFlagsTest {
     "--retained-max, 999, '--retained-max: 999 (expected: 1000..2147483647)'",
     "--retained-max-mb, -1, '--retained-max-mb: -1 (expected: 0..1073741824)'",
     "--result-ttl-s, 0, '--result-ttl-s: 0 (expected: >= 1)'",
-    "--store-format, 4, '--store-format: 4 (expected: 1, 2 or 3)'",
+    "--store-format, 5, '--store-format: 5 (expected: 1, 2, 3 or 4)'",
   })
   void execute_retentionFlagOutOfRange_oneLineUsageErrorExitTwo(
       String flag, String value, String message) {

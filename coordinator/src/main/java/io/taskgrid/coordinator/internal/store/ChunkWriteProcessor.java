@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  * answer per chunk is the per-task answers {@linkplain #pack packed}; a chunk left empty is
  * removed.
  *
- * <p>Only the live kinds apply here (the terminal ones write the results map, which keeps a record
- * per task for its TTL and the retention budget).
+ * <p>Only the live kinds apply here (the terminal ones write the results map, or in store format 4
+ * the finished chunks, {@link FinishedChunkProcessor}).
  */
 public final class ChunkWriteProcessor
     implements EntryProcessor<String, LiveChunk, byte[]>,
@@ -191,19 +191,8 @@ public final class ChunkWriteProcessor
     return answers;
   }
 
-  @Override
-  public int getFactoryId() {
-    return StoreSerialization.FACTORY_ID;
-  }
-
-  @Override
-  public int getClassId() {
-    return StoreSerialization.CHUNK_PROCESSOR;
-  }
-
-  @Override
-  public void writeData(ObjectDataOutput out) throws IOException {
-    out.writeByte(kind.code);
+  /** The wire form of per-chunk writes (shared with {@link FinishedChunkProcessor}). */
+  static void writeWrites(ObjectDataOutput out, Map<String, Writes> writes) throws IOException {
     out.writeInt(writes.size());
     for (Map.Entry<String, Writes> e : writes.entrySet()) {
       out.writeString(e.getKey());
@@ -214,16 +203,12 @@ public final class ChunkWriteProcessor
         out.writeByteArray(w.inputs().get(i));
       }
     }
-    if (kind == Kind.CREATE) { // the other kinds keep the wire form of store formats 1 and 2
-      created.writeData(out);
-    }
   }
 
-  @Override
-  public void readData(ObjectDataInput in) throws IOException {
-    kind = Kind.of(in.readByte());
+  /** What {@link #writeWrites} wrote. */
+  static Map<String, Writes> readWrites(ObjectDataInput in) throws IOException {
     int chunks = in.readInt();
-    writes = new HashMap<>(Math.max(16, chunks * 2));
+    Map<String, Writes> writes = new HashMap<>(Math.max(16, chunks * 2));
     for (int c = 0; c < chunks; c++) {
       String key = in.readString();
       int n = in.readInt();
@@ -237,6 +222,32 @@ public final class ChunkWriteProcessor
         writes.put(key, w);
       }
     }
+    return writes;
+  }
+
+  @Override
+  public int getFactoryId() {
+    return StoreSerialization.FACTORY_ID;
+  }
+
+  @Override
+  public int getClassId() {
+    return StoreSerialization.CHUNK_PROCESSOR;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeByte(kind.code);
+    writeWrites(out, writes);
+    if (kind == Kind.CREATE) { // the other kinds keep the wire form of store formats 1 and 2
+      created.writeData(out);
+    }
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    kind = Kind.of(in.readByte());
+    writes = readWrites(in);
     if (kind == Kind.CREATE) {
       created.readData(in);
     }

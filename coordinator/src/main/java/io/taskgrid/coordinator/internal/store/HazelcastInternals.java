@@ -8,6 +8,7 @@ import com.hazelcast.instance.BuildInfoProvider;
 import com.hazelcast.internal.partition.IPartitionService;
 import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.internal.serialization.SerializationService;
+import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.impl.MapContainer;
 import com.hazelcast.map.impl.MapEntries;
@@ -33,6 +34,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -440,6 +442,22 @@ final class HazelcastInternals {
       List<String> chunkKeys,
       List<byte[]> inputs,
       Executor executor) {
+    return writeChunks(
+        map, ids, chunkKeys, inputs, writes -> new ChunkWriteProcessor(kind, writes), executor);
+  }
+
+  /**
+   * As {@link #writeChunks(String, Kind, List, List, List, Executor)}, with the processor of each
+   * operation made by {@code processor} from its writes by chunk key: a {@link
+   * FinishedChunkProcessor} for the finished chunks.
+   */
+  CompletableFuture<byte @Nullable [][]> writeChunks(
+      String map,
+      List<String> ids,
+      List<String> chunkKeys,
+      List<byte[]> inputs,
+      Function<Map<String, ChunkWriteProcessor.Writes>, EntryProcessor<?, ?, ?>> processor,
+      Executor executor) {
     Map<String, ChunkGroup> byChunk = new java.util.LinkedHashMap<>();
     for (int i = 0; i < ids.size(); i++) {
       byChunk.computeIfAbsent(chunkKeys.get(i), ChunkGroup::new).add(i, ids.get(i), inputs.get(i));
@@ -466,7 +484,7 @@ final class HazelcastInternals {
       }
       PartitionBatchOperation operation =
           new PartitionBatchOperation(
-              map, new HashSet<>(op.groups.keySet()), new ChunkWriteProcessor(kind, writes));
+              map, new HashSet<>(op.groups.keySet()), processor.apply(writes));
       calls.add(operations.invokeOnPartition(MapService.SERVICE_NAME, operation, op.partitionId));
     }
     byte[][] results = new byte[ids.size()][];

@@ -13,6 +13,7 @@ import io.taskgrid.coordinator.internal.concurrent.NamedThreadFactory;
 import io.taskgrid.coordinator.internal.store.BatchWriteProcessor.Kind;
 import io.taskgrid.proto.v1.TaskInfo;
 import io.taskgrid.proto.v1.TaskResult;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -28,9 +29,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link TaskStore} on two Hazelcast {@code IMap<String, byte[]>}s (protobuf bytes): {@link
@@ -54,6 +58,8 @@ import org.jspecify.annotations.Nullable;
  * which is most of what a store write costs the coordinator.
  */
 public final class HazelcastTaskStore implements TaskStore {
+  private static final Logger log = LoggerFactory.getLogger(HazelcastTaskStore.class);
+
   /** The map holding live task records. */
   public static final String TASKS_MAP = "taskgrid-tasks";
 
@@ -67,6 +73,13 @@ public final class HazelcastTaskStore implements TaskStore {
   public static final String CHUNKS_MAP = "taskgrid-chunks";
 
   /**
+   * In store format 4, the map holding the finished records of the tasks the SDKs name, 64 to an
+   * entry keyed as their live chunk (see {@link FinishedChunk}); bounded by the store's own
+   * retention ({@link FinishedRetention}), not Hazelcast's eviction.
+   */
+  public static final String FINISHED_CHUNKS_MAP = "taskgrid-finished-chunks";
+
+  /**
    * Bounds of one batched operation: it holds its partition thread while it runs (other writes to
    * that partition wait) and travels as one message to the partition owner and its backups.
    */
@@ -77,7 +90,21 @@ public final class HazelcastTaskStore implements TaskStore {
   private final IMap<String, byte[]> tasks;
   private final IMap<String, byte[]> finished;
   private final IMap<String, LiveChunk> chunks;
+  private final IMap<String, FinishedChunk> finishedChunks;
   private final long ttlMillis;
+
+  /** Stamps finished chunks' records with their expiry and times their retention. */
+  private final Clock clock;
+
+  /** In format 4, the retention of the finished chunks; else null. */
+  private final @Nullable FinishedRetention retention;
+
+  /** In format 4, the thread that sweeps the finished chunks every second; else null. */
+  private final @Nullable ScheduledExecutorService retentionTimer;
+
+  /** What the finished chunks this coordinator owns held after the last sweep. */
+  private volatile Retained heldInChunks = new Retained(0, 0);
+
   private final Executor executor;
 
   /**
@@ -145,12 +172,14 @@ public final class HazelcastTaskStore implements TaskStore {
   static final long MIN_RECORDS_BY_CHUNK = 2L * ChunkIds.TASKS_PER_CHUNK * 271;
 
   /**
-   * The format a coordinator asked for {@code requested} runs with {@code retention}: results by
-   * chunk need a byte budget (Hazelcast holds it per member) or a count budget of at least {@link
-   * #MIN_RECORDS_BY_CHUNK}; with a smaller one the results stay in the partitions of their ids.
+   * The format a coordinator asked for {@code requested} runs with {@code retention}: formats 2 and
+   * 3 (results by chunk, Hazelcast's eviction) need a byte budget (Hazelcast holds it per member)
+   * or a count budget of at least {@link #MIN_RECORDS_BY_CHUNK}; with a smaller one the results
+   * stay in the partitions of their ids. Format 4 keeps its own retention and runs at any budget.
    */
   public static StoreFormat effectiveFormat(StoreFormat requested, Retention retention) {
     if (requested.resultsByChunk()
+        && !requested.finishedByChunk() // its own retention holds whole chunks at any budget
         && retention.maxBytes() == 0
         && retention.maxRecords() < MIN_RECORDS_BY_CHUNK) {
       return StoreFormat.PER_TASK;
@@ -160,11 +189,11 @@ public final class HazelcastTaskStore implements TaskStore {
 
   /** The fewest backups (synchronous and asynchronous) either map keeps of a partition. */
   public static int backupCount(Config config) {
-    return Math.min(
-        Math.min(
-            config.findMapConfig(TASKS_MAP).getTotalBackupCount(),
-            config.findMapConfig(CHUNKS_MAP).getTotalBackupCount()),
-        config.findMapConfig(RESULTS_MAP).getTotalBackupCount());
+    int fewest = Integer.MAX_VALUE;
+    for (String map : List.of(TASKS_MAP, CHUNKS_MAP, RESULTS_MAP, FINISHED_CHUNKS_MAP)) {
+      fewest = Math.min(fewest, config.findMapConfig(map).getTotalBackupCount());
+    }
+    return fewest;
   }
 
   /**
@@ -190,6 +219,13 @@ public final class HazelcastTaskStore implements TaskStore {
         .setBackupCount(1)
         .setAsyncBackupCount(0)
         .setInMemoryFormat(InMemoryFormat.OBJECT);
+    // Format 4's finished chunks: objects too, so a completion adds one record in place. No
+    // eviction here: the store's own retention bounds it (FinishedRetention).
+    config
+        .getMapConfig(FINISHED_CHUNKS_MAP)
+        .setBackupCount(1)
+        .setAsyncBackupCount(0)
+        .setInMemoryFormat(InMemoryFormat.OBJECT);
     MapConfig resultsConfig =
         config.getMapConfig(RESULTS_MAP).setBackupCount(1).setAsyncBackupCount(0);
     EvictionConfig eviction =
@@ -211,13 +247,29 @@ public final class HazelcastTaskStore implements TaskStore {
    * (see {@link HazelcastInternals#of}).
    */
   public HazelcastTaskStore(HazelcastInstance hazelcast, Duration resultTtl, Executor executor) {
+    this(hazelcast, resultTtl, executor, Clock.systemUTC(), true);
+  }
+
+  /**
+   * As the public constructor, with the clock that stamps and expires finished chunks' records, and
+   * whether the store sweeps them every {@link FinishedRetention#INTERVAL} itself (tests that sweep
+   * with {@link #sweepRetention} on a fake clock say no).
+   */
+  HazelcastTaskStore(
+      HazelcastInstance hazelcast,
+      Duration resultTtl,
+      Executor executor,
+      Clock clock,
+      boolean sweepsItself) {
     // First: it refuses a member whose configuration or Hazelcast version it cannot work with,
     // naming what differed.
     this.format = StoreFormats.configured(hazelcast);
     this.internals =
         HazelcastInternals.of(
             hazelcast,
-            List.of(TASKS_MAP, RESULTS_MAP, CHUNKS_MAP),
+            format.finishedByChunk()
+                ? List.of(TASKS_MAP, RESULTS_MAP, CHUNKS_MAP, FINISHED_CHUNKS_MAP)
+                : List.of(TASKS_MAP, RESULTS_MAP, CHUNKS_MAP),
             format.resultsByChunk() ? Set.of(RESULTS_MAP) : Set.of());
     // Then: it refuses to join a cluster whose members run another store format.
     StoreFormats.checkCluster(hazelcast, format);
@@ -230,9 +282,35 @@ public final class HazelcastTaskStore implements TaskStore {
     this.tasks = hazelcast.getMap(TASKS_MAP);
     this.finished = hazelcast.getMap(RESULTS_MAP);
     this.chunks = hazelcast.getMap(CHUNKS_MAP);
+    this.finishedChunks = hazelcast.getMap(FINISHED_CHUNKS_MAP);
     this.ttlMillis = resultTtl.toMillis();
+    this.clock = clock;
     this.executor = executor;
     this.scans = Executors.newCachedThreadPool(new NamedThreadFactory("store-scan"));
+    if (format.finishedByChunk()) {
+      EvictionConfig budget = hazelcast.getConfig().findMapConfig(RESULTS_MAP).getEvictionConfig();
+      boolean byBytes = budget.getMaxSizePolicy() == MaxSizePolicy.USED_HEAP_SIZE;
+      this.retention =
+          new FinishedRetention(
+              finishedChunks,
+              finished,
+              byBytes ? Long.MAX_VALUE : budget.getSize(),
+              byBytes ? ((long) budget.getSize()) << 20 : Long.MAX_VALUE,
+              clock);
+      this.retentionTimer =
+          sweepsItself
+              ? Executors.newSingleThreadScheduledExecutor(
+                  new NamedThreadFactory("store-retention"))
+              : null;
+      if (retentionTimer != null) {
+        long every = FinishedRetention.INTERVAL.toMillis();
+        retentionTimer.scheduleWithFixedDelay(
+            this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
+      }
+    } else {
+      this.retention = null;
+      this.retentionTimer = null;
+    }
     this.retry =
         new TransientRetry(executor, Duration.ofMillis(100), Duration.ofSeconds(5), () -> closed);
   }
@@ -598,7 +676,39 @@ public final class HazelcastTaskStore implements TaskStore {
   @Override
   public Retained retained() {
     LocalMapStats stats = finished.getLocalMapStats();
-    return new Retained(stats.getOwnedEntryCount(), stats.getOwnedEntryMemoryCost());
+    Retained chunked = heldInChunks; // as of the last sweep
+    return new Retained(
+        stats.getOwnedEntryCount() + chunked.records(),
+        stats.getOwnedEntryMemoryCost() + chunked.bytes());
+  }
+
+  /**
+   * Sweeps the finished chunks this coordinator owns now (format 4; see {@link FinishedRetention})
+   * and answers what they hold after it; blocks. The store does this every second itself unless
+   * made without; tests call it to apply the budget and the TTL at once.
+   */
+  synchronized Retained sweepRetention() {
+    FinishedRetention r = retention;
+    if (r == null) {
+      return new Retained(0, 0);
+    }
+    Retained after = r.sweep();
+    heldInChunks = after;
+    return after;
+  }
+
+  private void sweepQuietly() {
+    try {
+      sweepRetention();
+    } catch (RuntimeException e) {
+      if (!closed && hazelcast.getLifecycleService().isRunning()) {
+        // The next sweep tries again; a member leaving or partitions moving fail one now and then.
+        log.warn(
+            "sweeping the finished chunks failed (retried in {}): {}",
+            FinishedRetention.INTERVAL,
+            e.toString());
+      }
+    }
   }
 
   @Override
@@ -649,8 +759,15 @@ public final class HazelcastTaskStore implements TaskStore {
           // In this order: a task that is ending may briefly be in a live map and the results map,
           // and then its finished record is the one that counts.
           ScanProcessor scan = ScanProcessor.jobRecords(jobId);
-          for (IMap<String, Object> map :
-              List.of(scannable(tasks), scannable(chunks), scannable(finished))) {
+          List<IMap<String, Object>> maps =
+              format.finishedByChunk()
+                  ? List.of(
+                      scannable(tasks),
+                      scannable(chunks),
+                      scannable(finished),
+                      scannable(finishedChunks))
+                  : List.of(scannable(tasks), scannable(chunks), scannable(finished));
+          for (IMap<String, Object> map : maps) {
             for (byte[] packed : map.executeOnEntries(scan).values()) {
               for (TaskInfo r : ScanProcessor.records(packed)) {
                 byId.put(r.getSpec().getId(), r);
@@ -695,7 +812,11 @@ public final class HazelcastTaskStore implements TaskStore {
     if (ids.isEmpty()) {
       return CompletableFuture.completedFuture(new byte[0][]);
     }
-    if (!map.equals(TASKS_MAP)) {
+    String chunkMap =
+        map.equals(TASKS_MAP)
+            ? CHUNKS_MAP
+            : map.equals(RESULTS_MAP) && format.finishedByChunk() ? FINISHED_CHUNKS_MAP : null;
+    if (chunkMap == null) {
       return writeOwn(map, kind, ids, inputs);
     }
     List<Integer> own = new ArrayList<>();
@@ -716,14 +837,19 @@ public final class HazelcastTaskStore implements TaskStore {
       return writeOwn(map, kind, ids, inputs);
     }
     boolean allChunked = own.isEmpty();
+    List<String> chunkedIds = allChunked ? ids : pick(ids, chunked);
+    List<byte[]> chunkedInputs = allChunked ? inputs : pick(inputs, chunked);
     CompletableFuture<byte @Nullable [][]> toChunks =
-        internals.writeChunks(
-            CHUNKS_MAP,
-            kind,
-            allChunked ? ids : pick(ids, chunked),
-            chunkKeys,
-            allChunked ? inputs : pick(inputs, chunked),
-            executor);
+        chunkMap.equals(CHUNKS_MAP)
+            ? internals.writeChunks(
+                CHUNKS_MAP, kind, chunkedIds, chunkKeys, chunkedInputs, executor)
+            : internals.writeChunks(
+                FINISHED_CHUNKS_MAP,
+                chunkedIds,
+                chunkKeys,
+                chunkedInputs,
+                writes -> new FinishedChunkProcessor(kind, clock.millis() + ttlMillis, writes),
+                executor);
     if (allChunked) {
       return toChunks;
     }
@@ -797,6 +923,9 @@ public final class HazelcastTaskStore implements TaskStore {
     // The HazelcastInstance belongs to whoever created it.
     closed = true;
     scans.shutdownNow();
+    if (retentionTimer != null) {
+      retentionTimer.shutdownNow();
+    }
     // Its owner shuts it down next. The start-up check takes milliseconds unless partitions are
     // moving; one still in flight at the shutdown leaves Hazelcast's own warning (a stack trace) in
     // the log of a coordinator that stopped, or failed to start, right after starting.

@@ -76,27 +76,86 @@ public final class PartitionBatchOperation extends MultipleEntryOperation {
   }
 
   /**
-   * The finished records of this operation's partition, read from its record store of the results
-   * map on this (its partition's) thread: in store format 3 a task's finished record is in the
-   * partition of its live record, which keys serialized as the store's batched calls serialize them
-   * find ({@link HazelcastInternals.ChunkPartitioning}). A record past its TTL is not found.
+   * The finished records of this operation's partition, read from its record stores on this (its
+   * partition's) thread: since store format 3 a task's finished record is in the partition of its
+   * live record. In format 4 a task the SDKs named has it in its {@link FinishedChunk}, keyed as
+   * its live chunk; every other task, and every task in format 3, in the results map, under a key
+   * serialized as the store's batched calls serialize it ({@link
+   * HazelcastInternals.ChunkPartitioning}). A record past its TTL is not found. All members of a
+   * cluster run one format (checked when each starts), so this member's is the cluster's.
    */
   private EndedRecords endedRecords() {
-    MapService service = getNodeEngine().getService(MapService.SERVICE_NAME);
-    RecordStore<?> results =
-        service
-            .getMapServiceContext()
-            .getExistingRecordStore(getPartitionId(), HazelcastTaskStore.RESULTS_MAP);
-    if (results == null) {
-      return taskId -> null;
-    }
+    MapServiceContext context =
+        getNodeEngine().<MapService>getService(MapService.SERVICE_NAME).getMapServiceContext();
     SerializationService serialization = getNodeEngine().getSerializationService();
-    HazelcastInternals.ChunkPartitioning keys =
-        new HazelcastInternals.ChunkPartitioning(serialization);
-    return taskId -> {
-      Object value = results.get(serialization.toData(taskId, keys), false, null, false);
-      return value == null ? null : serialization.toObject(value);
-    };
+    boolean byChunk =
+        StoreFormat.ofAttribute(
+                getNodeEngine().getLocalMember().getAttribute(StoreFormat.MEMBER_ATTRIBUTE))
+            == StoreFormat.FINISHED_BY_CHUNK;
+    return new EndedRecordsOfPartition(
+        serialization,
+        context.getExistingRecordStore(getPartitionId(), HazelcastTaskStore.RESULTS_MAP),
+        byChunk
+            ? context.getExistingRecordStore(
+                getPartitionId(), HazelcastTaskStore.FINISHED_CHUNKS_MAP)
+            : null,
+        byChunk);
+  }
+
+  /**
+   * {@link #endedRecords}: as {@link LiveRecordsOfPartition}, the last finished chunk found is
+   * kept. Confined to the partition thread, for one run of the operation.
+   */
+  private static final class EndedRecordsOfPartition implements EndedRecords {
+    private final SerializationService serialization;
+    private final HazelcastInternals.ChunkPartitioning resultKeys;
+    private final @Nullable RecordStore<?> own;
+    private final @Nullable RecordStore<?> chunks;
+    private final boolean byChunk;
+    private @Nullable String lastChunk;
+    private @Nullable FinishedChunk lastFinished;
+
+    EndedRecordsOfPartition(
+        SerializationService serialization,
+        @Nullable RecordStore<?> own,
+        @Nullable RecordStore<?> chunks,
+        boolean byChunk) {
+      this.serialization = serialization;
+      this.resultKeys = new HazelcastInternals.ChunkPartitioning(serialization);
+      this.own = own;
+      this.chunks = chunks;
+      this.byChunk = byChunk;
+    }
+
+    @Override
+    public byte @Nullable [] of(String taskId) {
+      String chunk = byChunk ? ChunkIds.chunkOf(taskId, lastChunk) : null;
+      if (chunk == null) {
+        if (own == null) {
+          return null;
+        }
+        Object value = own.get(serialization.toData(taskId, resultKeys), false, null, false);
+        return value == null ? null : serialization.toObject(value);
+      }
+      // Identity on purpose: chunkOf answers lastChunk itself for an id of the same chunk.
+      if (chunk != lastChunk) {
+        lastChunk = chunk;
+        lastFinished = read(serialization, chunks, chunk) instanceof FinishedChunk f ? f : null;
+      }
+      FinishedChunk finished = lastFinished;
+      return finished == null ? null : finished.get(taskId);
+    }
+  }
+
+  /** The value of {@code key} in {@code store}, keyed as the store's batched calls key it. */
+  private static @Nullable Object read(
+      SerializationService serialization, @Nullable RecordStore<?> store, String key) {
+    if (store == null) {
+      return null;
+    }
+    PartitioningStrategy<?> keys = store.getMapContainer().getPartitioningStrategy();
+    Object value = store.get(serialization.toData(key, keys), false, null, false);
+    return value == null ? null : serialization.toObject(value);
   }
 
   /**
@@ -139,26 +198,16 @@ public final class PartitionBatchOperation extends MultipleEntryOperation {
     public byte @Nullable [] of(String taskId) {
       String chunk = ChunkIds.chunkOf(taskId, lastChunk);
       if (chunk == null) {
-        Object record = read(own, taskId);
+        Object record = read(serialization, own, taskId);
         return record instanceof byte[] bytes ? bytes : null;
       }
       // Identity on purpose: chunkOf answers lastChunk itself for an id of the same chunk.
       if (chunk != lastChunk) {
         lastChunk = chunk;
-        lastLive = read(chunks, chunk) instanceof LiveChunk live ? live : null;
+        lastLive = read(serialization, chunks, chunk) instanceof LiveChunk live ? live : null;
       }
       LiveChunk live = lastLive;
       return live == null ? null : live.get(taskId);
-    }
-
-    /** The value of {@code key} in {@code store}, keyed as the store's batched calls key it. */
-    private @Nullable Object read(@Nullable RecordStore<?> store, String key) {
-      if (store == null) {
-        return null;
-      }
-      PartitioningStrategy<?> keys = store.getMapContainer().getPartitioningStrategy();
-      Object value = store.get(serialization.toData(key, keys), false, null, false);
-      return value == null ? null : serialization.toObject(value);
     }
   }
 

@@ -24,10 +24,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #jobRecords}: finds the records of one job; writes nothing.
  * </ul>
  *
- * An entry is a task's record of its own ({@code byte[]}) or a {@link LiveChunk}, whose tasks are
- * each decided on exactly as a record of its own would be. The answer per entry is the records it
- * claimed or found, {@linkplain ChunkWriteProcessor#pack packed} (null: none; read them with {@link
- * #records}).
+ * An entry is a task's record of its own ({@code byte[]}), a {@link LiveChunk}, whose tasks are
+ * each decided on exactly as a record of its own would be, or (for the job scan) a {@link
+ * FinishedChunk}. The answer per entry is the records it claimed or found, {@linkplain
+ * ChunkWriteProcessor#pack packed} (null: none; read them with {@link #records}).
  */
 public final class ScanProcessor
     implements EntryProcessor<String, Object, byte[]>, IdentifiedDataSerializable {
@@ -70,6 +70,16 @@ public final class ScanProcessor
         entry.setValue(answer);
       }
       return ChunkWriteProcessor.pack(new byte[][] {answer});
+    }
+    if (value instanceof FinishedChunk finished) {
+      // Only the job scan reaches finished chunks (a claim is of live records).
+      List<byte[]> found = new ArrayList<>();
+      for (Map.Entry<String, FinishedChunk.Finished> task : finished.entries()) {
+        if (!claim && decide(task.getValue().record()) != null) {
+          found.add(task.getValue().record());
+        }
+      }
+      return found.isEmpty() ? null : ChunkWriteProcessor.pack(found.toArray(new byte[0][]));
     }
     if (!(value instanceof LiveChunk chunk)) {
       return null;

@@ -30,10 +30,19 @@ public enum StoreFormat {
    * operations carry what formats 1 and 2 do not know, so a cluster runs it only when every member
    * does.
    */
-  ENDED_CHECKED_AT_CREATE(3);
+  ENDED_CHECKED_AT_CREATE(3),
+
+  /**
+   * Format 3, and the finished records of a task the SDKs named are kept 64 to an entry, a {@link
+   * FinishedChunk} in the map {@code taskgrid-finished-chunks} keyed as its live chunk (so in the
+   * same partition), instead of one entry each in the results map: a chunk's completions are one
+   * entry operation, not 64. Hazelcast's eviction cannot hold a budget of whole chunks, so the
+   * store keeps its own retention there ({@link FinishedRetention}).
+   */
+  FINISHED_BY_CHUNK(4);
 
   /** The format of a cluster that this release forms. */
-  public static final StoreFormat CURRENT = ENDED_CHECKED_AT_CREATE;
+  public static final StoreFormat CURRENT = FINISHED_BY_CHUNK;
 
   /** The Hazelcast member attribute by which a coordinator tells the cluster its format. */
   static final String MEMBER_ATTRIBUTE = "taskgrid.store-format";
@@ -51,7 +60,12 @@ public enum StoreFormat {
 
   /** Whether a submission checks for an ended task in the operation that stores it. */
   boolean checksEndedAtCreate() {
-    return this == ENDED_CHECKED_AT_CREATE;
+    return this == ENDED_CHECKED_AT_CREATE || this == FINISHED_BY_CHUNK;
+  }
+
+  /** Whether finished records of the SDKs' tasks are kept in {@link FinishedChunk}s. */
+  boolean finishedByChunk() {
+    return this == FINISHED_BY_CHUNK;
   }
 
   /** The format's number, as {@code --store-format} and the member attribute give it. */

@@ -8,8 +8,8 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
  * The Hazelcast serialization of the store's batched writes: every member that holds the task map
  * must have this factory (see {@link #register}), because a batch for a partition owned by another
  * member travels there as a {@link PartitionBatchOperation}, with a {@link BatchWriteProcessor} or
- * a {@link ChunkWriteProcessor}, and the chunk map's {@link LiveChunk}s travel with their
- * partitions' replicas.
+ * a {@link ChunkWriteProcessor} or a {@link FinishedChunkProcessor}, and the chunk maps' {@link
+ * LiveChunk}s and {@link FinishedChunk}s travel with their partitions' replicas.
  */
 public final class StoreSerialization implements DataSerializableFactory {
   /** Taskgrid's factory id: positive, so it cannot clash with Hazelcast's own (negative) ones. */
@@ -21,6 +21,9 @@ public final class StoreSerialization implements DataSerializableFactory {
   static final int CHUNK_PROCESSOR = 4;
   static final int SCAN_PROCESSOR = 5;
   static final int OWNED_LIVE_SCAN = 6;
+  static final int FINISHED_CHUNK = 7;
+  static final int FINISHED_CHUNK_PROCESSOR = 8;
+  static final int FINISHED_RETENTION_PROCESSOR = 9;
 
   private StoreSerialization() {}
 
@@ -47,6 +50,9 @@ public final class StoreSerialization implements DataSerializableFactory {
       case CHUNK_PROCESSOR -> new ChunkWriteProcessor();
       case SCAN_PROCESSOR -> new ScanProcessor();
       case OWNED_LIVE_SCAN -> new OwnedLiveScan();
+      case FINISHED_CHUNK -> new FinishedChunk();
+      case FINISHED_CHUNK_PROCESSOR -> new FinishedChunkProcessor();
+      case FINISHED_RETENTION_PROCESSOR -> new FinishedRetentionProcessor();
       default -> throw new IllegalArgumentException("unknown store type id " + typeId);
     };
   }

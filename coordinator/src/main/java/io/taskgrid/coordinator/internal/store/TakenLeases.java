@@ -64,6 +64,11 @@ final class TakenLeases {
     return !written.isEmpty();
   }
 
+  /** What the primary wrote in place of {@code taskId}'s input, or null: the input. */
+  byte @Nullable [] substitutedFor(String taskId) {
+    return written.get(taskId);
+  }
+
   /** {@code inputs} with the primary's substitutions: what the backups must write. */
   Map<String, byte[]> forBackups(Map<String, byte[]> inputs) {
     Map<String, byte[]> copy = new HashMap<>(inputs);

@@ -58,10 +58,19 @@ class StoreFormatsTest {
             HazelcastTaskStore.effectiveFormat(
                 StoreFormat.PER_TASK, new Retention(TTL, 1_000_000, 0)))
         .isEqualTo(StoreFormat.PER_TASK);
+    // Format 4 keeps its own retention, in whole chunks per member: any budget.
+    assertThat(
+            HazelcastTaskStore.effectiveFormat(
+                StoreFormat.FINISHED_BY_CHUNK, new Retention(TTL, 1_000, 0)))
+        .isEqualTo(StoreFormat.FINISHED_BY_CHUNK);
   }
 
   @ParameterizedTest
-  @CsvSource({"PER_TASK, RESULTS_BY_CHUNK", "RESULTS_BY_CHUNK, ENDED_CHECKED_AT_CREATE"})
+  @CsvSource({
+    "PER_TASK, RESULTS_BY_CHUNK",
+    "RESULTS_BY_CHUNK, ENDED_CHECKED_AT_CREATE",
+    "ENDED_CHECKED_AT_CREATE, FINISHED_BY_CHUNK"
+  })
   void aCoordinatorOfAnotherFormat_refusesToJoinNamingTheFlagThatWould(
       StoreFormat olderFormat, StoreFormat newerFormat) throws IOException {
     Cluster cluster = new Cluster(2);

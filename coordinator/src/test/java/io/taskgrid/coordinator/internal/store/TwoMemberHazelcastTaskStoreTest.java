@@ -79,7 +79,13 @@ class TwoMemberHazelcastTaskStoreTest extends TaskStoreContractTest {
     first.getPartitionService().getPartitions().forEach(p -> p.getOwner());
     await().atMost(Duration.ofSeconds(60)).until(() -> first.getPartitionService().isClusterSafe());
     executor = Executors2.fixed("store-test-2", 2);
+    // Every member of a cluster is a coordinator with its store, which sweeps the finished chunks
+    // that member owns (format 4); the tests' stores are all on the first member.
+    secondStore = new HazelcastTaskStore(second, Duration.ofHours(1), executor);
   }
+
+  /** The store of the second member: it only sweeps. */
+  private static HazelcastTaskStore secondStore;
 
   private static Config memberConfig(String cluster, int port, List<String> members) {
     return HazelcastConfigs.memberConfig(
@@ -94,6 +100,7 @@ class TwoMemberHazelcastTaskStoreTest extends TaskStoreContractTest {
   @AfterAll
   static void stopMembers() {
     release.countDown();
+    secondStore.close();
     budgeted.forEach(HazelcastInstance::shutdown);
     budgeted.clear(); // a subclass starts its own
     second.shutdown();
@@ -134,6 +141,20 @@ class TwoMemberHazelcastTaskStoreTest extends TaskStoreContractTest {
           .until(() -> budgeted.get(0).getCluster().getMembers().size() == 2);
     }
     return new HazelcastTaskStore(budgeted.get(0), Duration.ofHours(1), executor);
+  }
+
+  /** Each member sweeps what it owns, as each coordinator's store does. */
+  @Override
+  void applyRetention(TaskStore budgeted) {
+    ((HazelcastTaskStore) budgeted).sweepRetention();
+    HazelcastTaskStore other =
+        new HazelcastTaskStore(
+            TwoMemberHazelcastTaskStoreTest.budgeted.get(1), Duration.ofHours(1), executor);
+    try {
+      other.sweepRetention();
+    } finally {
+      other.close();
+    }
   }
 
   @Override
@@ -209,20 +230,26 @@ class TwoMemberHazelcastTaskStoreTest extends TaskStoreContractTest {
 
     join(store.completeFirst(List.of(rerun)));
 
-    assertThat(resultOnTheBackup(id)).isEqualTo(taken);
+    assertThat(resultOnTheBackup(id, store.format())).isEqualTo(taken);
     store.close();
   }
 
   /**
-   * The results map's record of {@code id} on the member that holds its partition's backup, read on
-   * that member's partition thread as its backups are written.
+   * The finished record of {@code id} on the member that holds its partition's backup (in the
+   * results map, or in format 4 in its finished chunk), read on that member's partition thread as
+   * its backups are written.
    */
-  private static byte[] resultOnTheBackup(String id) throws Exception {
+  private static byte[] resultOnTheBackup(String id, StoreFormat format) throws Exception {
+    String chunk = format.finishedByChunk() ? ChunkIds.chunkOf(id) : null;
+    String mapName =
+        chunk == null ? HazelcastTaskStore.RESULTS_MAP : HazelcastTaskStore.FINISHED_CHUNKS_MAP;
     for (HazelcastInstance member : List.of(first, second)) {
-      NodeEngine engine =
-          ((MapProxyImpl<?, ?>) member.getMap(HazelcastTaskStore.RESULTS_MAP)).getNodeEngine();
+      NodeEngine engine = ((MapProxyImpl<?, ?>) member.getMap(mapName)).getNodeEngine();
       SerializationService serialization = engine.getSerializationService();
-      Data key = serialization.toData(id, new HazelcastInternals.ChunkPartitioning(serialization));
+      Data key =
+          chunk == null
+              ? serialization.toData(id, new HazelcastInternals.ChunkPartitioning(serialization))
+              : serialization.toData(chunk);
       int partition = engine.getPartitionService().getPartitionId(key);
       if (engine.getPartitionService().isPartitionOwner(partition)) {
         continue;
@@ -242,9 +269,11 @@ class TwoMemberHazelcastTaskStoreTest extends TaskStoreContractTest {
                       engine
                           .<MapService>getService(MapService.SERVICE_NAME)
                           .getMapServiceContext()
-                          .getExistingRecordStore(partition, HazelcastTaskStore.RESULTS_MAP);
+                          .getExistingRecordStore(partition, mapName);
                   Object value = results == null ? null : results.get(key, true, null, false);
-                  read.complete(value == null ? null : serialization.toObject(value));
+                  Object read0 = value == null ? null : serialization.toObject(value);
+                  read.complete(
+                      read0 instanceof FinishedChunk finished ? finished.get(id) : (byte[]) read0);
                 }
               });
       return read.get(30, TimeUnit.SECONDS);
