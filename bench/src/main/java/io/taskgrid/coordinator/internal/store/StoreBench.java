@@ -63,6 +63,13 @@ public class StoreBench {
   @Param({"own", "sdk"})
   public String ids;
 
+  /**
+   * The store format of the members ({@link StoreFormat}); this release's by default. {@code -p
+   * format=3,4} pairs the finished records one entry per task (3) with one entry per chunk (4).
+   */
+  @Param({"4"})
+  public int format;
+
   /** The prefix of the {@code sdk} ids: one client's. */
   private static final String CLIENT = "0123456789abcdef0123456789abcdef";
 
@@ -77,7 +84,11 @@ public class StoreBench {
   public void setUp() {
     executor = Executors.newFixedThreadPool(2);
     if (store.startsWith("hazelcast")) {
-      members.addAll(startMembers(store.equals("hazelcast-2") ? 2 : 1));
+      StoreFormat storeFormat = StoreFormat.of(format);
+      if (storeFormat == null) {
+        throw new IllegalArgumentException("no store format " + format);
+      }
+      members.addAll(startMembers(store.equals("hazelcast-2") ? 2 : 1, storeFormat));
       taskStore = new HazelcastTaskStore(members.get(0), Duration.ofMinutes(5), executor);
     } else {
       taskStore = new InMemoryTaskStore(Clock.systemUTC(), Duration.ofMinutes(5), executor);
@@ -92,14 +103,19 @@ public class StoreBench {
    * remote from the first and every write waits for a backup on the other member).
    */
   public static List<HazelcastInstance> startMembers(int count) {
+    return startMembers(count, StoreFormat.CURRENT);
+  }
+
+  /** As {@link #startMembers(int)}, of {@code format}. */
+  public static List<HazelcastInstance> startMembers(int count, StoreFormat format) {
     String cluster = "store-bench-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-    HazelcastInstance first = Hazelcast.newHazelcastInstance(memberConfig(cluster, null));
+    HazelcastInstance first = Hazelcast.newHazelcastInstance(memberConfig(cluster, null, format));
     if (count == 1) {
       return List.of(first);
     }
     int port = first.getCluster().getLocalMember().getAddress().getPort();
     HazelcastInstance second =
-        Hazelcast.newHazelcastInstance(memberConfig(cluster, "127.0.0.1:" + port));
+        Hazelcast.newHazelcastInstance(memberConfig(cluster, "127.0.0.1:" + port, format));
     if (first.getCluster().getMembers().size() != 2) {
       throw new IllegalStateException("the second member did not join the first");
     }
@@ -110,11 +126,12 @@ public class StoreBench {
    * A member on 127.0.0.1 that joins {@code join} (none: the first member), configured as the
    * coordinator configures its member.
    */
-  private static Config memberConfig(String cluster, @Nullable String join) {
+  private static Config memberConfig(String cluster, @Nullable String join, StoreFormat format) {
     Config config = new Config().setClusterName(cluster);
     config.setProperty("hazelcast.logging.type", "none");
     config.getJetConfig().setEnabled(false);
-    HazelcastTaskStore.configure(config); // as the coordinator configures its member
+    // As the coordinator configures its member.
+    HazelcastTaskStore.configure(config, Retention.getDefaultInstance(), format);
     config.getNetworkConfig().setPort(5901).setPortAutoIncrement(true).setPortCount(200);
     config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
     config.setProperty("hazelcast.socket.bind.any", "false");
