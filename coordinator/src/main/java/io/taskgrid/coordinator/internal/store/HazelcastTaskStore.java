@@ -37,14 +37,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link TaskStore} on two Hazelcast {@code IMap<String, byte[]>}s (protobuf bytes): {@link
- * #TASKS_MAP} holds the live (QUEUED/RUNNING) records, which are never evicted, and {@link
- * #RESULTS_MAP} the finished (DONE) ones, which expire after the result TTL and which Hazelcast
- * evicts (least recently used first) once a member holds more than the retention budget allows (see
- * {@link #configure(Config, Retention)}). Map-level eviction cannot tell a live record from a
- * finished one, hence two maps. Every call is issued on the caller's thread with Hazelcast's async
- * API (nothing blocks); continuations run on the store executor, so Hazelcast's partition threads
- * never run our code. The given instance is not closed here.
+ * A {@link TaskStore} on Hazelcast maps of protobuf bytes: {@link #TASKS_MAP} holds the live
+ * (QUEUED/RUNNING) records, which are never evicted, and {@link #RESULTS_MAP} the finished (DONE)
+ * ones, which expire after the result TTL and which Hazelcast evicts (least recently used first)
+ * once a member holds more than the retention budget allows (see {@link #configure(Config,
+ * Retention)}). Map-level eviction cannot tell a live record from a finished one, hence two maps.
+ * The tasks the SDKs name keep their live records 64 to an entry of {@link #CHUNKS_MAP} and, in
+ * store format 4, their finished ones 64 to an entry of {@link #FINISHED_CHUNKS_MAP}, which the
+ * store's own retention bounds ({@link FinishedRetention}). Every call is issued on the caller's
+ * thread with Hazelcast's async API (nothing blocks); continuations run on the store executor, so
+ * Hazelcast's partition threads never run our code. The given instance is not closed here.
  *
  * <p>A task moves from one map to the other in this order: its DONE record is written to the
  * results map first (the first terminal record wins there), then its live record is removed, and
