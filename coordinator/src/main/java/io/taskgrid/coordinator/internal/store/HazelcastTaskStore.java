@@ -824,15 +824,14 @@ public final class HazelcastTaskStore implements TaskStore {
     List<Integer> own = new ArrayList<>();
     List<Integer> chunked = new ArrayList<>(ids.size());
     List<String> chunkKeys = new ArrayList<>(ids.size());
-    String previous = null;
+    ChunkIds.Keys keys = new ChunkIds.Keys();
     for (int i = 0; i < ids.size(); i++) {
-      String chunk = ChunkIds.chunkOf(ids.get(i), previous);
+      String chunk = keys.of(ids.get(i));
       if (chunk == null) {
         own.add(i);
       } else {
         chunked.add(i);
         chunkKeys.add(chunk);
-        previous = chunk;
       }
     }
     if (chunked.isEmpty()) {
