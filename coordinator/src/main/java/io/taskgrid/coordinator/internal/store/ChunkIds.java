@@ -34,21 +34,6 @@ final class ChunkIds {
    * ids of a batch mostly share a chunk, and building its key again for each was most of the cost.
    */
   static @Nullable String chunkOf(String taskId, @Nullable String previous) {
-    long chunk = chunkNumber(taskId);
-    if (chunk < 0 || !isHex(taskId, 0, PREFIX_DIGITS)) {
-      return null;
-    }
-    if (previous != null && isKey(previous, taskId, chunk)) {
-      return previous;
-    }
-    return key(taskId, chunk);
-  }
-
-  /**
-   * The chunk number of an id of the SDKs' shape, its prefix's digits aside (the caller checks
-   * them); -1 for any other id.
-   */
-  private static long chunkNumber(String taskId) {
     int length = taskId.length();
     int counterEnd = length - CHECK_DIGITS - 1;
     int counterDigits = counterEnd - PREFIX_DIGITS - 1;
@@ -56,60 +41,24 @@ final class ChunkIds {
         || counterDigits > MAX_COUNTER_DIGITS
         || taskId.charAt(PREFIX_DIGITS) != '-'
         || taskId.charAt(counterEnd) != '-'
+        || !isHex(taskId, 0, PREFIX_DIGITS)
         || !isHex(taskId, counterEnd + 1, length)
         || (counterDigits > 1 && taskId.charAt(PREFIX_DIGITS + 1) == '0')) {
-      return -1;
+      return null;
     }
     long n = 0;
     for (int i = PREFIX_DIGITS + 1; i < counterEnd; i++) {
       char c = taskId.charAt(i);
       if (c < '0' || c > '9') {
-        return -1;
+        return null;
       }
       n = n * 10 + (c - '0');
     }
-    return n / TASKS_PER_CHUNK;
-  }
-
-  private static String key(String taskId, long chunk) {
-    return KEY_PREFIX + taskId.substring(0, PREFIX_DIGITS + 1) + chunk;
-  }
-
-  /**
-   * The chunk keys of one batch's ids, remembering the last {@link #REMEMBERED} it built: a
-   * scheduler's flush interleaves the tasks of a few chunks, where {@link #chunkOf(String, String)}
-   * with the last key alone builds a key again at every change of chunk (building and checking keys
-   * was about a twentieth of the coordinator's CPU per task). A key it remembers was built from a
-   * prefix it checked, so an id that matches one is not checked again. Not thread-safe: one per
-   * batch, on the thread that splits it.
-   */
-  static final class Keys {
-    static final int REMEMBERED = 8;
-
-    private final String[] recent = new String[REMEMBERED];
-    private int next;
-
-    /** As {@link ChunkIds#chunkOf(String)}, answering a remembered key itself. */
-    @Nullable String of(String taskId) {
-      long chunk = chunkNumber(taskId);
-      if (chunk < 0) {
-        return null;
-      }
-      // From the latest: consecutive ids mostly share a chunk.
-      for (int i = 1; i <= REMEMBERED; i++) {
-        String key = recent[(next - i) & (REMEMBERED - 1)];
-        if (key != null && isKey(key, taskId, chunk)) {
-          return key;
-        }
-      }
-      if (!isHex(taskId, 0, PREFIX_DIGITS)) {
-        return null;
-      }
-      String key = key(taskId, chunk);
-      recent[next & (REMEMBERED - 1)] = key;
-      next++;
-      return key;
+    long chunk = n / TASKS_PER_CHUNK;
+    if (previous != null && isKey(previous, taskId, chunk)) {
+      return previous;
     }
+    return KEY_PREFIX + taskId.substring(0, PREFIX_DIGITS + 1) + chunk;
   }
 
   /** Whether {@code key} is the key of chunk {@code chunk} of {@code taskId}'s prefix. */

@@ -824,14 +824,15 @@ public final class HazelcastTaskStore implements TaskStore {
     List<Integer> own = new ArrayList<>();
     List<Integer> chunked = new ArrayList<>(ids.size());
     List<String> chunkKeys = new ArrayList<>(ids.size());
-    ChunkIds.Keys keys = new ChunkIds.Keys();
+    String previous = null;
     for (int i = 0; i < ids.size(); i++) {
-      String chunk = keys.of(ids.get(i));
+      String chunk = ChunkIds.chunkOf(ids.get(i), previous);
       if (chunk == null) {
         own.add(i);
       } else {
         chunked.add(i);
         chunkKeys.add(chunk);
+        previous = chunk;
       }
     }
     if (chunked.isEmpty()) {

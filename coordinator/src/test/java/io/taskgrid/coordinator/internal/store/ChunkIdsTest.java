@@ -66,44 +66,6 @@ class ChunkIdsTest {
   }
 
   @Test
-  void keys_answerWhatChunkOfAnswers_andTheSameKeyForIdsOfARecentChunk() {
-    ChunkIds.Keys keys = new ChunkIds.Keys();
-    String otherPrefix = "f" + PREFIX.substring(1);
-    String[] ids = {
-      PREFIX + "-0-" + CHECK,
-      otherPrefix + "-0-" + CHECK,
-      PREFIX + "-64-" + CHECK,
-      PREFIX + "-1-" + CHECK, // back to the first chunk, two chunks later
-      otherPrefix + "-63-" + CHECK,
-      "my-task",
-      PREFIX.toUpperCase() + "-1-" + CHECK, // not hex, though otherwise of a remembered chunk
-      PREFIX + "-01-" + CHECK,
-      PREFIX + "-1-" + CHECK.toUpperCase(),
-    };
-
-    for (String id : ids) {
-      assertThat(keys.of(id)).as(id).isEqualTo(ChunkIds.chunkOf(id));
-    }
-    ChunkIds.Keys again = new ChunkIds.Keys();
-    String first = again.of(PREFIX + "-0-" + CHECK);
-    again.of(otherPrefix + "-0-" + CHECK);
-    assertThat(again.of(PREFIX + "-5-" + CHECK)).isSameAs(first);
-  }
-
-  @Test
-  void keys_forgetTheOldestBeyondWhatTheyRemember() {
-    ChunkIds.Keys keys = new ChunkIds.Keys();
-    String first = keys.of(PREFIX + "-0-" + CHECK);
-    for (int chunk = 1; chunk <= ChunkIds.Keys.REMEMBERED; chunk++) {
-      keys.of(PREFIX + "-" + chunk * ChunkIds.TASKS_PER_CHUNK + "-" + CHECK);
-    }
-
-    String rebuilt = keys.of(PREFIX + "-1-" + CHECK);
-
-    assertThat(rebuilt).isEqualTo(first).isNotSameAs(first);
-  }
-
-  @Test
   void chunkKeys_areNeverTaskIds() {
     String key = ChunkIds.chunkOf(PREFIX + "-5-" + CHECK);
 
