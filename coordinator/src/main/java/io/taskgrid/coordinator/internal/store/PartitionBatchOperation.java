@@ -81,8 +81,10 @@ public final class PartitionBatchOperation extends MultipleEntryOperation {
    * live record. In format 4 a task the SDKs named has it in its {@link FinishedChunk}, keyed as
    * its live chunk; every other task, and every task in format 3, in the results map, under a key
    * serialized as the store's batched calls serialize it ({@link
-   * HazelcastInternals.ChunkPartitioning}). A record past its TTL is not found. All members of a
-   * cluster run one format (checked when each starts), so this member's is the cluster's.
+   * HazelcastInternals.ChunkPartitioning}). A record of the results map past its TTL is not found;
+   * one of a finished chunk is until the next sweep removes it (within a second), and then answers
+   * the outcome that stood, as it would have a moment earlier. All members of a cluster run one
+   * format (checked when each starts), so this member's is the cluster's.
    */
   private EndedRecords endedRecords() {
     MapServiceContext context =
