@@ -8,9 +8,7 @@ import io.taskgrid.coordinator.internal.CoordinatorOptions;
 import io.taskgrid.coordinator.internal.HazelcastConfigs;
 import io.taskgrid.coordinator.internal.concurrent.Executors2;
 import io.taskgrid.coordinator.internal.testing.FakeClock;
-import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.TaskInfo;
-import io.taskgrid.proto.v1.TaskResult;
 import io.taskgrid.proto.v1.TaskSpec;
 import io.taskgrid.proto.v1.TaskState;
 import java.time.Duration;
@@ -122,7 +120,7 @@ class FinishedChunksHazelcastTest {
   private static List<TaskInfo> finish(HazelcastTaskStore store, List<TaskInfo> records)
       throws Exception {
     join(store.createAll(records));
-    List<TaskInfo> done = records.stream().map(FinishedChunksHazelcastTest::done).toList();
+    List<TaskInfo> done = records.stream().map(TaskStoreContractTest::done).toList();
     join(store.completeFirst(done));
     return done;
   }
@@ -141,17 +139,6 @@ class FinishedChunksHazelcastTest {
               .build());
     }
     return out;
-  }
-
-  private static TaskInfo done(TaskInfo info) {
-    return info.toBuilder()
-        .setState(TaskState.DONE)
-        .setResult(
-            TaskResult.newBuilder()
-                .setTaskId(info.getSpec().getId())
-                .setOutcome(Outcome.SUCCEEDED)
-                .setAttempt(1))
-        .build();
   }
 
   private static List<String> ids(List<TaskInfo> records) {
