@@ -189,6 +189,12 @@ final class BenchWorkloads {
           // baseline is: the coordinator's and worker's JIT on noop tasks first (compiling them
           // while the children run would take their cores), then the children's on the job.
           warmUpCoordinator(cluster);
+          // Then many cheap CPU tasks, 1,000 per task of the job: the CPU pool's paths in the
+          // coordinator and the worker need thousands of calls before the JIT's last tier
+          // compiles them, which 100 rounds of the job (2,000 tasks) did not give, and the
+          // compilers ran during the timed rounds instead, on the children's cores.
+          cpuParallel(
+              cluster.client(), inputs(1_000L, CPU_PATH_WARM_UP_PER_TASK * sizes.cpuTasks()));
           // 100 rounds of the full job; a smoke run's 4-task job gets 20.
           for (int r = 0; r < Math.min(CPU_WARM_UP_ROUNDS, 5 * sizes.cpuTasks()); r++) {
             cpuParallel(cluster.client(), inputs);
@@ -261,6 +267,9 @@ final class BenchWorkloads {
 
   /** Rounds of the CPU job before the measured ones: the children's and the worker's JIT. */
   private static final int CPU_WARM_UP_ROUNDS = 100;
+
+  /** Cheap CPU tasks per task of the job, run once before its rounds (see {@link #cpuJob}). */
+  private static final int CPU_PATH_WARM_UP_PER_TASK = 1_000;
 
   /**
    * Runs noop tasks so that the coordinator's and worker's hot paths are compiled before a timed
