@@ -304,17 +304,18 @@ public final class HazelcastTaskStore implements TaskStore {
               ? Executors.newSingleThreadScheduledExecutor(
                   new NamedThreadFactory("store-retention"))
               : null;
-      if (retentionTimer != null) {
-        long every = FinishedRetention.INTERVAL.toMillis();
-        retentionTimer.scheduleWithFixedDelay(
-            this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
-      }
     } else {
       this.retention = null;
       this.retentionTimer = null;
     }
     this.retry =
         new TransientRetry(executor, Duration.ofMillis(100), Duration.ofSeconds(5), () -> closed);
+    // Last: the sweeps run on another thread and must see a store whose fields are all set.
+    if (retentionTimer != null) {
+      long every = FinishedRetention.INTERVAL.toMillis();
+      retentionTimer.scheduleWithFixedDelay(
+          this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
+    }
   }
 
   @Override
